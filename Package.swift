@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "LeadDeck",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "leaddeck", targets: ["leaddeck"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        .target(
+            name: "LeadDeckCore",
+            dependencies: [
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+        .target(name: "LeadDeckStore", dependencies: ["LeadDeckCore"]),
+        .systemLibrary(name: "CNcursesw"),
+        .executableTarget(
+            name: "leaddeck",
+            dependencies: [
+                "LeadDeckCore",
+                "LeadDeckStore",
+                "CNcursesw",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LeadDeckCoreTests", dependencies: ["LeadDeckCore"]),
+        .testTarget(name: "LeadDeckStoreTests", dependencies: ["LeadDeckStore", "LeadDeckCore"]),
+        .testTarget(name: "LeadDeckEndToEndTests", dependencies: ["leaddeck"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,77 @@
+/// The buyer's desk as a fold over events: the policy in force, the engine's ledger, the metrics and the
+/// recently bought leads. Value type with one owner; it does no I/O.
+public struct Desk: Sendable {
+    public var catalog: Catalog
+    public private(set) var policy: Policy
+    public private(set) var ledger: Ledger
+    public private(set) var metrics: MetricsBook
+    public private(set) var leads: LeadIndex
+    private var sourceIDs: Set<String>
+
+    /// A desk with no history.
+    public init(catalog: Catalog, policy: Policy) {
+        self.init(catalog: catalog, policy: policy, ledger: Ledger(), metrics: MetricsBook(clock: policy.clock),
+                  leads: LeadIndex())
+    }
+
+    /// A desk resumed from a checkpoint.
+    public init(catalog: Catalog, policy: Policy, ledger: Ledger, metrics: MetricsBook, leads: LeadIndex) {
+        self.catalog = catalog
+        self.policy = policy
+        self.ledger = ledger
+        self.metrics = metrics
+        self.leads = leads
+        self.sourceIDs = Set(catalog.sources.map(\.id))
+        self.metrics.clock = policy.clock
+    }
+
+    /// Whether the catalog lists this source.
+    public func knows(source: String) -> Bool { sourceIDs.contains(source) }
+
+    /// The engine's decision on an offer, without booking it.
+    public func decide(_ offer: Offer) -> OfferEvent {
+        var l = ledger
+        l.roll(to: offer.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
+        return OfferEvent(offer: offer, decision: Engine.decide(offer, policy: policy, ledger: l),
+                          tier: policy.settings(for: offer.sourceID).priority)
+    }
+
+    /// Decides an offer and books the result.
+    public mutating func process(_ offer: Offer) -> OfferEvent {
+        ledger.roll(to: offer.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
+        let e = OfferEvent(offer: offer, decision: Engine.decide(offer, policy: policy, ledger: ledger),
+                           tier: policy.settings(for: offer.sourceID).priority)
+        book(e)
+        return e
+    }
+
+    private mutating func book(_ e: OfferEvent) {
+        if e.decision.isBought { ledger.recordPurchase(e.offer) }
+        let ev = Event.offer(e)
+        metrics.apply(ev)
+        leads.apply(ev)
+    }
+
+    /// Folds an event recorded earlier (or by another process) into the desk.
+    public mutating func apply(_ event: Event) {
+        switch event {
+        case .offer(let e):
+            ledger.roll(to: e.offer.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
+            book(e)
+        case .outcome:
+            metrics.apply(event)
+            leads.apply(event)
+        case .policy(let e):
+            if let p = try? e.change.apply(to: policy) { policy = p }
+            metrics.apply(event)
+        case .note:
+            metrics.apply(event)
+        }
+    }
+
+    /// Replaces the policy (after it was changed and saved).
+    public mutating func setPolicy(_ p: Policy) {
+        policy = p
+        metrics.clock = p.clock
+    }
+}

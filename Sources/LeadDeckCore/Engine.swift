@@ -1,0 +1,55 @@
+/// The buyer's decision rules. `decide` is pure: the same offer, policy and ledger give the same decision.
+///
+/// Rules, in order; the first that says no is the reason:
+/// 1. blocked: the source or its sub-ID is blocked.
+/// 2. filtered: the vertical is not bought (or has no price limit), or the state is outside the list.
+/// 3. closed: outside the hours of operation.
+/// 4. duplicate: the same consumer was bought within the dedupe window.
+/// 5. mode: the offer's sale type is not the mode in force for its source.
+/// 6. price: above the maximum for its vertical and mode.
+/// 7. cap: the source's own daily/hourly cap, or the global caps scaled by its priority tier's share.
+/// 8. budget: the daily budget scaled by its priority tier's share would be exceeded.
+///
+/// Priority: a tier-N source may use only `tierSpendShare[N-1]` percent of the daily budget and global caps,
+/// so low tiers stop buying first and the rest is reserved for the best sources.
+public enum Engine {
+    public static func decide(_ offer: Offer, policy: Policy, ledger: Ledger) -> Decision {
+        let settings = policy.settings(for: offer.sourceID)
+        if settings.isBlocked(subID: offer.subID) { return .rejected(.blocked) }
+
+        guard policy.verticals.contains(offer.vertical),
+              let limit = policy.maxPrice[offer.vertical.rawValue],
+              policy.states.isEmpty || policy.states.contains(offer.state)
+        else { return .rejected(.filtered) }
+
+        let t = offer.receivedAt
+        if let hours = policy.hours, !hours.contains(hour: policy.clock.hourOfDay(t)) { return .rejected(.closed) }
+
+        if policy.dedupeWindowDays > 0, let last = ledger.recentConsumers[offer.consumerKey],
+           t.seconds - last < Int64(policy.dedupeWindowDays) * 86_400 {
+            return .rejected(.duplicate)
+        }
+
+        let mode = settings.mode.resolved(global: policy.globalMode)
+        if offer.saleType != mode { return .rejected(.mode) }
+
+        if offer.price > limit.limit(for: mode) { return .rejected(.price) }
+
+        // Counters from an earlier day or hour do not count against this one.
+        let sameDay = ledger.day == policy.clock.day(t)
+        let sameHour = ledger.hour == policy.clock.hourIndex(t)
+        let tally = ledger.tally(offer.sourceID)
+        let srcDay = sameDay ? tally.boughtToday : 0
+        let srcHour = sameHour ? tally.boughtThisHour : 0
+        if let cap = settings.dailyCap, srcDay >= cap { return .rejected(.cap) }
+        if let cap = settings.hourlyCap, srcHour >= cap { return .rejected(.cap) }
+        let share = policy.share(forTier: settings.priority)
+        if let cap = policy.dailyCap, (sameDay ? ledger.boughtToday : 0) >= cap * share / 100 { return .rejected(.cap) }
+        if let cap = policy.hourlyCap, (sameHour ? ledger.boughtThisHour : 0) >= cap * share / 100 { return .rejected(.cap) }
+
+        let spent = sameDay ? ledger.spentToday : .zero
+        if spent + offer.price > policy.dailyBudget.percent(share) { return .rejected(.budget) }
+
+        return .bought(mode)
+    }
+}

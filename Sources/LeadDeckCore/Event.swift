@@ -1,0 +1,121 @@
+/// A lead offered and the engine's decision on it.
+public struct OfferEvent: Sendable, Hashable {
+    public var offer: Offer
+    public var decision: Decision
+    /// The source's priority tier when it was decided.
+    public var tier: Int
+    public init(offer: Offer, decision: Decision, tier: Int) {
+        self.offer = offer
+        self.decision = decision
+        self.tier = tier
+    }
+}
+
+/// Something that happened to a bought lead: reached, sold (with revenue) or returned (with reason and refund).
+public struct OutcomeEvent: Sendable, Hashable, Codable {
+    public var time: Timestamp
+    public var leadID: String
+    public var kind: OutcomeKind
+    /// Sale value, for `converted`.
+    public var revenue: Money?
+    /// Refund, for `returned`.
+    public var refund: Money?
+    /// Return reason, for `returned`. Untrusted text.
+    public var reason: String?
+    public var lead: LeadRef
+
+    public init(time: Timestamp, leadID: String, kind: OutcomeKind, revenue: Money? = nil, refund: Money? = nil,
+                reason: String? = nil, lead: LeadRef) {
+        self.time = time
+        self.leadID = leadID
+        self.kind = kind
+        self.revenue = revenue
+        self.refund = refund
+        self.reason = reason
+        self.lead = lead
+    }
+
+    enum CodingKeys: String, CodingKey { case time, leadID = "lead_id", kind, revenue, refund, reason, lead }
+}
+
+/// A change to the buyer's policy: who made it, when, and what.
+public struct PolicyEvent: Sendable, Hashable, Codable {
+    public var time: Timestamp
+    /// The OS user who made the change.
+    public var actor: String
+    public var change: PolicyChange
+    public init(time: Timestamp, actor: String, change: PolicyChange) {
+        self.time = time
+        self.actor = actor
+        self.change = change
+    }
+}
+
+/// Everything that happens, as recorded in the store's event log.
+public enum Event: Sendable, Hashable {
+    case offer(OfferEvent)
+    case outcome(OutcomeEvent)
+    case policy(PolicyEvent)
+    /// Marks a simulation run (start or end), so the log explains gaps in time.
+    case note(time: Timestamp, text: String)
+
+    /// When it happened.
+    public var time: Timestamp {
+        switch self {
+        case .offer(let e): return e.offer.receivedAt
+        case .outcome(let e): return e.time
+        case .policy(let e): return e.time
+        case .note(let t, _): return t
+        }
+    }
+}
+
+extension Event: Codable {
+    enum CodingKeys: String, CodingKey { case type, offer, decision, tier, outcome, policy, time, text }
+    enum Kind: String, Codable { case offer, outcome, policy, note }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        switch try c.decode(Kind.self, forKey: .type) {
+        case .offer:
+            let offer = try c.decode(Offer.self, forKey: .offer)
+            let label = try c.decode(String.self, forKey: .decision)
+            let decision: Decision
+            if let m = PurchaseMode(rawValue: label) {
+                decision = .bought(m)
+            } else if let r = RejectReason(rawValue: label) {
+                decision = .rejected(r)
+            } else {
+                throw DecodingError.dataCorruptedError(forKey: .decision, in: c, debugDescription: "unknown decision '\(label)'")
+            }
+            self = .offer(OfferEvent(offer: offer, decision: decision, tier: try c.decode(Int.self, forKey: .tier)))
+        case .outcome:
+            self = .outcome(try c.decode(OutcomeEvent.self, forKey: .outcome))
+        case .policy:
+            self = .policy(try c.decode(PolicyEvent.self, forKey: .policy))
+        case .note:
+            self = .note(time: try c.decode(Timestamp.self, forKey: .time), text: try c.decode(String.self, forKey: .text))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .offer(let e):
+            try c.encode(Kind.offer, forKey: .type)
+            try c.encode(e.decision.label, forKey: .decision)
+            try c.encode(e.tier, forKey: .tier)
+            try c.encode(e.offer, forKey: .offer)
+        case .outcome(let e):
+            try c.encode(Kind.outcome, forKey: .type)
+            try c.encode(e, forKey: .outcome)
+        case .policy(let e):
+            try c.encode(Kind.policy, forKey: .type)
+            try c.encode(e, forKey: .policy)
+        case .note(let t, let text):
+            try c.encode(Kind.note, forKey: .type)
+            try c.encode(t, forKey: .time)
+            try c.encode(text, forKey: .text)
+        }
+    }
+}

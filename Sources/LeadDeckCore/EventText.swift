@@ -1,0 +1,22 @@
+/// One event as a line for people: time, kind, and what happened, with untrusted text sanitised.
+public func describe(_ event: Event, clock: LocalClock) -> String {
+    let time = clock.format(event.time, seconds: true)
+    switch event {
+    case .offer(let e):
+        let o = e.offer
+        let src = Sanitizer.clean("\(o.sourceID)/\(o.subID)")
+        return "\(time)  offer    \(Sanitizer.clean(o.leadID))  \(src)  \(o.vertical.rawValue)  \(Sanitizer.clean(o.state))  "
+            + "\(o.saleType.rawValue)\(o.saleType == .shared ? " x\(o.maxSells)" : "")  \(o.price.formatted)  -> "
+            + (e.decision.isBought ? "BOUGHT \(e.decision.label)" : "rejected: \(e.decision.label)")
+    case .outcome(let e):
+        var s = "\(time)  outcome  \(Sanitizer.clean(e.leadID))  \(Sanitizer.clean(e.lead.sourceID))/\(Sanitizer.clean(e.lead.subID))  \(e.kind.rawValue)"
+        if let r = e.revenue { s += " \(r.formatted)" }
+        if let r = e.refund { s += " refund \(r.formatted)" }
+        if let r = e.reason { s += " (\(Sanitizer.clean(r)))" }
+        return s
+    case .policy(let e):
+        return "\(time)  policy   \(Sanitizer.clean(e.actor)): \(Sanitizer.clean(e.change.summary))"
+    case .note(_, let text):
+        return "\(time)  note     \(Sanitizer.clean(text))"
+    }
+}

@@ -1,0 +1,55 @@
+/// The bought leads that outcomes may still name (the last 45 days), with what already happened to each,
+/// so a disposition file can be checked ("unknown lead id", "already returned") and attributed.
+public struct LeadIndex: Sendable, Hashable, Codable {
+    public static let keepDays: Int64 = 45
+
+    public struct Entry: Sendable, Hashable, Codable {
+        public var lead: LeadRef
+        public var contacted = false
+        public var converted = false
+        public var returned = false
+    }
+
+    public private(set) var entries: [String: Entry] = [:]
+    private var prunedThrough: Int64 = 0
+
+    public init() {}
+
+    /// The lead with this id, if it was bought recently.
+    public subscript(id: String) -> Entry? { entries[id] }
+
+    /// Why this outcome cannot be applied, or nil when it can.
+    public func problem(with kind: OutcomeKind, leadID: String) -> String? {
+        guard let e = entries[leadID] else { return "unknown lead id \(leadID) (not bought in the last \(Self.keepDays) days)" }
+        if e.returned { return "lead \(leadID) was already returned" }
+        switch kind {
+        case .contacted: return e.contacted ? "lead \(leadID) was already marked contacted" : nil
+        case .converted: return e.converted ? "lead \(leadID) was already converted" : nil
+        case .returned: return e.converted ? "lead \(leadID) was converted; a sold lead cannot be returned" : nil
+        }
+    }
+
+    public mutating func apply(_ event: Event) {
+        switch event {
+        case .offer(let e):
+            guard case .bought(let mode) = e.decision else { return }
+            let o = e.offer
+            entries[o.leadID] = Entry(lead: LeadRef(sourceID: o.sourceID, subID: o.subID, vertical: o.vertical,
+                                                    mode: mode, boughtAt: o.receivedAt, price: o.price))
+            let day = floorDiv(o.receivedAt.seconds, 86_400)
+            if day > prunedThrough {
+                prunedThrough = day
+                let horizon = o.receivedAt.seconds - Self.keepDays * 86_400
+                entries = entries.filter { $0.value.lead.boughtAt.seconds > horizon }
+            }
+        case .outcome(let e):
+            switch e.kind {
+            case .contacted: entries[e.leadID]?.contacted = true
+            case .converted: entries[e.leadID]?.converted = true
+            case .returned: entries[e.leadID]?.returned = true
+            }
+        case .policy, .note:
+            break
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// What the engine has bought so far today and this hour, and recently seen consumers: the running state
+/// its caps, budget and dedupe rules read. Counters reset when the buyer's local day or hour changes.
+public struct Ledger: Sendable, Hashable, Codable {
+    /// Buyer-local day and hour the counters belong to.
+    public private(set) var day: Int64 = .min
+    public private(set) var hour: Int64 = .min
+    public private(set) var spentToday = Money.zero
+    public private(set) var boughtToday = 0
+    public private(set) var boughtThisHour = 0
+    public private(set) var perSource: [String: SourceTally] = [:]
+    /// Consumer key -> when a lead of theirs was last bought (seconds).
+    public private(set) var recentConsumers: [String: Int64] = [:]
+
+    /// Per-source counters for the current day and hour.
+    public struct SourceTally: Sendable, Hashable, Codable {
+        public var boughtToday = 0
+        public var boughtThisHour = 0
+        public var spentToday = Money.zero
+    }
+
+    public init() {}
+
+    /// Moves the counters to the day and hour of `t`, resetting those that ended, and forgets consumers
+    /// outside the dedupe window. Called before each decision; cheap when nothing changes.
+    public mutating func roll(to t: Timestamp, clock: LocalClock, dedupeWindowDays: Int) {
+        let h = clock.hourIndex(t)
+        guard h != hour else { return }
+        if h > hour || hour == .min {
+            hour = h
+            boughtThisHour = 0
+            for k in perSource.keys { perSource[k]!.boughtThisHour = 0 }
+        }
+        let d = clock.day(t)
+        if d > day || day == .min {
+            day = d
+            spentToday = .zero
+            boughtToday = 0
+            perSource = [:]
+            let horizon = t.seconds - Int64(dedupeWindowDays) * 86_400
+            recentConsumers = recentConsumers.filter { $0.value > horizon }
+        }
+    }
+
+    /// Records a purchase.
+    public mutating func recordPurchase(_ offer: Offer) {
+        spentToday += offer.price
+        boughtToday += 1
+        boughtThisHour += 1
+        perSource[offer.sourceID, default: SourceTally()].boughtToday += 1
+        perSource[offer.sourceID, default: SourceTally()].boughtThisHour += 1
+        perSource[offer.sourceID, default: SourceTally()].spentToday += offer.price
+        recentConsumers[offer.consumerKey] = offer.receivedAt.seconds
+    }
+
+    /// Today's counters for one source.
+    public func tally(_ source: String) -> SourceTally { perSource[source] ?? SourceTally() }
+}

@@ -1,0 +1,218 @@
+/// The buyer's settings for one source. Sources without an entry use `SourceSettings.default`.
+public struct SourceSettings: Sendable, Hashable, Codable {
+    public var blocked: Bool
+    /// Sub-IDs blocked while the source itself stays active.
+    public var blockedSubIDs: [String]
+    /// 1 (highest) to 5 (lowest); see `Policy.tierSpendShare`.
+    public var priority: Int
+    public var mode: ModeSetting
+    /// Most leads bought from this source per local day / per hour; nil for no cap.
+    public var dailyCap: Int?
+    public var hourlyCap: Int?
+
+    public init(blocked: Bool = false, blockedSubIDs: [String] = [], priority: Int = 3,
+                mode: ModeSetting = .inherit, dailyCap: Int? = nil, hourlyCap: Int? = nil) {
+        self.blocked = blocked
+        self.blockedSubIDs = blockedSubIDs
+        self.priority = priority
+        self.mode = mode
+        self.dailyCap = dailyCap
+        self.hourlyCap = hourlyCap
+    }
+
+    public static let `default` = SourceSettings()
+
+    /// Whether this sub-ID (or the whole source) is blocked.
+    public func isBlocked(subID: String) -> Bool {
+        blocked || (!blockedSubIDs.isEmpty && blockedSubIDs.contains(subID))
+    }
+}
+
+/// The highest price the buyer pays for a lead of one vertical, per purchase mode.
+public struct PriceLimit: Sendable, Hashable, Codable {
+    public var shared: Money
+    public var exclusive: Money
+    public init(shared: Money, exclusive: Money) {
+        self.shared = shared
+        self.exclusive = exclusive
+    }
+    public func limit(for mode: PurchaseMode) -> Money { mode == .shared ? shared : exclusive }
+}
+
+/// When the sales floor is open, on the buyer's local clock: from `open` o'clock to `close` o'clock.
+public struct BusinessHours: Sendable, Hashable, Codable {
+    public var open: Int
+    public var close: Int
+    public init(open: Int, close: Int) {
+        self.open = open
+        self.close = close
+    }
+    public func contains(hour: Int) -> Bool {
+        open <= close ? (hour >= open && hour < close) : (hour >= open || hour < close)
+    }
+}
+
+/// Everything the buyer decides: what to buy, from whom, how, and how much.
+public struct Policy: Sendable, Hashable, Codable {
+    public var globalMode: PurchaseMode
+    public var dailyBudget: Money
+    public var dailyCap: Int?
+    public var hourlyCap: Int?
+    /// Keyed by vertical name ("auto", "mortgage", ...). A vertical without a limit is not bought.
+    public var maxPrice: [String: PriceLimit]
+    /// Verticals bought; others are rejected as filtered.
+    public var verticals: [Vertical]
+    /// Two-letter states bought; empty means all.
+    public var states: [String]
+    public var hours: BusinessHours?
+    public var clock: LocalClock
+    public var dedupeWindowDays: Int
+    /// Percent of the daily budget and caps each priority tier (index 0 = tier 1) may use.
+    public var tierSpendShare: [Int]
+    /// Per-source settings keyed by source id.
+    public var sources: [String: SourceSettings]
+
+    public init(globalMode: PurchaseMode, dailyBudget: Money, dailyCap: Int?, hourlyCap: Int?,
+                maxPrice: [String: PriceLimit], verticals: [Vertical], states: [String],
+                hours: BusinessHours?, clock: LocalClock, dedupeWindowDays: Int,
+                tierSpendShare: [Int] = Policy.defaultTierShare, sources: [String: SourceSettings]) {
+        self.globalMode = globalMode
+        self.dailyBudget = dailyBudget
+        self.dailyCap = dailyCap
+        self.hourlyCap = hourlyCap
+        self.maxPrice = maxPrice
+        self.verticals = verticals
+        self.states = states
+        self.hours = hours
+        self.clock = clock
+        self.dedupeWindowDays = dedupeWindowDays
+        self.tierSpendShare = tierSpendShare
+        self.sources = sources
+    }
+
+    /// Tier 1 may use the whole budget, tier 5 only the first half.
+    public static let defaultTierShare = [100, 90, 80, 65, 50]
+
+    /// The settings in force for a source.
+    public func settings(for source: String) -> SourceSettings { sources[source] ?? .default }
+
+    /// The purchase mode in force for a source (its override, else the global mode).
+    public func mode(for source: String) -> PurchaseMode { settings(for: source).mode.resolved(global: globalMode) }
+
+    /// Percent of budget and caps a tier may use.
+    public func share(forTier tier: Int) -> Int {
+        let i = min(max(tier, 1), 5) - 1
+        return i < tierSpendShare.count ? tierSpendShare[i] : 100
+    }
+
+    /// Problems that make this policy unusable, each naming the field.
+    public func validationErrors() -> [String] {
+        var e: [String] = []
+        if dailyBudget.cents < 0 { e.append("dailyBudget must not be negative") }
+        if let c = dailyCap, c < 0 { e.append("dailyCap must not be negative") }
+        if let c = hourlyCap, c < 0 { e.append("hourlyCap must not be negative") }
+        if tierSpendShare.count != 5 || !tierSpendShare.allSatisfy({ (0...100).contains($0) }) {
+            e.append("tierSpendShare must hold 5 percentages (tier 1 to 5)")
+        }
+        if dedupeWindowDays < 0 || dedupeWindowDays > 365 { e.append("dedupeWindowDays must be 0-365") }
+        if let h = hours, !(0...23).contains(h.open) || !(1...24).contains(h.close) {
+            e.append("hours.open must be 0-23 and hours.close 1-24")
+        }
+        if abs(clock.utcOffsetMinutes) > 14 * 60 { e.append("clock.utcOffsetMinutes must be within +-840") }
+        for key in maxPrice.keys.sorted() where Vertical(rawValue: key) == nil {
+            e.append("maxPrice: unknown vertical '\(key)'")
+        }
+        for s in states where s.count != 2 { e.append("states: '\(s)' is not a two-letter state") }
+        for (id, s) in sources.sorted(by: { $0.key < $1.key }) {
+            if !(1...5).contains(s.priority) { e.append("sources.\(id).priority must be 1-5, got \(s.priority)") }
+            if let c = s.dailyCap, c < 0 { e.append("sources.\(id).dailyCap must not be negative") }
+            if let c = s.hourlyCap, c < 0 { e.append("sources.\(id).hourlyCap must not be negative") }
+        }
+        return e
+    }
+}
+
+/// One change an admin makes to the policy. Each carries the value before, so it can be shown and undone.
+public enum PolicyChange: Sendable, Hashable, Codable {
+    case block(source: String, subID: String?)
+    case unblock(source: String, subID: String?)
+    case priority(source: String, from: Int, to: Int)
+    case sourceMode(source: String, from: ModeSetting, to: ModeSetting)
+    case globalMode(from: PurchaseMode, to: PurchaseMode)
+    case dailyBudget(from: Money, to: Money)
+
+    /// The source this change is about, if any.
+    public var source: String? {
+        switch self {
+        case .block(let s, _), .unblock(let s, _), .priority(let s, _, _), .sourceMode(let s, _, _): return s
+        case .globalMode, .dailyBudget: return nil
+        }
+    }
+
+    /// The change that undoes this one.
+    public var inverse: PolicyChange {
+        switch self {
+        case .block(let s, let sub): return .unblock(source: s, subID: sub)
+        case .unblock(let s, let sub): return .block(source: s, subID: sub)
+        case .priority(let s, let f, let t): return .priority(source: s, from: t, to: f)
+        case .sourceMode(let s, let f, let t): return .sourceMode(source: s, from: t, to: f)
+        case .globalMode(let f, let t): return .globalMode(from: t, to: f)
+        case .dailyBudget(let f, let t): return .dailyBudget(from: t, to: f)
+        }
+    }
+
+    /// A short sentence for logs and status bars ("priority of S1 3 -> 1").
+    public var summary: String {
+        switch self {
+        case .block(let s, let sub): return "blocked \(SourceRef(source: s, subID: sub))"
+        case .unblock(let s, let sub): return "unblocked \(SourceRef(source: s, subID: sub))"
+        case .priority(let s, let f, let t): return "priority of \(s) \(f) -> \(t)"
+        case .sourceMode(let s, let f, let t): return "mode of \(s) \(f.rawValue) -> \(t.rawValue)"
+        case .globalMode(let f, let t): return "global mode \(f.rawValue) -> \(t.rawValue)"
+        case .dailyBudget(let f, let t): return "daily budget \(f.formatted) -> \(t.formatted)"
+        }
+    }
+
+    /// Whether applying this change would alter the policy (a no-op is not recorded).
+    public func changes(_ policy: Policy) -> Bool { (try? apply(to: policy)) != policy }
+
+    /// The policy with this change applied. Throws when the change does not fit (bad priority).
+    public func apply(to policy: Policy) throws(PolicyError) -> Policy {
+        var p = policy
+        switch self {
+        case .block(let s, let sub):
+            var st = p.settings(for: s)
+            if let sub {
+                if !st.blockedSubIDs.contains(sub) { st.blockedSubIDs.append(sub); st.blockedSubIDs.sort() }
+            } else {
+                st.blocked = true
+            }
+            p.sources[s] = st
+        case .unblock(let s, let sub):
+            var st = p.settings(for: s)
+            if let sub { st.blockedSubIDs.removeAll { $0 == sub } } else { st.blocked = false }
+            p.sources[s] = st
+        case .priority(let s, _, let t):
+            guard (1...5).contains(t) else { throw PolicyError("priority must be 1-5, got \(t)") }
+            var st = p.settings(for: s)
+            st.priority = t
+            p.sources[s] = st
+        case .sourceMode(let s, _, let t):
+            var st = p.settings(for: s)
+            st.mode = t
+            p.sources[s] = st
+        case .globalMode(_, let t):
+            p.globalMode = t
+        case .dailyBudget(_, let t):
+            guard t.cents >= 0 else { throw PolicyError("daily budget must not be negative") }
+            p.dailyBudget = t
+        }
+        return p
+    }
+}
+
+/// A policy change that cannot be applied, with a message for the user.
+public struct PolicyError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
+}

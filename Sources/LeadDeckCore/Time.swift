@@ -1,0 +1,124 @@
+/// A point in time as whole seconds since 1970-01-01 UTC. Cheap to compare and hash on the per-offer path.
+public struct Timestamp: Sendable, Hashable, Comparable, Codable {
+    public var seconds: Int64
+    public init(seconds: Int64) { self.seconds = seconds }
+
+    public static func < (a: Timestamp, b: Timestamp) -> Bool { a.seconds < b.seconds }
+    public static func + (a: Timestamp, s: Int64) -> Timestamp { Timestamp(seconds: a.seconds + s) }
+    public static func - (a: Timestamp, s: Int64) -> Timestamp { Timestamp(seconds: a.seconds - s) }
+
+    public init(from decoder: Decoder) throws {
+        seconds = try decoder.singleValueContainer().decode(Int64.self)
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(seconds)
+    }
+
+    /// Parses an ISO 8601 UTC time such as "2026-11-02T14:05:00Z" (also with an offset like "-05:00").
+    public init?(iso8601 text: String) {
+        let b = Array(text.utf8)
+        func num(_ from: Int, _ len: Int) -> Int64? {
+            guard from + len <= b.count else { return nil }
+            var v: Int64 = 0
+            for i in from..<(from + len) {
+                guard b[i] >= 48 && b[i] <= 57 else { return nil }
+                v = v * 10 + Int64(b[i] - 48)
+            }
+            return v
+        }
+        guard b.count >= 19, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 32, b[13] == 58, b[16] == 58,
+              let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2),
+              let h = num(11, 2), let mi = num(14, 2), let s = num(17, 2),
+              (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61 else { return nil }
+        var i = 19
+        if i < b.count && b[i] == 46 {  // fractional seconds are dropped
+            i += 1
+            while i < b.count && b[i] >= 48 && b[i] <= 57 { i += 1 }
+        }
+        var offset: Int64 = 0
+        if i < b.count {
+            if b[i] == 90 && i == b.count - 1 {
+                offset = 0
+            } else if (b[i] == 43 || b[i] == 45) && b.count == i + 6 && b[i + 3] == 58,
+                      let oh = num(i + 1, 2), let om = num(i + 4, 2) {
+                offset = (oh * 3600 + om * 60) * (b[i] == 45 ? -1 : 1)
+            } else {
+                return nil
+            }
+        }
+        let days = Timestamp.daysFromCivil(y, mo, d)
+        seconds = days * 86_400 + h * 3600 + mi * 60 + s - offset
+    }
+
+    /// "2026-11-02T14:05:00Z".
+    public var iso8601: String {
+        let (y, m, d) = Timestamp.civil(fromDays: floorDiv(seconds, 86_400))
+        let r = seconds - floorDiv(seconds, 86_400) * 86_400
+        return "\(y)-\(pad(m))-\(pad(d))T\(pad(r / 3600)):\(pad(r % 3600 / 60)):\(pad(r % 60))Z"
+    }
+
+    /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+    public static func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = floorDiv(y, 400)
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The date of a day number since 1970-01-01.
+    public static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
+        let z = z0 + 719_468
+        let era = floorDiv(z, 146_097)
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+}
+
+/// Division rounding toward negative infinity, so times before 1970 still fall in the right bucket.
+public func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    let q = a / b
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q
+}
+
+func pad(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+
+/// The buyer's local clock: a fixed offset from UTC, used for "today", hours of operation and day buckets.
+public struct LocalClock: Sendable, Hashable, Codable {
+    /// Minutes east of UTC (US Eastern standard time is -300).
+    public var utcOffsetMinutes: Int
+    public init(utcOffsetMinutes: Int) { self.utcOffsetMinutes = utcOffsetMinutes }
+
+    public func localSeconds(_ t: Timestamp) -> Int64 { t.seconds + Int64(utcOffsetMinutes) * 60 }
+    /// The buyer's local day number (days since 1970-01-01 local).
+    public func day(_ t: Timestamp) -> Int64 { floorDiv(localSeconds(t), 86_400) }
+    /// Hours since the epoch, on the local clock.
+    public func hourIndex(_ t: Timestamp) -> Int64 { floorDiv(localSeconds(t), 3600) }
+    /// The local hour of day, 0-23.
+    public func hourOfDay(_ t: Timestamp) -> Int { Int(hourIndex(t) - day(t) * 24) }
+    /// The start of the local day that contains `t`.
+    public func startOfDay(_ t: Timestamp) -> Timestamp {
+        Timestamp(seconds: day(t) * 86_400 - Int64(utcOffsetMinutes) * 60)
+    }
+    /// "2026-11-02 14:05" on the local clock.
+    public func format(_ t: Timestamp, seconds: Bool = false) -> String {
+        let l = localSeconds(t)
+        let (y, m, d) = Timestamp.civil(fromDays: floorDiv(l, 86_400))
+        let r = l - floorDiv(l, 86_400) * 86_400
+        let hm = "\(pad(r / 3600)):\(pad(r % 3600 / 60))"
+        return "\(y)-\(pad(m))-\(pad(d)) \(hm)" + (seconds ? ":\(pad(r % 60))" : "")
+    }
+    /// "14:05:09" on the local clock.
+    public func formatTime(_ t: Timestamp) -> String {
+        let l = localSeconds(t)
+        let r = l - floorDiv(l, 86_400) * 86_400
+        return "\(pad(r / 3600)):\(pad(r % 3600 / 60)):\(pad(r % 60))"
+    }
+}

@@ -1,0 +1,48 @@
+import LeadDeckCore
+
+/// `store.json`: marks a folder as a LeadDeck store.
+public struct StoreManifest: Codable, Sendable {
+    public static let current = 1
+    public var schemaVersion: Int
+    public var currency: String
+    public var createdAt: Timestamp
+}
+
+/// `sources.json`: the catalog of traffic sources (also the seed file `data/sources.json`).
+public struct CatalogDocument: Codable, Sendable {
+    public static let current = 1
+    public var schemaVersion: Int
+    public var buyer: BuyerProfile
+    public var sources: [Source]
+    public init(catalog: Catalog) {
+        schemaVersion = Self.current
+        buyer = catalog.buyer
+        sources = catalog.sources
+    }
+    public var catalog: Catalog { Catalog(sources: sources, buyer: buyer) }
+}
+
+/// `policy.json`: the buyer's policy in force (also the seed file `data/policy.json`).
+public struct PolicyDocument: Codable, Sendable {
+    public static let current = 1
+    public var schemaVersion: Int
+    /// Sequence number of the last policy-change event folded into this file; later ones are applied on load.
+    public var lastChangeSeq: Int64
+    public var policy: Policy
+    public init(policy: Policy, lastChangeSeq: Int64) {
+        schemaVersion = Self.current
+        self.lastChangeSeq = lastChangeSeq
+        self.policy = policy
+    }
+}
+
+/// `checkpoint.json`: the desk folded up to a log position, so start-up reads only the log after it.
+public struct CheckpointDocument: Codable, Sendable {
+    public static let current = 1
+    public var schemaVersion: Int
+    public var position: LogPosition
+    public var ledger: Ledger
+    public var metrics: MetricsBook
+    public var leads: LeadIndex
+    public var simulator: MarketSimulator?
+}

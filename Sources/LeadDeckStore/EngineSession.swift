@@ -1,0 +1,72 @@
+import LeadDeckCore
+
+/// The one process running the engine on a store: owns the desk, the simulated exchange and the engine
+/// lock; advances the market, appends what happened in batches, and folds in what others appended.
+public final class EngineSession {
+    public let store: Store
+    public private(set) var state: LoadedState
+    public private(set) var simulator: MarketSimulator
+    private let lease: Store.EngineLease
+    /// Events appended since the last checkpoint.
+    public private(set) var sinceCheckpoint = 0
+
+    /// A fresh store's simulation starts here: Monday 2026-11-02, midnight US Eastern.
+    public static let defaultStart = Timestamp(seconds: 1_793_595_600)
+
+    /// Takes the engine lock and loads the store.
+    /// - Parameters:
+    ///   - seed: restarts the random sequence; a store without simulator state starts with seed 1 otherwise.
+    ///   - start: where simulated time begins if that is later than where the store stands.
+    public init(store: Store, seed: UInt64?, start: Timestamp?) throws(StoreError) {
+        self.store = store
+        lease = try store.acquireEngine()
+        state = try store.loadState()
+        let latest = state.desk.metrics.latest
+        var sim = state.simulator ?? MarketSimulator(seed: seed ?? 1, start: latest.seconds > 0 ? latest : (start ?? Self.defaultStart))
+        if state.simulator != nil, let seed { sim.reseed(seed) }
+        let resume = max(sim.now, latest, start ?? sim.now)
+        sim.jump(to: resume)
+        simulator = sim
+    }
+
+    /// Simulated time reached.
+    public var now: Timestamp { simulator.now }
+
+    /// Runs the market to `t`, appends everything in one batch, and folds in others' records.
+    /// - Returns: the events this call produced, in order.
+    @discardableResult
+    public func advance(to t: Timestamp) throws(StoreError) -> [Event] {
+        var events: [Event] = []
+        simulator.advance(to: t, catalog: state.desk.catalog, desk: &state.desk) { events.append($0) }
+        try appendAndAbsorb(events)
+        return events
+    }
+
+    /// Decides an offer from outside the simulator (ingest) and books it; append the result with `appendAndAbsorb`.
+    public func process(_ offer: Offer) -> OfferEvent { state.desk.process(offer) }
+
+    /// Appends events already folded into the desk, and folds in what others appended.
+    public func appendAndAbsorb(_ events: [Event]) throws(StoreError) {
+        let foreign = try store.append(events, at: &state.position)
+        state.absorb(foreign)
+        sinceCheckpoint += events.count
+    }
+
+    /// Picks up records others appended (policy changes) without appending anything.
+    @discardableResult
+    public func poll() throws(StoreError) -> [LogRecord] {
+        let (records, end) = try store.readNew(after: state.position)
+        state.position = end
+        state.absorb(records)
+        return records
+    }
+
+    /// Saves the desk and the simulator as the checkpoint.
+    public func checkpoint() throws(StoreError) {
+        try store.saveCheckpoint(state.desk, simulator: simulator, at: state.position)
+        sinceCheckpoint = 0
+    }
+
+    /// Gives up the engine lock.
+    public func close() { lease.release() }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import LeadDeckCore
+
+/// How far a reader or writer has got in the event log: the byte just after the last whole record, that
+/// record's sequence number, and its line number (line 1 is the header).
+public struct LogPosition: Sendable, Hashable, Codable {
+    public var offset: Int64
+    public var seq: Int64
+    public var line: Int64
+    public init(offset: Int64, seq: Int64, line: Int64) {
+        self.offset = offset
+        self.seq = seq
+        self.line = line
+    }
+    /// The position just after the header.
+    public static let afterHeader = LogPosition(offset: Int64(EventLogCodec.header.count), seq: 0, line: 1)
+}
+
+/// One record of the log.
+public struct LogRecord: Sendable, Hashable {
+    public var seq: Int64
+    public var line: Int64
+    public var event: Event
+}
+
+/// An incomplete or unreadable last record, found at the end of the log (a crash mid-write).
+public struct TornTail: Sendable, Hashable {
+    public var offset: Int64
+    public var line: Int64
+    public var length: Int64
+    public var reason: String
+}
+
+/// What reading the log from a position found.
+public struct LogScan: Sendable {
+    public var records: [LogRecord] = []
+    /// Just after the last good record.
+    public var end: LogPosition
+    /// A bad last record (complete line that fails its checksum, or a line with no newline).
+    public var torn: TornTail?
+    /// Damage before the end: a bad record followed by good ones, or a gap in sequence numbers.
+    public var damage: String?
+}
+
+/// The event log's line format: `{"seq":N,"crc":"xxxxxxxx","e":EVENT}` where the CRC-32 covers the decimal
+/// sequence number, a colon, and the exact bytes of EVENT. Line 1 is a header with the schema version.
+public enum EventLogCodec {
+    public static let schemaVersion = 1
+    public static let header = Array("{\"kind\":\"leaddeck-events\",\"schemaVersion\":1}\n".utf8)
+    static let prefix = Array("{\"seq\":".utf8)
+    static let crcKey = Array(",\"crc\":\"".utf8)
+    static let eventKey = Array("\",\"e\":".utf8)
+
+    /// One record line, newline included.
+    public static func encode(_ event: Event, seq: Int64, encoder: JSONEncoder) -> [UInt8] {
+        let payload = [UInt8](try! encoder.encode(event))
+        let seqText = Array(String(seq).utf8)
+        let crc = CRC32.checksum(payload, start: CRC32.checksum(seqText + [58]))
+        var line = prefix
+        line.reserveCapacity(payload.count + 40)
+        line += seqText
+        line += crcKey
+        line += hex8(crc)
+        line += eventKey
+        line += payload
+        line += [125, 10]
+        return line
+    }
+
+    static func hex8(_ v: UInt32) -> [UInt8] {
+        let digits = Array("0123456789abcdef".utf8)
+        return (0..<8).reversed().map { digits[Int((v >> (UInt32($0) * 4)) & 0xF)] }
+    }
+
+    /// Parses one line (without its newline) into its sequence number and event, or says what is wrong.
+    public static func parse(_ line: ArraySlice<UInt8>, decoder: JSONDecoder) -> Result<(Int64, Event), StoreError> {
+        var i = line.startIndex
+        func expect(_ s: [UInt8]) -> Bool {
+            guard line.count - (i - line.startIndex) >= s.count, line[i..<(i + s.count)].elementsEqual(s) else { return false }
+            i += s.count
+            return true
+        }
+        guard expect(prefix) else { return .failure(StoreError("not a record")) }
+        let seqStart = i
+        while i < line.endIndex, line[i] >= 48, line[i] <= 57 { i += 1 }
+        guard i > seqStart, i - seqStart <= 18, let seq = Int64(String(decoding: line[seqStart..<i], as: UTF8.self)) else {
+            return .failure(StoreError("bad sequence number"))
+        }
+        let seqText = Array(line[seqStart..<i])
+        guard expect(crcKey), line.endIndex - i >= 8 else { return .failure(StoreError("bad checksum field")) }
+        let crcText = String(decoding: line[i..<(i + 8)], as: UTF8.self)
+        i += 8
+        guard let crc = UInt32(crcText, radix: 16), expect(eventKey), line.last == 125 else {
+            return .failure(StoreError("bad record framing"))
+        }
+        let payload = line[i..<(line.endIndex - 1)]
+        guard CRC32.checksum(payload, start: CRC32.checksum(seqText + [58])) == crc else {
+            return .failure(StoreError("checksum mismatch"))
+        }
+        do {
+            return .success((seq, try decoder.decode(Event.self, from: Data(payload))))
+        } catch let e as DecodingError {
+            return .failure(StoreError("unreadable event: \(JSONFile.describe(e))"))
+        } catch {
+            return .failure(StoreError("unreadable event: \(error)"))
+        }
+    }
+
+    /// Reads records from `bytes`, which start at `from.offset` in the file named `path`.
+    /// With `allowPartialTail`, a last line without a newline is treated as still being written (not torn).
+    public static func scan(_ bytes: [UInt8], from: LogPosition, path: String, allowPartialTail: Bool = false) -> LogScan {
+        var result = LogScan(end: from)
+        let decoder = JSONDecoder()
+        var start = 0
+        var pos = from
+        var lines: [(Int, Int)] = []  // (start, end-without-newline)
+        var partial: Int? = nil
+        while start < bytes.count {
+            guard let nl = bytes[start...].firstIndex(of: 10) else { partial = start; break }
+            lines.append((start, nl))
+            start = nl + 1
+        }
+        for (n, (s, e)) in lines.enumerated() {
+            let lineNumber = pos.line + 1
+            switch parse(bytes[s..<e], decoder: decoder) {
+            case .success(let (seq, event)):
+                if seq != pos.seq + 1 {
+                    result.damage = "\(path) line \(lineNumber): sequence jumps from \(pos.seq) to \(seq)"
+                    result.end = pos
+                    return result
+                }
+                pos = LogPosition(offset: from.offset + Int64(e + 1), seq: seq, line: lineNumber)
+                result.records.append(LogRecord(seq: seq, line: lineNumber, event: event))
+            case .failure(let why):
+                let laterGood = lines[(n + 1)...].contains { (ls, le) in
+                    if case .success = parse(bytes[ls..<le], decoder: decoder) { return true }
+                    return false
+                }
+                if laterGood {
+                    result.damage = "\(path) line \(lineNumber) (byte \(from.offset + Int64(s))): \(why.description); later records follow, so this is damage, not a torn write"
+                } else {
+                    result.torn = TornTail(offset: from.offset + Int64(s), line: lineNumber,
+                                           length: Int64(bytes.count - s), reason: why.description)
+                }
+                result.end = pos
+                return result
+            }
+        }
+        if let p = partial, !allowPartialTail {
+            result.torn = TornTail(offset: from.offset + Int64(p), line: pos.line + 1,
+                                   length: Int64(bytes.count - p), reason: "incomplete record (no newline)")
+        }
+        result.end = pos
+        return result
+    }
+}

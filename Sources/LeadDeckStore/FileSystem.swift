@@ -1,0 +1,196 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A failed file operation: which call, on which path, and the system's reason.
+public struct FileSystemError: Error, Sendable, CustomStringConvertible {
+    public var operation: String
+    public var path: String
+    public var errno: Int32
+    public init(_ operation: String, _ path: String, errno: Int32) {
+        self.operation = operation
+        self.path = path
+        self.errno = errno
+    }
+    public var description: String {
+        "\(path): \(operation) failed: \(String(cString: strerror(errno)))"
+    }
+}
+
+/// Every file operation the store performs goes through this seam, so tests can inject failures
+/// (the Nth write fails, a full disk) and check that the store stays whole.
+public protocol FileSystem: Sendable {
+    func exists(_ path: String) -> Bool
+    func makeDirectory(_ path: String) throws(FileSystemError)
+    /// The whole file.
+    func read(_ path: String) throws(FileSystemError) -> [UInt8]
+    /// Bytes from `offset` to the end of the file.
+    func read(_ path: String, from offset: Int64) throws(FileSystemError) -> [UInt8]
+    func size(_ path: String) throws(FileSystemError) -> Int64
+    /// Opens for writing (creating with mode 0644 when missing); `append` positions every write at the end.
+    func openForWriting(_ path: String, append: Bool, truncate: Bool) throws(FileSystemError) -> Int32
+    func write(_ fd: Int32, _ bytes: [UInt8], path: String) throws(FileSystemError)
+    func fsync(_ fd: Int32, path: String) throws(FileSystemError)
+    func close(_ fd: Int32)
+    func truncate(_ path: String, to length: Int64) throws(FileSystemError)
+    func rename(_ from: String, _ to: String) throws(FileSystemError)
+    func remove(_ path: String)
+    /// fsyncs a directory, so a rename or create in it is durable.
+    func syncDirectory(_ path: String) throws(FileSystemError)
+    /// Opens (creating) a lock file and takes an flock on it; nil when `wait` is false and it is held.
+    func lock(_ path: String, exclusive: Bool, wait: Bool) throws(FileSystemError) -> Int32?
+    func unlock(_ fd: Int32)
+    func listDirectory(_ path: String) -> [String]
+}
+
+/// The real file system, through POSIX calls.
+public struct PosixFileSystem: FileSystem {
+    public init() {}
+
+    public func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    public func makeDirectory(_ path: String) throws(FileSystemError) {
+        var parts: [Substring] = []
+        for p in path.split(separator: "/", omittingEmptySubsequences: true) {
+            parts.append(p)
+            let partial = (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+            if mkdir(partial, 0o755) != 0 && errno != EEXIST { throw FileSystemError("mkdir", partial, errno: errno) }
+        }
+    }
+
+    public func read(_ path: String) throws(FileSystemError) -> [UInt8] { try read(path, from: 0) }
+
+    public func read(_ path: String, from offset: Int64) throws(FileSystemError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError("open", path, errno: errno) }
+        defer { Glibc.close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileSystemError("stat", path, errno: errno) }
+        let total = Int(max(0, Int64(st.st_size) - offset))
+        var out = [UInt8](repeating: 0, count: total)
+        var done = 0
+        while done < total {
+            let n = out.withUnsafeMutableBytes { buf in
+                pread(fd, buf.baseAddress! + done, total - done, off_t(offset) + off_t(done))
+            }
+            if n < 0 { if errno == EINTR { continue }; throw FileSystemError("read", path, errno: errno) }
+            if n == 0 { break }
+            done += n
+        }
+        if done < total { out.removeLast(total - done) }
+        return out
+    }
+
+    public func size(_ path: String) throws(FileSystemError) -> Int64 {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw FileSystemError("stat", path, errno: errno) }
+        return Int64(st.st_size)
+    }
+
+    public func openForWriting(_ path: String, append: Bool, truncate: Bool) throws(FileSystemError) -> Int32 {
+        var flags = O_WRONLY | O_CREAT | O_CLOEXEC
+        if append { flags |= O_APPEND }
+        if truncate { flags |= O_TRUNC }
+        let fd = open(path, flags, 0o644)
+        guard fd >= 0 else { throw FileSystemError("open", path, errno: errno) }
+        return fd
+    }
+
+    public func write(_ fd: Int32, _ bytes: [UInt8], path: String) throws(FileSystemError) {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, bytes.count - done) }
+            if n < 0 { if errno == EINTR { continue }; throw FileSystemError("write", path, errno: errno) }
+            done += n
+        }
+    }
+
+    public func fsync(_ fd: Int32, path: String) throws(FileSystemError) {
+        guard Glibc.fsync(fd) == 0 else { throw FileSystemError("fsync", path, errno: errno) }
+    }
+
+    public func close(_ fd: Int32) { _ = Glibc.close(fd) }
+
+    public func truncate(_ path: String, to length: Int64) throws(FileSystemError) {
+        guard Glibc.truncate(path, off_t(length)) == 0 else { throw FileSystemError("truncate", path, errno: errno) }
+    }
+
+    public func rename(_ from: String, _ to: String) throws(FileSystemError) {
+        guard Glibc.rename(from, to) == 0 else { throw FileSystemError("rename to \(to)", from, errno: errno) }
+    }
+
+    public func remove(_ path: String) { unlink(path) }
+
+    public func syncDirectory(_ path: String) throws(FileSystemError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError("open directory", path, errno: errno) }
+        defer { Glibc.close(fd) }
+        guard Glibc.fsync(fd) == 0 else { throw FileSystemError("fsync directory", path, errno: errno) }
+    }
+
+    public func lock(_ path: String, exclusive: Bool, wait: Bool) throws(FileSystemError) -> Int32? {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FileSystemError("open lock file", path, errno: errno) }
+        let op = (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB)
+        while flock(fd, op) != 0 {
+            if errno == EINTR { continue }
+            let e = errno
+            Glibc.close(fd)
+            if e == EWOULDBLOCK { return nil }
+            throw FileSystemError("flock", path, errno: e)
+        }
+        return fd
+    }
+
+    public func unlock(_ fd: Int32) {
+        _ = flock(fd, LOCK_UN)
+        _ = Glibc.close(fd)
+    }
+
+    public func listDirectory(_ path: String) -> [String] {
+        guard let d = opendir(path) else { return [] }
+        defer { closedir(d) }
+        var names: [String] = []
+        while let e = readdir(d) {
+            let name = withUnsafePointer(to: e.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+}
+
+extension FileSystem {
+    /// Replaces a file atomically and durably: temp file in the same folder, fsync, rename, fsync folder.
+    /// A crash at any point leaves either the old or the new content, never a mix.
+    public func replaceAtomically(_ path: String, with bytes: [UInt8]) throws(FileSystemError) {
+        let dir = parentDirectory(of: path)
+        let tmp = "\(path).tmp-\(getpid())"
+        let fd = try openForWriting(tmp, append: false, truncate: true)
+        do {
+            try write(fd, bytes, path: tmp)
+            try fsync(fd, path: tmp)
+            close(fd)
+        } catch {
+            close(fd)
+            remove(tmp)
+            throw error
+        }
+        do {
+            try rename(tmp, path)
+        } catch {
+            remove(tmp)
+            throw error
+        }
+        try syncDirectory(dir)
+    }
+}
+
+/// "a/b/c.json" -> "a/b"; "c.json" -> ".".
+public func parentDirectory(of path: String) -> String {
+    guard let i = path.lastIndex(of: "/") else { return "." }
+    return i == path.startIndex ? "/" : String(path[..<i])
+}

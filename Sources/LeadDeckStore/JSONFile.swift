@@ -1,0 +1,132 @@
+import Foundation
+
+/// Reading and writing the store's JSON documents: `schemaVersion` checked first, unknown fields and wrong
+/// types refused with the file and field named, output stable (sorted keys) so diffs stay readable.
+public enum JSONFile {
+    struct VersionProbe: Decodable { var schemaVersion: Int? }
+
+    /// An encoder with sorted keys and pretty printing, for files people read.
+    public static func prettyEncoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    /// Decodes `T` from `bytes` of the file at `path`, requiring `schemaVersion == current`.
+    /// - Throws: `StoreError` naming the file: not JSON (with line), missing or newer schema version,
+    ///   a missing field, a wrong type, or a field this version does not know.
+    public static func decode<T: Codable>(_ type: T.Type, from bytes: [UInt8], path: String, current: Int) throws(StoreError) -> T {
+        let data = Data(bytes)
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw StoreError("\(path): not valid JSON (\(syntaxDetail(error, bytes: bytes)))")
+        }
+        guard let top = object as? [String: Any] else { throw StoreError("\(path): expected a JSON object at the top") }
+        guard let version = top["schemaVersion"] as? Int else {
+            throw StoreError("\(path): missing \"schemaVersion\" (this leaddeck writes version \(current))")
+        }
+        if version > current {
+            throw StoreError("\(path): schemaVersion \(version) is newer than this leaddeck understands (\(current)); upgrade leaddeck")
+        }
+        if version < 1 { throw StoreError("\(path): schemaVersion \(version) is not valid") }
+        let value: T
+        do {
+            value = try JSONDecoder().decode(T.self, from: data)
+        } catch let e as DecodingError {
+            throw StoreError("\(path): \(describe(e))")
+        } catch {
+            throw StoreError("\(path): \(error)")
+        }
+        // Unknown fields are refused: a typo like "priorty" must not be silently ignored.
+        if let canonical = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(value)),
+           let unknown = unknownKey(in: object, canonical: canonical, path: "") {
+            throw StoreError("\(path): unknown field \"\(unknown)\"")
+        }
+        return value
+    }
+
+    /// The first key path present in `input` but not in `canonical` (its decoded-and-re-encoded form).
+    static func unknownKey(in input: Any, canonical: Any, path: String) -> String? {
+        if let i = input as? [String: Any] {
+            let c = canonical as? [String: Any] ?? [:]
+            for key in i.keys.sorted() {
+                let p = path.isEmpty ? key : "\(path).\(key)"
+                guard let cv = c[key] else {
+                    if i[key] is NSNull { continue }
+                    return p
+                }
+                if let found = unknownKey(in: i[key]!, canonical: cv, path: p) { return found }
+            }
+        } else if let i = input as? [Any], let c = canonical as? [Any] {
+            for (n, (a, b)) in zip(i, c).enumerated() {
+                if let found = unknownKey(in: a, canonical: b, path: "\(path)[\(n)]") { return found }
+            }
+        }
+        return nil
+    }
+
+    /// "sources[3].market.closeRate: expected a number, got a string".
+    public static func describe(_ e: DecodingError) -> String {
+        func pathText(_ p: [CodingKey]) -> String {
+            var s = ""
+            for k in p {
+                if let i = k.intValue { s += "[\(i)]" } else { s += (s.isEmpty ? "" : ".") + k.stringValue }
+            }
+            return s.isEmpty ? "top level" : s
+        }
+        switch e {
+        case .keyNotFound(let k, let c):
+            let at = pathText(c.codingPath)
+            return "missing field \"\(k.stringValue)\"" + (c.codingPath.isEmpty ? "" : " in \(at)")
+        case .typeMismatch(let t, let c):
+            return "\(pathText(c.codingPath)): wrong type, expected \(typeName(t))"
+        case .valueNotFound(let t, let c):
+            return "\(pathText(c.codingPath)): expected \(typeName(t)), got null"
+        case .dataCorrupted(let c):
+            return "\(pathText(c.codingPath)): \(c.debugDescription)"
+        @unknown default:
+            return "\(e)"
+        }
+    }
+
+    static func typeName(_ t: Any.Type) -> String {
+        switch t {
+        case is String.Type: return "a string"
+        case is Int.Type, is Int64.Type: return "an integer"
+        case is Double.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        default:
+            let n = "\(t)"
+            if n.hasPrefix("Array") { return "a list" }
+            if n.hasPrefix("Dictionary") { return "an object" }
+            return "a \(n) value"
+        }
+    }
+
+    /// Where a JSON syntax error is, as "line L, column C" when it can be found.
+    static func syntaxDetail(_ error: Error, bytes: [UInt8]) -> String {
+        let text = "\(error)"
+        if let r = text.range(of: "line [0-9]+, column [0-9]+", options: .regularExpression) {
+            return "syntax error at \(text[r])"
+        }
+        if bytes.isEmpty { return "the file is empty" }
+        // Truncated input: report where the text ends.
+        var line = 1, col = 1
+        for b in bytes { if b == 10 { line += 1; col = 1 } else { col += 1 } }
+        let trimmed = bytes.reversed().drop { $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }
+        if let last = trimmed.first, last != UInt8(ascii: "}") {
+            return "the file ends early at line \(line), column \(col), as if half-written"
+        }
+        return "syntax error: \(text.prefix(120))"
+    }
+
+    /// Encodes a document for a person to read, ending with a newline.
+    public static func encodePretty<T: Encodable>(_ value: T) -> [UInt8] {
+        // Encoding our own value types cannot fail.
+        var bytes = [UInt8](try! prettyEncoder().encode(value))
+        bytes.append(10)
+        return bytes
+    }
+}

@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import LeadDeckCore
+import LeadDeckStore
+
+/// The whole of FILE, or of stdin for "-".
+func readInput(_ path: String) throws -> String {
+    if path == "-" {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        return String(decoding: data, as: UTF8.self)
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw Failure(description: "\(path): cannot read (missing or not a file)")
+    }
+    return String(decoding: data, as: UTF8.self)
+}
+
+struct Ingest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Decide and record offers from a real exchange, given as JSON Lines (FILE, or - for stdin).",
+        discussion: """
+            Fields: lead_id, source_id, sub_id, vertical, state, postal_code, city, sale_type (shared|exclusive), \
+            max_sells, price (dollars) or price_cents, received_at (ISO 8601), first_name, last_name, phone, email. \
+            A bad line is reported with its line number and reason; the good lines still count (exit status 1 if any were bad).
+            """)
+
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "JSON Lines file, or - for stdin.") var file: String
+
+    func run() throws {
+        try guarded {
+            let text = try readInput(file)
+            let store = try options.open()
+            let session = try Failure.wrap { () throws(StoreError) in try EngineSession(store: store, seed: nil, start: nil) }
+            defer { session.close() }
+            let now = wallNow()
+            var bad = 0
+            var batch: [Event] = []
+            var counts = Counters()
+            let name = file == "-" ? "stdin" : file
+            var seen = Set<String>()
+            var lineNumber = 0
+            for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                lineNumber += 1
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                if line.isEmpty { continue }
+                switch OfferParser.parse(line, now: now) {
+                case .failure(let e):
+                    bad += 1
+                    printError("\(name) line \(lineNumber): \(e.description)")
+                case .success(let offer):
+                    guard session.state.desk.knows(source: offer.sourceID) else {
+                        bad += 1
+                        printError("\(name) line \(lineNumber): unknown source id '\(offer.sourceID)' (not in \(store.catalogPath))")
+                        continue
+                    }
+                    guard session.state.desk.leads[offer.leadID] == nil, seen.insert(offer.leadID).inserted else {
+                        bad += 1
+                        printError("\(name) line \(lineNumber): lead_id '\(Sanitizer.clean(offer.leadID))' was already recorded")
+                        continue
+                    }
+                    let e = session.process(offer)
+                    counts.count(e.decision, price: offer.price)
+                    batch.append(.offer(e))
+                    if batch.count >= 2000 {
+                        try Failure.wrap { () throws(StoreError) in try session.appendAndAbsorb(batch) }
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+            }
+            try Failure.wrap { () throws(StoreError) in
+                try session.appendAndAbsorb(batch)
+                try session.checkpoint()
+            }
+            flushNotices(store)
+            let reasons = RejectReason.allCases.filter { counts.rejected[$0] > 0 }.map { "\($0.rawValue) \(counts.rejected[$0])" }
+            writeOut("ingested \(counts.offered) offers from \(name): \(counts.bought) bought (\(counts.boughtShared) shared, "
+                + "\(counts.boughtExclusive) exclusive) for \(counts.spend.formatted), \(counts.rejectedTotal) rejected"
+                + (reasons.isEmpty ? "" : " (\(reasons.joined(separator: ", ")))") + "; \(bad) bad lines\n")
+            if bad > 0 { throw ExitCode(1) }
+        }
+    }
+}
+
+struct Outcomes: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply dispositions (contacted, converted with revenue, returned with reason) to bought leads.",
+        discussion: """
+            CSV with a header (lead_id,outcome,revenue,reason[,refund][,time]) or JSON Lines with the same fields. \
+            A return refunds the lead's price unless refund is given. Unknown lead ids and impossible outcomes are \
+            reported with their line; the rest are applied (exit status 1 if any were bad).
+            """)
+
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "CSV or JSON Lines file, or - for stdin.") var file: String
+
+    func run() throws {
+        try guarded {
+            let text = try readInput(file)
+            let store = try options.open()
+            var state = try Failure.wrap { () throws(StoreError) in try store.loadState() }
+            let name = file == "-" ? "stdin" : file
+            let parsed = DispositionParser.parse(text)
+            var bad = 0
+            var applied = 0
+            let now = wallNow()
+            try Failure.wrap { () throws(StoreError) in
+                try store.transaction(&state) { desk throws(StoreError) -> [Event] in
+                    var events: [Event] = []
+                    for (line, result) in parsed {
+                        switch result {
+                        case .failure(let e):
+                            bad += 1
+                            printError("\(name) line \(line): \(e.description)")
+                        case .success(let d):
+                            if let problem = desk.leads.problem(with: d.kind, leadID: d.leadID) {
+                                bad += 1
+                                printError("\(name) line \(line): \(Sanitizer.clean(problem))")
+                                continue
+                            }
+                            let lead = desk.leads[d.leadID]!.lead
+                            let e = Event.outcome(OutcomeEvent(
+                                time: d.time ?? now, leadID: d.leadID, kind: d.kind, revenue: d.revenue,
+                                refund: d.kind == .returned ? (d.refund ?? lead.price) : nil, reason: d.reason, lead: lead))
+                            desk.apply(e)
+                            events.append(e)
+                            applied += 1
+                        }
+                    }
+                    return events
+                }
+            }
+            flushNotices(store)
+            writeOut("applied \(applied) outcomes from \(name); \(bad) bad lines\n")
+            if bad > 0 { throw ExitCode(1) }
+        }
+    }
+}

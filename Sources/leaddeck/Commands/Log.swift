@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import LeadDeckCore
+import LeadDeckStore
+
+struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the event stream: offers and decisions, outcomes, policy changes.",
+        discussion: "--json prints one object per line ({\"seq\":N,\"event\":{...}}) for pipes; --follow keeps printing new events.")
+
+    @OptionGroup var options: StoreOptions
+    @Flag(help: "Keep running and print new events as they are recorded.") var follow = false
+    @Flag(help: "One JSON object per line.") var json = false
+    @Option(help: "Print only the last N events first.") var last: Int?
+
+    func run() throws {
+        try guarded {
+            let store = try options.open()
+            let policy = try Failure.wrap { () throws(StoreError) in try store.loadPolicyDocument().policy }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var position = LogPosition.afterHeader
+            var first = true
+            repeat {
+                let (records, end) = try Failure.wrap { () throws(StoreError) in try store.readNew(after: position) }
+                position = end
+                var slice = records[...]
+                if first, let last { slice = records.suffix(max(0, last)) }
+                first = false
+                var out = ""
+                for r in slice {
+                    if json {
+                        // Non-ASCII and control characters are escaped, so the output is safe in a terminal too.
+                        let payload = String(decoding: try encoder.encode(r.event), as: UTF8.self)
+                        out += "{\"seq\":\(r.seq),\"event\":\(asciiJSON(payload))}\n"
+                    } else {
+                        out += "#\(r.seq)  \(describe(r.event, clock: policy.clock))\n"
+                    }
+                    if out.utf8.count > 1 << 16 { writeOut(out); out = "" }
+                }
+                writeOut(out)
+                if follow { usleep(200_000) }
+            } while follow
+        }
+    }
+}
+
+/// JSON text with control, DEL, C1 and bidi characters escaped as \uXXXX.
+func asciiJSON(_ s: String) -> String {
+    var out = ""
+    out.reserveCapacity(s.utf8.count)
+    for u in s.unicodeScalars {
+        let v = u.value
+        if v == 0x7F || (v >= 0x80 && v <= 0x9F) || (v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069)
+            || v == 0x200E || v == 0x200F || v == 0x061C {
+            let hex = String(v, radix: 16)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+            out.unicodeScalars.append(u)
+        }
+    }
+    return out
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import LeadDeckCore
+import LeadDeckStore
+
+struct SourcesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sources",
+        abstract: "List traffic sources with their status, priority, purchase mode and today's figures.")
+
+    @OptionGroup var options: StoreOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try guarded {
+            let store = try options.open()
+            let state = try Failure.wrap { () throws(StoreError) in try store.loadState() }
+            flushNotices(store)
+            let desk = state.desk
+            let today = desk.metrics.table(.source, window: .today)
+            if json {
+                let items = store.catalog.sources.map { s -> String in
+                    let st = desk.policy.settings(for: s.id)
+                    let c = today[MetricKey(.source, s.id)] ?? Counters()
+                    let subs = s.subIDs.map { sub in
+                        "{\"id\":\(jsonString(sub.id)),\"name\":\(jsonString(sub.name)),\"status\":\"\(st.isBlocked(subID: sub.id) ? "blocked" : "active")\"}"
+                    }.joined(separator: ",")
+                    return "{\"id\":\(jsonString(s.id)),\"name\":\(jsonString(s.name)),\"vertical\":\"\(s.vertical.rawValue)\","
+                        + "\"channel\":\"\(s.channel.rawValue)\",\"status\":\"\(st.blocked ? "blocked" : "active")\","
+                        + "\"blockedSubIDs\":[\(st.blockedSubIDs.map(jsonString).joined(separator: ","))],"
+                        + "\"priority\":\(st.priority),\"mode\":\"\(st.mode.rawValue)\","
+                        + "\"modeInForce\":\"\(st.mode.resolved(global: desk.policy.globalMode).rawValue)\","
+                        + "\"dailyCap\":\(st.dailyCap.map(String.init) ?? "null"),\"hourlyCap\":\(st.hourlyCap.map(String.init) ?? "null"),"
+                        + "\"today\":{\"offered\":\(c.offered),\"bought\":\(c.bought),\"spendCents\":\(c.spend.cents)},"
+                        + "\"subIDs\":[\(subs)]}"
+                }
+                writeOut("[\n" + items.joined(separator: ",\n") + "\n]\n")
+                return
+            }
+            writeOut("Global mode: \(desk.policy.globalMode.rawValue); daily budget \(desk.policy.dailyBudget.formatted); "
+                + "\(store.catalog.sources.count) sources. Today = \(desk.policy.clock.format(desk.metrics.latest)) local.\n\n")
+            let header = [("id", 6), ("name", 28), ("vertical", 9), ("channel", 13), ("status", 8), ("pri", 3),
+                          ("mode", 15), ("bought", 7), ("CPL", 9), ("sub-IDs", 30)]
+            writeOut(header.map { Sanitizer.fit($0.0, $0.1) }.joined(separator: " ").trailingTrimmed + "\n")
+            for s in store.catalog.sources {
+                let st = desk.policy.settings(for: s.id)
+                let c = today[MetricKey(.source, s.id)] ?? Counters()
+                let inForce = st.mode.resolved(global: desk.policy.globalMode).rawValue
+                let mode = st.mode == .inherit ? inForce : "\(inForce) (own)"
+                let subs = s.subIDs.map { st.blockedSubIDs.contains($0.id) ? "\($0.id)[blocked]" : $0.id }.joined(separator: " ")
+                let cells = [s.id, s.name, s.vertical.rawValue, s.channel.rawValue, st.blocked ? "BLOCKED" : "active",
+                             "\(st.priority)", mode, "\(c.bought)", MetricsRow(c).cpl?.formatted ?? "-", subs]
+                writeOut(zip(cells, header).map { Sanitizer.fit($0.0, $0.1.1) }.joined(separator: " ").trailingTrimmed + "\n")
+            }
+        }
+    }
+}
+
+extension String {
+    var trailingTrimmed: String {
+        var s = Substring(self)
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}
