@@ -47,9 +47,13 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
     public var pendingCount: Int { pending.count }
 
     /// Relative lead volume by local hour: quiet at night, peaks late morning and early evening.
-    static let hourlyCurve: [Double] = [0.15, 0.1, 0.08, 0.08, 0.1, 0.2, 0.45, 0.9, 1.35, 1.6, 1.75, 1.7,
+    static let hourlyCurve: [Double] = {
+        let sum = rawCurve.reduce(0, +)
+        return rawCurve.map { $0 * 24 / sum }  // mean 1, so a day brings `dailyVolume` leads on average
+    }()
+    static let rawCurve: [Double] = [0.15, 0.1, 0.08, 0.08, 0.1, 0.2, 0.45, 0.9, 1.35, 1.6, 1.75, 1.7,
                                         1.6, 1.55, 1.5, 1.45, 1.4, 1.45, 1.5, 1.35, 1.1, 0.8, 0.5, 0.3]
-    static let curvePeak = 1.75
+    static let curvePeak = hourlyCurve.max()!
 
     /// Runs the market up to `end`: every offer is decided by `desk`, every event is folded into `desk` and
     /// passed to `emit`, in time order.

@@ -147,6 +147,7 @@ extension Store {
     /// Changes the policy: under the write lock, reads the saved policy, lets `make` compute the change from
     /// it (nil for none), appends the change as an event with who and when, then saves the new policy.
     /// Returns the recorded event, or nil when nothing changed.
+    @discardableResult
     public func changePolicy(actor: String, time: Timestamp,
                              _ make: (Policy) throws(StoreError) -> PolicyChange?) throws(StoreError) -> PolicyEvent? {
         try withWriteLock { () throws(StoreError) -> PolicyEvent? in

@@ -1,0 +1,85 @@
+import Testing
+@testable import LeadDeckCore
+
+@Suite("Simulated exchange")
+struct SimulatorTests {
+    func run(days: Int, seed: UInt64, policy: Policy, catalog: Catalog = Fixture.catalog()) -> (Desk, [Event]) {
+        var desk = Desk(catalog: catalog, policy: policy)
+        var sim = MarketSimulator(seed: seed, start: Timestamp(iso8601: "2026-11-02T05:00:00Z")!)
+        var events: [Event] = []
+        sim.advance(to: sim.now + Int64(days) * 86_400, catalog: catalog, desk: &desk) { events.append($0) }
+        return (desk, events)
+    }
+
+    func openPolicy(_ mode: PurchaseMode) -> Policy {
+        var p = Fixture.policy(budget: .dollars(1_000_000), mode: mode)
+        p.states = []
+        p.hours = nil
+        p.maxPrice["auto"] = PriceLimit(shared: .dollars(100), exclusive: .dollars(100))
+        return p
+    }
+
+    @Test func sameSeedSameHistory() {
+        let (a, ea) = run(days: 2, seed: 42, policy: openPolicy(.shared))
+        let (b, eb) = run(days: 2, seed: 42, policy: openPolicy(.shared))
+        #expect(ea == eb)
+        #expect(a.metrics == b.metrics)
+        let (_, ec) = run(days: 2, seed: 43, policy: openPolicy(.shared))
+        #expect(ec != ea)
+    }
+
+    @Test func eventsComeInTimeOrderAndOutcomesFollowPurchases() {
+        let (_, events) = run(days: 3, seed: 7, policy: openPolicy(.shared))
+        var bought = Set<String>()
+        var last = Timestamp(seconds: 0)
+        for e in events {
+            #expect(e.time >= last)
+            last = e.time
+            switch e {
+            case .offer(let o): if o.decision.isBought { bought.insert(o.offer.leadID) }
+            case .outcome(let o):
+                #expect(bought.contains(o.leadID))
+                #expect(o.time > o.lead.boughtAt)
+                if o.kind == .returned { #expect(o.time.seconds - o.lead.boughtAt.seconds <= 10 * 86_400) }
+            default: break
+            }
+        }
+    }
+
+    @Test func exclusiveCostsMoreAndConvertsBetterOverALongRun() {
+        let (shared, _) = run(days: 30, seed: 5, policy: openPolicy(.shared))
+        let (exclusive, _) = run(days: 30, seed: 5, policy: openPolicy(.exclusive))
+        let s = MetricsRow(shared.metrics.total(window: .all))
+        let x = MetricsRow(exclusive.metrics.total(window: .all))
+        #expect(x.cpl! > s.cpl!)
+        // The intervals do not overlap: a real difference, not noise.
+        #expect(x.conversionRate.interval!.low > s.conversionRate.interval!.high)
+        #expect(x.contactRate.value! > s.contactRate.value!)
+    }
+
+    @Test func moreLegsMeanFewerSharedConversions() {
+        let buyer = BuyerProfile(speed: 0.6, brand: 0.35)
+        #expect(MarketSimulator.winShare(mode: .shared, legs: 3, buyer: buyer) > MarketSimulator.winShare(mode: .shared, legs: 5, buyer: buyer))
+        #expect(MarketSimulator.winShare(mode: .exclusive, legs: 1, buyer: buyer) == 1)
+    }
+
+    @Test func spendEqualsTheSumOfBoughtPrices() {
+        let (desk, events) = run(days: 3, seed: 9, policy: openPolicy(.shared))
+        var spend = Money.zero, refunds = Money.zero, revenue = Money.zero
+        for e in events {
+            if case .offer(let o) = e, o.decision.isBought { spend += o.offer.price }
+            if case .outcome(let o) = e { refunds += o.refund ?? .zero; revenue += o.revenue ?? .zero }
+        }
+        let t = desk.metrics.total(window: .all)
+        #expect(t.spend == spend && t.refunds == refunds && t.revenue == revenue)
+        let bySource = desk.metrics.table(.source, window: .all).values.reduce(Counters()) { var a = $0; a.add($1); return a }
+        #expect(bySource == t)
+    }
+
+    @Test func volumeFollowsTheDailyCurve() {
+        let (desk, _) = run(days: 7, seed: 3, policy: openPolicy(.shared))
+        let total = desk.metrics.total(window: .all).offered
+        // 2 sources x 2,000 a day x 7 days, within 5%.
+        #expect(abs(Double(total) - 28_000) / 28_000 < 0.05)
+    }
+}
