@@ -44,6 +44,9 @@ extension Store {
         if let damage = scan.damage { throw StoreError(damage) }
         if let t = scan.torn {
             noteOnce("\(logPath) line \(t.line): ignoring a torn last record (\(t.reason)); the next write keeps a copy in torn/ and cuts it")
+        } else if let size = try? fs.size(logPath), size > scan.end.offset, !writerIsActive() {
+            // An unfinished last line with no writer at work is a torn write, not one in progress.
+            noteOnce("\(logPath) line \(scan.end.line + 1): ignoring a torn last record (incomplete, \(size - scan.end.offset) bytes); the next write keeps a copy in torn/ and cuts it")
         }
         var policySeq = policyDoc.lastChangeSeq
         for r in scan.records {
@@ -53,6 +56,13 @@ extension Store {
         }
         return LoadedState(desk: desk, simulator: checkpoint?.simulator, position: scan.end, policySeq: policySeq,
                            replayed: scan.records.count)
+    }
+
+    /// Whether some process holds the write lock right now.
+    func writerIsActive() -> Bool {
+        guard let fd = try? fs.lock(writeLockPath, exclusive: false, wait: false) else { return true }
+        fs.unlock(fd)
+        return false
     }
 
     func noteOnce(_ s: String) { if !notices.contains(s) { notices.append(s) } }

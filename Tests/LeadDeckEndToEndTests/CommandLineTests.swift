@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+
+@Suite("leaddeck command line, end to end", .serialized)
+struct CommandLineTests {
+    @Test func blockingASourceStopsItsSpendAndExclusiveRaisesCPL() throws {
+        let store = Binary.tempStore()
+        let first = try Binary.run(["simulate", "--store", store, "--hours", "24", "--seed", "1", "--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = try #require(try Binary.row(first.stdout, "AUT01"))
+        #expect((before["boughtShared"] as! Int) > 0)
+
+        let block = try Binary.run(["block", "AUT01", "--store", store])
+        #expect(block.status == 0)
+        #expect(block.stdout.contains("blocked AUT01 (by "))
+        let mode = try Binary.run(["mode", "--store", store, "--source", "HOM08", "exclusive"])
+        #expect(mode.stdout.contains("mode of HOM08 inherit -> exclusive"), "\(mode.stdout)\(mode.stderr)")
+
+        let second = try Binary.run(["simulate", "--store", store, "--hours", "24", "--json"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let blocked = try #require(try Binary.row(second.stdout, "AUT01"))
+        #expect(blocked["spendCents"] as? Int == 0)
+        #expect((blocked["boughtShared"] as! Int) + (blocked["boughtExclusive"] as! Int) == 0)
+        let rejected = blocked["rejected"] as! [String: Int]
+        #expect(rejected["blocked"]! > 100 && rejected["blocked"] == blocked["offered"] as? Int)
+
+        let cplShared = try #require(try Binary.row(first.stdout, "HOM08")?["cplCents"] as? Int)
+        let cplExclusive = try #require(try Binary.row(second.stdout, "HOM08")?["cplCents"] as? Int)
+        #expect(cplExclusive > cplShared * 3 / 2)
+
+        let sources = try Binary.run(["sources", "--json", "--store", store])
+        let list = try JSONSerialization.jsonObject(with: Data(sources.stdout.utf8)) as! [[String: Any]]
+        #expect(list.first { $0["id"] as? String == "AUT01" }?["status"] as? String == "blocked")
+        #expect(list.first { $0["id"] as? String == "HOM08" }?["modeInForce"] as? String == "exclusive")
+
+        let check = try Binary.run(["check", "--store", store])
+        #expect(check.status == 0 && check.stdout.contains("is clean"), "\(check.stdout)")
+        let log = try Binary.run(["log", "--store", store, "--json"])
+        #expect(log.stdout.contains("\"actor\""))
+    }
+
+    @Test func sameSeedSameReport() throws {
+        let a = try Binary.run(["simulate", "--store", Binary.tempStore(), "--hours", "12", "--seed", "5", "--json"])
+        let b = try Binary.run(["simulate", "--store", Binary.tempStore(), "--hours", "12", "--seed", "5", "--json"])
+        #expect(a.status == 0 && a.stdout == b.stdout)
+        let c = try Binary.run(["simulate", "--store", Binary.tempStore(), "--hours", "12", "--seed", "6", "--json"])
+        #expect(c.stdout != a.stdout)
+    }
+
+    @Test func aTornLogLineIsReportedThenRepaired() throws {
+        let store = Binary.tempStore()
+        try Binary.run(["simulate", "--store", store, "--hours", "2", "--seed", "2"])
+        let log = store + "/events.jsonl"
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"seq\":99999,\"crc\":\"0000".utf8))
+        try handle.close()
+        let check = try Binary.run(["check", "--store", store])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("torn last record"))
+        let report = try Binary.run(["report", "--store", store])
+        #expect(report.status == 0)
+        #expect(report.stderr.contains("ignoring a torn last record"))
+        let repair = try Binary.run(["check", "--repair", "--store", store])
+        #expect(repair.status == 0 && repair.stdout.contains("repaired"), "\(repair.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store + "/torn").count == 1)
+        #expect(try Binary.run(["check", "--store", store]).status == 0)
+    }
+
+    @Test func ingestReportsBadLinesAndKeepsTheGoodOnes() throws {
+        let store = Binary.tempStore()
+        let lines = [
+            #"{"lead_id":"EX1","source_id":"AUT01","sub_id":"b80","vertical":"auto","state":"CA","sale_type":"shared","max_sells":4,"price":14.50,"received_at":"2026-11-02T15:00:00Z","phone":"2025550101"}"#,
+            #"{"lead_id":"EX2","source_id":"NOPE","vertical":"auto","state":"CA","sale_type":"shared","price":14.50}"#,
+            #"{"lead_id":"EX3","source_id":"AUT01","vertical":"auto","state":"CA","sale_type":"shared","price":"abc"}"#,
+            "not json at all",
+            #"{"lead_id":"EX4","source_id":"AUT01","sub_id":"b80","vertical":"auto","state":"NY","sale_type":"shared","price":14.50,"received_at":"2026-11-02T15:01:00Z"}"#,
+        ].joined(separator: "\n")
+        let r = try Binary.run(["ingest", "-", "--store", store], stdin: lines)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("stdin line 2: unknown source id 'NOPE'"))
+        #expect(r.stderr.contains("stdin line 3: price:"))
+        #expect(r.stderr.contains("stdin line 4: not a JSON object"))
+        #expect(r.stdout.contains("ingested 2 offers from stdin: 1 bought"), "\(r.stdout)")
+        #expect(r.stdout.contains("filtered 1"))
+
+        let outcomes = "lead_id,outcome,revenue,reason\nEX1,contacted,,\nEX1,converted,612.00,\nEX4,converted,10,\nZZZ,returned,,fake\n"
+        let o = try Binary.run(["outcomes", "-", "--store", store], stdin: outcomes)
+        #expect(o.status == 1)
+        #expect(o.stderr.contains("stdin line 4: unknown lead id EX4"))
+        #expect(o.stderr.contains("stdin line 5: unknown lead id ZZZ"))
+        #expect(o.stdout.contains("applied 2 outcomes"))
+        let report = try Binary.run(["report", "--store", store, "--format", "json"])
+        let row = try #require(try Binary.row(report.stdout, "AUT01"))
+        #expect(row["revenueCents"] as? Int == 61200 && row["spendCents"] as? Int == 1450 && row["converted"] as? Int == 1)
+    }
+
+    @Test func clearOneLineErrors() throws {
+        let store = Binary.tempStore()
+        let unknown = try Binary.run(["block", "NOSUCH", "--store", store])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.hasPrefix("leaddeck: unknown source id 'NOSUCH'"))
+        #expect(unknown.stderr.split(separator: "\n").count == 1)
+        let sub = try Binary.run(["block", "AUT01/zz", "--store", store])
+        #expect(sub.stderr.contains("has no sub-ID 'zz'"))
+        let prio = try Binary.run(["priority", "AUT01", "9", "--store", store])
+        #expect(prio.status != 0 && prio.stderr.contains("priority must be 1-5"))
+        let missing = try Binary.run(["ingest", "/nonexistent/offers.jsonl", "--store", store])
+        #expect(missing.stderr.contains("/nonexistent/offers.jsonl: cannot read"))
+        try "{ broken".write(toFile: store + "/policy.json", atomically: false, encoding: .utf8)
+        let broken = try Binary.run(["report", "--store", store])
+        #expect(broken.status != 0 && broken.stderr.contains("\(store)/policy.json: not valid JSON"))
+    }
+
+    @Test func concurrentAdminsAndAnEngineLoseNothing() throws {
+        let store = Binary.tempStore()
+        try Binary.run(["simulate", "--store", store, "--hours", "1", "--seed", "3"])
+        let ids = ["AUT01", "AUT02", "AUT03", "HOM08", "LIF12", "MED20"]
+        let group = DispatchGroup()
+        let results = ResultsBox()
+        for (i, id) in ids.enumerated() {
+            group.enter()
+            DispatchQueue.global().async {
+                let r = try? Binary.run(["priority", id, "\(1 + i % 5)", "--store", store])
+                results.add(r?.status ?? -1)
+                group.leave()
+            }
+        }
+        group.enter()
+        DispatchQueue.global().async {
+            let r = try? Binary.run(["simulate", "--store", store, "--hours", "6"])
+            results.add(r?.status ?? -1)
+            group.leave()
+        }
+        group.wait()
+        #expect(results.all.allSatisfy { $0 == 0 })
+        let sources = try Binary.run(["sources", "--json", "--store", store])
+        let list = try JSONSerialization.jsonObject(with: Data(sources.stdout.utf8)) as! [[String: Any]]
+        for (i, id) in ids.enumerated() {
+            #expect(list.first { $0["id"] as? String == id }?["priority"] as? Int == 1 + i % 5)
+        }
+        #expect(try Binary.run(["check", "--store", store]).status == 0)
+    }
+}
+
+final class ResultsBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int32] = []
+    func add(_ v: Int32) { lock.lock(); values.append(v); lock.unlock() }
+    var all: [Int32] { lock.lock(); defer { lock.unlock() }; return values }
+}
