@@ -19,18 +19,27 @@ let package = Package(
             ]
         ),
         .target(name: "LeadDeckStore", dependencies: ["LeadDeckCore"]),
+        .target(
+            name: "LeadDeckTUI",
+            dependencies: [
+                "LeadDeckCore",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
         .systemLibrary(name: "CNcursesw"),
         .executableTarget(
             name: "leaddeck",
             dependencies: [
                 "LeadDeckCore",
                 "LeadDeckStore",
+                "LeadDeckTUI",
                 "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LeadDeckCoreTests", dependencies: ["LeadDeckCore"]),
         .testTarget(name: "LeadDeckStoreTests", dependencies: ["LeadDeckStore", "LeadDeckCore"]),
+        .testTarget(name: "LeadDeckTUITests", dependencies: ["LeadDeckTUI", "LeadDeckCore"]),
         .testTarget(name: "LeadDeckEndToEndTests", dependencies: ["leaddeck"]),
     ],
     swiftLanguageModes: [.v6]

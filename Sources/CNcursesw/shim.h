@@ -10,6 +10,7 @@
 static inline WINDOW *ld_stdscr(void) { return stdscr; }
 static inline int ld_lines(void) { return LINES; }
 static inline int ld_cols(void) { return COLS; }
+static inline int ld_colors(void) { return COLORS; }
 static inline attr_t ld_a_bold(void) { return A_BOLD; }
 static inline attr_t ld_a_reverse(void) { return A_REVERSE; }
 static inline attr_t ld_a_underline(void) { return A_UNDERLINE; }

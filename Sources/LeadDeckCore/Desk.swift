@@ -6,6 +6,9 @@ public struct Desk: Sendable {
     public private(set) var ledger: Ledger
     public private(set) var metrics: MetricsBook
     public private(set) var leads: LeadIndex
+    /// The latest policy changes, newest last (at most `changesKept`), for history views.
+    public private(set) var recentChanges: [PolicyEvent] = []
+    public static let changesKept = 200
     private var sourceIDs: Set<String>
 
     /// A desk with no history.
@@ -15,8 +18,10 @@ public struct Desk: Sendable {
     }
 
     /// A desk resumed from a checkpoint.
-    public init(catalog: Catalog, policy: Policy, ledger: Ledger, metrics: MetricsBook, leads: LeadIndex) {
+    public init(catalog: Catalog, policy: Policy, ledger: Ledger, metrics: MetricsBook, leads: LeadIndex,
+                recentChanges: [PolicyEvent] = []) {
         self.catalog = catalog
+        self.recentChanges = recentChanges
         self.policy = policy
         self.ledger = ledger
         self.metrics = metrics
@@ -63,10 +68,17 @@ public struct Desk: Sendable {
             leads.apply(event)
         case .policy(let e):
             if let p = try? e.change.apply(to: policy) { policy = p }
+            recordChange(e)
             metrics.apply(event)
         case .note:
             metrics.apply(event)
         }
+    }
+
+    /// Remembers a change for history views, without applying it (it may already be in the policy).
+    public mutating func recordChange(_ e: PolicyEvent) {
+        recentChanges.append(e)
+        if recentChanges.count > Self.changesKept { recentChanges.removeFirst(recentChanges.count - Self.changesKept) }
     }
 
     /// Replaces the policy (after it was changed and saved).

@@ -37,6 +37,16 @@ public enum Channel: String, Sendable, Hashable, Codable, CaseIterable {
     case email = "email"
     case callTransfer = "call_transfer"
     case inboundCall = "inbound_call"
+
+    /// A label of at most 8 characters for tight columns.
+    public var short: String {
+        switch self {
+        case .webForm: return "web form"
+        case .callTransfer: return "transfer"
+        case .inboundCall: return "inbound"
+        default: return rawValue
+        }
+    }
 }
 
 /// How a lead is sold: to several buyers at once, or to one.

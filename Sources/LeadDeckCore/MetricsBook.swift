@@ -1,6 +1,8 @@
 /// Which slice of the business a set of counters describes.
 public enum Dimension: String, Sendable, Hashable, Codable, CaseIterable {
     case total, source, subid, vertical, mode
+    /// A source in one purchase mode ("S01|exclusive"), for comparing what each mode earns.
+    case sourcemode
 }
 
 /// A slice: a dimension and the value in it ("source" "S01", "subid" "S01/a", "mode" "shared").
@@ -46,7 +48,10 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     static func keys(source: String, subID: String, vertical: Vertical, mode: PurchaseMode?) -> [MetricKey] {
         var k = [MetricKey.total, MetricKey(.source, source), MetricKey(.subid, "\(source)/\(subID)"),
                  MetricKey(.vertical, vertical.rawValue)]
-        if let mode { k.append(MetricKey(.mode, mode.rawValue)) }
+        if let mode {
+            k.append(MetricKey(.mode, mode.rawValue))
+            k.append(MetricKey(.sourcemode, "\(source)|\(mode.rawValue)"))
+        }
         return k
     }
 

@@ -49,7 +49,7 @@ public struct Money: Sendable, Hashable, Comparable, Codable {
         return "\(sign)$\(Self.grouped(a))"
     }
 
-    static func grouped(_ n: UInt64) -> String {
+    public static func grouped(_ n: UInt64) -> String {
         let s = String(n)
         guard s.count > 3 else { return s }
         var out = ""

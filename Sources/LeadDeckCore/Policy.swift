@@ -216,3 +216,17 @@ public struct PolicyError: Error, Sendable, CustomStringConvertible {
     public var description: String
     public init(_ d: String) { description = d }
 }
+
+extension PolicyChange {
+    /// The same change with its "from" value read from `policy`, so undoing after someone else's edit states
+    /// truthfully what it changes.
+    public func rebased(on policy: Policy) -> PolicyChange {
+        switch self {
+        case .priority(let s, _, let t): return .priority(source: s, from: policy.settings(for: s).priority, to: t)
+        case .sourceMode(let s, _, let t): return .sourceMode(source: s, from: policy.settings(for: s).mode, to: t)
+        case .globalMode(_, let t): return .globalMode(from: policy.globalMode, to: t)
+        case .dailyBudget(_, let t): return .dailyBudget(from: policy.dailyBudget, to: t)
+        case .block, .unblock: return self
+        }
+    }
+}

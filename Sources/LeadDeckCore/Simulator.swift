@@ -43,6 +43,9 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
         nextArrival = [:]
     }
 
+    /// Makes sure new lead numbers are above `n`.
+    public mutating func numberLeads(after n: Int64) { nextLeadNumber = max(nextLeadNumber, n + 1) }
+
     /// Outcomes still to arrive.
     public var pendingCount: Int { pending.count }
 

@@ -44,5 +44,16 @@ public struct CheckpointDocument: Codable, Sendable {
     public var ledger: Ledger
     public var metrics: MetricsBook
     public var leads: LeadIndex
+    public var recentChanges: [PolicyEvent]?
     public var simulator: MarketSimulator?
+}
+
+/// `policy-intent.json`: written just before a policy-change event is appended, removed once `policy.json`
+/// holds the change; lets a crash between the two writes be healed without scanning the log.
+public struct PolicyIntent: Codable, Sendable {
+    public static let current = 1
+    public var schemaVersion: Int
+    public var seq: Int64
+    public var offset: Int64
+    public var change: PolicyChange
 }

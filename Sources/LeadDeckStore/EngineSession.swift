@@ -16,18 +16,24 @@ public final class EngineSession {
     /// Takes the engine lock and loads the store.
     /// - Parameters:
     ///   - seed: restarts the random sequence; a store without simulator state starts with seed 1 otherwise.
-    ///   - start: where simulated time begins if that is later than where the store stands.
+    ///   - start: where simulated time begins on a new store (no simulation yet, no leads); ignored otherwise.
     public init(store: Store, seed: UInt64?, start: Timestamp?) throws(StoreError) {
         self.store = store
         lease = try store.acquireEngine()
         state = try store.loadState()
         let latest = state.desk.metrics.latest
-        var sim = state.simulator ?? MarketSimulator(seed: seed ?? 1, start: latest.seconds > 0 ? latest : (start ?? Self.defaultStart))
+        isNew = state.simulator == nil && latest.seconds == 0
+        var sim = state.simulator ?? MarketSimulator(seed: seed ?? 1, start: isNew ? (start ?? Self.defaultStart) : latest)
         if state.simulator != nil, let seed { sim.reseed(seed) }
-        let resume = max(sim.now, latest, start ?? sim.now)
-        sim.jump(to: resume)
+        sim.jump(to: max(sim.now, latest))
+        // Lead ids stay unique even if the simulator state was lost (a crash before a checkpoint): there are
+        // never more leads than records, so numbering after the last sequence number cannot collide.
+        sim.numberLeads(after: state.position.seq)
         simulator = sim
     }
+
+    /// Whether the store had no simulation and no leads when the session began.
+    public let isNew: Bool
 
     /// Simulated time reached.
     public var now: Timestamp { simulator.now }

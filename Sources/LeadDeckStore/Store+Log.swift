@@ -16,7 +16,10 @@ extension Store {
     /// Loads the desk: the checkpoint, then every record after it. A torn last record is ignored here (it is
     /// cut aside by the next writer); damage in the middle is an error.
     public func loadState() throws(StoreError) -> LoadedState {
-        let policyDoc = try loadPolicyDocument()
+        var policyDoc = try loadPolicyDocument()
+        if let (seq, change) = try pendingIntentChange(policyDoc) {
+            policyDoc = PolicyDocument(policy: (try? change.apply(to: policyDoc.policy)) ?? policyDoc.policy, lastChangeSeq: seq)
+        }
         var checkpoint: CheckpointDocument? = nil
         if fs.exists(checkpointPath) {
             do {
@@ -28,7 +31,8 @@ extension Store {
         var position = checkpoint?.position ?? .afterHeader
         var desk: Desk
         if let cp = checkpoint {
-            desk = Desk(catalog: catalog, policy: policyDoc.policy, ledger: cp.ledger, metrics: cp.metrics, leads: cp.leads)
+            desk = Desk(catalog: catalog, policy: policyDoc.policy, ledger: cp.ledger, metrics: cp.metrics, leads: cp.leads,
+                        recentChanges: cp.recentChanges ?? [])
         } else {
             desk = Desk(catalog: catalog, policy: policyDoc.policy)
         }
@@ -44,13 +48,15 @@ extension Store {
         if let damage = scan.damage { throw StoreError(damage) }
         if let t = scan.torn {
             noteOnce("\(logPath) line \(t.line): ignoring a torn last record (\(t.reason)); the next write keeps a copy in torn/ and cuts it")
-        } else if let size = try? fs.size(logPath), size > scan.end.offset, !writerIsActive() {
-            // An unfinished last line with no writer at work is a torn write, not one in progress.
-            noteOnce("\(logPath) line \(scan.end.line + 1): ignoring a torn last record (incomplete, \(size - scan.end.offset) bytes); the next write keeps a copy in torn/ and cuts it")
+        } else if let size = try? fs.size(logPath), size > scan.end.offset, let torn = tornAfterWriters(scan.end) {
+            noteOnce("\(logPath) line \(torn.line): ignoring a torn last record (\(torn.reason), \(torn.length) bytes); the next write keeps a copy in torn/ and cuts it")
         }
         var policySeq = policyDoc.lastChangeSeq
         for r in scan.records {
-            if case .policy = r.event, r.seq <= policyDoc.lastChangeSeq { continue }
+            if case .policy(let e) = r.event, r.seq <= policyDoc.lastChangeSeq {
+                desk.recordChange(e)  // already in policy.json; kept for history
+                continue
+            }
             if case .policy = r.event { policySeq = r.seq }
             desk.apply(r.event)
         }
@@ -58,11 +64,12 @@ extension Store {
                            replayed: scan.records.count)
     }
 
-    /// Whether some process holds the write lock right now.
-    func writerIsActive() -> Bool {
-        guard let fd = try? fs.lock(writeLockPath, exclusive: false, wait: false) else { return true }
-        fs.unlock(fd)
-        return false
+    /// An unfinished last line may be a write in progress. Waits for writers (shared lock), then looks again:
+    /// what is still unfinished is torn.
+    func tornAfterWriters(_ end: LogPosition) -> TornTail? {
+        guard let fd = try? fs.lock(writeLockPath, exclusive: false, wait: true) else { return nil }
+        defer { fs.unlock(fd) }
+        return (try? readScan(from: end, allowPartialTail: false))?.torn
     }
 
     func noteOnce(_ s: String) { if !notices.contains(s) { notices.append(s) } }
@@ -156,65 +163,117 @@ extension Store {
 
     /// Changes the policy: under the write lock, reads the saved policy, lets `make` compute the change from
     /// it (nil for none), appends the change as an event with who and when, then saves the new policy.
-    /// Returns the recorded event, or nil when nothing changed.
+    /// Returns the recorded event, or nil when nothing changed. Costs the same however long the log is.
+    ///
+    /// Crash safety: an intent file (`policy-intent.json`) names the event's sequence number and offset before
+    /// the event is appended; if a crash comes before `policy.json` is saved, the next change (or load) finds
+    /// the logged event through the intent and applies it.
     @discardableResult
     public func changePolicy(actor: String, time: Timestamp,
                              _ make: (Policy) throws(StoreError) -> PolicyChange?) throws(StoreError) -> PolicyEvent? {
         try withWriteLock { () throws(StoreError) -> PolicyEvent? in
-            var position = try lastPositionLocked()
-            let doc = try loadPolicyDocument()
-            var policy = doc.policy
-            // Fold in changes logged but not yet saved to policy.json (a crash between the two writes).
-            for r in try replayPolicyTail(after: doc.lastChangeSeq) { policy = (try? r.apply(to: policy)) ?? policy }
+            var position = try tailPositionLocked()
+            var doc = try loadPolicyDocument()
+            if let (seq, change) = try pendingIntentChange(doc) {
+                doc = PolicyDocument(policy: (try? change.apply(to: doc.policy)) ?? doc.policy, lastChangeSeq: seq)
+                try io { () throws(FileSystemError) in try fs.replaceAtomically(policyPath, with: JSONFile.encodePretty(doc)) }
+            }
+            fs.remove(intentPath)
+            let policy = doc.policy
             guard let change = try make(policy) else { return nil }
             let newPolicy: Policy
             do throws(PolicyError) { newPolicy = try change.apply(to: policy) } catch { throw StoreError(error.description) }
             guard newPolicy != policy else { return nil }
             let event = PolicyEvent(time: time, actor: actor, change: change)
+            let intent = PolicyIntent(schemaVersion: PolicyIntent.current, seq: position.seq + 1, offset: position.offset, change: change)
+            try io { () throws(FileSystemError) in try fs.replaceAtomically(intentPath, with: JSONFile.encodePretty(intent)) }
             _ = try appendLocked([.policy(event)], at: &position)
             let newDoc = PolicyDocument(policy: newPolicy, lastChangeSeq: position.seq)
             try io { () throws(FileSystemError) in try fs.replaceAtomically(policyPath, with: JSONFile.encodePretty(newDoc)) }
+            fs.remove(intentPath)
             return event
         }
     }
 
-    /// The log position at its end (after the last whole record), scanning from the checkpoint.
-    func lastPositionLocked() throws(StoreError) -> LogPosition {
-        var position = LogPosition.afterHeader
-        if let cp = try? Self.readDocument(CheckpointDocument.self, checkpointPath, current: CheckpointDocument.current, fs: fs),
-           let size = try? fs.size(logPath), cp.position.offset <= size {
-            position = cp.position
-        }
-        let scan = try readScan(from: position, allowPartialTail: false)
-        if scan.damage != nil && position != .afterHeader {
-            position = .afterHeader
-            _ = try catchUpLocked(&position)
-            return position
-        }
-        _ = try catchUpLocked(&position)
-        return position
+    var intentPath: String { "\(directory)/policy-intent.json" }
+
+    /// A change logged by an interrupted `changePolicy` but not yet in `policy.json`, found through the intent.
+    func pendingIntentChange(_ doc: PolicyDocument) throws(StoreError) -> (Int64, PolicyChange)? {
+        guard fs.exists(intentPath),
+              let intent = try? Self.readDocument(PolicyIntent.self, intentPath, current: PolicyIntent.current, fs: fs),
+              intent.seq > doc.lastChangeSeq,
+              let bytes = try? fs.read(logPath, from: intent.offset),
+              let nl = bytes.prefix(1 << 20).firstIndex(of: 10),
+              case .success(let (seq, event)) = EventLogCodec.parse(bytes[0..<nl], decoder: JSONDecoder()),
+              seq == intent.seq, case .policy(let e) = event, e.change == intent.change
+        else { return nil }
+        return (seq, intent.change)
     }
 
-    func replayPolicyTail(after seq: Int64) throws(StoreError) -> [PolicyChange] {
-        // Policy changes are rare; scanning the log tail from the checkpoint finds any not yet saved.
-        let from: LogPosition
-        if let cp = try? Self.readDocument(CheckpointDocument.self, checkpointPath, current: CheckpointDocument.current, fs: fs),
-           cp.position.seq <= seq {
-            from = cp.position
-        } else {
-            from = .afterHeader
-        }
-        let scan = try readScan(from: from, allowPartialTail: false)
-        return scan.records.compactMap { r in
-            if case .policy(let e) = r.event, r.seq > seq { return e.change }
-            return nil
+    /// The position after the last whole record, found from the end of the log (cost independent of its
+    /// length). A torn last record is cut aside first. Call holding the write lock.
+    func tailPositionLocked() throws(StoreError) -> LogPosition {
+        let headerLength = Int64(EventLogCodec.header.count)
+        var window: Int64 = 64 * 1024
+        while true {
+            let size = try io { () throws(FileSystemError) in try fs.size(logPath) }
+            if size <= headerLength { return .afterHeader }
+            let start = max(headerLength, size - window)
+            let bytes = try io { () throws(FileSystemError) in try fs.read(logPath, from: start) }
+            // Lines wholly inside the window: skip a partial first line unless the window starts after the header.
+            var lineStart = 0
+            if start > headerLength {
+                guard let first = bytes.firstIndex(of: 10) else { window *= 4; continue }
+                lineStart = first + 1
+            }
+            var lines: [(Int, Int)] = []
+            var partialStart: Int? = nil
+            var i = lineStart
+            while i < bytes.count {
+                guard let nl = bytes[i...].firstIndex(of: 10) else { partialStart = i; break }
+                lines.append((i, nl))
+                i = nl + 1
+            }
+            let decoder = JSONDecoder()
+            func parsed(_ n: Int) -> Int64? {
+                if case .success(let (seq, _)) = EventLogCodec.parse(bytes[lines[n].0..<lines[n].1], decoder: decoder) { return seq }
+                return nil
+            }
+            func position(afterLine n: Int, seq: Int64) throws(StoreError) -> LogPosition {
+                let end = start + Int64(lines[n].1 + 1)
+                if end < size {
+                    try cutTornTail(TornTail(offset: end, line: seq + 2, length: size - end,
+                                             reason: partialStart != nil && n == lines.count - 1 ? "incomplete record (no newline)" : "unreadable last record"))
+                }
+                return LogPosition(offset: end, seq: seq, line: seq + 1)
+            }
+            let last = lines.count - 1
+            if last >= 0, let seq = parsed(last) { return try position(afterLine: last, seq: seq) }
+            if last >= 0 && partialStart != nil {
+                throw StoreError("\(logPath): the last two records are unreadable (damage, not a torn write); run `leaddeck check`")
+            }
+            // The last complete line is bad (or there is none): the line before it must be good.
+            if last >= 1 {
+                guard let seq = parsed(last - 1) else {
+                    throw StoreError("\(logPath): the last records are unreadable (damage, not a torn write); run `leaddeck check`")
+                }
+                return try position(afterLine: last - 1, seq: seq)
+            }
+            if start == headerLength {
+                // Nothing good after the header: all that is there is one torn record.
+                try cutTornTail(TornTail(offset: headerLength, line: 2, length: size - headerLength,
+                                         reason: last == 0 ? "unreadable last record" : "incomplete record (no newline)"))
+                return .afterHeader
+            }
+            window *= 4
         }
     }
 
     /// Saves the desk at `position` as the checkpoint (atomically).
     public func saveCheckpoint(_ desk: Desk, simulator: MarketSimulator?, at position: LogPosition) throws(StoreError) {
         let doc = CheckpointDocument(schemaVersion: CheckpointDocument.current, position: position, ledger: desk.ledger,
-                                     metrics: desk.metrics, leads: desk.leads, simulator: simulator)
+                                     metrics: desk.metrics, leads: desk.leads, recentChanges: desk.recentChanges,
+                                     simulator: simulator)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var bytes = [UInt8](try! encoder.encode(doc))
@@ -229,8 +288,8 @@ extension LoadedState {
     /// Folds records appended by others (policy changes from an admin, outcomes) into the desk.
     public mutating func absorb(_ records: [LogRecord]) {
         for r in records {
-            if case .policy = r.event {
-                guard r.seq > policySeq else { continue }
+            if case .policy(let e) = r.event {
+                guard r.seq > policySeq else { desk.recordChange(e); continue }
                 policySeq = r.seq
             }
             desk.apply(r.event)
@@ -250,6 +309,32 @@ extension Store {
             let events = try body(&state.desk)
             _ = try appendLocked(events, at: &state.position)
             return foreign
+        }
+    }
+}
+
+extension Store {
+    /// Up to `limit` of the latest records, read from the end of the log (at most `maxBytes`), oldest first.
+    public func recentRecords(limit: Int, maxBytes: Int64 = 512 * 1024) -> [LogRecord] {
+        guard let size = try? fs.size(logPath) else { return [] }
+        let start = max(Int64(EventLogCodec.header.count), size - maxBytes)
+        guard let bytes = try? fs.read(logPath, from: start) else { return [] }
+        var i = 0
+        if start > Int64(EventLogCodec.header.count) {
+            guard let nl = bytes.firstIndex(of: 10) else { return [] }
+            i = nl + 1
+        }
+        var lines: [Range<Int>] = []
+        while i < bytes.count, let nl = bytes[i...].firstIndex(of: 10) {
+            lines.append(i..<nl)
+            i = nl + 1
+        }
+        let decoder = JSONDecoder()
+        return lines.suffix(limit).compactMap { r in
+            if case .success(let (seq, event)) = EventLogCodec.parse(bytes[r], decoder: decoder) {
+                return LogRecord(seq: seq, line: seq + 1, event: event)
+            }
+            return nil
         }
     }
 }

@@ -112,18 +112,51 @@ struct EventLogTests {
         let fs = FaultyFileSystem()
         let store = try StoreFixture.newStore(fs: fs)
         let policyBefore = try Data(contentsOf: URL(fileURLWithPath: store.policyPath))
-        // Skip the event append's write and fsync; fail the policy.json temp file's write.
-        fs.failNext(skipping: 2)
+        // Skip the intent file's and the event append's write and fsync; fail the policy.json temp file's write.
+        fs.failNext(skipping: 4)
         #expect(throws: StoreError.self) {
             try store.changePolicy(actor: "test", time: Timestamp(seconds: 1)) { _ throws(StoreError) in .block(source: "AUT01", subID: nil) }
         }
         // policy.json is untouched (no half-written file), and the logged change is applied on load.
         #expect(try Data(contentsOf: URL(fileURLWithPath: store.policyPath)) == policyBefore)
         #expect(try store.loadState().desk.policy.settings(for: "AUT01").blocked)
+        #expect(FileManager.default.fileExists(atPath: store.directory + "/policy-intent.json"))
         #expect(!FileManager.default.fileExists(atPath: store.policyPath + ".tmp-\(getpid())"))
         // The next change folds the pending one into policy.json.
         try store.changePolicy(actor: "test", time: Timestamp(seconds: 2)) { _ throws(StoreError) in .priority(source: "AUT03", from: 3, to: 1) }
         let doc = try store.loadPolicyDocument()
         #expect(doc.policy.settings(for: "AUT01").blocked && doc.policy.settings(for: "AUT03").priority == 1)
+        #expect(doc.lastChangeSeq == 2)
+        #expect(!FileManager.default.fileExists(atPath: store.directory + "/policy-intent.json"))
+    }
+
+    @Test func aCrashBeforeTheEventIsAppendedLeavesNoTrace() throws {
+        let fs = FaultyFileSystem()
+        let store = try StoreFixture.newStore(fs: fs)
+        fs.failNext(skipping: 2)  // the intent is written; the event append fails
+        #expect(throws: StoreError.self) {
+            try store.changePolicy(actor: "test", time: Timestamp(seconds: 1)) { _ throws(StoreError) in .block(source: "AUT01", subID: nil) }
+        }
+        #expect(try !store.loadState().desk.policy.settings(for: "AUT01").blocked)
+        #expect(try store.readNew(after: .afterHeader).records.isEmpty)
+        try store.changePolicy(actor: "test", time: Timestamp(seconds: 2)) { _ throws(StoreError) in .priority(source: "AUT03", from: 3, to: 1) }
+        #expect(try !store.loadPolicyDocument().policy.settings(for: "AUT01").blocked)
+        #expect(store.check().isClean)
+    }
+
+    @Test func policyChangesFindTheEndOfALongLogWithoutReadingIt() throws {
+        let store = try StoreFixture.newStore()
+        var state = try store.loadState()
+        try store.append((1...3000).map(StoreFixture.note), at: &state.position)
+        // Tear the last record; the change must cut it and continue the sequence.
+        let size = try FileManager.default.attributesOfItem(atPath: store.logPath)[.size] as! Int
+        try FileHandle(forWritingTo: URL(fileURLWithPath: store.logPath)).truncate(atOffset: UInt64(size - 7))
+        let e = try store.changePolicy(actor: "t", time: Timestamp(seconds: 9)) { _ throws(StoreError) in .block(source: "AUT01", subID: nil) }
+        #expect(e != nil)
+        let records = try store.readNew(after: .afterHeader).records
+        #expect(records.count == 3000)
+        #expect(records.last?.seq == 3000)
+        #expect(try store.loadPolicyDocument().lastChangeSeq == 3000)
+        #expect(store.check().isClean)
     }
 }

@@ -1,16 +1,58 @@
 import ArgumentParser
+import Foundation
 import LeadDeckCore
 import LeadDeckStore
 
 struct Dashboard: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Open the terminal dashboard (the default when no subcommand is given).")
+        abstract: "Open the terminal dashboard (the default when no subcommand is given).",
+        discussion: """
+            Runs the embedded simulated exchange on the store unless another leaddeck process already runs the \
+            engine there, in which case it follows that process's log (both can change the policy). A new store \
+            starts a day in the past and catches up in a few seconds, so charts have history. Needs a terminal \
+            of at least 80x24; honours NO_COLOR.
+            """)
 
     @OptionGroup var options: StoreOptions
 
+    @Option(help: "Simulated seconds per wall-clock second.")
+    var speed: Double = 10
+
+    @Option(help: "Random seed for a new store's simulation.")
+    var seed: UInt64?
+
+    @Flag(help: "Show everything, change nothing: no policy changes, no engine (follows the log).")
+    var readOnly = false
+
+    @Flag(help: "Watch the log only; do not run the simulated exchange.")
+    var noEngine = false
+
+    @Flag(help: "Draw with ASCII characters only.")
+    var ascii = false
+
+    func validate() throws {
+        guard speed > 0 && speed <= 100_000 else { throw ValidationError("--speed must be above 0 and at most 100000") }
+    }
+
     func run() throws {
         try guarded {
-            throw Failure(description: "the dashboard is not built yet (issue 3); use `leaddeck simulate --hours 24` and `leaddeck report` meanwhile")
+            if let reason = Terminal.unusableReason() { throw Failure(description: reason) }
+            let store = try options.open()
+            var source: DeskSource
+            if readOnly || noEngine {
+                source = .follower(store, try Failure.wrap { () throws(StoreError) in try store.loadState() })
+            } else {
+                if store.engineIsRunning() {
+                    source = .follower(store, try Failure.wrap { () throws(StoreError) in try store.loadState() })
+                } else {
+                    let start = wallNow() - 86_400
+                    source = .engine(try Failure.wrap { () throws(StoreError) in try EngineSession(store: store, seed: seed, start: start) })
+                }
+            }
+            let terminal = try Terminal(noColor: !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty, forceASCII: ascii)
+            let runner = DashboardRunner(store: store, source: source, terminal: terminal, speed: speed, readOnly: readOnly)
+            try runner.run()
+            flushNotices(store)
         }
     }
 }

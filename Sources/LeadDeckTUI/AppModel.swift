@@ -1,0 +1,302 @@
+import LeadDeckCore
+
+/// What the runtime must do after a key: the model itself never touches the store or the terminal.
+public enum Effect: Sendable, Hashable {
+    case quit
+    case change(PolicyChange)
+    case undo
+    case redo
+}
+
+/// A question waiting for `y`; any other key cancels.
+public struct Confirmation: Sendable, Hashable {
+    public var question: String
+    public var effect: Effect
+}
+
+/// A message in the bottom bar.
+public struct StatusMessage: Sendable, Hashable {
+    public var text: String
+    public var isError: Bool
+    public var shownAt: Timestamp
+    public init(text: String, isError: Bool, shownAt: Timestamp) {
+        self.text = text
+        self.isError = isError
+        self.shownAt = shownAt
+    }
+}
+
+/// The dashboard's state and its update function (Elm style): keys in, effects out; rendering reads it.
+public struct AppModel: Sendable {
+    public var width: Int
+    public var height: Int
+    public var screen: ScreenID = .sources
+    public var previousScreen: ScreenID = .sources
+    public var readOnly: Bool
+    public var ascii: Bool
+    public var showHelp = false
+    public var helpScroll = 0
+    public var confirmation: Confirmation?
+    public var status: StatusMessage?
+
+    // Sources screen
+    public var sort: SortColumn = .spend
+    public var descending = true
+    public var window: Window = .all
+    public var filter = ""
+    public var editingFilter = false
+    public var expanded: Set<String> = []
+    public var selected: SourceRow.Key?
+    public var top = 0
+
+    // Live flow screen
+    public var paused = false
+    public var frozenFeed: LiveFeed?
+    public var flowFilter = ""
+    public var flowSelected = 0
+    public var flowTop = 0
+
+    // Detail screen
+    public var detailSource: String?
+    public var detailScroll = 0
+
+    // Undo / redo of this user's changes, newest last.
+    public var undoStack: [PolicyChange] = []
+    public var redoStack: [PolicyChange] = []
+
+    public static let minWidth = 80
+    public static let minHeight = 24
+
+    public init(width: Int, height: Int, readOnly: Bool = false, ascii: Bool = false) {
+        self.width = width
+        self.height = height
+        self.readOnly = readOnly
+        self.ascii = ascii
+    }
+
+    public var tooSmall: Bool { width < Self.minWidth || height < Self.minHeight }
+
+    /// Rows the sources and flow tables show (screen minus header, tabs, info line, column header, bottom bar).
+    public var tableHeight: Int { max(1, height - 5) }
+
+    /// Rows of the sources table as they stand now.
+    public func sourceRows(_ desk: Desk) -> [SourceRow] {
+        SourceTable.rows(desk: desk, window: window, sort: sort, descending: descending, filter: filter, expanded: expanded)
+    }
+
+    /// Feed items shown on the flow screen (frozen while paused), filtered.
+    public func flowItems(_ feed: LiveFeed) -> [FeedItem] {
+        let items = Array((paused ? frozenFeed ?? feed : feed).items)
+        let tokens = flowFilter.lowercased().split(separator: " ").map(String.init)
+        guard !tokens.isEmpty else { return items }
+        return items.filter { i in
+            let hay = "\(i.sourceID)/\(i.subID) \(i.vertical.rawValue) \(i.state) \(i.saleType.rawValue) \(i.decision?.label ?? "") \(i.outcome ?? "") \(i.leadID)".lowercased()
+            return tokens.allSatisfy { t in
+                if let v = t.value(after: "vertical:") { return i.vertical.rawValue.hasPrefix(v) }
+                if let v = t.value(after: "decision:") { return (i.decision?.label ?? "outcome").hasPrefix(v) }
+                return hay.contains(t)
+            }
+        }
+    }
+
+    /// The source the actions apply to on this screen, and the sub-ID if a sub-ID row is selected.
+    public func target(_ desk: Desk) -> SourceRow.Key? {
+        switch screen {
+        case .detail: return detailSource.map { SourceRow.Key(source: $0, subID: nil) }
+        case .sources: return currentSelection(sourceRows(desk))
+        default: return nil
+        }
+    }
+
+    func currentSelection(_ rows: [SourceRow]) -> SourceRow.Key? {
+        if let s = selected, rows.contains(where: { $0.key == s }) { return s }
+        return rows.first?.key
+    }
+
+    /// Index of the selected source row (0 when none).
+    public func selectedIndex(_ rows: [SourceRow]) -> Int {
+        guard let key = currentSelection(rows) else { return 0 }
+        return rows.firstIndex { $0.key == key } ?? 0
+    }
+
+    // MARK: Update
+
+    /// Handles one key. `desk` is the current state (for rows and current policy values); `feed` the live feed.
+    public mutating func handle(_ key: Key, desk: Desk, feed: LiveFeed, now: Timestamp) -> [Effect] {
+        if key == .resize { return [] }
+        if let c = confirmation {
+            confirmation = nil
+            if key == .char("y") || key == .char("Y") { return [c.effect] }
+            status = StatusMessage(text: "cancelled", isError: false, shownAt: now)
+            return []
+        }
+        if editingFilter { editFilter(key); return [] }
+        if showHelp {
+            switch key {
+            case .escape, .char("?"), .char("q"): showHelp = false
+            case .down, .char("j"): helpScroll += 1
+            case .up, .char("k"): helpScroll = max(0, helpScroll - 1)
+            case .pageDown: helpScroll += 10
+            case .pageUp: helpScroll = max(0, helpScroll - 10)
+            default: break
+            }
+            return []
+        }
+        if tooSmall, key != .char("q") { return [] }
+        guard let binding = Bindings.binding(for: key, on: screen, readOnly: false) else { return [] }
+        if binding.dangerous && readOnly {
+            status = StatusMessage(text: "read-only: changes are disabled (started with --read-only)", isError: true, shownAt: now)
+            return []
+        }
+        return perform(binding.action, desk: desk, feed: feed, now: now)
+    }
+
+    mutating func editFilter(_ key: Key) {
+        var text = screen == .flow ? flowFilter : filter
+        switch key {
+        case .enter: editingFilter = false
+        case .escape: editingFilter = false; text = ""
+        case .backspace, .delete: if !text.isEmpty { text.removeLast() }
+        case .char(let c): if text.count < 60 { text.append(c) }
+        default: break
+        }
+        if screen == .flow { flowFilter = text; flowSelected = 0; flowTop = 0 } else { filter = text; top = 0 }
+    }
+
+    mutating func perform(_ action: Action, desk: Desk, feed: LiveFeed, now: Timestamp) -> [Effect] {
+        switch action {
+        case .quit: return [.quit]
+        case .help: showHelp = true; helpScroll = 0
+        case .nextScreen: switchTo(ScreenID(rawValue: screen.rawValue % 4 + 1)!, desk: desk)
+        case .prevScreen: switchTo(ScreenID(rawValue: (screen.rawValue + 2) % 4 + 1)!, desk: desk)
+        case .screenSources: switchTo(.sources, desk: desk)
+        case .screenFlow: switchTo(.flow, desk: desk)
+        case .screenROI: switchTo(.roi, desk: desk)
+        case .screenDetail: switchTo(.detail, desk: desk)
+        case .up, .down, .pageUp, .pageDown, .top, .bottom: move(action, desk: desk, feed: feed)
+        case .open:
+            if screen == .flow {
+                let items = flowItems(feed)
+                if flowSelected < items.count { detailSource = items[flowSelected].sourceID }
+            } else {
+                detailSource = target(desk)?.source
+            }
+            if detailSource != nil { previousScreen = screen; screen = .detail; detailScroll = 0 }
+        case .back:
+            if screen == .detail { screen = previousScreen == .detail ? .sources : previousScreen }
+            else if screen == .flow && !flowFilter.isEmpty { flowFilter = "" }
+            else if !filter.isEmpty { filter = "" }
+        case .filter: editingFilter = true
+        case .sortNext:
+            let all = SortColumn.allCases
+            sort = all[(all.firstIndex(of: sort)! + 1) % all.count]
+            descending = SourceTable.defaultDescending(sort)
+            status = StatusMessage(text: "sorted by \(sort.rawValue) \(descending ? "(high to low)" : "(low to high)")", isError: false, shownAt: now)
+        case .sortReverse: descending.toggle()
+        case .expand:
+            if let t = target(desk) { expanded.insert(t.source) }
+        case .collapse:
+            if let t = target(desk) { expanded.remove(t.source); selected = SourceRow.Key(source: t.source, subID: nil) }
+        case .window:
+            window = window == .all ? .today : (window == .today ? .hour : .all)
+            status = StatusMessage(text: "metrics window: \(windowLabel)", isError: false, shownAt: now)
+        case .pause:
+            paused.toggle()
+            frozenFeed = paused ? feed : nil
+            status = StatusMessage(text: paused ? "feed paused (the engine keeps buying); Space resumes" : "feed resumed", isError: false, shownAt: now)
+        case .block:
+            guard let t = target(desk) else { return [] }
+            let st = desk.policy.settings(for: t.source)
+            let isBlocked = t.subID.map { st.blockedSubIDs.contains($0) } ?? st.blocked
+            let name = desk.catalog.source(t.source)?.name ?? t.source
+            let what = t.subID.map { "sub-ID \(t.source)/\($0)" } ?? "source \(t.source) (\(name))"
+            let change: PolicyChange = isBlocked ? .unblock(source: t.source, subID: t.subID) : .block(source: t.source, subID: t.subID)
+            confirmation = Confirmation(question: "\(isBlocked ? "Unblock" : "Block") \(what)?", effect: .change(change))
+        case .raisePriority, .lowerPriority:
+            guard let t = target(desk) else { return [] }
+            let p = desk.policy.settings(for: t.source).priority
+            let to = action == .raisePriority ? max(1, p - 1) : min(5, p + 1)
+            if to == p {
+                status = StatusMessage(text: "priority of \(t.source) is already \(p) (1 is highest, 5 lowest)", isError: false, shownAt: now)
+                return []
+            }
+            return [.change(.priority(source: t.source, from: p, to: to))]
+        case .cycleMode:
+            guard let t = target(desk) else { return [] }
+            let m = desk.policy.settings(for: t.source).mode
+            return [.change(.sourceMode(source: t.source, from: m, to: m.next))]
+        case .toggleGlobalMode:
+            let g = desk.policy.globalMode
+            return [.change(.globalMode(from: g, to: g == .shared ? .exclusive : .shared))]
+        case .undo: return [.undo]
+        case .redo: return [.redo]
+        }
+        return []
+    }
+
+    public var windowLabel: String {
+        switch window {
+        case .all: return "all time"
+        case .today: return "today"
+        case .hour: return "last hour"
+        }
+    }
+
+    mutating func switchTo(_ s: ScreenID, desk: Desk) {
+        if s == .detail {
+            if screen != .detail { previousScreen = screen }
+            if detailSource == nil || screen == .sources { detailSource = target(desk)?.source ?? desk.catalog.sources.first?.id }
+        }
+        screen = s
+    }
+
+    mutating func move(_ action: Action, desk: Desk, feed: LiveFeed) {
+        let page = tableHeight
+        func step(_ index: Int, count: Int) -> Int {
+            guard count > 0 else { return 0 }
+            switch action {
+            case .up: return max(0, index - 1)
+            case .down: return min(count - 1, index + 1)
+            case .pageUp: return max(0, index - page)
+            case .pageDown: return min(count - 1, index + page)
+            case .top: return 0
+            default: return count - 1
+            }
+        }
+        switch screen {
+        case .sources:
+            let rows = sourceRows(desk)
+            guard !rows.isEmpty else { return }
+            let i = step(selectedIndex(rows), count: rows.count)
+            selected = rows[i].key
+            top = Self.scroll(top: top, selected: i, visible: page, count: rows.count)
+        case .flow:
+            let count = flowItems(feed).count
+            flowSelected = step(flowSelected, count: count)
+            flowTop = Self.scroll(top: flowTop, selected: flowSelected, visible: page, count: count)
+        case .detail:
+            detailScroll = action == .up ? max(0, detailScroll - 1) : (action == .down ? detailScroll + 1 : (action == .top ? 0 : detailScroll))
+        case .roi:
+            break
+        }
+    }
+
+    /// Keeps the selected row inside the visible part of the table.
+    public static func scroll(top: Int, selected: Int, visible: Int, count: Int) -> Int {
+        var t = top
+        if selected < t { t = selected }
+        if selected >= t + visible { t = selected - visible + 1 }
+        return max(0, min(t, max(0, count - visible)))
+    }
+
+    /// Records a change the runtime applied, for undo and redo.
+    public enum Origin: Sendable { case user, undo, redo }
+    public mutating func applied(_ change: PolicyChange, origin: Origin) {
+        switch origin {
+        case .user: undoStack.append(change); redoStack.removeAll()
+        case .undo: redoStack.append(change.inverse)
+        case .redo: undoStack.append(change)
+        }
+        if undoStack.count > 100 { undoStack.removeFirst() }
+    }
+}

@@ -1,0 +1,112 @@
+import LeadDeckCore
+
+/// A terminal colour. `.default` is the terminal's own.
+public enum Color: UInt8, Sendable, Hashable, CaseIterable {
+    case `default`, black, red, green, yellow, blue, magenta, cyan, white, gray
+}
+
+/// How a cell looks: colours and attributes.
+public struct Style: Sendable, Hashable {
+    public var fg: Color = .default
+    public var bg: Color = .default
+    public var bold = false
+    public var reverse = false
+    public var dim = false
+    public var underline = false
+
+    public init(fg: Color = .default, bg: Color = .default, bold: Bool = false, reverse: Bool = false,
+                dim: Bool = false, underline: Bool = false) {
+        self.fg = fg
+        self.bg = bg
+        self.bold = bold
+        self.reverse = reverse
+        self.dim = dim
+        self.underline = underline
+    }
+
+    public static let plain = Style()
+    public static let bold = Style(bold: true)
+    public static let selected = Style(reverse: true)
+    public static let dim = Style(fg: .gray, dim: true)
+    public static let good = Style(fg: .green)
+    public static let bad = Style(fg: .red)
+    public static let warn = Style(fg: .yellow)
+    public static let accent = Style(fg: .cyan)
+    public static let title = Style(fg: .cyan, bold: true)
+}
+
+/// One screen cell: a grapheme (or "" for the second half of a wide character) and its style.
+public struct Cell: Sendable, Hashable {
+    public var text: String
+    public var style: Style
+    public init(_ text: String = " ", _ style: Style = .plain) {
+        self.text = text
+        self.style = style
+    }
+}
+
+/// A frame in memory: the app renders into it, the terminal backend draws it, tests read it as text.
+public struct Buffer: Sendable {
+    public let width: Int
+    public let height: Int
+    public private(set) var cells: [Cell]
+
+    public init(width: Int, height: Int) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        cells = Array(repeating: Cell(), count: self.width * self.height)
+    }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get { cells[y * width + x] }
+        set { cells[y * width + x] = newValue }
+    }
+
+    /// Writes text at (x, y), sanitised, clipped at `maxWidth` columns (and at the right edge).
+    /// Returns the column after the last one written.
+    @discardableResult
+    public mutating func write(_ text: String, x: Int, y: Int, style: Style = .plain, maxWidth: Int? = nil) -> Int {
+        guard y >= 0, y < height, x < width else { return x }
+        let limit = min(width, x + (maxWidth ?? width))
+        var col = x
+        for ch in Sanitizer.clean(text) {
+            let w = ch.unicodeScalars.reduce(0) { max($0, Sanitizer.width($1)) }
+            if w == 0 { continue }
+            if col + w > limit { break }
+            if col >= 0 {
+                self[col, y] = Cell(String(ch), style)
+                if w == 2 { self[col + 1, y] = Cell("", style) }
+            }
+            col += w
+        }
+        return col
+    }
+
+    /// Writes text fitted to exactly `width` columns (cut with "…" or padded).
+    public mutating func put(_ text: String, x: Int, y: Int, width w: Int, style: Style = .plain, right: Bool = false) {
+        write(Sanitizer.fit(text, w, alignRight: right), x: x, y: y, style: style, maxWidth: w)
+    }
+
+    /// Fills a rectangle with spaces in a style.
+    public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, style: Style = .plain) {
+        for row in max(0, y)..<min(height, y + h) {
+            for col in max(0, x)..<min(width, x + w) { self[col, row] = Cell(" ", style) }
+        }
+    }
+
+    /// Applies a style to every cell of a row segment, keeping the text (for selection highlighting).
+    public mutating func restyle(x: Int, y: Int, width w: Int, _ change: (inout Style) -> Void) {
+        guard y >= 0, y < height else { return }
+        for col in max(0, x)..<min(width, x + w) { change(&cells[y * width + col].style) }
+    }
+
+    /// The frame as lines of text (trailing spaces trimmed), for snapshots.
+    public var text: String {
+        (0..<height).map { y in
+            var line = ""
+            for x in 0..<width { line += self[x, y].text }
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
+        }.joined(separator: "\n")
+    }
+}

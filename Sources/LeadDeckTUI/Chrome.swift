@@ -1,0 +1,147 @@
+import LeadDeckCore
+
+/// What the header shows about where the dashboard runs.
+public struct DashboardInfo: Sendable {
+    public var storePath: String
+    /// "live: simulated exchange x10", "following the engine of another process", ...
+    public var engine: String
+    public var engineOK: Bool
+    public init(storePath: String, engine: String, engineOK: Bool = true) {
+        self.storePath = storePath
+        self.engine = engine
+        self.engineOK = engineOK
+    }
+}
+
+/// Draws a whole frame: header, tabs, the current screen, the bottom bar, and any overlay.
+public enum Renderer {
+    public static func render(_ m: AppModel, desk: Desk, feed: LiveFeed, info: DashboardInfo) -> Buffer {
+        var buf = Buffer(width: m.width, height: m.height)
+        if m.tooSmall {
+            drawTooSmall(&buf, m)
+            return buf
+        }
+        drawHeader(&buf, m, desk: desk, info: info)
+        drawTabs(&buf, m)
+        switch m.screen {
+        case .sources: SourcesScreen.draw(&buf, m, desk: desk)
+        case .flow: FlowScreen.draw(&buf, m, desk: desk, feed: feed)
+        case .roi: ROIScreen.draw(&buf, m, desk: desk)
+        case .detail: DetailScreen.draw(&buf, m, desk: desk, feed: feed)
+        }
+        drawBottomBar(&buf, m, now: desk.metrics.latest)
+        if m.showHelp { drawHelp(&buf, m) }
+        if let c = m.confirmation { drawConfirm(&buf, c, ascii: m.ascii) }
+        return buf
+    }
+
+    static func drawTooSmall(_ buf: inout Buffer, _ m: AppModel) {
+        let lines = ["terminal too small: need \(AppModel.minWidth)x\(AppModel.minHeight), have \(m.width)x\(m.height)",
+                     "enlarge the window, or press q to quit"]
+        for (i, l) in lines.enumerated() {
+            let y = max(0, m.height / 2 - 1 + i)
+            let x = max(0, (m.width - Sanitizer.width(l)) / 2)
+            buf.write(l, x: x, y: y, style: i == 0 ? .bold : .plain)
+        }
+    }
+
+    static func drawHeader(_ buf: inout Buffer, _ m: AppModel, desk: Desk, info: DashboardInfo) {
+        buf.fill(x: 0, y: 0, width: m.width, height: 1, style: Style(reverse: true))
+        let p = desk.policy
+        let spent = desk.ledger.day == p.clock.day(desk.metrics.latest) ? desk.ledger.spentToday : .zero
+        let fraction = p.dailyBudget.cents > 0 ? Double(spent.cents) / Double(p.dailyBudget.cents) : 0
+        let clock = desk.metrics.latest.seconds > 0 ? p.clock.format(desk.metrics.latest, seconds: true) : "no data yet"
+        let head = Style(reverse: true)
+        var x = buf.write(" LeadDeck ", x: 0, y: 0, style: Style(bold: true, reverse: true))
+        x = buf.write("│ \(info.storePath) ", x: x, y: 0, style: head, maxWidth: 24)
+        x = buf.write("│ \(info.engine) ", x: x, y: 0, style: Style(fg: info.engineOK ? .default : .red, reverse: true), maxWidth: 28)
+        x = buf.write("│ mode \(p.globalMode.rawValue.uppercased()) ", x: x, y: 0, style: Style(bold: true, reverse: true))
+        let right = "│ \(clock) "
+        let budgetText = "│ budget \(Widgets.gauge(fraction, width: 8, ascii: m.ascii)) \(spent.formattedWhole)/\(p.dailyBudget.formattedWhole) "
+        if x + Sanitizer.width(budgetText) + Sanitizer.width(right) <= m.width {
+            buf.write(budgetText, x: x, y: 0, style: Style(fg: fraction >= 0.95 ? .red : .default, reverse: true))
+        }
+        buf.write(right, x: m.width - Sanitizer.width(right), y: 0, style: head)
+        if m.readOnly { buf.write(" READ-ONLY ", x: m.width - Sanitizer.width(right) - 11, y: 0, style: Style(fg: .yellow, bold: true, reverse: true)) }
+    }
+
+    static func drawTabs(_ buf: inout Buffer, _ m: AppModel) {
+        var x = 0
+        for s in ScreenID.allCases {
+            let label = " \(s.rawValue) \(s.title) "
+            x = buf.write(label, x: x, y: 1, style: s == m.screen ? Style(fg: .cyan, bold: true, reverse: true) : .dim)
+            x += 1
+        }
+    }
+
+    static func drawBottomBar(_ buf: inout Buffer, _ m: AppModel, now: Timestamp) {
+        let y = m.height - 1
+        buf.fill(x: 0, y: y, width: m.width, height: 1, style: Style(reverse: true))
+        if m.editingFilter {
+            let text = m.screen == .flow ? m.flowFilter : m.filter
+            buf.write(" filter: \(text)▏  Enter keeps, Esc clears", x: 0, y: y, style: Style(reverse: true))
+            return
+        }
+        if let s = m.status {
+            buf.write(" \(s.text)", x: 0, y: y, style: Style(fg: s.isError ? .red : .default, bold: true, reverse: true))
+            return
+        }
+        var x = 1
+        for b in Bindings.visible(on: m.screen, readOnly: m.readOnly) {
+            guard let hint = b.hint else { continue }
+            let keys = b.keys.prefix(1).map(\.label).joined(separator: "/")
+            let text = "\(keys) \(hint)"
+            if x + Sanitizer.width(text) + 2 > m.width { break }
+            x = buf.write(keys, x: x, y: y, style: Style(bold: true, reverse: true))
+            x = buf.write(" \(hint)  ", x: x, y: y, style: Style(reverse: true))
+        }
+    }
+
+    /// The help, generated from the same binding table that handles keys.
+    public static func helpLines(_ m: AppModel) -> [String] {
+        var lines = ["Keys (this list is the key table the dashboard uses):", ""]
+        for b in Bindings.all where !(m.readOnly && b.dangerous) {
+            let keys = b.keys.map(\.label).joined(separator: " ")
+            let screens = b.screens.map { " [" + $0.sorted { $0.rawValue < $1.rawValue }.map(\.title).joined(separator: ", ") + "]" } ?? ""
+            lines.append("\(keys.padding(12))\(b.description)\(screens)")
+        }
+        lines += ["", "Priority: tier 1 may spend 100% of the budget and caps, tier 2 90%, 3 80%, 4 65%, 5 50%.",
+                  "Mode shown with * is the source's own; others follow the global mode.",
+                  "Rejections: " + RejectReason.allCases.map(\.rawValue).joined(separator: ", ") + "."]
+        if m.readOnly { lines.append("Read-only: keys that change the policy are disabled.") }
+        return lines
+    }
+
+    static func drawHelp(_ buf: inout Buffer, _ m: AppModel) {
+        let lines = helpLines(m)
+        let w = min(m.width - 4, 100), h = min(m.height - 4, lines.count + 4)
+        let x = (m.width - w) / 2, y = 2
+        buf.fill(x: x, y: y, width: w, height: h)
+        Widgets.box(&buf, x: x, y: y, width: w, height: h, title: "Help: Esc or ? closes, ↑/↓ scroll", ascii: m.ascii, style: .plain)
+        let visible = h - 2
+        let start = min(m.helpScroll, max(0, lines.count - visible))
+        for (i, l) in lines.dropFirst(start).prefix(visible).enumerated() {
+            buf.write(l, x: x + 2, y: y + 1 + i, style: i == 0 && start == 0 ? .bold : .plain, maxWidth: w - 4)
+        }
+    }
+
+    static func drawConfirm(_ buf: inout Buffer, _ c: Confirmation, ascii: Bool) {
+        let text = c.question
+        let w = min(buf.width - 4, max(44, Sanitizer.width(text) + 6)), h = 6
+        let x = (buf.width - w) / 2, y = buf.height / 2 - 3
+        buf.fill(x: x, y: y, width: w, height: h)
+        Widgets.box(&buf, x: x, y: y, width: w, height: h, title: "Confirm", ascii: ascii, style: .warn)
+        buf.write(text, x: x + 3, y: y + 2, style: .bold, maxWidth: w - 6)
+        let choice = "[ Cancel ]  y = yes"
+        let cx = x + (w - Sanitizer.width(choice)) / 2
+        buf.write("[ Cancel ]", x: cx, y: y + 4, style: Style(reverse: true))
+        buf.write("  y = yes", x: cx + 10, y: y + 4)
+    }
+}
+
+extension String {
+    func padding(_ n: Int) -> String {
+        let w = Sanitizer.width(self)
+        return w >= n ? self + " " : self + String(repeating: " ", count: n - w)
+    }
+}

@@ -1,0 +1,117 @@
+import LeadDeckCore
+
+/// Screen 4: everything about one source: metrics with counts and intervals, sub-IDs, recent leads, the
+/// history of changes, and what shared and exclusive have each earned, with a recommendation only when the
+/// data supports one.
+enum DetailScreen {
+    typealias Line = [(String, Style)]
+
+    static func draw(_ buf: inout Buffer, _ m: AppModel, desk: Desk, feed: LiveFeed) {
+        guard let id = m.detailSource, let source = desk.catalog.source(id) else {
+            buf.write("no source selected: pick one on the Sources screen and press Enter", x: 2, y: 3, style: .dim)
+            return
+        }
+        let lines = content(source, m: m, desk: desk, feed: feed)
+        let visible = m.height - 3
+        let start = min(m.detailScroll, max(0, lines.count - visible))
+        for (i, line) in lines.dropFirst(start).prefix(visible).enumerated() {
+            var x = 1
+            for (text, style) in line { x = buf.write(text, x: x, y: 2 + i, style: style, maxWidth: max(0, m.width - 1 - x)) }
+        }
+        if lines.count > visible { buf.write("↑/↓ scroll \(start + 1)-\(min(lines.count, start + visible))/\(lines.count)", x: m.width - 24, y: 2, style: .dim) }
+    }
+
+    static func content(_ s: Source, m: AppModel, desk: Desk, feed: LiveFeed) -> [Line] {
+        let st = desk.policy.settings(for: s.id)
+        let inForce = st.mode.resolved(global: desk.policy.globalMode)
+        var out: [Line] = []
+        out.append([("\(s.id) ", .title), (s.name, .bold), ("  \(s.vertical.label) · \(s.channel.rawValue)", .dim)])
+        out.append([("status ", .dim), (st.blocked ? "BLOCKED" : "active", st.blocked ? Style(fg: .red, bold: true) : .good),
+                    ("   priority ", .dim), ("\(st.priority)", .bold), (" (spends up to \(desk.policy.share(forTier: st.priority))% of budget and caps)", .dim),
+                    ("   mode ", .dim), (inForce.rawValue, .bold), (st.mode == .inherit ? " (global)" : " (own setting)", .dim),
+                    (st.dailyCap.map { "   daily cap \($0)" } ?? "", .dim)])
+        out.append([])
+        // Metrics: last hour, today, all time.
+        let windows: [Window] = [.hour, .today, .all]
+        let key = MetricKey(.source, s.id)
+        let cs = windows.map { desk.metrics.table(.source, window: $0)[key] ?? Counters() }
+        let ms = cs.map(MetricsRow.init)
+        out.append([("metric".padding(18), Style(bold: true, underline: true))] + ["last hour", "today", "all time"].map { ($0.leftPad(26), Style(bold: true, underline: true)) })
+        func row(_ label: String, _ f: (Counters, MetricsRow) -> String) {
+            out.append([(label.padding(18), .dim)] + zip(cs, ms).map { (f($0, $1).leftPad(26), .plain) })
+        }
+        row("offered") { c, _ in "\(c.offered)" }
+        row("bought sh / ex") { c, _ in "\(c.boughtShared) / \(c.boughtExclusive)" }
+        row("rejected") { c, _ in
+            let top = RejectReason.allCases.map { ($0, c.rejected[$0]) }.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(2)
+            return top.isEmpty ? "0" : top.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", ")
+        }
+        row("spend / refunds") { c, _ in "\(Fmt.money(c.spend)) / \(Fmt.money(c.refunds))" }
+        row("CPL / eff. CPL") { _, m in "\(Fmt.money(m.cpl)) / \(Fmt.money(m.effectiveCPL))" }
+        row("contact rate") { _, m in m.contactRate.detailText }
+        row("conversion") { _, m in m.conversionRate.detailText }
+        row("return rate") { _, m in m.returnRate.detailText }
+        row("CPA") { _, m in Fmt.money(m.cpa) }
+        row("revenue") { c, _ in Fmt.money(c.revenue) }
+        row("ROI / ROAS") { _, m in "\(Fmt.roi(m.roi)) / \(m.roas.map(formatRatio) ?? "-")" }
+        out.append([])
+
+        // What-if: shared vs exclusive as measured.
+        out.append([("What if: shared vs exclusive, as measured on this source (all time)", .bold)])
+        for e in Advisor.economics(source: s.id, metrics: desk.metrics) {
+            let mr = MetricsRow(e.counters)
+            let value = e.valueRange.map { "profit/lead \(money($0.low)) to \(money($0.high))" } ?? "profit/lead unknown"
+            out.append([("  \(e.mode.rawValue.padding(10))", e.mode == inForce ? .bold : .plain),
+                        ("n=\(e.counters.bought)".padding(8), .dim), ("CPL \(Fmt.money(mr.cpl))".padding(14), .plain),
+                        ("conv \(mr.conversionRate.detailText)".padding(34), .plain), (value, .plain)])
+        }
+        let advice = Advisor.advise(source: s.id, desk: desk)
+        let adviceStyle: Style = { if case .none = advice { return .dim } else { return Style(fg: .yellow, bold: true) } }()
+        out.append([("  → \(advice.headline): ", adviceStyle), (advice.reason, .plain)])
+        out.append([])
+
+        // Sub-IDs.
+        out.append([("Sub-IDs (all time)", .bold)])
+        let subs = desk.metrics.table(.subid, window: .all)
+        for sub in s.subIDs {
+            let c = subs[MetricKey(.subid, "\(s.id)/\(sub.id)")] ?? Counters()
+            let mr = MetricsRow(c)
+            let blocked = st.isBlocked(subID: sub.id)
+            out.append([("  \(sub.id.padding(6))", blocked ? Style(fg: .red) : .plain), (sub.name.padding(16), .dim),
+                        ((blocked ? "BLOCKED" : "active").padding(8), blocked ? .bad : .good),
+                        ("bought \(c.bought)".padding(12), .plain), ("CPL \(Fmt.money(mr.cpl))".padding(14), .plain),
+                        ("conv \(mr.conversionRate.detailText)".padding(32), .plain), ("ROI \(Fmt.roi(mr.roi))", Fmt.roiStyle(mr.roi))])
+        }
+        out.append([])
+
+        // Recent leads from the live feed.
+        out.append([("Recent leads", .bold)])
+        let recent = feed.items.lazy.filter { $0.sourceID == s.id }.prefix(8)
+        if recent.isEmpty { out.append([("  none since the dashboard opened", .dim)]) }
+        for i in recent {
+            out.append([("  \(desk.policy.clock.formatTime(i.time))  ", .dim), ("\(i.leadID.padding(9))\(i.subID.padding(6))\(i.state.padding(3))", .plain),
+                        ("\(i.saleType.rawValue.padding(10))\(i.price.formatted.padding(10))", .plain),
+                        (i.decision.map { $0.isBought ? "BOUGHT" : $0.label } ?? "outcome", i.decision?.isBought == true ? .good : .dim),
+                        (i.outcome.map { "  \($0)" } ?? "", .plain)])
+        }
+        out.append([])
+
+        // History of changes.
+        out.append([("Changes to this source (who, when)", .bold)])
+        let changes = desk.recentChanges.filter { $0.change.source == s.id }.suffix(10).reversed()
+        if changes.isEmpty { out.append([("  none recorded", .dim)]) }
+        for c in changes {
+            out.append([("  \(desk.policy.clock.format(c.time))  ", .dim), (c.actor.padding(12), .accent), (c.change.summary, .plain)])
+        }
+        return out
+    }
+
+    static func money(_ cents: Double) -> String { Money(cents: Int64(cents.rounded())).formatted }
+}
+
+extension String {
+    func leftPad(_ n: Int) -> String {
+        let w = Sanitizer.width(self)
+        return w >= n ? self : String(repeating: " ", count: n - w) + self
+    }
+}

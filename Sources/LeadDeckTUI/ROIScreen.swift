@@ -1,0 +1,129 @@
+import LeadDeckCore
+
+/// Screen 3: money over time, today against all time, shared against exclusive, verticals, best and worst.
+enum ROIScreen {
+    static func draw(_ buf: inout Buffer, _ m: AppModel, desk: Desk) {
+        let leftW = (m.width - 3) / 2
+        let rightX = leftW + 3
+        let rightW = m.width - rightX - 1
+        buf.write("ROI · outcomes count toward the day their lead was bought · tables: \(m.windowLabel) (w)", x: 1, y: 2, style: .dim, maxWidth: m.width - 2)
+        let bottom = m.height - 2
+        var y = 3
+        y = todayVersusAll(&buf, desk: desk, x: 1, y: y, width: leftW, bottom: bottom)
+        daily(&buf, desk: desk, x: rightX, y: 3, width: rightW, height: min(12, y - 3), ascii: m.ascii)
+        y += 1
+        guard y < bottom else { return }
+        let modeEnd = table(&buf, title: "Shared vs exclusive", rows: modeRows(desk, m.window), x: 1, y: y, width: leftW, bottom: bottom)
+        let vertEnd = table(&buf, title: "By vertical", rows: verticalRows(desk, m.window), x: rightX, y: y, width: rightW, bottom: bottom)
+        y = max(modeEnd, vertEnd) + 1
+        guard y + 2 < bottom else { return }
+        let (best, worst) = ranked(desk)
+        _ = table(&buf, title: "Top sources by ROI (all time, 30+ leads)", rows: best, x: 1, y: y, width: leftW, bottom: bottom)
+        _ = table(&buf, title: "Bottom sources by ROI", rows: worst, x: rightX, y: y, width: rightW, bottom: bottom)
+    }
+
+    /// A two-column comparison of today and all time. Returns the next free row.
+    static func todayVersusAll(_ buf: inout Buffer, desk: Desk, x: Int, y: Int, width: Int, bottom: Int) -> Int {
+        let t = MetricsRow(desk.metrics.total(window: .today)), a = MetricsRow(desk.metrics.total(window: .all))
+        let colW = min(16, (width - 14) / 2)
+        buf.put("", x: x, y: y, width: 13)
+        buf.put("today", x: x + 14, y: y, width: colW, style: .bold, right: true)
+        buf.put("all time", x: x + 15 + colW, y: y, width: colW - 1, style: .bold, right: true)
+        let lines: [(String, String, String, Style?, Style?)] = [
+            ("spend", Fmt.money(t.counters.spend), Fmt.money(a.counters.spend), nil, nil),
+            ("refunds", Fmt.money(t.counters.refunds), Fmt.money(a.counters.refunds), nil, nil),
+            ("net spend", Fmt.money(t.counters.netSpend), Fmt.money(a.counters.netSpend), nil, nil),
+            ("revenue", Fmt.money(t.counters.revenue), Fmt.money(a.counters.revenue), nil, nil),
+            ("profit", Fmt.money(t.profit), Fmt.money(a.profit), t.profit.cents >= 0 ? .good : .bad, a.profit.cents >= 0 ? .good : .bad),
+            ("ROI", Fmt.roi(t.roi), Fmt.roi(a.roi), Fmt.roiStyle(t.roi), Fmt.roiStyle(a.roi)),
+            ("ROAS", t.roas.map(formatRatio) ?? "-", a.roas.map(formatRatio) ?? "-", nil, nil),
+            ("CPL", Fmt.money(t.cpl), Fmt.money(a.cpl), nil, nil),
+            ("CPA", Fmt.money(t.cpa), Fmt.money(a.cpa), nil, nil),
+            ("conversion", t.conversionRate.percentText, a.conversionRate.percentText, nil, nil),
+            ("leads bought", "\(t.counters.bought)", "\(a.counters.bought)", nil, nil),
+        ]
+        var row = y + 1
+        for (label, today, all, ts, al) in lines where row < bottom {
+            buf.put(label, x: x, y: row, width: 13, style: .dim)
+            buf.put(today, x: x + 14, y: row, width: colW, style: ts ?? .plain, right: true)
+            buf.put(all, x: x + 15 + colW, y: row, width: colW - 1, style: al ?? .plain, right: true)
+            row += 1
+        }
+        return row
+    }
+
+    /// Daily spend (red) and revenue (green) bars for the days kept, with each day's ROI underneath.
+    static func daily(_ buf: inout Buffer, desk: Desk, x: Int, y: Int, width: Int, height: Int, ascii: Bool) {
+        guard height >= 5, width >= 20 else { return }
+        let days = desk.metrics.daily().suffix(max(1, (width - 2) / 4))
+        buf.write("Daily spend ", x: x, y: y, style: .bold)
+        buf.write(ascii ? "#" : "█", x: x + 12, y: y, style: .bad)
+        buf.write(" vs revenue ", x: x + 13, y: y, style: .bold)
+        buf.write(ascii ? "#" : "█", x: x + 25, y: y, style: .good)
+        if days.isEmpty {
+            buf.write("no days recorded yet", x: x, y: y + 2, style: .dim)
+            return
+        }
+        let chartH = height - 3
+        Widgets.barChart(&buf, x: x, y: y + 1, height: chartH, groups: days.map { [$0.counters.netSpend.cents, $0.counters.revenue.cents] },
+                         styles: [.bad, .good], groupWidth: 4, ascii: ascii)
+        for (i, d) in days.enumerated() {
+            let (_, _, dd) = Timestamp.civil(fromDays: d.day)
+            buf.put(dd < 10 ? "0\(dd)" : "\(dd)", x: x + i * 4, y: y + 1 + chartH, width: 3, style: .dim)
+            let roi = MetricsRow(d.counters).roi
+            let text = roi.map { r in r >= 10 ? "+++" : (r <= -0.995 ? "-99" : "\(r >= 0 ? "+" : "")\(Int((r * 100).rounded()))") } ?? "-"
+            buf.put(text, x: x + i * 4, y: y + 2 + chartH, width: 3, style: Fmt.roiStyle(roi), right: true)
+        }
+        buf.write("← day of month; ROI % below", x: x + min(width - 28, days.count * 4 + 1), y: y + 1 + chartH, style: .dim)
+    }
+
+    struct Row { var label: String; var counters: Counters }
+
+    static func modeRows(_ desk: Desk, _ w: Window) -> [Row] {
+        let t = desk.metrics.table(.mode, window: w)
+        return PurchaseMode.allCases.map { Row(label: $0.rawValue, counters: t[MetricKey(.mode, $0.rawValue)] ?? Counters()) }
+    }
+
+    static func verticalRows(_ desk: Desk, _ w: Window) -> [Row] {
+        desk.metrics.table(.vertical, window: w).map { Row(label: $0.key.value, counters: $0.value) }
+            .sorted { $0.counters.spend > $1.counters.spend }
+    }
+
+    static func ranked(_ desk: Desk) -> ([Row], [Row]) {
+        let names = Dictionary(desk.catalog.sources.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let rows = desk.metrics.table(.source, window: .all).filter { $0.value.bought >= 30 && MetricsRow($0.value).roi != nil }
+            .map { Row(label: "\($0.key.value) \(names[$0.key.value] ?? "")", counters: $0.value) }
+            .sorted { MetricsRow($0.counters).roi! > MetricsRow($1.counters).roi! }
+        return (Array(rows.prefix(5)), Array(rows.suffix(5).reversed()))
+    }
+
+    /// A small table: label, bought, CPL, conversion, CPA, ROI. Returns the next free row.
+    static func table(_ buf: inout Buffer, title: String, rows: [Row], x: Int, y: Int, width: Int, bottom: Int) -> Int {
+        guard y < bottom else { return y }
+        buf.write(title, x: x, y: y, style: .bold, maxWidth: width)
+        var heads = [("bought", 6), ("CPL", 7), ("conv", 5), ("CPA", 7), ("ROI", 7)]
+        if width - 37 < 12 { heads.remove(at: 3) }
+        let labelW = width - heads.reduce(0) { $0 + $1.1 + 1 } - 1
+        var cx = x + labelW + 1
+        for (h, w) in heads {
+            buf.put(h, x: cx, y: y + 1, width: w, style: Style(bold: true, underline: true), right: true)
+            cx += w + 1
+        }
+        var row = y + 2
+        if rows.isEmpty, row < bottom { buf.write("no leads yet", x: x, y: row, style: .dim); return row + 1 }
+        for r in rows where row < bottom {
+            let m = MetricsRow(r.counters)
+            buf.put(r.label, x: x, y: row, width: labelW)
+            var cells: [(String, Style)] = [("\(r.counters.bought)", .plain), (Fmt.compact(m.cpl), .plain), (m.conversionRate.percentText, .plain),
+                                            (Fmt.compact(m.cpa), .plain), (Fmt.roi(m.roi), Fmt.roiStyle(m.roi))]
+            if heads.count == 4 { cells.remove(at: 3) }
+            var cx = x + labelW + 1
+            for ((text, style), (_, w)) in zip(cells, heads) {
+                buf.put(text, x: cx, y: row, width: w, style: style, right: true)
+                cx += w + 1
+            }
+            row += 1
+        }
+        return row
+    }
+}

@@ -1,0 +1,130 @@
+import LeadDeckCore
+
+/// Columns the sources table can be sorted by, in the order `s` cycles them.
+public enum SortColumn: String, Sendable, CaseIterable {
+    case priority = "pri", status, name, vertical, channel, mode, today, spend, cpl, contact, conv, cpa, roi, returns
+}
+
+/// A row of the sources table: a source, or one of its sub-IDs when expanded.
+public struct SourceRow: Sendable, Hashable {
+    public struct Key: Sendable, Hashable {
+        public var source: String
+        public var subID: String?
+    }
+    public var key: Key
+    public var name: String
+    public var vertical: Vertical
+    public var channel: Channel
+    public var priority: Int
+    public var blocked: Bool
+    public var mode: ModeSetting
+    public var modeInForce: PurchaseMode
+    public var boughtToday: Int64
+    /// Counters over the chosen window.
+    public var counters: Counters
+    public var volume: [Int64]
+    public var subCount: Int
+}
+
+/// A parsed filter: every token must match.
+public struct RowFilter: Sendable {
+    public var tokens: [String]
+    public init(_ text: String) { tokens = text.lowercased().split(separator: " ").map(String.init) }
+
+    public func matches(_ r: SourceRow) -> Bool {
+        tokens.allSatisfy { t in
+            if let v = t.value(after: "vertical:") { return r.vertical.rawValue.hasPrefix(v) || r.vertical.label.hasPrefix(v) }
+            if let v = t.value(after: "channel:") { return r.channel.rawValue.hasPrefix(v) }
+            if let v = t.value(after: "mode:") { return r.modeInForce.rawValue.hasPrefix(v) }
+            if let v = t.value(after: "tier:") ?? t.value(after: "pri:") { return "\(r.priority)" == v }
+            if t == "blocked" { return r.blocked }
+            if t == "active" { return !r.blocked }
+            return r.key.source.lowercased().contains(t) || r.name.lowercased().contains(t)
+                || (r.key.subID?.lowercased().contains(t) ?? false) || r.vertical.rawValue.contains(t)
+                || r.channel.rawValue.contains(t)
+        }
+    }
+}
+
+extension String {
+    func value(after prefix: String) -> String? { hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil }
+}
+
+/// Builds the sources table from the desk: filtered, sorted, with expanded sub-IDs under their source.
+public enum SourceTable {
+    public static func rows(desk: Desk, window: Window, sort: SortColumn, descending: Bool, filter: String,
+                            expanded: Set<String>) -> [SourceRow] {
+        let metrics = desk.metrics.table(.source, window: window)
+        let today = window == .today ? metrics : desk.metrics.table(.source, window: .today)
+        let subMetrics = expanded.isEmpty ? [:] : desk.metrics.table(.subid, window: window)
+        let subToday = expanded.isEmpty || window == .today ? subMetrics : desk.metrics.table(.subid, window: .today)
+        let f = RowFilter(filter)
+        var out: [SourceRow] = []
+        var parents: [SourceRow] = []
+        for s in desk.catalog.sources {
+            let st = desk.policy.settings(for: s.id)
+            let key = MetricKey(.source, s.id)
+            let row = SourceRow(key: .init(source: s.id, subID: nil), name: s.name, vertical: s.vertical, channel: s.channel,
+                                priority: st.priority, blocked: st.blocked, mode: st.mode,
+                                modeInForce: st.mode.resolved(global: desk.policy.globalMode),
+                                boughtToday: today[key]?.bought ?? 0, counters: metrics[key] ?? Counters(),
+                                volume: desk.metrics.recentVolume(key), subCount: s.subIDs.count)
+            if f.matches(row) { parents.append(row) }
+        }
+        parents.sort { a, b in
+            let o = order(a, b, sort)
+            return o == 0 ? a.key.source < b.key.source : (descending ? o > 0 : o < 0)
+        }
+        for p in parents {
+            out.append(p)
+            guard expanded.contains(p.key.source), let s = desk.catalog.source(p.key.source) else { continue }
+            let st = desk.policy.settings(for: s.id)
+            for sub in s.subIDs {
+                let key = MetricKey(.subid, "\(s.id)/\(sub.id)")
+                out.append(SourceRow(key: .init(source: s.id, subID: sub.id), name: sub.name, vertical: s.vertical,
+                                     channel: s.channel, priority: p.priority, blocked: st.isBlocked(subID: sub.id),
+                                     mode: p.mode, modeInForce: p.modeInForce, boughtToday: subToday[key]?.bought ?? 0,
+                                     counters: subMetrics[key] ?? Counters(), volume: [], subCount: 0))
+            }
+        }
+        return out
+    }
+
+    /// -1, 0 or 1 comparing two rows by a column, with "no data" last.
+    static func order(_ a: SourceRow, _ b: SourceRow, _ c: SortColumn) -> Int {
+        func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x > y ? 1 : 0) }
+        func opt<T: Comparable>(_ x: T?, _ y: T?) -> Int {
+            switch (x, y) {
+            case let (x?, y?): return cmp(x, y)
+            case (nil, nil): return 0
+            case (nil, _): return -1
+            case (_, nil): return 1
+            }
+        }
+        let ma = MetricsRow(a.counters), mb = MetricsRow(b.counters)
+        switch c {
+        case .priority: return cmp(a.priority, b.priority)
+        case .status: return cmp(a.blocked ? 1 : 0, b.blocked ? 1 : 0)
+        case .name: return cmp(a.name.lowercased(), b.name.lowercased())
+        case .vertical: return cmp(a.vertical.rawValue, b.vertical.rawValue)
+        case .channel: return cmp(a.channel.rawValue, b.channel.rawValue)
+        case .mode: return cmp(a.modeInForce.rawValue, b.modeInForce.rawValue)
+        case .today: return cmp(a.boughtToday, b.boughtToday)
+        case .spend: return cmp(a.counters.spend, b.counters.spend)
+        case .cpl: return opt(ma.cpl, mb.cpl)
+        case .contact: return opt(ma.contactRate.value, mb.contactRate.value)
+        case .conv: return opt(ma.conversionRate.value, mb.conversionRate.value)
+        case .cpa: return opt(ma.cpa, mb.cpa)
+        case .roi: return opt(ma.roi, mb.roi)
+        case .returns: return opt(ma.returnRate.value, mb.returnRate.value)
+        }
+    }
+
+    /// Whether a column reads best from high to low when first chosen.
+    public static func defaultDescending(_ c: SortColumn) -> Bool {
+        switch c {
+        case .priority, .name, .vertical, .channel, .mode, .status, .cpl, .cpa, .returns: return false
+        default: return true
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import LeadDeckCore
+import LeadDeckStore
+import LeadDeckTUI
+
+/// Where the dashboard's data comes from: the engine it runs itself, or the log another process writes.
+enum DeskSource {
+    case engine(EngineSession)
+    case follower(Store, LoadedState)
+}
+
+/// The dashboard's main loop: one owner of all mutable state, single-threaded. It reads keys with a 100 ms
+/// timeout, advances the simulated exchange (or follows the log) four times a second, and redraws on change
+/// or once a second.
+final class DashboardRunner {
+    let store: Store
+    var source: DeskSource
+    var model: AppModel
+    var feed = LiveFeed()
+    let terminal: Terminal
+    let speed: Double
+    let user = currentUser()
+    var statusWall: Date?
+    var info: DashboardInfo
+
+    // Simulated time runs from an anchor at `speed` times the wall clock.
+    var simAnchor: Timestamp = Timestamp(seconds: 0)
+    var wallAnchor = Date()
+    var lastCheckpoint = Date()
+
+    init(store: Store, source: DeskSource, terminal: Terminal, speed: Double, readOnly: Bool) {
+        self.store = store
+        self.source = source
+        self.terminal = terminal
+        self.speed = speed
+        let (w, h) = terminal.size
+        model = AppModel(width: w, height: h, readOnly: readOnly, ascii: terminal.ascii)
+        // The feed starts with the latest leads already recorded, so nothing looks empty after a restart.
+        for r in store.recentRecords(limit: 600) { feed.add(r.event) }
+        info = DashboardInfo(storePath: store.directory, engine: "")
+        if case .engine(let session) = source {
+            // A new store starts a day in the past and catches up, so history is there from the first minutes.
+            simAnchor = session.isNew ? wallNow() : session.now
+            info.engine = "live sim x\(Self.speedText(speed))"
+        } else {
+            info.engine = readOnly ? "read-only, following" : "following other engine"
+        }
+    }
+
+    static func speedText(_ s: Double) -> String { s == s.rounded() ? "\(Int(s))" : String(format: "%.1f", s) }
+
+    var desk: Desk {
+        switch source {
+        case .engine(let s): return s.state.desk
+        case .follower(_, let st): return st.desk
+        }
+    }
+
+    func run() throws {
+        var dirty = true
+        var lastTick = Date.distantPast
+        var lastDraw = Date.distantPast
+        while !quitRequested.load(ordering: .relaxed) {
+            if let key = terminal.readKey() {
+                if key == .resize {
+                    let (w, h) = terminal.size
+                    model.width = w
+                    model.height = h
+                }
+                let effects = model.handle(key, desk: desk, feed: feed, now: desk.metrics.latest)
+                debugLog("key \(key) -> \(effects) status=\(String(describing: model.status))")
+                if effects.contains(.quit) { break }
+                for e in effects { perform(e) }
+                if model.status != nil && statusWall == nil { statusWall = Date() }
+                dirty = true
+            }
+            let now = Date()
+            if now.timeIntervalSince(lastTick) >= 0.25 {
+                lastTick = now
+                if tick() { dirty = true }
+            }
+            if let shown = statusWall, now.timeIntervalSince(shown) > 5 {
+                model.status = nil
+                statusWall = nil
+                dirty = true
+            }
+            if dirty || now.timeIntervalSince(lastDraw) >= 1 {
+                terminal.draw(Renderer.render(model, desk: desk, feed: feed, info: info))
+                lastDraw = now
+                dirty = false
+            }
+        }
+        finish()
+    }
+
+    /// Advances the engine or follows the log. Returns whether anything new arrived.
+    func tick() -> Bool {
+        do {
+            switch source {
+            case .engine(let session):
+                let elapsed = Date().timeIntervalSince(wallAnchor) * speed
+                let target = simAnchor + Int64(elapsed)
+                // Catch up in steps of at most two simulated hours, so the screen stays responsive.
+                let step = min(target, session.now + 7200)
+                guard step > session.now else { return try absorbForeign(session) }
+                let events = try session.advance(to: step)
+                for e in events { feed.add(e) }
+                info.engine = step < target ? "catching up \(desk.policy.clock.format(step))" : "live sim x\(Self.speedText(speed))"
+                if Date().timeIntervalSince(lastCheckpoint) > 60 {
+                    try session.checkpoint()
+                    lastCheckpoint = Date()
+                }
+                return !events.isEmpty
+            case .follower(let store, var state):
+                let (records, end) = try store.readNew(after: state.position)
+                state.position = end
+                state.absorb(records)
+                source = .follower(store, state)
+                for r in records { feed.add(r.event) }
+                if !store.engineIsRunning() && !info.engine.hasPrefix("read-only") {
+                    info.engine = "following, no engine"
+                }
+                return !records.isEmpty
+            }
+        } catch {
+            info.engine = "engine stopped"
+            info.engineOK = false
+            setStatus("\(error)", error: true)
+            return true
+        }
+    }
+
+    /// Picks up other processes' records when the engine had nothing to append.
+    func absorbForeign(_ session: EngineSession) throws -> Bool {
+        let records = try session.poll()
+        for r in records { feed.add(r.event) }
+        return !records.isEmpty
+    }
+
+    func debugLog(_ s: String) {
+        guard let path = ProcessInfo.processInfo.environment["LEADDECK_DEBUG"] else { return }
+        if let h = FileHandle(forWritingAtPath: path) { h.seekToEndOfFile(); h.write(Data((s + "\n").utf8)); try? h.close() }
+        else { _ = FileManager.default.createFile(atPath: path, contents: Data((s + "\n").utf8)) }
+    }
+
+    func setStatus(_ text: String, error: Bool) {
+        debugLog("status: \(text)")
+        model.status = StatusMessage(text: text, isError: error, shownAt: desk.metrics.latest)
+        statusWall = Date()
+    }
+
+    func perform(_ effect: Effect) {
+        switch effect {
+        case .quit: break
+        case .change(let change): apply(change, origin: .user)
+        case .undo:
+            guard let last = model.undoStack.popLast() else { setStatus("nothing to undo", error: false); return }
+            apply(last.inverse, origin: .undo)
+        case .redo:
+            guard let next = model.redoStack.popLast() else { setStatus("nothing to redo", error: false); return }
+            apply(next, origin: .redo)
+        }
+    }
+
+    /// Saves a policy change (as an event with who and when) and folds it into the desk at once.
+    func apply(_ change: PolicyChange, origin: AppModel.Origin) {
+        do {
+            let event = try store.changePolicy(actor: user, time: wallNow()) { p throws(StoreError) in
+                if let s = change.source, p.sources[s] == nil, !self.desk.knows(source: s) {
+                    throw StoreError("unknown source id \(s)")
+                }
+                return change.rebased(on: p)
+            }
+            switch source {
+            case .engine(let session): _ = try absorbForeign(session)
+            case .follower: _ = tick()
+            }
+            guard let event else { setStatus("no change: \(change.summary) is already in force", error: false); return }
+            model.applied(event.change, origin: origin)
+            let prefix = origin == .undo ? "undone: " : (origin == .redo ? "redone: " : "")
+            setStatus("\(prefix)\(event.change.summary) (saved as \(user))", error: false)
+        } catch {
+            setStatus("not saved: \(error)", error: true)
+        }
+    }
+
+    func finish() {
+        if case .engine(let session) = source {
+            try? session.checkpoint()
+            session.close()
+        }
+        terminal.close()
+    }
+}

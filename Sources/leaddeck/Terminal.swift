@@ -1,0 +1,133 @@
+import CNcursesw
+import Foundation
+import LeadDeckTUI
+import Synchronization
+
+/// Set by SIGINT/SIGTERM; the loop sees it and leaves through `endwin`, so the terminal is restored.
+let quitRequested = Atomic<Bool>(false)
+
+/// The ncurses backend: checks there is a usable terminal, draws buffers, reads keys.
+final class Terminal {
+    private let screen: OpaquePointer
+    private let useColor: Bool
+    private var pairs: [Color: Int16] = [:]
+    let ascii: Bool
+
+    /// Why the dashboard cannot start on this terminal, or nil when it can.
+    static func unusableReason() -> String? {
+        if isatty(STDOUT_FILENO) == 0 { return "the dashboard needs a terminal, but stdout is not one (piped or redirected); use `leaddeck report` or `leaddeck log` for pipes" }
+        if isatty(STDIN_FILENO) == 0 { return "the dashboard needs a terminal, but stdin is not one" }
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        if term.isEmpty { return "the dashboard needs a terminal, but TERM is not set" }
+        if term == "dumb" { return "TERM=dumb cannot move the cursor; the dashboard needs a terminal like xterm-256color" }
+        return nil
+    }
+
+    /// Starts ncurses on stdin/stdout.
+    init(noColor: Bool, forceASCII: Bool) throws {
+        setlocale(LC_ALL, "")
+        let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
+        ascii = forceASCII || codeset.uppercased().replacingOccurrences(of: "-", with: "") != "UTF8"
+        guard let out = fdopen(STDOUT_FILENO, "w"), let input = fdopen(STDIN_FILENO, "r"),
+              let s = newterm(nil, out, input) else {
+            throw Failure(description: "unknown terminal type TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "") (no terminfo entry)")
+        }
+        screen = s
+        set_term(s)
+        cbreak()
+        noecho()
+        nonl()
+        keypad(ld_stdscr(), true)
+        set_escdelay(25)
+        curs_set(0)
+        wtimeout(ld_stdscr(), 100)
+        useColor = !noColor && has_colors()
+        if useColor {
+            start_color()
+            use_default_colors()
+            let map: [(Color, Int16)] = [(.black, Int16(COLOR_BLACK)), (.red, Int16(COLOR_RED)), (.green, Int16(COLOR_GREEN)),
+                                         (.yellow, Int16(COLOR_YELLOW)), (.blue, Int16(COLOR_BLUE)), (.magenta, Int16(COLOR_MAGENTA)),
+                                         (.cyan, Int16(COLOR_CYAN)), (.white, Int16(COLOR_WHITE)),
+                                         (.gray, ld_colors() >= 16 ? 8 : Int16(COLOR_WHITE))]
+            for (i, (c, n)) in map.enumerated() {
+                init_pair(Int16(i + 1), n, -1)
+                pairs[c] = Int16(i + 1)
+            }
+        }
+        signal(SIGINT) { _ in quitRequested.store(true, ordering: .relaxed) }
+        signal(SIGTERM) { _ in quitRequested.store(true, ordering: .relaxed) }
+        signal(SIGHUP) { _ in quitRequested.store(true, ordering: .relaxed) }
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    var size: (width: Int, height: Int) { (Int(ld_cols()), Int(ld_lines())) }
+
+    /// Draws a whole frame; ncurses sends only what changed.
+    func draw(_ buf: Buffer) {
+        let win = ld_stdscr()
+        for y in 0..<buf.height {
+            var x = 0
+            while x < buf.width {
+                let style = buf[x, y].style
+                var run = ""
+                let start = x
+                while x < buf.width && buf[x, y].style == style {
+                    run += buf[x, y].text
+                    x += 1
+                }
+                var attrs = ld_a_normal()
+                if style.bold { attrs |= ld_a_bold() }
+                if style.reverse { attrs |= ld_a_reverse() }
+                if style.underline { attrs |= ld_a_underline() }
+                if style.dim && !useColor { attrs |= ld_a_dim() }
+                let pair: Int16 = useColor ? (pairs[style.fg] ?? 0) : 0
+                wattr_set(win, attrs, pair, nil)
+                // The bottom-right cell cannot be written without scrolling; ncurses reports ERR, which is harmless.
+                _ = mvwaddstr(win, Int32(y), Int32(start), run)
+            }
+        }
+        wnoutrefresh(win)
+        doupdate()
+    }
+
+    /// The next key, or nil after the timeout.
+    func readKey() -> Key? {
+        var ch: wint_t = 0
+        let r = wget_wch(ld_stdscr(), &ch)
+        if r == ERR { return nil }
+        if r == KEY_CODE_YES {
+            switch Int32(ch) {
+            case KEY_UP: return .up
+            case KEY_DOWN: return .down
+            case KEY_LEFT: return .left
+            case KEY_RIGHT: return .right
+            case KEY_PPAGE: return .pageUp
+            case KEY_NPAGE: return .pageDown
+            case KEY_HOME: return .home
+            case KEY_END: return .end
+            case KEY_BTAB: return .backTab
+            case KEY_BACKSPACE: return .backspace
+            case KEY_DC: return .delete
+            case KEY_ENTER: return .enter
+            case ld_key_resize(): return .resize
+            default: return nil
+            }
+        }
+        switch ch {
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 8, 127: return .backspace
+        case 1...26: return .ctrl(Character(Unicode.Scalar(ch + 96)!))
+        default:
+            guard let u = Unicode.Scalar(UInt32(ch)) else { return nil }
+            return .char(Character(u))
+        }
+    }
+
+    /// Restores the terminal.
+    func close() {
+        endwin()
+        delscreen(screen)
+    }
+}
