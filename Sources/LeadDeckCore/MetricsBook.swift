@@ -125,10 +125,10 @@ public struct MetricsBook: Sendable, Hashable, Codable {
         days.keys.sorted().map { ($0, days[$0]?[key] ?? Counters()) }
     }
 
-    /// Bought leads per 5-minute slot for one slice over the last two hours, oldest first.
+    /// Leads offered per 5-minute slot for one slice over the last two hours, oldest first.
     public func recentVolume(_ key: MetricKey) -> [Int64] {
         let now = floorDiv(latest.seconds, Self.slotSeconds)
-        return ((now - Self.slotsKept + 1)...now).map { slots[$0]?[key]?.bought ?? 0 }
+        return ((now - Self.slotsKept + 1)...now).map { slots[$0]?[key]?.offered ?? 0 }
     }
 }
 

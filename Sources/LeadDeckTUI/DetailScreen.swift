@@ -25,7 +25,7 @@ enum DetailScreen {
         let st = desk.policy.settings(for: s.id)
         let inForce = st.mode.resolved(global: desk.policy.globalMode)
         var out: [Line] = []
-        out.append([("\(s.id) ", .title), (s.name, .bold), ("  \(s.vertical.label) · \(s.channel.rawValue)", .dim)])
+        out.append([("\(s.id) ", .title), (s.name, .bold), ("  \(s.vertical.label) · \(s.channel.short)", .dim)])
         out.append([("status ", .dim), (st.blocked ? "BLOCKED" : "active", st.blocked ? Style(fg: .red, bold: true) : .good),
                     ("   priority ", .dim), ("\(st.priority)", .bold), (" (spends up to \(desk.policy.share(forTier: st.priority))% of budget and caps)", .dim),
                     ("   mode ", .dim), (inForce.rawValue, .bold), (st.mode == .inherit ? " (global)" : " (own setting)", .dim),

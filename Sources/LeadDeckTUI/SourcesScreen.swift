@@ -26,7 +26,7 @@ enum SourcesScreen {
         Column(title: "CPA", sort: .cpa, width: 7, right: true, keep: 6),
         Column(title: "ROI", sort: .roi, width: 7, right: true, keep: 8),
         Column(title: "ret", sort: .returns, width: 5, right: true, keep: 5),
-        Column(title: "volume", sort: nil, width: 8, right: false, keep: 2),
+        Column(title: "offers", sort: nil, width: 8, right: false, keep: 2),
     ]
 
     /// The columns that fit `width`, with the source column taking what is left (at least 24).
@@ -45,7 +45,7 @@ enum SourcesScreen {
         let sources = rows.filter { $0.key.subID == nil }.count
         let filterText = m.filter.isEmpty ? "" : "  filter: \(m.filter)"
         buf.write("\(sources) of \(desk.catalog.sources.count) sources · metrics: \(m.windowLabel) (w) · sort: \(m.sort.rawValue) \(m.descending ? "↓" : "↑") (s/S) · → sub-IDs\(filterText)",
-                  x: 1, y: 2, style: .dim, maxWidth: m.width - 2)
+                  x: 1, y: 2, style: .dim, maxWidth: m.width - 13)
         let cols = layout(width: m.width)
         var x = 1
         for c in cols {

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// The real dashboard in tmux, used as a person would.
+@Suite("Dashboard end to end (tmux)", .serialized, .enabled(if: Tmux.available, "tmux is not installed"))
+struct DashboardTests {
+    func command(_ store: String, _ extra: String = "") -> String {
+        "cd '\(Binary.repoRoot)' && '\(Binary.path)' --store '\(store)' --speed 60 \(extra)"
+    }
+
+    @Test func blockASourceFromTheKeyboardAndSeeItEverywhere() throws {
+        let store = Binary.tempStore()
+        let admin = try Tmux(command(store))
+        let first = admin.wait(for: "of 36 sources")
+        #expect(first.found, "\(first.screen)")
+        #expect(admin.wait(for: "live sim x60").found)
+
+        // Filter to one source, block it, confirm.
+        try admin.keys("/")
+        try admin.type("HOM08")
+        try admin.keys("Enter")
+        #expect(admin.wait(for: "1 of 36 sources").found)
+        try admin.keys("b")
+        let dialog = admin.wait(for: "Block source HOM08")
+        #expect(dialog.found && dialog.screen.contains("[ Cancel ]"), "\(dialog.screen)")
+        try admin.keys("y")
+        let done = admin.wait(for: "blocked HOM08 (saved as")
+        #expect(done.found, "\(done.screen)")
+        #expect(admin.wait(for: "BLK HOM08").found)
+
+        let sources = try Binary.run(["sources", "--json", "--store", store])
+        let list = try JSONSerialization.jsonObject(with: Data(sources.stdout.utf8)) as! [[String: Any]]
+        #expect(list.first { $0["id"] as? String == "HOM08" }?["status"] as? String == "blocked")
+
+        // A second terminal on the same store follows the first one's engine and can change the policy.
+        let buyer = try Tmux(command(store))
+        #expect(buyer.wait(for: "following other engine").found)
+        #expect(buyer.wait(for: "BLK HOM08").found)
+        try buyer.keys("/")
+        try buyer.type("AUT03")
+        try buyer.keys("Enter", "+")
+        #expect(buyer.wait(for: "priority of AUT03 3 -> 2").found)
+        // The engine's terminal sees it within a second or so.
+        try admin.keys("Escape", "/")
+        try admin.type("AUT03")
+        try admin.keys("Enter")
+        let seen = admin.wait(for: "   2 ok  AUT03", seconds: 5)
+        #expect(seen.found, "\(seen.screen)")
+
+        // Undo in the first terminal puts the block back off.
+        try admin.keys("Escape", "u")
+        #expect(admin.wait(for: "undone: unblocked HOM08").found)
+
+        try buyer.keys("q")
+        #expect(buyer.wait(for: "[exited with 0]").found)
+        try admin.keys("q")
+        #expect(admin.wait(for: "[exited with 0]").found)
+        #expect(try Binary.run(["check", "--store", store]).status == 0)
+    }
+
+    @Test func screensHelpResizeAndQuit() throws {
+        let store = Binary.tempStore()
+        let t = try Tmux(command(store), width: 100, height: 30)
+        #expect(t.wait(for: "of 36 sources").found)
+        try t.keys("2")
+        #expect(t.wait(for: "leads/min").found)
+        try t.keys("3")
+        #expect(t.wait(for: "Shared vs exclusive").found)
+        try t.keys("Tab")
+        #expect(t.wait(for: "What if: shared vs exclusive").found)
+        try t.keys("?")
+        #expect(t.wait(for: "Keys (this list is the key table").found)
+        try t.keys("Escape")
+        try t.resize(70, 20)
+        #expect(t.wait(for: "terminal too small: need 80x24, have 70x20").found)
+        try t.resize(100, 30)
+        #expect(t.wait(for: "Source detail").found)
+        try t.keys("C-c")
+        let end = t.wait(for: "[exited with 0]")
+        #expect(end.found, "\(end.screen)")
+    }
+
+    @Test func readOnlyChangesNothing() throws {
+        let store = Binary.tempStore()
+        try Binary.run(["simulate", "--store", store, "--hours", "2", "--seed", "4"])
+        let before = try String(contentsOfFile: store + "/policy.json", encoding: .utf8)
+        let t = try Tmux(command(store, "--read-only"))
+        #expect(t.wait(for: "READ-ONLY").found)
+        try t.keys("b")
+        #expect(t.wait(for: "read-only: changes are disabled").found)
+        try t.keys("q")
+        #expect(t.wait(for: "[exited with 0]").found)
+        #expect(try String(contentsOfFile: store + "/policy.json", encoding: .utf8) == before)
+    }
+
+    @Test func noUsableTerminalIsAOneLineError() throws {
+        let store = Binary.tempStore()
+        let piped = try Binary.run(["--store", store])
+        #expect(piped.status == 1)
+        #expect(piped.stderr == "leaddeck: the dashboard needs a terminal, but stdout is not one (piped or redirected); use `leaddeck report` or `leaddeck log` for pipes\n")
+        #expect(piped.stdout.isEmpty)
+        let dumb = try Tmux("TERM=dumb '\(Binary.path)' --store '\(store)'")
+        #expect(dumb.wait(for: "TERM=dumb cannot move the cursor").found)
+        #expect(dumb.wait(for: "[exited with 1]").found)
+        let unset = try Tmux("env -u TERM '\(Binary.path)' --store '\(store)'")
+        #expect(unset.wait(for: "TERM is not set").found)
+        let unknown = try Tmux("TERM=no-such-terminal '\(Binary.path)' --store '\(store)'")
+        #expect(unknown.wait(for: "unknown terminal type TERM=no-such-terminal").found)
+    }
+}

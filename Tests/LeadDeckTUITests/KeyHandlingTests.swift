@@ -1,0 +1,181 @@
+import LeadDeckCore
+import LeadDeckTUI
+import Testing
+
+@Suite("Key handling")
+struct KeyHandlingTests {
+    var desk: Desk { TUIFixture.state.0 }
+
+    @Test func tabDigitsAndEscapeSwitchScreens() {
+        var m = TUIFixture.model()
+        TUIFixture.press(&m, .tab)
+        #expect(m.screen == .flow)
+        TUIFixture.press(&m, .tab, .tab)
+        #expect(m.screen == .detail)
+        TUIFixture.press(&m, .tab)
+        #expect(m.screen == .sources)
+        TUIFixture.press(&m, .backTab)
+        #expect(m.screen == .detail)
+        TUIFixture.press(&m, .char("3"))
+        #expect(m.screen == .roi)
+        TUIFixture.press(&m, .char("1"), .down, .enter)
+        #expect(m.screen == .detail)
+        TUIFixture.press(&m, .escape)
+        #expect(m.screen == .sources)
+    }
+
+    @Test func quitIsAnEffect() {
+        var m = TUIFixture.model()
+        #expect(TUIFixture.press(&m, .char("q")) == [.quit])
+    }
+
+    @Test func movingTheSelectionAndScrolling() {
+        var m = TUIFixture.model(120, 24)
+        TUIFixture.press(&m, .right, .down)  // expand the first source, step onto its first sub-ID
+        let rows = m.sourceRows(desk)
+        #expect(rows[m.selectedIndex(rows)].key.subID != nil)
+        TUIFixture.press(&m, .end)
+        #expect(m.selectedIndex(m.sourceRows(desk)) == m.sourceRows(desk).count - 1)
+        TUIFixture.press(&m, .home)
+        #expect(m.selectedIndex(m.sourceRows(desk)) == 0)
+        TUIFixture.press(&m, .char("j"), .char("k"), .char("k"))
+        #expect(m.selectedIndex(m.sourceRows(desk)) == 0)
+    }
+
+    @Test func sortCyclesAndReverses() {
+        var m = TUIFixture.model()
+        #expect(m.sort == .spend)
+        TUIFixture.press(&m, .char("s"))
+        #expect(m.sort == .cpl && !m.descending)
+        let ascending = m.sourceRows(desk).compactMap { MetricsRow($0.counters).cpl }
+        #expect(ascending == ascending.sorted())
+        TUIFixture.press(&m, .char("S"))
+        let descending = m.sourceRows(desk).compactMap { MetricsRow($0.counters).cpl }
+        #expect(descending == ascending.sorted().reversed())
+    }
+
+    @Test func filterTextAndTokens() {
+        var m = TUIFixture.model()
+        TUIFixture.press(&m, .char("/"))
+        #expect(m.editingFilter)
+        for c in "vertical:solar" { TUIFixture.press(&m, .char(c)) }
+        TUIFixture.press(&m, .enter)
+        #expect(!m.editingFilter)
+        #expect(m.sourceRows(desk).map(\.key.source) == ["SOL03"])
+        TUIFixture.press(&m, .escape)
+        #expect(m.filter.isEmpty && m.sourceRows(desk).count == 4)
+        m.filter = "tier:5"
+        #expect(m.sourceRows(desk).map(\.key.source) == ["BAD04"])
+        m.filter = "mode:exclusive"
+        #expect(m.sourceRows(desk).map(\.key.source) == ["SOL03"])
+        m.filter = "nothing-matches-this"
+        #expect(m.sourceRows(desk).isEmpty)
+        #expect(TUIFixture.render(m).text.contains("no source matches the filter"))
+    }
+
+    @Test func blockAsksFirstAndCancelIsTheDefault() {
+        var m = TUIFixture.model()
+        let first = m.sourceRows(desk)[0].key.source
+        #expect(TUIFixture.press(&m, .char("b")).isEmpty)
+        #expect(m.confirmation != nil)
+        #expect(TUIFixture.press(&m, .enter).isEmpty)  // Enter cancels
+        #expect(m.confirmation == nil && m.status?.text == "cancelled")
+        TUIFixture.press(&m, .char("b"))
+        #expect(TUIFixture.press(&m, .char("y")) == [.change(.block(source: first, subID: nil))])
+    }
+
+    @Test func blockingASubIDRow() {
+        var m = TUIFixture.model()
+        let first = m.sourceRows(desk)[0].key.source
+        TUIFixture.press(&m, .right, .down, .char("b"))
+        #expect(TUIFixture.press(&m, .char("y")) == [.change(.block(source: first, subID: "a1"))])
+    }
+
+    @Test func priorityModeAndGlobalModeKeys() {
+        var m = TUIFixture.model()
+        m.filter = "HOM02"
+        #expect(TUIFixture.press(&m, .char("+")) == [.change(.priority(source: "HOM02", from: 3, to: 2))])
+        #expect(TUIFixture.press(&m, .char("-")) == [.change(.priority(source: "HOM02", from: 3, to: 4))])
+        #expect(TUIFixture.press(&m, .char("m")) == [.change(.sourceMode(source: "HOM02", from: .inherit, to: .shared))])
+        #expect(TUIFixture.press(&m, .char("M")) == [.change(.globalMode(from: .shared, to: .exclusive))])
+        m.filter = "AUT01"
+        #expect(TUIFixture.press(&m, .char("+")).isEmpty)  // already tier 1
+        #expect(m.status?.text.contains("already 1") == true)
+        #expect(TUIFixture.press(&m, .char("u")) == [.undo])
+        #expect(TUIFixture.press(&m, .ctrl("r")) == [.redo])
+    }
+
+    @Test func readOnlyRefusesAndHidesChanges() {
+        var m = TUIFixture.model(readOnly: true)
+        for k: Key in [.char("b"), .char("+"), .char("-"), .char("m"), .char("M"), .char("u"), .ctrl("r")] {
+            #expect(TUIFixture.press(&m, k).isEmpty)
+            #expect(m.confirmation == nil)
+            #expect(m.status?.isError == true)
+        }
+        m.status = nil
+        let screen = TUIFixture.render(m).text
+        #expect(!screen.contains("b block") && screen.contains("READ-ONLY"))
+        #expect(!Renderer.helpLines(m).joined().contains("block / unblock"))
+    }
+
+    @Test func pauseFreezesTheFeedButNotTheEngine() {
+        var m = TUIFixture.model()
+        TUIFixture.press(&m, .char("2"), .char(" "))
+        #expect(m.paused)
+        var later = TUIFixture.state.1
+        let extra = Offer(leadID: "NEW1", sourceID: "AUT01", subID: "a1", vertical: .autoInsurance, state: "CA", postalCode: "90001",
+                          city: "LA", saleType: .shared, maxSells: 3, price: .dollars(15), receivedAt: desk.metrics.latest + 1,
+                          firstName: "A", lastName: "B", phone: "2025550199", email: "")
+        later.add(.offer(OfferEvent(offer: extra, decision: .bought(.shared), tier: 1)))
+        #expect(m.flowItems(later).first?.leadID != "NEW1")
+        TUIFixture.press(&m, .char(" "))
+        #expect(m.flowItems(later).first?.leadID == "NEW1")
+    }
+
+    @Test func helpOpensAndCloses() {
+        var m = TUIFixture.model()
+        TUIFixture.press(&m, .char("?"))
+        #expect(m.showHelp)
+        #expect(TUIFixture.press(&m, .char("q")).isEmpty)  // q closes help rather than quitting
+        #expect(!m.showHelp)
+    }
+
+    @Test func undoAndRedoBookkeeping() {
+        var m = TUIFixture.model()
+        let c = PolicyChange.priority(source: "HOM02", from: 3, to: 2)
+        m.applied(c, origin: .user)
+        #expect(m.undoStack == [c] && m.redoStack.isEmpty)
+        let undone = m.undoStack.removeLast()
+        m.applied(undone.inverse, origin: .undo)
+        #expect(m.redoStack == [c])
+        let redo = m.redoStack.removeLast()
+        m.applied(redo, origin: .redo)
+        #expect(m.undoStack == [c])
+    }
+}
+
+@Suite("Key table")
+struct KeyTableTests {
+    @Test func everyActionHasAKeyAndNoKeyIsAmbiguous() {
+        for a in Action.allCases { #expect(Bindings.all.contains { $0.action == a }, "no key for \(a)") }
+        for s in ScreenID.allCases {
+            var seen: [Key: Action] = [:]
+            for b in Bindings.all where b.applies(to: s) {
+                for k in b.keys {
+                    #expect(seen[k] == nil, "\(k.label) is bound twice on \(s.title)")
+                    seen[k] = b.action
+                }
+            }
+        }
+    }
+
+    @Test func helpAndHintsComeFromTheSameTable() {
+        let m = TUIFixture.model()
+        let help = Renderer.helpLines(m).joined(separator: "\n")
+        for b in Bindings.all { #expect(help.contains(b.description)) }
+        let bar = TUIFixture.render(m).text.split(separator: "\n").last.map(String.init) ?? ""
+        for b in Bindings.visible(on: .sources, readOnly: false).prefix(4) where b.hint != nil {
+            #expect(bar.contains(b.hint!))
+        }
+    }
+}
