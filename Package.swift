@@ -37,9 +37,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "leaddeck-bench",
+            dependencies: ["LeadDeckCore", "LeadDeckStore", "LeadDeckTUI"]
+        ),
         .testTarget(name: "LeadDeckCoreTests", dependencies: ["LeadDeckCore"]),
         .testTarget(name: "LeadDeckStoreTests", dependencies: ["LeadDeckStore", "LeadDeckCore"]),
-        .testTarget(name: "LeadDeckTUITests", dependencies: ["LeadDeckTUI", "LeadDeckCore"]),
+        .testTarget(name: "LeadDeckTUITests", dependencies: ["LeadDeckTUI", "LeadDeckCore"], exclude: ["Snapshots"]),
         .testTarget(name: "LeadDeckEndToEndTests", dependencies: ["leaddeck"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,8 @@
 /// Running totals for one slice of the business (a source, a vertical, everything...) over one window.
 /// Outcomes count in the window the lead was bought in (cohort accounting).
+///
+/// In JSON (the checkpoint) it is a compact list of 17 integers, in `Counters.fieldOrder`; money is in cents of
+/// the store's currency.
 public struct Counters: Sendable, Hashable, Codable {
     public var offered: Int64 = 0
     public var boughtShared: Int64 = 0
@@ -15,6 +18,41 @@ public struct Counters: Sendable, Hashable, Codable {
     public init() {}
 
     public var bought: Int64 { boughtShared + boughtExclusive }
+
+    /// The order of the integers in the JSON form.
+    public static let fieldOrder = ["offered", "boughtShared", "boughtExclusive"] + RejectReason.allCases.map { "rejected.\($0.rawValue)" }
+        + ["spendCents", "refundCents", "revenueCents", "contacted", "converted", "returned"]
+
+    public init(from decoder: Decoder) throws {
+        var c = try decoder.unkeyedContainer()
+        guard c.count == Self.fieldOrder.count else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected \(Self.fieldOrder.count) counters, got \(c.count ?? 0)")
+        }
+        offered = try c.decode(Int64.self)
+        boughtShared = try c.decode(Int64.self)
+        boughtExclusive = try c.decode(Int64.self)
+        for r in RejectReason.allCases { rejected[r] = try c.decode(Int64.self) }
+        spend = Money(cents: try c.decode(Int64.self))
+        refunds = Money(cents: try c.decode(Int64.self))
+        revenue = Money(cents: try c.decode(Int64.self))
+        contacted = try c.decode(Int64.self)
+        converted = try c.decode(Int64.self)
+        returned = try c.decode(Int64.self)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.unkeyedContainer()
+        try c.encode(offered)
+        try c.encode(boughtShared)
+        try c.encode(boughtExclusive)
+        for r in RejectReason.allCases { try c.encode(rejected[r]) }
+        try c.encode(spend.cents)
+        try c.encode(refunds.cents)
+        try c.encode(revenue.cents)
+        try c.encode(contacted)
+        try c.encode(converted)
+        try c.encode(returned)
+    }
     public var rejectedTotal: Int64 { rejected.total }
     public var netSpend: Money { spend - refunds }
 

@@ -3,11 +3,38 @@
 public struct LeadIndex: Sendable, Hashable, Codable {
     public static let keepDays: Int64 = 45
 
+    /// One bought lead. In JSON a compact list: [source, sub-ID, vertical, mode, bought at, price cents, flags]
+    /// where flags add 1 for contacted, 2 for converted, 4 for returned.
     public struct Entry: Sendable, Hashable, Codable {
         public var lead: LeadRef
         public var contacted = false
         public var converted = false
         public var returned = false
+
+        init(lead: LeadRef) { self.lead = lead }
+
+        public init(from decoder: Decoder) throws {
+            var c = try decoder.unkeyedContainer()
+            let source = try c.decode(String.self), sub = try c.decode(String.self)
+            let vertical = try c.decode(Vertical.self), mode = try c.decode(PurchaseMode.self)
+            let at = try c.decode(Int64.self), price = try c.decode(Int64.self), flags = try c.decode(Int.self)
+            lead = LeadRef(sourceID: source, subID: sub, vertical: vertical, mode: mode, boughtAt: Timestamp(seconds: at),
+                           price: Money(cents: price))
+            contacted = flags & 1 != 0
+            converted = flags & 2 != 0
+            returned = flags & 4 != 0
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.unkeyedContainer()
+            try c.encode(lead.sourceID)
+            try c.encode(lead.subID)
+            try c.encode(lead.vertical)
+            try c.encode(lead.mode)
+            try c.encode(lead.boughtAt.seconds)
+            try c.encode(lead.price.cents)
+            try c.encode((contacted ? 1 : 0) | (converted ? 2 : 0) | (returned ? 4 : 0))
+        }
     }
 
     public private(set) var entries: [String: Entry] = [:]

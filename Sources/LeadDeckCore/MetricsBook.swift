@@ -134,33 +134,49 @@ public struct MetricsBook: Sendable, Hashable, Codable {
 
 extension MetricsBook {
     enum CodingKeys: String, CodingKey { case clock, allTime, days, slots, latest }
-    struct Entry: Codable { var key: MetricKey; var counters: Counters }
-    struct Bucket: Codable { var index: Int64; var entries: [Entry] }
 
-    static func entries(_ m: [MetricKey: Counters]) -> [Entry] {
-        m.sorted { $0.key < $1.key }.map { Entry(key: $0.key, counters: $0.value) }
+    /// Slices are keyed "dimension:value" in JSON, so a bucket is a plain object of counter lists.
+    static func encodeMap(_ m: [MetricKey: Counters]) -> [String: Counters] {
+        Dictionary(uniqueKeysWithValues: m.map { ("\($0.key.dimension.rawValue):\($0.key.value)", $0.value) })
     }
-    static func map(_ e: [Entry]) -> [MetricKey: Counters] {
-        Dictionary(e.map { ($0.key, $0.counters) }, uniquingKeysWith: { a, _ in a })
+
+    static func decodeMap(_ m: [String: Counters]) throws -> [MetricKey: Counters] {
+        var out: [MetricKey: Counters] = [:]
+        out.reserveCapacity(m.count)
+        for (k, v) in m {
+            guard let colon = k.firstIndex(of: ":"), let d = Dimension(rawValue: String(k[..<colon])) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "bad metrics key '\(k)'"))
+            }
+            out[MetricKey(d, String(k[k.index(after: colon)...]))] = v
+        }
+        return out
     }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         clock = try c.decode(LocalClock.self, forKey: .clock)
         latest = try c.decode(Timestamp.self, forKey: .latest)
-        allTime = Self.map(try c.decode([Entry].self, forKey: .allTime))
-        days = Dictionary(try c.decode([Bucket].self, forKey: .days).map { ($0.index, Self.map($0.entries)) },
-                          uniquingKeysWith: { a, _ in a })
-        slots = Dictionary(try c.decode([Bucket].self, forKey: .slots).map { ($0.index, Self.map($0.entries)) },
-                           uniquingKeysWith: { a, _ in a })
+        allTime = try Self.decodeMap(try c.decode([String: Counters].self, forKey: .allTime))
+        var days: [Int64: [MetricKey: Counters]] = [:]
+        for (k, v) in try c.decode([String: [String: Counters]].self, forKey: .days) {
+            guard let i = Int64(k) else { throw DecodingError.dataCorruptedError(forKey: .days, in: c, debugDescription: "bad day '\(k)'") }
+            days[i] = try Self.decodeMap(v)
+        }
+        self.days = days
+        var slots: [Int64: [MetricKey: Counters]] = [:]
+        for (k, v) in try c.decode([String: [String: Counters]].self, forKey: .slots) {
+            guard let i = Int64(k) else { throw DecodingError.dataCorruptedError(forKey: .slots, in: c, debugDescription: "bad slot '\(k)'") }
+            slots[i] = try Self.decodeMap(v)
+        }
+        self.slots = slots
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(clock, forKey: .clock)
         try c.encode(latest, forKey: .latest)
-        try c.encode(Self.entries(allTime), forKey: .allTime)
-        try c.encode(days.keys.sorted().map { Bucket(index: $0, entries: Self.entries(days[$0]!)) }, forKey: .days)
-        try c.encode(slots.keys.sorted().map { Bucket(index: $0, entries: Self.entries(slots[$0]!)) }, forKey: .slots)
+        try c.encode(Self.encodeMap(allTime), forKey: .allTime)
+        try c.encode(Dictionary(uniqueKeysWithValues: days.map { ("\($0.key)", Self.encodeMap($0.value)) }), forKey: .days)
+        try c.encode(Dictionary(uniqueKeysWithValues: slots.map { ("\($0.key)", Self.encodeMap($0.value)) }), forKey: .slots)
     }
 }

@@ -51,20 +51,28 @@ public enum EventLogCodec {
     static let crcKey = Array(",\"crc\":\"".utf8)
     static let eventKey = Array("\",\"e\":".utf8)
 
-    /// One record line, newline included.
-    public static func encode(_ event: Event, seq: Int64, encoder: JSONEncoder) -> [UInt8] {
-        let payload = [UInt8](try! encoder.encode(event))
+    /// Appends one record line, newline included, to `out`.
+    static func encode(_ event: Event, seq: Int64, encoder: EventEncoder, into out: inout [UInt8]) {
         let seqText = Array(String(seq).utf8)
-        let crc = CRC32.checksum(payload, start: CRC32.checksum(seqText + [58]))
-        var line = prefix
-        line.reserveCapacity(payload.count + 40)
-        line += seqText
-        line += crcKey
-        line += hex8(crc)
-        line += eventKey
-        line += payload
-        line += [125, 10]
-        return line
+        out += prefix
+        out += seqText
+        out += crcKey
+        let crcAt = out.count
+        out += [48, 48, 48, 48, 48, 48, 48, 48]
+        out += eventKey
+        let payloadStart = out.count
+        encoder.encode(event, into: &out)
+        let crc = out[payloadStart...].withUnsafeBufferPointer { CRC32.checksum($0, start: CRC32.checksum(seqText + [58])) }
+        let h = hex8(crc)
+        for i in 0..<8 { out[crcAt + i] = h[i] }
+        out += [125, 10]
+    }
+
+    /// One record line, newline included.
+    public static func encode(_ event: Event, seq: Int64) -> [UInt8] {
+        var out: [UInt8] = []
+        encode(event, seq: seq, encoder: EventEncoder(), into: &out)
+        return out
     }
 
     static func hex8(_ v: UInt32) -> [UInt8] {

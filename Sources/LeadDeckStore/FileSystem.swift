@@ -26,8 +26,8 @@ public protocol FileSystem: Sendable {
     func makeDirectory(_ path: String) throws(FileSystemError)
     /// The whole file.
     func read(_ path: String) throws(FileSystemError) -> [UInt8]
-    /// Bytes from `offset` to the end of the file.
-    func read(_ path: String, from offset: Int64) throws(FileSystemError) -> [UInt8]
+    /// Bytes from `offset` to the end of the file, or at most `maxCount` of them.
+    func read(_ path: String, from offset: Int64, maxCount: Int) throws(FileSystemError) -> [UInt8]
     func size(_ path: String) throws(FileSystemError) -> Int64
     /// Opens for writing (creating with mode 0644 when missing); `append` positions every write at the end.
     func openForWriting(_ path: String, append: Bool, truncate: Bool) throws(FileSystemError) -> Int32
@@ -60,15 +60,15 @@ public struct PosixFileSystem: FileSystem {
         }
     }
 
-    public func read(_ path: String) throws(FileSystemError) -> [UInt8] { try read(path, from: 0) }
+    public func read(_ path: String) throws(FileSystemError) -> [UInt8] { try read(path, from: 0, maxCount: .max) }
 
-    public func read(_ path: String, from offset: Int64) throws(FileSystemError) -> [UInt8] {
+    public func read(_ path: String, from offset: Int64, maxCount: Int) throws(FileSystemError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileSystemError("open", path, errno: errno) }
         defer { Glibc.close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw FileSystemError("stat", path, errno: errno) }
-        let total = Int(max(0, Int64(st.st_size) - offset))
+        let total = min(maxCount, Int(max(0, Int64(st.st_size) - offset)))
         var out = [UInt8](repeating: 0, count: total)
         var done = 0
         while done < total {
@@ -164,6 +164,11 @@ public struct PosixFileSystem: FileSystem {
 }
 
 extension FileSystem {
+    /// Bytes from `offset` to the end of the file.
+    public func read(_ path: String, from offset: Int64) throws(FileSystemError) -> [UInt8] {
+        try read(path, from: offset, maxCount: .max)
+    }
+
     /// Replaces a file atomically and durably: temp file in the same folder, fsync, rename, fsync folder.
     /// A crash at any point leaves either the old or the new content, never a mix.
     public func replaceAtomically(_ path: String, with bytes: [UInt8]) throws(FileSystemError) {

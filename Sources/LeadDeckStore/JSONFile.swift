@@ -15,17 +15,31 @@ public enum JSONFile {
     /// Decodes `T` from `bytes` of the file at `path`, requiring `schemaVersion == current`.
     /// - Throws: `StoreError` naming the file: not JSON (with line), missing or newer schema version,
     ///   a missing field, a wrong type, or a field this version does not know.
-    public static func decode<T: Codable>(_ type: T.Type, from bytes: [UInt8], path: String, current: Int) throws(StoreError) -> T {
+    /// - Parameter strict: refuse fields this version does not know (for files people edit; the checkpoint,
+    ///   written only by LeadDeck and rebuilt when unreadable, skips the extra pass).
+    public static func decode<T: Codable>(_ type: T.Type, from bytes: [UInt8], path: String, current: Int, strict: Bool = true) throws(StoreError) -> T {
         let data = Data(bytes)
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw StoreError("\(path): not valid JSON (\(syntaxDetail(error, bytes: bytes)))")
-        }
-        guard let top = object as? [String: Any] else { throw StoreError("\(path): expected a JSON object at the top") }
-        guard let version = top["schemaVersion"] as? Int else {
-            throw StoreError("\(path): missing \"schemaVersion\" (this leaddeck writes version \(current))")
+        var object: Any = NSNull()
+        let version: Int
+        if strict {
+            do {
+                object = try JSONSerialization.jsonObject(with: data)
+            } catch {
+                throw StoreError("\(path): not valid JSON (\(syntaxDetail(error, bytes: bytes)))")
+            }
+            guard let top = object as? [String: Any] else { throw StoreError("\(path): expected a JSON object at the top") }
+            guard let v = top["schemaVersion"] as? Int else {
+                throw StoreError("\(path): missing \"schemaVersion\" (this leaddeck writes version \(current))")
+            }
+            version = v
+        } else {
+            guard let probe = try? JSONDecoder().decode(VersionProbe.self, from: data) else {
+                throw StoreError("\(path): not valid JSON (\(syntaxDetail(NSError(domain: "json", code: 0), bytes: bytes)))")
+            }
+            guard let v = probe.schemaVersion else {
+                throw StoreError("\(path): missing \"schemaVersion\" (this leaddeck writes version \(current))")
+            }
+            version = v
         }
         if version > current {
             throw StoreError("\(path): schemaVersion \(version) is newer than this leaddeck understands (\(current)); upgrade leaddeck")
@@ -40,7 +54,7 @@ public enum JSONFile {
             throw StoreError("\(path): \(error)")
         }
         // Unknown fields are refused: a typo like "priorty" must not be silently ignored.
-        if let canonical = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(value)),
+        if strict, let canonical = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(value)),
            let unknown = unknownKey(in: object, canonical: canonical, path: "") {
             throw StoreError("\(path): unknown field \"\(unknown)\"")
         }

@@ -36,22 +36,27 @@ extension Store {
         var checkpoint: CheckpointDocument? = nil
         if fs.exists(checkpointPath) {
             attempt { () throws(StoreError) in
-                checkpoint = try Self.readDocument(CheckpointDocument.self, checkpointPath, current: CheckpointDocument.current, fs: fs)
+                checkpoint = try Self.readDocument(CheckpointDocument.self, checkpointPath, current: CheckpointDocument.current, fs: fs, strict: false)
             }
         }
         attempt { () throws(StoreError) in
-            let bytes = try io { () throws(FileSystemError) in try fs.read(logPath) }
-            guard bytes.starts(with: EventLogCodec.header) else {
+            let head = try io { () throws(FileSystemError) in try fs.read(logPath, from: 0, maxCount: EventLogCodec.header.count) }
+            guard head.elementsEqual(EventLogCodec.header) else {
                 throw StoreError("\(logPath) line 1: missing or damaged header")
             }
-            let scan = EventLogCodec.scan(Array(bytes[EventLogCodec.header.count...]), from: .afterHeader, path: logPath)
+            var count = 0
+            var checkpointFits = false
+            let scan = try scanLog(from: .afterHeader, allowPartialTail: false) { r in
+                count += 1
+                if let cp = checkpoint, r.seq == cp.position.seq, r.line == cp.position.line { checkpointFits = true }
+            }
             if let d = scan.damage { report.problems.append(d) }
             if let t = scan.torn {
                 report.problems.append("\(logPath) line \(t.line) (byte \(t.offset)): torn last record (\(t.reason), \(t.length) bytes); `leaddeck check --repair` keeps a copy in torn/ and cuts it")
             }
-            report.facts.append("events.jsonl: \(scan.records.count) records, last seq \(scan.end.seq), \(scan.end.offset) bytes")
+            report.facts.append("events.jsonl: \(count) records, last seq \(scan.end.seq), \(scan.end.offset) bytes")
             if let cp = checkpoint {
-                let fits = cp.position == .afterHeader || scan.records.contains { $0.seq == cp.position.seq && $0.line == cp.position.line }
+                let fits = cp.position == .afterHeader || checkpointFits
                 if !fits || cp.position.offset > scan.end.offset {
                     report.problems.append("\(checkpointPath): points at seq \(cp.position.seq) byte \(cp.position.offset), which is not a record boundary of the log; it will be rebuilt on next open")
                 } else {

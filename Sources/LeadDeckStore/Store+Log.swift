@@ -23,7 +23,7 @@ extension Store {
         var checkpoint: CheckpointDocument? = nil
         if fs.exists(checkpointPath) {
             do {
-                checkpoint = try Self.readDocument(CheckpointDocument.self, checkpointPath, current: CheckpointDocument.current, fs: fs)
+                checkpoint = try Self.readDocument(CheckpointDocument.self, checkpointPath, current: CheckpointDocument.current, fs: fs, strict: false)
             } catch {
                 noteOnce("\(error.description); rebuilding the state from the whole log")
             }
@@ -36,14 +36,27 @@ extension Store {
         } else {
             desk = Desk(catalog: catalog, policy: policyDoc.policy)
         }
-        var scan = try readScan(from: position, allowPartialTail: true)
-        if scan.damage != nil, checkpoint != nil, scan.records.isEmpty {
+        var policySeq = policyDoc.lastChangeSeq
+        var replayed = 0
+        func replay(_ r: LogRecord) {
+            replayed += 1
+            if case .policy(let e) = r.event {
+                if r.seq <= policyDoc.lastChangeSeq {
+                    desk.recordChange(e)  // already in policy.json; kept for history
+                    return
+                }
+                policySeq = r.seq
+            }
+            desk.apply(r.event)
+        }
+        var scan = try scanLog(from: position, allowPartialTail: true, replay)
+        if scan.damage != nil, checkpoint != nil, replayed == 0 {
             // The checkpoint does not fit this log (restored or replaced log): rebuild from the start.
             noteOnce("\(checkpointPath): does not match \(logPath) (\(scan.damage!)); rebuilding from the whole log")
             checkpoint = nil
             position = .afterHeader
             desk = Desk(catalog: catalog, policy: policyDoc.policy)
-            scan = try readScan(from: position, allowPartialTail: true)
+            scan = try scanLog(from: position, allowPartialTail: true, replay)
         }
         if let damage = scan.damage { throw StoreError(damage) }
         if let t = scan.torn {
@@ -51,17 +64,8 @@ extension Store {
         } else if let size = try? fs.size(logPath), size > scan.end.offset, let torn = tornAfterWriters(scan.end) {
             noteOnce("\(logPath) line \(torn.line): ignoring a torn last record (\(torn.reason), \(torn.length) bytes); the next write keeps a copy in torn/ and cuts it")
         }
-        var policySeq = policyDoc.lastChangeSeq
-        for r in scan.records {
-            if case .policy(let e) = r.event, r.seq <= policyDoc.lastChangeSeq {
-                desk.recordChange(e)  // already in policy.json; kept for history
-                continue
-            }
-            if case .policy = r.event { policySeq = r.seq }
-            desk.apply(r.event)
-        }
         return LoadedState(desk: desk, simulator: checkpoint?.simulator, position: scan.end, policySeq: policySeq,
-                           replayed: scan.records.count)
+                           replayed: replayed)
     }
 
     /// An unfinished last line may be a write in progress. Waits for writers (shared lock), then looks again:
@@ -75,13 +79,36 @@ extension Store {
     func noteOnce(_ s: String) { if !notices.contains(s) { notices.append(s) } }
 
     func readScan(from position: LogPosition, allowPartialTail: Bool) throws(StoreError) -> LogScan {
+        var records: [LogRecord] = []
+        var scan = try scanLog(from: position, allowPartialTail: allowPartialTail) { records.append($0) }
+        scan.records = records
+        return scan
+    }
+
+    /// Reads the log from `position` in chunks of a few megabytes, handing each record to `visit` (so a long
+    /// history is never all in memory). The result's `records` is empty; `end`, `torn` and `damage` are set.
+    func scanLog(from position: LogPosition, allowPartialTail: Bool, chunk: Int = 8 << 20,
+                 _ visit: (LogRecord) -> Void) throws(StoreError) -> LogScan {
         let size = try io { () throws(FileSystemError) in try fs.size(logPath) }
         if size < position.offset {
             throw StoreError("\(logPath): the log is shorter (\(size) bytes) than the position read before (\(position.offset)); it was truncated or replaced by another program")
         }
-        if size == position.offset { return LogScan(end: position) }
-        let bytes = try io { () throws(FileSystemError) in try fs.read(logPath, from: position.offset) }
-        return EventLogCodec.scan(bytes, from: position, path: logPath, allowPartialTail: allowPartialTail)
+        var pos = position
+        var chunkSize = chunk
+        while pos.offset < size {
+            let bytes = try io { () throws(FileSystemError) in try fs.read(logPath, from: pos.offset, maxCount: chunkSize) }
+            let atEnd = pos.offset + Int64(bytes.count) >= size
+            let s = EventLogCodec.scan(bytes, from: pos, path: logPath, allowPartialTail: atEnd ? allowPartialTail : true)
+            s.records.forEach(visit)
+            if s.damage != nil { return LogScan(end: s.end, torn: nil, damage: s.damage) }
+            if let t = s.torn {
+                if atEnd { return LogScan(end: s.end, torn: t, damage: nil) }
+                return LogScan(end: s.end, torn: nil, damage: "\(logPath) line \(t.line) (byte \(t.offset)): \(t.reason); later records follow, so this is damage, not a torn write")
+            }
+            if atEnd { return LogScan(end: s.end) }
+            if s.end.offset == pos.offset { chunkSize *= 2 } else { pos = s.end }
+        }
+        return LogScan(end: pos)
     }
 
     /// Records appended after `position` by anyone; a record still being written is left for next time.
@@ -101,14 +128,13 @@ extension Store {
     func appendLocked(_ events: [Event], at position: inout LogPosition) throws(StoreError) -> [LogRecord] {
         let foreign = try catchUpLocked(&position)
         guard !events.isEmpty else { return foreign }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = EventEncoder()
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(events.count * 420)
+        bytes.reserveCapacity(events.count * 440)
         var seq = position.seq
         for e in events {
             seq += 1
-            bytes += EventLogCodec.encode(e, seq: seq, encoder: encoder)
+            EventLogCodec.encode(e, seq: seq, encoder: encoder, into: &bytes)
         }
         try io { () throws(FileSystemError) in
             let fd = try fs.openForWriting(logPath, append: true, truncate: false)
@@ -154,7 +180,7 @@ extension Store {
     @discardableResult
     public func repairTornTail() throws(StoreError) -> TornTail? {
         try withWriteLock { () throws(StoreError) -> TornTail? in
-            let scan = try readScan(from: .afterHeader, allowPartialTail: false)
+            let scan = try scanLog(from: .afterHeader, allowPartialTail: false) { _ in }
             if let damage = scan.damage { throw StoreError(damage) }
             if let t = scan.torn { try cutTornTail(t) }
             return scan.torn
@@ -202,7 +228,7 @@ extension Store {
         guard fs.exists(intentPath),
               let intent = try? Self.readDocument(PolicyIntent.self, intentPath, current: PolicyIntent.current, fs: fs),
               intent.seq > doc.lastChangeSeq,
-              let bytes = try? fs.read(logPath, from: intent.offset),
+              let bytes = try? fs.read(logPath, from: intent.offset, maxCount: 1 << 20),
               let nl = bytes.prefix(1 << 20).firstIndex(of: 10),
               case .success(let (seq, event)) = EventLogCodec.parse(bytes[0..<nl], decoder: JSONDecoder()),
               seq == intent.seq, case .policy(let e) = event, e.change == intent.change

@@ -55,9 +55,10 @@ public final class Store {
         if let first = problems.first { throw StoreError("\(directory)/sources.json: \(first)") }
         let store = Store(directory: directory, fs: fs, catalog: catalog)
         guard fs.exists(store.logPath) else { throw StoreError("\(store.logPath): missing; the event log is gone") }
-        let head = try store.io { () throws(FileSystemError) in try fs.read(store.logPath) .prefix(EventLogCodec.header.count) }
+        let head = try store.io { () throws(FileSystemError) in try fs.read(store.logPath, from: 0, maxCount: EventLogCodec.header.count) }
         if !head.elementsEqual(EventLogCodec.header) {
-            if let version = headerVersion(Array(head)), version > EventLogCodec.schemaVersion {
+            let firstLine = try store.io { () throws(FileSystemError) in try fs.read(store.logPath, from: 0, maxCount: 200) }
+            if let version = headerVersion(firstLine), version > EventLogCodec.schemaVersion {
                 throw StoreError("\(store.logPath): schemaVersion \(version) is newer than this leaddeck understands (\(EventLogCodec.schemaVersion)); upgrade leaddeck")
             }
             throw StoreError("\(store.logPath) line 1: missing or damaged header (expected {\"kind\":\"leaddeck-events\",\"schemaVersion\":1})")
@@ -98,11 +99,11 @@ public final class Store {
         }
     }
 
-    static func readDocument<T: Codable>(_ t: T.Type, _ path: String, current: Int, fs: FileSystem) throws(StoreError) -> T {
+    static func readDocument<T: Codable>(_ t: T.Type, _ path: String, current: Int, fs: FileSystem, strict: Bool = true) throws(StoreError) -> T {
         guard fs.exists(path) else { throw StoreError("\(path): file missing") }
         let bytes: [UInt8]
         do { bytes = try fs.read(path) } catch { throw StoreError(error.description) }
-        return try JSONFile.decode(t, from: bytes, path: path, current: current)
+        return try JSONFile.decode(t, from: bytes, path: path, current: current, strict: strict)
     }
 
     func io<T>(_ body: () throws(FileSystemError) -> T) throws(StoreError) -> T {

@@ -59,7 +59,9 @@ final class FaultyFileSystem: FileSystem {
     func exists(_ path: String) -> Bool { real.exists(path) }
     func makeDirectory(_ path: String) throws(FileSystemError) { try real.makeDirectory(path) }
     func read(_ path: String) throws(FileSystemError) -> [UInt8] { try real.read(path) }
-    func read(_ path: String, from offset: Int64) throws(FileSystemError) -> [UInt8] { try real.read(path, from: offset) }
+    func read(_ path: String, from offset: Int64, maxCount: Int) throws(FileSystemError) -> [UInt8] {
+        try real.read(path, from: offset, maxCount: maxCount)
+    }
     func size(_ path: String) throws(FileSystemError) -> Int64 { try real.size(path) }
     func openForWriting(_ path: String, append: Bool, truncate: Bool) throws(FileSystemError) -> Int32 {
         try real.openForWriting(path, append: append, truncate: truncate)

@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+import LeadDeckCore
+@testable import LeadDeckStore
+
+@Suite("Event encoding")
+struct EventEncoderTests {
+    func jsonEncoder(_ e: Event) -> [UInt8] {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return [UInt8](try! enc.encode(e))
+    }
+
+    @Test func handWrittenJSONMatchesJSONEncoderByteForByte() throws {
+        var desk = Desk(catalog: try Store.open(StoreFixture.tempDir(), seedDirectory: StoreFixture.seed).catalog,
+                        policy: try StoreFixture.newStore().loadPolicyDocument().policy)
+        var sim = MarketSimulator(seed: 11, start: EngineSession.defaultStart)
+        var events: [Event] = []
+        sim.advance(to: sim.now + 2 * 86_400, catalog: desk.catalog, desk: &desk) { events.append($0) }
+        #expect(events.contains { if case .outcome(let o) = $0 { return o.kind == .returned } else { return false } })
+        let hostile = "q\"uote\\back/slash\u{1B}[31m\r\n\t\u{8}\u{C}\u{0}\u{7F}\u{9B}\u{202E}東京 \u{2028}"
+        var o = events.compactMap { if case .offer(let e) = $0 { return e } else { return nil } }.first!
+        o.offer.firstName = hostile
+        o.offer.city = hostile
+        events.append(.offer(o))
+        events.append(.policy(PolicyEvent(time: Timestamp(seconds: 5), actor: hostile, change: .block(source: "AUT01", subID: "x"))))
+        let encoder = EventEncoder()
+        for e in events {
+            var mine: [UInt8] = []
+            encoder.encode(e, into: &mine)
+            #expect(mine == jsonEncoder(e), "\(String(decoding: mine, as: UTF8.self))")
+            #expect(try JSONDecoder().decode(Event.self, from: Data(mine)) == e)
+        }
+    }
+}
