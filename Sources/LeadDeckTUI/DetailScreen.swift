@@ -67,7 +67,10 @@ enum DetailScreen {
         }
         let advice = Advisor.advise(source: s.id, desk: desk)
         let adviceStyle: Style = { if case .none = advice { return .dim } else { return Style(fg: .yellow, bold: true) } }()
-        out.append([("  → \(advice.headline): ", adviceStyle), (advice.reason, .plain)])
+        let lead = "  → \(advice.headline): "
+        for (i, part) in wrap(advice.reason, width: max(20, m.width - 4 - Sanitizer.width(lead))).enumerated() {
+            out.append([(i == 0 ? lead : String(repeating: " ", count: Sanitizer.width(lead)), adviceStyle), (part, .plain)])
+        }
         out.append([])
 
         // Sub-IDs.
@@ -104,6 +107,21 @@ enum DetailScreen {
             out.append([("  \(desk.policy.clock.format(c.time))  ", .dim), (c.actor.padding(12), .accent), (c.change.summary, .plain)])
         }
         return out
+    }
+
+    /// Splits text at spaces into lines of at most `width` columns.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty && Sanitizer.width(current) + 1 + Sanitizer.width(String(word)) > width {
+                lines.append(current)
+                current = ""
+            }
+            current += (current.isEmpty ? "" : " ") + word
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
     }
 
     static func money(_ cents: Double) -> String { Money(cents: Int64(cents.rounded())).formatted }
