@@ -75,6 +75,12 @@ public struct Desk: Sendable {
         }
     }
 
+    /// Puts back the bought-lead index and the dedupe memory saved apart from the main checkpoint.
+    public mutating func restoreLeadState(leads: LeadIndex, consumers: [String: Int64]) {
+        self.leads = leads
+        ledger.restoreConsumers(consumers)
+    }
+
     /// Remembers a change for history views, without applying it (it may already be in the policy).
     public mutating func recordChange(_ e: PolicyEvent) {
         recentChanges.append(e)

@@ -20,6 +20,13 @@ public struct Ledger: Sendable, Hashable, Codable {
 
     public init() {}
 
+    /// The JSON form leaves out `recentConsumers`, which the store keeps in a file of its own (it is large
+    /// and only the engine needs it).
+    enum CodingKeys: String, CodingKey { case day, hour, spentToday, boughtToday, boughtThisHour, perSource }
+
+    /// Puts back the consumers saved apart from the rest of the ledger.
+    public mutating func restoreConsumers(_ consumers: [String: Int64]) { recentConsumers = consumers }
+
     /// Moves the counters to the day and hour of `t`, resetting those that ended, and forgets consumers
     /// outside the dedupe window. Called before each decision; cheap when nothing changes.
     public mutating func roll(to t: Timestamp, clock: LocalClock, dedupeWindowDays: Int) {

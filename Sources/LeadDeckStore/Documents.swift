@@ -36,16 +36,27 @@ public struct PolicyDocument: Codable, Sendable {
     }
 }
 
-/// `checkpoint.json`: the desk folded up to a log position, so start-up reads only the log after it.
+/// `checkpoint.json`: the desk folded up to a log position (metrics, ledger counters, recent changes, the
+/// simulator), so start-up reads only the log after it.
 public struct CheckpointDocument: Codable, Sendable {
     public static let current = 1
     public var schemaVersion: Int
     public var position: LogPosition
     public var ledger: Ledger
     public var metrics: MetricsBook
-    public var leads: LeadIndex
     public var recentChanges: [PolicyEvent]?
     public var simulator: MarketSimulator?
+}
+
+/// `checkpoint-leads.json`: the bought-lead index and the dedupe memory at the same position as
+/// `checkpoint.json`. Kept apart because it is large and only writers (the engine, outcomes) need it, so
+/// reports open a long history as fast as a short one.
+public struct LeadsCheckpointDocument: Codable, Sendable {
+    public static let current = 1
+    public var schemaVersion: Int
+    public var position: LogPosition
+    public var leads: LeadIndex
+    public var recentConsumers: [String: Int64]
 }
 
 /// `policy-intent.json`: written just before a policy-change event is appended, removed once `policy.json`

@@ -62,6 +62,10 @@ extension Store {
                 } else {
                     report.facts.append("checkpoint.json: ok, at seq \(cp.position.seq)")
                 }
+                let leads = try? Self.readDocument(LeadsCheckpointDocument.self, leadsCheckpointPath, current: LeadsCheckpointDocument.current, fs: fs, strict: false)
+                if leads?.position != cp.position {
+                    report.problems.append("\(leadsCheckpointPath): missing, unreadable or not at the checkpoint's position; the state will be rebuilt from the log on next open")
+                }
             }
             if policySeq > scan.end.seq {
                 report.problems.append("\(policyPath): lastChangeSeq \(policySeq) is beyond the end of the log (seq \(scan.end.seq))")

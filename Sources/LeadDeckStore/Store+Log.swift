@@ -15,7 +15,9 @@ public struct LoadedState: Sendable {
 extension Store {
     /// Loads the desk: the checkpoint, then every record after it. A torn last record is ignored here (it is
     /// cut aside by the next writer); damage in the middle is an error.
-    public func loadState() throws(StoreError) -> LoadedState {
+    /// - Parameter leads: also load the bought-lead index and dedupe memory (writers need them; reports and
+    ///   followers do not, and open faster without).
+    public func loadState(leads withLeads: Bool = true) throws(StoreError) -> LoadedState {
         var policyDoc = try loadPolicyDocument()
         if let (seq, change) = try pendingIntentChange(policyDoc) {
             policyDoc = PolicyDocument(policy: (try? change.apply(to: policyDoc.policy)) ?? policyDoc.policy, lastChangeSeq: seq)
@@ -28,11 +30,20 @@ extension Store {
                 noteOnce("\(error.description); rebuilding the state from the whole log")
             }
         }
+        var leadsDoc: LeadsCheckpointDocument? = nil
+        if withLeads, let cp = checkpoint {
+            leadsDoc = try? Self.readDocument(LeadsCheckpointDocument.self, leadsCheckpointPath, current: LeadsCheckpointDocument.current, fs: fs, strict: false)
+            if leadsDoc?.position != cp.position {
+                noteOnce("\(leadsCheckpointPath): missing or not at the checkpoint's position; rebuilding the state from the whole log")
+                checkpoint = nil
+            }
+        }
         var position = checkpoint?.position ?? .afterHeader
         var desk: Desk
         if let cp = checkpoint {
-            desk = Desk(catalog: catalog, policy: policyDoc.policy, ledger: cp.ledger, metrics: cp.metrics, leads: cp.leads,
+            desk = Desk(catalog: catalog, policy: policyDoc.policy, ledger: cp.ledger, metrics: cp.metrics, leads: LeadIndex(),
                         recentChanges: cp.recentChanges ?? [])
+            if let l = leadsDoc { desk.restoreLeadState(leads: l.leads, consumers: l.recentConsumers) }
         } else {
             desk = Desk(catalog: catalog, policy: policyDoc.policy)
         }
@@ -295,17 +306,24 @@ extension Store {
         }
     }
 
-    /// Saves the desk at `position` as the checkpoint (atomically).
+    /// Saves the desk at `position` as the checkpoint: the lead index first, then the main file (each
+    /// atomically), so a crash in between leaves files that disagree and are rebuilt, never a wrong state.
     public func saveCheckpoint(_ desk: Desk, simulator: MarketSimulator?, at position: LogPosition) throws(StoreError) {
         let doc = CheckpointDocument(schemaVersion: CheckpointDocument.current, position: position, ledger: desk.ledger,
-                                     metrics: desk.metrics, leads: desk.leads, recentChanges: desk.recentChanges,
-                                     simulator: simulator)
+                                     metrics: desk.metrics, recentChanges: desk.recentChanges, simulator: simulator)
+        let leads = LeadsCheckpointDocument(schemaVersion: LeadsCheckpointDocument.current, position: position,
+                                            leads: desk.leads, recentConsumers: desk.ledger.recentConsumers)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var bytes = [UInt8](try! encoder.encode(doc))
         bytes.append(10)
+        var leadBytes = [UInt8](try! encoder.encode(leads))
+        leadBytes.append(10)
         try withWriteLock { () throws(StoreError) in
-            try io { () throws(FileSystemError) in try fs.replaceAtomically(checkpointPath, with: bytes) }
+            try io { () throws(FileSystemError) in
+                try fs.replaceAtomically(leadsCheckpointPath, with: leadBytes)
+                try fs.replaceAtomically(checkpointPath, with: bytes)
+            }
         }
     }
 }

@@ -20,6 +20,7 @@ public final class Store {
     public var policyPath: String { "\(directory)/policy.json" }
     public var logPath: String { "\(directory)/events.jsonl" }
     public var checkpointPath: String { "\(directory)/checkpoint.json" }
+    public var leadsCheckpointPath: String { "\(directory)/checkpoint-leads.json" }
     var writeLockPath: String { "\(directory)/write.lock" }
     var engineLockPath: String { "\(directory)/engine.lock" }
     var tornDirectory: String { "\(directory)/torn" }

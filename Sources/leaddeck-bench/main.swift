@@ -87,7 +87,7 @@ do {
         var rows = 0
         let t = try seconds {
             let store = try Store.open(dir, seedDirectory: nil)
-            let st = try store.loadState()
+            let st = try store.loadState(leads: false)
             seq = st.position.seq
             rows = Report(metrics: st.desk.metrics, catalog: store.catalog, dimension: .source, window: .all).rows.count
         }
@@ -99,7 +99,9 @@ do {
     try tailSession.advance(to: tailSession.now + 3600)
     let tail = tailSession.sinceCheckpoint
     tailSession.close()
-    let t = try seconds { _ = try Store.open(bigStore, seedDirectory: nil).loadState() }
+    let t = try seconds { _ = try Store.open(bigStore, seedDirectory: nil).loadState(leads: false) }
+    let tw = try seconds { _ = try Store.open(bigStore, seedDirectory: nil).loadState(leads: true) }
+    print("open as a writer (with the lead index and dedupe memory): \(fmt(tw * 1000, 1)) ms")
     print("open with a \(count(tail))-event tail after the checkpoint: \(fmt(t * 1000, 1)) ms")
     try FileManager.default.removeItem(atPath: bigStore + "/checkpoint.json")
     let full = try seconds { _ = try Store.open(bigStore, seedDirectory: nil).loadState() }

@@ -24,6 +24,24 @@ struct StoreTests {
         #expect(live.metrics.total(window: .all).offered > 1000)
     }
 
+    @Test func aMissingLeadIndexIsRebuiltFromTheLog() throws {
+        let store = try StoreFixture.newStore()
+        let session = try EngineSession(store: store, seed: 5, start: nil)
+        try session.advance(to: session.now + 12 * 3600)
+        try session.checkpoint()
+        let live = session.state.desk
+        session.close()
+        let readerView = try store.loadState(leads: false)
+        #expect(readerView.desk.metrics == live.metrics)
+        #expect(readerView.desk.leads.entries.isEmpty)
+        try FileManager.default.removeItem(atPath: store.leadsCheckpointPath)
+        #expect(store.check().problems.contains { $0.contains("checkpoint-leads.json") })
+        let rebuilt = try store.loadState()
+        #expect(rebuilt.desk.leads == live.leads)
+        #expect(rebuilt.desk.ledger == live.ledger)
+        #expect(store.notices.contains { $0.contains("rebuilding the state from the whole log") })
+    }
+
     @Test func onlyOneEngineAtATime() throws {
         let store = try StoreFixture.newStore()
         let a = try EngineSession(store: store, seed: nil, start: nil)

@@ -40,10 +40,10 @@ struct Dashboard: ParsableCommand {
             let store = try options.open()
             var source: DeskSource
             if readOnly || noEngine {
-                source = .follower(store, try Failure.wrap { () throws(StoreError) in try store.loadState() })
+                source = .follower(store, try Failure.wrap { () throws(StoreError) in try store.loadState(leads: false) })
             } else {
                 if store.engineIsRunning() {
-                    source = .follower(store, try Failure.wrap { () throws(StoreError) in try store.loadState() })
+                    source = .follower(store, try Failure.wrap { () throws(StoreError) in try store.loadState(leads: false) })
                 } else {
                     let start = wallNow() - 86_400
                     source = .engine(try Failure.wrap { () throws(StoreError) in try EngineSession(store: store, seed: seed, start: start) })

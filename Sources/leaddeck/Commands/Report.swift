@@ -18,7 +18,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         try guarded {
             let store = try options.open()
-            let state = try Failure.wrap { () throws(StoreError) in try store.loadState() }
+            let state = try Failure.wrap { () throws(StoreError) in try store.loadState(leads: false) }
             flushNotices(store)
             let report = Report(metrics: state.desk.metrics, catalog: store.catalog, dimension: by, window: window)
             switch format {

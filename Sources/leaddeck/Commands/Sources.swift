@@ -13,7 +13,7 @@ struct SourcesCommand: ParsableCommand {
     func run() throws {
         try guarded {
             let store = try options.open()
-            let state = try Failure.wrap { () throws(StoreError) in try store.loadState() }
+            let state = try Failure.wrap { () throws(StoreError) in try store.loadState(leads: false) }
             flushNotices(store)
             let desk = state.desk
             let today = desk.metrics.table(.source, window: .today)
