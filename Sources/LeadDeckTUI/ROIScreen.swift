@@ -10,7 +10,7 @@ enum ROIScreen {
         let bottom = m.height - 2
         var y = 3
         y = todayVersusAll(&buf, desk: desk, x: 1, y: y, width: leftW, bottom: bottom)
-        daily(&buf, desk: desk, x: rightX, y: 3, width: rightW, height: min(12, y - 3), ascii: m.ascii)
+        daily(&buf, desk: desk, x: rightX, y: 3, width: rightW, height: min(14, y - 3), ascii: m.ascii)
         y += 1
         guard y < bottom else { return }
         let modeEnd = table(&buf, title: "Shared vs exclusive", rows: modeRows(desk, m.window), x: 1, y: y, width: leftW, bottom: bottom)
@@ -52,29 +52,49 @@ enum ROIScreen {
         return row
     }
 
-    /// Daily spend (red) and revenue (green) bars for the days kept, with each day's ROI underneath.
+    /// Daily net spend (red) and revenue (green) bars for the days kept, with each day's ROI, ROAS and CPA.
     static func daily(_ buf: inout Buffer, desk: Desk, x: Int, y: Int, width: Int, height: Int, ascii: Bool) {
-        guard height >= 5, width >= 20 else { return }
-        let days = desk.metrics.daily().suffix(max(1, (width - 2) / 4))
-        buf.write("Daily spend ", x: x, y: y, style: .bold)
-        buf.write(ascii ? "#" : "█", x: x + 12, y: y, style: .bad)
-        buf.write(" vs revenue ", x: x + 13, y: y, style: .bold)
-        buf.write(ascii ? "#" : "█", x: x + 25, y: y, style: .good)
+        guard height >= 7, width >= 24 else { return }
+        let group = 5
+        let days = desk.metrics.daily().suffix(max(1, (width - 6) / group))
+        buf.write("Daily net spend ", x: x, y: y, style: .bold)
+        buf.write(ascii ? "#" : "█", x: x + 16, y: y, style: .bad)
+        buf.write(" vs revenue ", x: x + 17, y: y, style: .bold)
+        buf.write(ascii ? "#" : "█", x: x + 29, y: y, style: .good)
         if days.isEmpty {
             buf.write("no days recorded yet", x: x, y: y + 2, style: .dim)
             return
         }
-        let chartH = height - 3
+        let chartH = height - 5
+        let labelX = x + days.count * group
         Widgets.barChart(&buf, x: x, y: y + 1, height: chartH, groups: days.map { [$0.counters.netSpend.cents, $0.counters.revenue.cents] },
-                         styles: [.bad, .good], groupWidth: 4, ascii: ascii)
-        for (i, d) in days.enumerated() {
-            let (_, _, dd) = Timestamp.civil(fromDays: d.day)
-            buf.put(dd < 10 ? "0\(dd)" : "\(dd)", x: x + i * 4, y: y + 1 + chartH, width: 3, style: .dim)
-            let roi = MetricsRow(d.counters).roi
-            let text = roi.map { r in r >= 10 ? "+++" : (r <= -0.995 ? "-99" : "\(r >= 0 ? "+" : "")\(Int((r * 100).rounded()))") } ?? "-"
-            buf.put(text, x: x + i * 4, y: y + 2 + chartH, width: 3, style: Fmt.roiStyle(roi), right: true)
+                         styles: [.bad, .good], groupWidth: group, ascii: ascii)
+        let rowsY = y + 1 + chartH
+        for (label, dy) in [("day", 0), ("ROI", 1), ("ROAS", 2), ("CPA", 3)] {
+            buf.write(label, x: labelX, y: rowsY + dy, style: .dim)
         }
-        buf.write("← day of month; ROI % below", x: x + min(width - 28, days.count * 4 + 1), y: y + 1 + chartH, style: .dim)
+        for (i, d) in days.enumerated() {
+            let cx = x + i * group
+            let (_, _, dd) = Timestamp.civil(fromDays: d.day)
+            let m = MetricsRow(d.counters)
+            buf.put(dd < 10 ? "0\(dd)" : "\(dd)", x: cx, y: rowsY, width: group - 1, style: .dim)
+            let roi = m.roi.map { r in r >= 9.99 ? "+999" : (r <= -0.995 ? "-99" : "\(r >= 0 ? "+" : "")\(Int((r * 100).rounded()))") } ?? "-"
+            buf.put(roi, x: cx, y: rowsY + 1, width: group - 1, style: Fmt.roiStyle(m.roi), right: true)
+            let roas = m.roas.map { v -> String in
+                let t = Int((v * 10).rounded())
+                return t >= 100 ? "10x+" : "\(t / 10).\(t % 10)x"
+            } ?? "-"
+            buf.put(roas, x: cx, y: rowsY + 2, width: group - 1, right: true)
+            buf.put(m.cpa.map(shortMoney) ?? "-", x: cx, y: rowsY + 3, width: group - 1, right: true)
+        }
+    }
+
+    /// "$820", "1.5k", "12k", "3M": dollars in four columns.
+    static func shortMoney(_ m: Money) -> String {
+        let d = m.cents / 100
+        if d < 1000 { return "$\(d)" }
+        if d < 10_000 { return "\(d / 1000).\(d % 1000 / 100)k" }
+        return d < 1_000_000 ? "\(d / 1000)k" : "\(d / 1_000_000)M"
     }
 
     struct Row { var label: String; var counters: Counters }

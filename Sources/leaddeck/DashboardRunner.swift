@@ -105,7 +105,7 @@ final class DashboardRunner {
                 guard step > session.now else { return try absorbForeign(session) }
                 let events = try session.advance(to: step)
                 for e in events { feed.add(e) }
-                info.engine = step < target ? "catching up \(desk.policy.clock.format(step))" : "live sim x\(Self.speedText(speed))"
+                info.engine = step < target ? "catching up, \((target.seconds - step.seconds + 1799) / 3600)h behind" : "live sim x\(Self.speedText(speed))"
                 if Date().timeIntervalSince(lastCheckpoint) > 60 {
                     try session.checkpoint()
                     lastCheckpoint = Date()
