@@ -358,6 +358,48 @@ extension Store {
 }
 
 extension Store {
+    /// Hands every whole record after `position` to `visit`, reading in chunks (memory stays flat however long
+    /// the log), and returns the position after the last one. Damage is an error; a torn tail is left alone.
+    @discardableResult
+    public func forEachRecord(after position: LogPosition, _ visit: (LogRecord) -> Void) throws(StoreError) -> LogPosition {
+        let scan = try scanLog(from: position, allowPartialTail: true, visit)
+        if let damage = scan.damage { throw StoreError(damage) }
+        return scan.end
+    }
+
+    /// The last `count` records (oldest first) and the position after them, read backwards from the end of the
+    /// log in growing chunks, so the cost depends on `count`, not on the log's length.
+    public func lastRecords(_ count: Int) throws(StoreError) -> (records: [LogRecord], end: LogPosition) {
+        let header = Int64(EventLogCodec.header.count)
+        var window: Int64 = 256 * 1024
+        while true {
+            let size = try io { () throws(FileSystemError) in try fs.size(logPath) }
+            let start = max(header, size - window)
+            let records = recentRecords(limit: count, maxBytes: size - start)
+            if records.count >= count || start == header {
+                guard let last = records.last else { return ([], .afterHeader) }
+                // The position after the last whole record: scan forward from it to be exact about the offset.
+                let end = recordEnd(of: last, searchFrom: start, size: size)
+                return (records, end)
+            }
+            window *= 4
+        }
+    }
+
+    private func recordEnd(of record: LogRecord, searchFrom start: Int64, size: Int64) -> LogPosition {
+        guard let bytes = try? fs.read(logPath, from: start) else { return .afterHeader }
+        let needle = Array("{\"seq\":\(record.seq),".utf8)
+        var i = 0
+        while i < bytes.count {
+            guard let nl = bytes[i...].firstIndex(of: 10) else { break }
+            if bytes[i..<nl].starts(with: needle) {
+                return LogPosition(offset: start + Int64(nl + 1), seq: record.seq, line: record.seq + 1)
+            }
+            i = nl + 1
+        }
+        return .afterHeader
+    }
+
     /// Up to `limit` of the latest records, read from the end of the log (at most `maxBytes`), oldest first.
     public func recentRecords(limit: Int, maxBytes: Int64 = 512 * 1024) -> [LogRecord] {
         guard let size = try? fs.size(logPath) else { return [] }

@@ -39,6 +39,17 @@ struct CommandLineTests {
         #expect(log.stdout.contains("\"actor\""))
     }
 
+    @Test func logPrintsTheLastRecordsForPipes() throws {
+        let store = Binary.tempStore()
+        try Binary.run(["simulate", "--store", store, "--hours", "3", "--seed", "8"])
+        let all = try Binary.run(["log", "--json", "--store", store])
+        let lines = all.stdout.split(separator: "\n")
+        let last = try Binary.run(["log", "--json", "--last", "2", "--store", store])
+        #expect(last.stdout.split(separator: "\n").map(String.init) == lines.suffix(2).map(String.init))
+        let human = try Binary.run(["log", "--last", "1", "--store", store])
+        #expect(human.stdout.hasPrefix("#\(lines.count)  "))
+    }
+
     @Test func sameSeedSameReport() throws {
         let a = try Binary.run(["simulate", "--store", Binary.tempStore(), "--hours", "12", "--seed", "5", "--json"])
         let b = try Binary.run(["simulate", "--store", Binary.tempStore(), "--hours", "12", "--seed", "5", "--json"])

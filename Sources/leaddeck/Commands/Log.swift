@@ -19,28 +19,33 @@ struct Log: ParsableCommand {
             let policy = try Failure.wrap { () throws(StoreError) in try store.loadPolicyDocument().policy }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            var position = LogPosition.afterHeader
-            var first = true
-            repeat {
-                let (records, end) = try Failure.wrap { () throws(StoreError) in try store.readNew(after: position) }
-                position = end
-                var slice = records[...]
-                if first, let last { slice = records.suffix(max(0, last)) }
-                first = false
-                var out = ""
-                for r in slice {
-                    if json {
-                        // Non-ASCII and control characters are escaped, so the output is safe in a terminal too.
-                        let payload = String(decoding: try encoder.encode(r.event), as: UTF8.self)
-                        out += "{\"seq\":\(r.seq),\"event\":\(asciiJSON(payload))}\n"
-                    } else {
-                        out += "#\(r.seq)  \(describe(r.event, clock: policy.clock))\n"
-                    }
-                    if out.utf8.count > 1 << 16 { writeOut(out); out = "" }
+            var out = ""
+            func emit(_ r: LogRecord) {
+                if json {
+                    // Non-ASCII controls and bidi characters are escaped, so the output is safe in a terminal too.
+                    let payload = (try? encoder.encode(r.event)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+                    out += "{\"seq\":\(r.seq),\"event\":\(asciiJSON(payload))}\n"
+                } else {
+                    out += "#\(r.seq)  \(describe(r.event, clock: policy.clock))\n"
                 }
+                if out.utf8.count > 1 << 16 { writeOut(out); out = "" }
+            }
+            var position = LogPosition.afterHeader
+            if let last {
+                let (records, end) = try Failure.wrap { () throws(StoreError) in try store.lastRecords(max(0, last)) }
+                records.forEach(emit)
+                if end != .afterHeader { position = end }
+            } else {
+                position = try Failure.wrap { () throws(StoreError) in try store.forEachRecord(after: position, emit) }
+            }
+            writeOut(out)
+            out = ""
+            while follow {
+                usleep(200_000)
+                position = try Failure.wrap { () throws(StoreError) in try store.forEachRecord(after: position, emit) }
                 writeOut(out)
-                if follow { usleep(200_000) }
-            } while follow
+                out = ""
+            }
         }
     }
 }
