@@ -23,11 +23,16 @@ public struct Report: Sendable {
         self.asOf = metrics.latest
         self.clock = metrics.clock
         let names = Dictionary(catalog.sources.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var subNames: [String: String] = [:]
+        for s in catalog.sources { for sub in s.subIDs { subNames["\(s.id)/\(sub.id)"] = "\(s.name) · \(sub.name)" } }
         rows = metrics.table(dimension, window: window).map { k, c in
             let name: String
             switch k.dimension {
             case .source: name = names[k.value] ?? k.value
-            case .subid: name = k.value
+            case .subid: name = subNames[k.value] ?? k.value
+            case .sourcemode:
+                let parts = k.value.split(separator: "|").map(String.init)
+                name = parts.count == 2 ? "\(names[parts[0]] ?? parts[0]) (\(parts[1]))" : k.value
             case .vertical: name = Vertical(rawValue: k.value)?.label ?? k.value
             default: name = k.value
             }

@@ -4,6 +4,24 @@ import LeadDeckStore
 
 @main
 struct LeadDeckCommand: ParsableCommand {
+    /// Lets the store options come before the subcommand too (`leaddeck --store DIR report`), as global
+    /// options do in most tools, by moving them after it.
+    static func main() {
+        var args = Array(CommandLine.arguments.dropFirst())
+        let names = Set(configuration.subcommands.map { $0._commandName })
+        var moved: [String] = []
+        while let first = args.first, first.hasPrefix("--store") || first.hasPrefix("--seed-dir") {
+            moved.append(args.removeFirst())
+            if !first.contains("="), let value = args.first { moved.append(value); args.removeFirst() }
+        }
+        if !moved.isEmpty, let first = args.first, names.contains(first) {
+            args.insert(contentsOf: moved, at: 1)
+        } else {
+            args.insert(contentsOf: moved, at: 0)
+        }
+        self.main(args)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "leaddeck",
         abstract: "A buyer's desk for lead exchanges: watch sources, block the bad, prioritize the good, choose shared or exclusive.",
