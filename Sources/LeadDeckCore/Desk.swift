@@ -33,6 +33,12 @@ public struct Desk: Sendable {
     /// Whether the catalog lists this source.
     public func knows(source: String) -> Bool { sourceIDs.contains(source) }
 
+    /// Whether an offer at `t` can be decided in order: not in an hour before the one the ledger has reached
+    /// (its caps and budget for that hour or day are gone, so an earlier offer cannot be judged fairly).
+    public func isInOrder(_ t: Timestamp) -> Bool {
+        ledger.hour == .min || policy.clock.hourIndex(t) >= ledger.hour
+    }
+
     /// The engine's decision on an offer, without booking it.
     public func decide(_ offer: Offer) -> OfferEvent {
         var l = ledger

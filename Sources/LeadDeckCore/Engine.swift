@@ -25,7 +25,8 @@ public enum Engine {
         let t = offer.receivedAt
         if let hours = policy.hours, !hours.contains(hour: policy.clock.hourOfDay(t)) { return .rejected(.closed) }
 
-        if policy.dedupeWindowDays > 0, let last = ledger.recentConsumers[offer.consumerKey],
+        let consumer = offer.consumerKey
+        if policy.dedupeWindowDays > 0, !consumer.isEmpty, let last = ledger.recentConsumers[consumer],
            t.seconds - last < Int64(policy.dedupeWindowDays) * 86_400 {
             return .rejected(.duplicate)
         }

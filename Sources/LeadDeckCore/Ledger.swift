@@ -56,7 +56,8 @@ public struct Ledger: Sendable, Hashable, Codable {
         perSource[offer.sourceID, default: SourceTally()].boughtToday += 1
         perSource[offer.sourceID, default: SourceTally()].boughtThisHour += 1
         perSource[offer.sourceID, default: SourceTally()].spentToday += offer.price
-        recentConsumers[offer.consumerKey] = offer.receivedAt.seconds
+        let consumer = offer.consumerKey
+        if !consumer.isEmpty { recentConsumers[consumer] = offer.receivedAt.seconds }  // no phone or e-mail: no dedupe
     }
 
     /// Today's counters for one source.

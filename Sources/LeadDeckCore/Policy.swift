@@ -90,6 +90,11 @@ public struct Policy: Sendable, Hashable, Codable {
         self.sources = sources
     }
 
+    /// Largest daily budget, cap and lead price accepted.
+    public static let maxBudget = Money.dollars(1_000_000_000)
+    public static let maxCap = 100_000_000
+    public static let maxPrice = Money.dollars(1_000_000)
+
     /// Tier 1 may use the whole budget, tier 5 only the first half.
     public static let defaultTierShare = [100, 90, 80, 65, 50]
 
@@ -108,9 +113,13 @@ public struct Policy: Sendable, Hashable, Codable {
     /// Problems that make this policy unusable, each naming the field.
     public func validationErrors() -> [String] {
         var e: [String] = []
-        if dailyBudget.cents < 0 { e.append("dailyBudget must not be negative") }
-        if let c = dailyCap, c < 0 { e.append("dailyCap must not be negative") }
-        if let c = hourlyCap, c < 0 { e.append("hourlyCap must not be negative") }
+        // Upper bounds keep every sum and percentage far from integer overflow.
+        if !(0...Self.maxBudget.cents).contains(dailyBudget.cents) { e.append("dailyBudget must be $0 to \(Self.maxBudget.formatted)") }
+        if let c = dailyCap, !(0...Self.maxCap).contains(c) { e.append("dailyCap must be 0 to \(Self.maxCap)") }
+        if let c = hourlyCap, !(0...Self.maxCap).contains(c) { e.append("hourlyCap must be 0 to \(Self.maxCap)") }
+        for (v, l) in maxPrice.sorted(by: { $0.key < $1.key }) where !(0...Self.maxPrice.cents).contains(l.shared.cents) || !(0...Self.maxPrice.cents).contains(l.exclusive.cents) {
+            e.append("maxPrice.\(v) must be $0 to \(Self.maxPrice.formatted)")
+        }
         if tierSpendShare.count != 5 || !tierSpendShare.allSatisfy({ (0...100).contains($0) }) {
             e.append("tierSpendShare must hold 5 percentages (tier 1 to 5)")
         }
@@ -125,8 +134,8 @@ public struct Policy: Sendable, Hashable, Codable {
         for s in states where s.count != 2 { e.append("states: '\(s)' is not a two-letter state") }
         for (id, s) in sources.sorted(by: { $0.key < $1.key }) {
             if !(1...5).contains(s.priority) { e.append("sources.\(id).priority must be 1-5, got \(s.priority)") }
-            if let c = s.dailyCap, c < 0 { e.append("sources.\(id).dailyCap must not be negative") }
-            if let c = s.hourlyCap, c < 0 { e.append("sources.\(id).hourlyCap must not be negative") }
+            if let c = s.dailyCap, !(0...Self.maxCap).contains(c) { e.append("sources.\(id).dailyCap must be 0 to \(Self.maxCap)") }
+            if let c = s.hourlyCap, !(0...Self.maxCap).contains(c) { e.append("sources.\(id).hourlyCap must be 0 to \(Self.maxCap)") }
         }
         return e
     }
@@ -204,7 +213,7 @@ public enum PolicyChange: Sendable, Hashable, Codable {
         case .globalMode(_, let t):
             p.globalMode = t
         case .dailyBudget(_, let t):
-            guard t.cents >= 0 else { throw PolicyError("daily budget must not be negative") }
+            guard (0...Policy.maxBudget.cents).contains(t.cents) else { throw PolicyError("daily budget must be $0 to \(Policy.maxBudget.formatted)") }
             p.dailyBudget = t
         }
         return p

@@ -17,9 +17,14 @@ public final class EngineSession {
     /// - Parameters:
     ///   - seed: restarts the random sequence; a store without simulator state starts with seed 1 otherwise.
     ///   - start: where simulated time begins on a new store (no simulation yet, no leads); ignored otherwise.
-    public init(store: Store, seed: UInt64?, start: Timestamp?) throws(StoreError) {
+    public convenience init(store: Store, seed: UInt64?, start: Timestamp?) throws(StoreError) {
+        try self.init(store: store, lease: try store.acquireEngine(), seed: seed, start: start)
+    }
+
+    /// Loads the store for an engine lease already taken (see `Store.tryAcquireEngine`).
+    public init(store: Store, lease: Store.EngineLease, seed: UInt64?, start: Timestamp?) throws(StoreError) {
         self.store = store
-        lease = try store.acquireEngine()
+        self.lease = lease
         state = try store.loadState()
         let latest = state.desk.metrics.latest
         isNew = state.simulator == nil && latest.seconds == 0

@@ -80,37 +80,48 @@ public enum EventLogCodec {
         return (0..<8).reversed().map { digits[Int((v >> (UInt32($0) * 4)) & 0xF)] }
     }
 
+    /// Why a line is not a readable record. `intact` means framing and checksum are right but the event
+    /// cannot be read (written by a newer leaddeck?): never a torn write, never cut.
+    public struct RecordError: Error, Sendable {
+        public var description: String
+        public var intact: Bool
+        init(_ d: String, intact: Bool = false) {
+            description = d
+            self.intact = intact
+        }
+    }
+
     /// Parses one line (without its newline) into its sequence number and event, or says what is wrong.
-    public static func parse(_ line: ArraySlice<UInt8>, decoder: JSONDecoder) -> Result<(Int64, Event), StoreError> {
+    public static func parse(_ line: ArraySlice<UInt8>, decoder: JSONDecoder) -> Result<(Int64, Event), RecordError> {
         var i = line.startIndex
         func expect(_ s: [UInt8]) -> Bool {
             guard line.count - (i - line.startIndex) >= s.count, line[i..<(i + s.count)].elementsEqual(s) else { return false }
             i += s.count
             return true
         }
-        guard expect(prefix) else { return .failure(StoreError("not a record")) }
+        guard expect(prefix) else { return .failure(RecordError("not a record")) }
         let seqStart = i
         while i < line.endIndex, line[i] >= 48, line[i] <= 57 { i += 1 }
         guard i > seqStart, i - seqStart <= 18, let seq = Int64(String(decoding: line[seqStart..<i], as: UTF8.self)) else {
-            return .failure(StoreError("bad sequence number"))
+            return .failure(RecordError("bad sequence number"))
         }
         let seqText = Array(line[seqStart..<i])
-        guard expect(crcKey), line.endIndex - i >= 8 else { return .failure(StoreError("bad checksum field")) }
+        guard expect(crcKey), line.endIndex - i >= 8 else { return .failure(RecordError("bad checksum field")) }
         let crcText = String(decoding: line[i..<(i + 8)], as: UTF8.self)
         i += 8
         guard let crc = UInt32(crcText, radix: 16), expect(eventKey), line.last == 125 else {
-            return .failure(StoreError("bad record framing"))
+            return .failure(RecordError("bad record framing"))
         }
         let payload = line[i..<(line.endIndex - 1)]
         guard CRC32.checksum(payload, start: CRC32.checksum(seqText + [58])) == crc else {
-            return .failure(StoreError("checksum mismatch"))
+            return .failure(RecordError("checksum mismatch"))
         }
         do {
             return .success((seq, try decoder.decode(Event.self, from: Data(payload))))
         } catch let e as DecodingError {
-            return .failure(StoreError("unreadable event: \(JSONFile.describe(e))"))
+            return .failure(RecordError("checksum is right but the event is unreadable (written by a newer leaddeck?): \(JSONFile.describe(e))", intact: true))
         } catch {
-            return .failure(StoreError("unreadable event: \(error)"))
+            return .failure(RecordError("checksum is right but the event is unreadable: \(error)", intact: true))
         }
     }
 
@@ -146,6 +157,8 @@ public enum EventLogCodec {
                 }
                 if laterGood {
                     result.damage = "\(path) line \(lineNumber) (byte \(from.offset + Int64(s))): \(why.description); later records follow, so this is damage, not a torn write"
+                } else if why.intact {
+                    result.damage = "\(path) line \(lineNumber) (byte \(from.offset + Int64(s))): \(why.description)"
                 } else {
                     result.torn = TornTail(offset: from.offset + Int64(s), line: lineNumber,
                                            length: Int64(bytes.count - s), reason: why.description)

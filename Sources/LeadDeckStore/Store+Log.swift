@@ -38,6 +38,10 @@ extension Store {
                 checkpoint = nil
             }
         }
+        if let cp = checkpoint, let size = try? fs.size(logPath), size < cp.position.offset {
+            noteOnce("\(checkpointPath): points past the end of \(logPath) (\(cp.position.offset) > \(size) bytes; the log was cut or replaced); rebuilding from the whole log")
+            checkpoint = nil
+        }
         var position = checkpoint?.position ?? .afterHeader
         var desk: Desk
         if let cp = checkpoint {
@@ -108,7 +112,9 @@ extension Store {
         var chunkSize = chunk
         while pos.offset < size {
             let bytes = try io { () throws(FileSystemError) in try fs.read(logPath, from: pos.offset, maxCount: chunkSize) }
-            let atEnd = pos.offset + Int64(bytes.count) >= size
+            // A short read means the end of the file (which a writer may just have cut back).
+            if bytes.isEmpty { return LogScan(end: pos) }
+            let atEnd = bytes.count < chunkSize || pos.offset + Int64(bytes.count) >= size
             let s = EventLogCodec.scan(bytes, from: pos, path: logPath, allowPartialTail: atEnd ? allowPartialTail : true)
             s.records.forEach(visit)
             if s.damage != nil { return LogScan(end: s.end, torn: nil, damage: s.damage) }
@@ -225,9 +231,15 @@ extension Store {
             let intent = PolicyIntent(schemaVersion: PolicyIntent.current, seq: position.seq + 1, offset: position.offset, change: change)
             try io { () throws(FileSystemError) in try fs.replaceAtomically(intentPath, with: JSONFile.encodePretty(intent)) }
             _ = try appendLocked([.policy(event)], at: &position)
+            // From here the change is durable (logged, and found through the intent on the next load), so a
+            // failure to save policy.json is a warning, not a failed change.
             let newDoc = PolicyDocument(policy: newPolicy, lastChangeSeq: position.seq)
-            try io { () throws(FileSystemError) in try fs.replaceAtomically(policyPath, with: JSONFile.encodePretty(newDoc)) }
-            fs.remove(intentPath)
+            do throws(FileSystemError) {
+                try fs.replaceAtomically(policyPath, with: JSONFile.encodePretty(newDoc))
+                fs.remove(intentPath)
+            } catch {
+                noteOnce("\(error.description); the change is logged and takes effect, and policy.json is brought up to date by the next change or load")
+            }
             return event
         }
     }
@@ -272,9 +284,13 @@ extension Store {
                 i = nl + 1
             }
             let decoder = JSONDecoder()
-            func parsed(_ n: Int) -> Int64? {
-                if case .success(let (seq, _)) = EventLogCodec.parse(bytes[lines[n].0..<lines[n].1], decoder: decoder) { return seq }
-                return nil
+            func parsed(_ n: Int) throws(StoreError) -> Int64? {
+                switch EventLogCodec.parse(bytes[lines[n].0..<lines[n].1], decoder: decoder) {
+                case .success(let (seq, _)): return seq
+                case .failure(let e) where e.intact:
+                    throw StoreError("\(logPath) byte \(start + Int64(lines[n].0)): \(e.description); not cutting it")
+                case .failure: return nil
+                }
             }
             func position(afterLine n: Int, seq: Int64) throws(StoreError) -> LogPosition {
                 let end = start + Int64(lines[n].1 + 1)
@@ -285,13 +301,13 @@ extension Store {
                 return LogPosition(offset: end, seq: seq, line: seq + 1)
             }
             let last = lines.count - 1
-            if last >= 0, let seq = parsed(last) { return try position(afterLine: last, seq: seq) }
+            if last >= 0, let seq = try parsed(last) { return try position(afterLine: last, seq: seq) }
             if last >= 0 && partialStart != nil {
                 throw StoreError("\(logPath): the last two records are unreadable (damage, not a torn write); run `leaddeck check`")
             }
             // The last complete line is bad (or there is none): the line before it must be good.
             if last >= 1 {
-                guard let seq = parsed(last - 1) else {
+                guard let seq = try parsed(last - 1) else {
                     throw StoreError("\(logPath): the last records are unreadable (damage, not a torn write); run `leaddeck check`")
                 }
                 return try position(afterLine: last - 1, seq: seq)
@@ -367,60 +383,39 @@ extension Store {
         return scan.end
     }
 
-    /// The last `count` records (oldest first) and the position after them, read backwards from the end of the
-    /// log in growing chunks, so the cost depends on `count`, not on the log's length.
+    /// The last `count` records (oldest first) and the position after the last whole record, read backwards
+    /// from the end of the log in growing chunks, so the cost depends on `count`, not on the log's length.
+    /// An unreadable whole line is an error (damage is reported, never skipped); an unfinished last line is left.
     public func lastRecords(_ count: Int) throws(StoreError) -> (records: [LogRecord], end: LogPosition) {
         let header = Int64(EventLogCodec.header.count)
         var window: Int64 = 256 * 1024
+        let decoder = JSONDecoder()
         while true {
             let size = try io { () throws(FileSystemError) in try fs.size(logPath) }
             let start = max(header, size - window)
-            let records = recentRecords(limit: count, maxBytes: size - start)
-            if records.count >= count || start == header {
-                guard let last = records.last else { return ([], .afterHeader) }
-                // The position after the last whole record: scan forward from it to be exact about the offset.
-                let end = recordEnd(of: last, searchFrom: start, size: size)
-                return (records, end)
+            let bytes = try io { () throws(FileSystemError) in try fs.read(logPath, from: start, maxCount: Int(size - start)) }
+            var i = 0
+            if start > header {
+                guard let nl = bytes.firstIndex(of: 10) else { window *= 4; continue }
+                i = nl + 1
             }
-            window *= 4
-        }
-    }
-
-    private func recordEnd(of record: LogRecord, searchFrom start: Int64, size: Int64) -> LogPosition {
-        guard let bytes = try? fs.read(logPath, from: start) else { return .afterHeader }
-        let needle = Array("{\"seq\":\(record.seq),".utf8)
-        var i = 0
-        while i < bytes.count {
-            guard let nl = bytes[i...].firstIndex(of: 10) else { break }
-            if bytes[i..<nl].starts(with: needle) {
-                return LogPosition(offset: start + Int64(nl + 1), seq: record.seq, line: record.seq + 1)
+            var lines: [Range<Int>] = []
+            while i < bytes.count, let nl = bytes[i...].firstIndex(of: 10) {
+                lines.append(i..<nl)
+                i = nl + 1
             }
-            i = nl + 1
-        }
-        return .afterHeader
-    }
-
-    /// Up to `limit` of the latest records, read from the end of the log (at most `maxBytes`), oldest first.
-    public func recentRecords(limit: Int, maxBytes: Int64 = 512 * 1024) -> [LogRecord] {
-        guard let size = try? fs.size(logPath) else { return [] }
-        let start = max(Int64(EventLogCodec.header.count), size - maxBytes)
-        guard let bytes = try? fs.read(logPath, from: start) else { return [] }
-        var i = 0
-        if start > Int64(EventLogCodec.header.count) {
-            guard let nl = bytes.firstIndex(of: 10) else { return [] }
-            i = nl + 1
-        }
-        var lines: [Range<Int>] = []
-        while i < bytes.count, let nl = bytes[i...].firstIndex(of: 10) {
-            lines.append(i..<nl)
-            i = nl + 1
-        }
-        let decoder = JSONDecoder()
-        return lines.suffix(limit).compactMap { r in
-            if case .success(let (seq, event)) = EventLogCodec.parse(bytes[r], decoder: decoder) {
-                return LogRecord(seq: seq, line: seq + 1, event: event)
+            if lines.count <= count && start > header { window *= 4; continue }
+            guard let lastLine = lines.last else { return ([], .afterHeader) }
+            var records: [LogRecord] = []
+            for r in lines.suffix(max(1, count)) {
+                switch EventLogCodec.parse(bytes[r], decoder: decoder) {
+                case .success(let (seq, event)): records.append(LogRecord(seq: seq, line: seq + 1, event: event))
+                case .failure(let e): throw StoreError("\(logPath) byte \(start + Int64(r.lowerBound)): \(e.description); run `leaddeck check`")
+                }
             }
-            return nil
+            let lastSeq = records.last!.seq
+            let end = LogPosition(offset: start + Int64(lastLine.upperBound + 1), seq: lastSeq, line: lastSeq + 1)
+            return (Array(records.suffix(count)), end)
         }
     }
 }

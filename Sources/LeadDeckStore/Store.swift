@@ -131,16 +131,22 @@ public final class Store {
         return try body()
     }
 
-    /// The right to run the engine on this store, held until `release()` or process exit.
+    /// The right to run the engine on this store, held until `release()` or process exit. While held,
+    /// `engine.lock` holds the owner's pid, so others can tell an engine runs without touching the lock.
     public final class EngineLease {
         let fs: FileSystem
+        let path: String
         var fd: Int32?
-        init(fs: FileSystem, fd: Int32) {
+        init(fs: FileSystem, path: String, fd: Int32) {
             self.fs = fs
+            self.path = path
             self.fd = fd
         }
         public func release() {
-            if let fd { fs.unlock(fd) }
+            if let fd {
+                try? fs.truncate(path, to: 0)
+                fs.unlock(fd)
+            }
             fd = nil
         }
         deinit { release() }
@@ -149,17 +155,27 @@ public final class Store {
     /// Takes the engine lock without waiting.
     /// - Throws: `StoreError` when another process runs the engine on this store.
     public func acquireEngine() throws(StoreError) -> EngineLease {
-        let fd = try io { () throws(FileSystemError) in try fs.lock(engineLockPath, exclusive: true, wait: false) }
-        guard let fd else {
+        guard let lease = try tryAcquireEngine() else {
             throw StoreError("\(directory): another leaddeck process is running the engine on this store (engine.lock is held)")
         }
-        return EngineLease(fs: fs, fd: fd)
+        return lease
     }
 
-    /// Whether some process holds the engine lock now.
+    /// Takes the engine lock if it is free; nil when another process holds it.
+    public func tryAcquireEngine() throws(StoreError) -> EngineLease? {
+        let fd = try io { () throws(FileSystemError) in try fs.lock(engineLockPath, exclusive: true, wait: false) }
+        guard let fd else { return nil }
+        try? fs.truncate(engineLockPath, to: 0)
+        try? fs.write(fd, Array("\(getpid())\n".utf8), path: engineLockPath)
+        return EngineLease(fs: fs, path: engineLockPath, fd: fd)
+    }
+
+    /// Whether some live process runs the engine now: reads the pid in `engine.lock` (never locks, so it
+    /// cannot get in the way of a process starting its engine).
     public func engineIsRunning() -> Bool {
-        guard let fd = try? fs.lock(engineLockPath, exclusive: true, wait: false) else { return true }
-        fs.unlock(fd)
-        return false
+        guard let bytes = try? fs.read(engineLockPath, from: 0, maxCount: 32),
+              let pid = Int32(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+              pid > 0 else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
     }
 }

@@ -27,6 +27,8 @@ final class DashboardRunner {
     var simAnchor: Timestamp = Timestamp(seconds: 0)
     var wallAnchor = Date()
     var lastCheckpoint = Date()
+    /// Set when the engine failed and no state could be reloaded: nothing more is read, written or saved.
+    var stopped = false
 
     init(store: Store, source: DeskSource, terminal: Terminal, speed: Double, readOnly: Bool) {
         self.store = store
@@ -36,7 +38,7 @@ final class DashboardRunner {
         let (w, h) = terminal.size
         model = AppModel(width: w, height: h, readOnly: readOnly, ascii: terminal.ascii)
         // The feed starts with the latest leads already recorded, so nothing looks empty after a restart.
-        for r in store.recentRecords(limit: 600) { feed.add(r.event) }
+        for r in (try? store.lastRecords(600))?.records ?? [] { feed.add(r.event) }
         info = DashboardInfo(storePath: store.directory, engine: "")
         if case .engine(let session) = source {
             // A new store starts a day in the past and catches up, so history is there from the first minutes.
@@ -95,6 +97,7 @@ final class DashboardRunner {
 
     /// Advances the engine or follows the log. Returns whether anything new arrived.
     func tick() -> Bool {
+        if stopped { return false }
         do {
             switch source {
             case .engine(let session):
@@ -123,11 +126,25 @@ final class DashboardRunner {
                 return !records.isEmpty
             }
         } catch {
-            info.engine = "engine stopped"
-            info.engineOK = false
-            setStatus("\(error)", error: true)
+            engineFailed(error)
             return true
         }
+    }
+
+    /// The engine could not record what it decided (disk full, damaged log): stop it without saving a
+    /// checkpoint (its desk holds events that never reached the log), and follow the log as it stands.
+    func engineFailed(_ error: Error) {
+        if case .engine(let session) = source {
+            session.close()
+            if let state = try? store.loadState(leads: false) {
+                source = .follower(store, state)
+            } else {
+                stopped = true
+            }
+        }
+        info.engine = "engine stopped"
+        info.engineOK = false
+        setStatus("engine stopped: \(error); following the log", error: true)
     }
 
     /// Picks up other processes' records when the engine had nothing to append.
@@ -185,7 +202,7 @@ final class DashboardRunner {
     }
 
     func finish() {
-        if case .engine(let session) = source {
+        if !stopped, case .engine(let session) = source {
             try? session.checkpoint()
             session.close()
         }

@@ -50,6 +50,36 @@ struct EngineTests {
         #expect(later.decision == .bought(.shared))
     }
 
+    @Test func leadsWithoutPhoneOrEmailAreNotDuplicatesOfEachOther() {
+        var desk = Desk(catalog: Fixture.catalog(), policy: Fixture.policy())
+        var a = Fixture.offer()
+        a.phone = ""; a.email = ""
+        var b = Fixture.offer(at: Fixture.monday9am + 60)
+        b.phone = ""; b.email = ""
+        #expect(desk.process(a).decision.isBought)
+        #expect(desk.process(b).decision.isBought)
+    }
+
+    @Test func offersFromAnHourAlreadyClosedAreOutOfOrder() {
+        var desk = Desk(catalog: Fixture.catalog(), policy: Fixture.policy())
+        _ = desk.process(Fixture.offer(at: Fixture.monday9am + 3600))
+        #expect(desk.isInOrder(Fixture.monday9am + 3600))
+        #expect(!desk.isInOrder(Fixture.monday9am))
+        #expect(!desk.isInOrder(Fixture.monday9am - 86_400))
+    }
+
+    @Test func policyValidationBoundsEveryAmount() {
+        var p = Fixture.policy(dailyCap: 200_000_000_000_000_000)
+        p.dailyBudget = Money(cents: .max / 50)
+        p.sources["S1"] = SourceSettings(priority: 9, hourlyCap: -1)
+        let errors = p.validationErrors()
+        #expect(errors.contains { $0.hasPrefix("dailyCap must be 0 to") })
+        #expect(errors.contains { $0.hasPrefix("dailyBudget must be $0 to") })
+        #expect(errors.contains("sources.S1.priority must be 1-5, got 9"))
+        #expect(errors.contains { $0.hasPrefix("sources.S1.hourlyCap must be 0 to") })
+        #expect(Fixture.policy().validationErrors().isEmpty)
+    }
+
     @Test func modeMustMatchTheSourcesModeInForce() {
         var p = Fixture.policy(mode: .shared)
         #expect(decide(Fixture.offer(sale: .exclusive, price: .dollars(50)), p) == .rejected(.mode))

@@ -78,14 +78,28 @@ struct CommandLineTests {
         #expect(try Binary.run(["check", "--store", store]).status == 0)
     }
 
+    /// An ISO 8601 time on a weekday at 10:00 US Eastern (open hours), a week or two ago: plausible to ingest.
+    static func recentOpenHour(plusMinutes: Int = 0) -> String {
+        var t = Date().addingTimeInterval(-8 * 86_400)
+        while Calendar(identifier: .gregorian).component(.weekday, from: t) == 1 { t.addTimeInterval(86_400) }
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        var c = cal.dateComponents([.year, .month, .day], from: t)
+        c.hour = 15
+        c.minute = plusMinutes
+        let f = ISO8601DateFormatter()
+        return f.string(from: cal.date(from: c)!)
+    }
+
     @Test func ingestReportsBadLinesAndKeepsTheGoodOnes() throws {
         let store = Binary.tempStore()
+        let t0 = Self.recentOpenHour(), t1 = Self.recentOpenHour(plusMinutes: 1)
         let lines = [
-            #"{"lead_id":"EX1","source_id":"AUT01","sub_id":"b80","vertical":"auto","state":"CA","sale_type":"shared","max_sells":4,"price":14.50,"received_at":"2026-11-02T15:00:00Z","phone":"2025550101"}"#,
+            #"{"lead_id":"EX1","source_id":"AUT01","sub_id":"b80","vertical":"auto","state":"CA","sale_type":"shared","max_sells":4,"price":14.50,"received_at":"\#(t0)","phone":"2025550101"}"#,
             #"{"lead_id":"EX2","source_id":"NOPE","vertical":"auto","state":"CA","sale_type":"shared","price":14.50}"#,
             #"{"lead_id":"EX3","source_id":"AUT01","vertical":"auto","state":"CA","sale_type":"shared","price":"abc"}"#,
             "not json at all",
-            #"{"lead_id":"EX4","source_id":"AUT01","sub_id":"b80","vertical":"auto","state":"NY","sale_type":"shared","price":14.50,"received_at":"2026-11-02T15:01:00Z"}"#,
+            #"{"lead_id":"EX4","source_id":"AUT01","sub_id":"b80","vertical":"auto","state":"NY","sale_type":"shared","price":14.50,"received_at":"\#(t1)"}"#,
         ].joined(separator: "\n")
         let r = try Binary.run(["ingest", "-", "--store", store], stdin: lines)
         #expect(r.status == 1)

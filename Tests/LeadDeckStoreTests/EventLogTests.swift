@@ -77,6 +77,42 @@ struct EventLogTests {
         #expect(StoreFixture.snapshot(store.directory) == snapshot)
     }
 
+    @Test func aLogCutShorterThanTheCheckpointIsRebuiltFromWhatRemains() throws {
+        let store = try StoreFixture.newStore()
+        let session = try EngineSession(store: store, seed: 2, start: nil)
+        try session.advance(to: session.now + 4 * 3600)
+        try session.checkpoint()
+        session.close()
+        let full = try Data(contentsOf: URL(fileURLWithPath: store.logPath))
+        let keep = try offsetOfRecord(50, in: full)
+        try full.prefix(keep).write(to: URL(fileURLWithPath: store.logPath))
+        let state = try store.loadState()
+        #expect(state.position.seq == 49)  // the header is line 1, so 50 lines hold records 1-49
+        #expect(store.notices.contains { $0.contains("points past the end") })
+        #expect(state.desk.metrics.total(window: .all).offered <= 50)
+    }
+
+    @Test func aWholeRecordThatCannotBeReadIsNeverCutAsTorn() throws {
+        let store = try StoreFixture.newStore()
+        var state = try store.loadState()
+        try store.append((1...3).map(StoreFixture.note), at: &state.position)
+        // A record with a valid checksum whose event this version cannot read (as if from a newer leaddeck).
+        let payload = Array(#"{"type":"hologram","x":1}"#.utf8)
+        let crc = CRC32.checksum(payload, start: CRC32.checksum(Array("4:".utf8)))
+        let hex = String(crc, radix: 16)
+        let line = #"{"seq":4,"crc":""# + String(repeating: "0", count: 8 - hex.count) + hex + #"","e":"# + String(decoding: payload, as: UTF8.self) + "}\n"
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: store.logPath))
+        h.seekToEndOfFile()
+        h.write(Data(line.utf8))
+        try h.close()
+        let before = StoreFixture.snapshot(store.directory)
+        #expect { try store.changePolicy(actor: "t", time: Timestamp(seconds: 1)) { _ throws(StoreError) in .block(source: "AUT01", subID: nil) } }
+            throws: { "\($0)".contains("newer leaddeck") }
+        #expect(StoreFixture.snapshot(store.directory).filter { !$0.key.hasPrefix("policy-intent") } == before)
+        #expect(store.check().problems.contains { $0.contains("line 5") && $0.contains("newer leaddeck") })
+        #expect(throws: StoreError.self) { try store.loadState() }
+    }
+
     @Test func aSequenceGapIsDamage() throws {
         let store = try StoreFixture.newStore()
         var state = try store.loadState()
@@ -114,9 +150,10 @@ struct EventLogTests {
         let policyBefore = try Data(contentsOf: URL(fileURLWithPath: store.policyPath))
         // Skip the intent file's and the event append's write and fsync; fail the policy.json temp file's write.
         fs.failNext(skipping: 4)
-        #expect(throws: StoreError.self) {
-            try store.changePolicy(actor: "test", time: Timestamp(seconds: 1)) { _ throws(StoreError) in .block(source: "AUT01", subID: nil) }
-        }
+        // The event is durable once appended, so the change succeeds with a warning.
+        let event = try store.changePolicy(actor: "test", time: Timestamp(seconds: 1)) { _ throws(StoreError) in .block(source: "AUT01", subID: nil) }
+        #expect(event != nil)
+        #expect(store.notices.contains { $0.contains("the change is logged and takes effect") })
         // policy.json is untouched (no half-written file), and the logged change is applied on load.
         #expect(try Data(contentsOf: URL(fileURLWithPath: store.policyPath)) == policyBefore)
         #expect(try store.loadState().desk.policy.settings(for: "AUT01").blocked)

@@ -27,13 +27,19 @@ struct ParserTests {
         #expect(message("{\(base),\"price\":18.555}").contains("at most two decimals"))
         #expect(message("{\(base),\"price\":-3}").contains("positive"))
         #expect(message("{\(base),\"price\":3,\"colour\":\"red\"}") == "unknown field \"colour\"")
+        #expect(message("{\(base),\"price\":true}").contains("expected a dollar amount"))
+        #expect(message("{\(base),\"price_cents\":true}").contains("price_cents: expected a positive whole number"))
+        #expect(message("{\(base),\"price\":3,\"max_sells\":true}").contains("max_sells: expected a whole number"))
+        #expect(message("{\(base),\"price\":3,\"received_at\":-9223372036854775808}").contains("more than a year ago or in the future"))
+        #expect(message("{\(base),\"price\":3,\"received_at\":\"2999-01-01T00:00:00Z\"}").contains("2999-01-01T00:00:00Z is more than a year ago or in the future"))
+        #expect(message("{\(base),\"price\":18.5}") == "accepted")
         #expect(message(#"{"lead_id":"X","source_id":"S","vertical":"boats","state":"CA","sale_type":"shared","price":3}"#).contains("vertical: unknown 'boats'"))
         #expect(message(#"{"lead_id":"X","source_id":"S\u001b[2J","vertical":"auto","state":"CA","sale_type":"shared","price":3}"#).contains("␛"))
     }
 
     @Test func parsesDispositionsAsCSVAndJSONLines() throws {
         let csv = "lead_id,outcome,revenue,reason\nL1,contacted,,\nL1,sold,\"1,200.00\",\nL2,returned,,\"wrong number\"\nL3,won,,\n"
-        let rows = DispositionParser.parse(csv)
+        let rows = DispositionParser.parse(csv, now: now)
         #expect(rows.count == 4)
         #expect(try rows[0].result.get().kind == .contacted)
         #expect(rows[1].line == 3)
@@ -41,7 +47,7 @@ struct ParserTests {
         #expect(try rows[2].result.get().reason == "wrong number")
         if case .failure(let e) = rows[3].result { #expect(e.description.contains("unknown 'won'")) } else { Issue.record("accepted 'won'") }
         let jsonl = #"{"lead_id":"L9","outcome":"converted","revenue":540}"# + "\n"
-        let j = DispositionParser.parse(jsonl)
+        let j = DispositionParser.parse(jsonl, now: now)
         #expect(try j[0].result.get().revenue == Money(cents: 54000))
     }
 }

@@ -19,8 +19,8 @@ struct Check: ParsableCommand {
                 }
             }
             let report = store.check()
-            for f in report.facts { writeOut("ok: \(f)\n") }
-            for p in report.problems { writeOut("PROBLEM: \(p)\n") }
+            for f in report.facts { writeOut("ok: \(Sanitizer.clean(f))\n") }
+            for p in report.problems { writeOut("PROBLEM: \(Sanitizer.clean(p))\n") }
             writeOut(report.isClean ? "store \(store.directory) is clean\n" : "store \(store.directory): \(report.problems.count) problem(s)\n")
             if !report.isClean { throw ExitCode(1) }
         }

@@ -42,11 +42,13 @@ struct Dashboard: ParsableCommand {
             if readOnly || noEngine {
                 source = .follower(store, try Failure.wrap { () throws(StoreError) in try store.loadState(leads: false) })
             } else {
-                if store.engineIsRunning() {
-                    source = .follower(store, try Failure.wrap { () throws(StoreError) in try store.loadState(leads: false) })
-                } else {
+                if let lease = try Failure.wrap({ () throws(StoreError) in try store.tryAcquireEngine() }) {
                     let start = wallNow() - 86_400
-                    source = .engine(try Failure.wrap { () throws(StoreError) in try EngineSession(store: store, seed: seed, start: start) })
+                    source = .engine(try Failure.wrap { () throws(StoreError) in
+                        try EngineSession(store: store, lease: lease, seed: seed, start: start)
+                    })
+                } else {
+                    source = .follower(store, try Failure.wrap { () throws(StoreError) in try store.loadState(leads: false) })
                 }
             }
             let terminal = try Terminal(noColor: !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty, forceASCII: ascii)

@@ -54,6 +54,11 @@ struct Ingest: ParsableCommand {
                         printError("\(name) line \(lineNumber): unknown source id '\(offer.sourceID)' (not in \(store.catalogPath))")
                         continue
                     }
+                    guard session.state.desk.isInOrder(offer.receivedAt) else {
+                        bad += 1
+                        printError("\(name) line \(lineNumber): received_at \(offer.receivedAt.iso8601) is earlier than offers already decided (the store's clock is at \(session.state.desk.metrics.latest.iso8601)); offers must come in time order")
+                        continue
+                    }
                     guard session.state.desk.leads[offer.leadID] == nil, seen.insert(offer.leadID).inserted else {
                         bad += 1
                         printError("\(name) line \(lineNumber): lead_id '\(Sanitizer.clean(offer.leadID))' was already recorded")
@@ -100,10 +105,10 @@ struct Outcomes: ParsableCommand {
             let store = try options.open()
             var state = try Failure.wrap { () throws(StoreError) in try store.loadState() }
             let name = file == "-" ? "stdin" : file
-            let parsed = DispositionParser.parse(text)
+            let now = wallNow()
+            let parsed = DispositionParser.parse(text, now: now)
             var bad = 0
             var applied = 0
-            let now = wallNow()
             try Failure.wrap { () throws(StoreError) in
                 try store.transaction(&state) { desk throws(StoreError) -> [Event] in
                     var events: [Event] = []
@@ -119,6 +124,11 @@ struct Outcomes: ParsableCommand {
                                 continue
                             }
                             let lead = desk.leads[d.leadID]!.lead
+                            if let t = d.time, t < lead.boughtAt {
+                                bad += 1
+                                printError("\(name) line \(line): time \(t.iso8601) is before the lead was bought (\(lead.boughtAt.iso8601))")
+                                continue
+                            }
                             let e = Event.outcome(OutcomeEvent(
                                 time: d.time ?? now, leadID: d.leadID, kind: d.kind, revenue: d.revenue,
                                 refund: d.kind == .returned ? (d.refund ?? lead.price) : nil, reason: d.reason, lead: lead))

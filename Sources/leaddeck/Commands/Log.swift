@@ -34,7 +34,7 @@ struct Log: ParsableCommand {
             if let last {
                 let (records, end) = try Failure.wrap { () throws(StoreError) in try store.lastRecords(max(0, last)) }
                 records.forEach(emit)
-                if end != .afterHeader { position = end }
+                position = end
             } else {
                 position = try Failure.wrap { () throws(StoreError) in try store.forEachRecord(after: position, emit) }
             }
