@@ -46,7 +46,11 @@ struct Simulate: ParsableCommand {
             while t < end {
                 t = min(end, t + 3600)
                 let events = try Failure.wrap { () throws(StoreError) in try session.advance(to: t) }
-                for e in events { run.apply(e) }
+                // The run's report is its own cohort: leads bought in it, and their outcomes so far.
+                for e in events {
+                    if case .outcome(let o) = e, o.lead.boughtAt < from { continue }
+                    run.apply(e)
+                }
                 eventCount += events.count
             }
             try Failure.wrap { () throws(StoreError) in try session.checkpoint() }
