@@ -70,13 +70,16 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
             nextArrival[s.id] = Double(now.seconds) + rng.exponential(mean: meanGap(s))
         }
         let endSeconds = Double(end.seconds)
+        // Next arrival per source, by catalog position (no per-offer copies of the sources).
+        var arrivals = sources.map { nextArrival[$0.id]! }
+        defer { for (i, s) in sources.enumerated() { nextArrival[s.id] = arrivals[i] } }
         while true {
             // The source whose next lead comes first; ties broken by catalog order for determinism.
-            var best: Source? = nil
+            var best = -1
             var bestTime = endSeconds
-            for s in sources {
-                let t = nextArrival[s.id]!
-                if t < bestTime { bestTime = t; best = s }
+            for i in arrivals.indices where arrivals[i] < bestTime {
+                bestTime = arrivals[i]
+                best = i
             }
             let cutoff = Timestamp(seconds: Int64(bestTime.rounded(.down)))
             while let top = heap.min, top.event.time <= cutoff, top.event.time < end {
@@ -86,12 +89,13 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
                 desk.apply(e)
                 emit(e)
             }
-            guard let source = best, let market = source.market else { break }
-            nextArrival[source.id] = bestTime + rng.exponential(mean: meanGap(source))
+            guard best >= 0, let market = sources[best].market else { break }
+            arrivals[best] = bestTime + rng.exponential(mean: meanGap(sources[best]))
             let at = Timestamp(seconds: Int64(bestTime.rounded(.down)))
             let hour = desk.policy.clock.hourOfDay(at)
             // Thinning: arrivals come at the peak rate and are kept in proportion to the hour's volume.
             guard rng.chance(Self.hourlyCurve[hour] / Self.curvePeak) else { continue }
+            let source = sources[best]
             let (offer, sub) = makeOffer(source: source, market: market, at: at)
             let decided = desk.process(offer)
             emit(.offer(decided))

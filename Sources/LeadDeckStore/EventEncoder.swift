@@ -14,9 +14,9 @@ struct EventEncoder {
     func encode(_ event: Event, into out: inout [UInt8]) {
         switch event {
         case .offer(let e):
-            out += Array(#"{"decision":""#.utf8)
-            out += Array(e.decision.label.utf8)
-            out += Array(#"","offer":{"city":"#.utf8)
+            out.append(contentsOf: #"{"decision":""#.utf8)
+            out.append(contentsOf: e.decision.label.utf8)
+            out.append(contentsOf: #"","offer":{"city":"#.utf8)
             let o = e.offer
             string(o.city, &out)
             key("email", &out); string(o.email, &out)
@@ -33,15 +33,15 @@ struct EventEncoder {
             key("state", &out); string(o.state, &out)
             key("sub_id", &out); string(o.subID, &out)
             key("vertical", &out); string(o.vertical.rawValue, &out)
-            out += Array(#"},"tier":"#.utf8)
+            out.append(contentsOf: #"},"tier":"#.utf8)
             int(Int64(e.tier), &out)
-            out += Array(#","type":"offer"}"#.utf8)
+            out.append(contentsOf: #","type":"offer"}"#.utf8)
         case .outcome(let e):
-            out += Array(#"{"outcome":{"kind":"#.utf8)
+            out.append(contentsOf: #"{"outcome":{"kind":"#.utf8)
             string(e.kind.rawValue, &out)
             key("lead", &out)
             let l = e.lead
-            out += Array(#"{"bought_at":"#.utf8); int(l.boughtAt.seconds, &out)
+            out.append(contentsOf: #"{"bought_at":"#.utf8); int(l.boughtAt.seconds, &out)
             key("mode", &out); string(l.mode.rawValue, &out)
             key("price", &out); money(l.price, &out)
             key("source_id", &out); string(l.sourceID, &out)
@@ -53,7 +53,7 @@ struct EventEncoder {
             if let r = e.refund { key("refund", &out); money(r, &out) }
             if let r = e.revenue { key("revenue", &out); money(r, &out) }
             key("time", &out); int(e.time.seconds, &out)
-            out += Array(#"},"type":"outcome"}"#.utf8)
+            out.append(contentsOf: #"},"type":"outcome"}"#.utf8)
         case .policy, .note:
             out += [UInt8](try! fallback.encode(event))
         }
@@ -62,17 +62,17 @@ struct EventEncoder {
     private func key(_ k: String, _ out: inout [UInt8]) {
         out.append(UInt8(ascii: ","))
         out.append(UInt8(ascii: "\""))
-        out += Array(k.utf8)
+        out.append(contentsOf: k.utf8)
         out.append(UInt8(ascii: "\""))
         out.append(UInt8(ascii: ":"))
     }
 
-    private func int(_ v: Int64, _ out: inout [UInt8]) { out += Array(String(v).utf8) }
+    private func int(_ v: Int64, _ out: inout [UInt8]) { out.append(contentsOf: String(v).utf8) }
 
     private func money(_ m: Money, _ out: inout [UInt8]) {
-        out += Array(#"{"cents":"#.utf8)
+        out.append(contentsOf: #"{"cents":"#.utf8)
         int(m.cents, &out)
-        out += Array(#","currency":"USD"}"#.utf8)
+        out.append(contentsOf: #","currency":"USD"}"#.utf8)
     }
 
     private static let hex = Array("0123456789abcdef".utf8)
