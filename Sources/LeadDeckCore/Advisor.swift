@@ -64,7 +64,7 @@ public enum Advisor {
         }
         func dollars(_ cents: Double) -> String { Money(cents: Int64(cents.rounded())).formatted }
         func range(_ e: ModeEconomics) -> String {
-            guard let r = e.valueRange else { return "unknown" }
+            guard let r = e.valueRange else { return "not known yet (no sales)" }
             return "\(dollars(r.low)) to \(dollars(r.high))"
         }
         if cur.counters.bought < minimumLeads {
@@ -83,7 +83,8 @@ public enum Advisor {
             return .raisePriority(reason: "profitable at the pessimistic end (\(range(cur)) per lead, 95%) and \(lost) leads were lost to budget or caps at tier \(tier)")
         }
         if other.counters.bought < minimumLeads {
-            return .none(reason: "\(current.rawValue): \(range(cur)) per lead (95%); \(other.counters.bought) \(other.mode.rawValue) leads measured, need \(minimumLeads) to compare")
+            let value = cur.valueRange == nil ? "profit per lead not known yet (no sales)" : "\(range(cur)) profit per lead (95%)"
+            return .none(reason: "\(current.rawValue): \(value); \(other.counters.bought) \(other.mode.rawValue) leads measured, need \(minimumLeads) to compare")
         }
         return .none(reason: "the evidence does not separate the options: \(current.rawValue) \(range(cur)), \(other.mode.rawValue) \(range(other)) per lead (95%)")
     }

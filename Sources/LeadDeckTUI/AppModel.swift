@@ -34,13 +34,15 @@ public struct AppModel: Sendable {
     public var previousScreen: ScreenID = .sources
     public var readOnly: Bool
     public var ascii: Bool
+    /// Whether colours are shown (NO_COLOR unset); charts then tell series apart by colour, else by glyph.
+    public var colors = true
     public var showHelp = false
     public var helpScroll = 0
     public var confirmation: Confirmation?
     public var status: StatusMessage?
 
     // Sources screen
-    public var sort: SortColumn = .spend
+    public var sort: SortColumn = .today
     public var descending = true
     public var window: Window = .all
     public var filter = ""
@@ -53,8 +55,12 @@ public struct AppModel: Sendable {
     public var paused = false
     public var frozenFeed: LiveFeed?
     public var flowFilter = ""
-    public var flowSelected = 0
+    /// The highlighted lead (its row key), so new leads arriving above do not move the highlight.
+    public var flowSelectedKey: String?
     public var flowTop = 0
+
+    // ROI screen
+    public var roiScroll = 0
 
     // Detail screen
     public var detailSource: String?
@@ -97,6 +103,15 @@ public struct AppModel: Sendable {
                 return hay.contains(t)
             }
         }
+    }
+
+    /// The key that identifies a feed row (a lead's offer row, or an outcome row of a lead gone from view).
+    public static func feedKey(_ i: FeedItem) -> String { i.decision == nil ? "\(i.leadID)#outcome" : i.leadID }
+
+    /// Index of the highlighted feed row (0, the newest, until the user moves).
+    public func flowSelectedIndex(_ items: [FeedItem]) -> Int {
+        guard let k = flowSelectedKey, let i = items.firstIndex(where: { Self.feedKey($0) == k }) else { return 0 }
+        return i
     }
 
     /// The source the actions apply to on this screen, and the sub-ID if a sub-ID row is selected.
@@ -160,7 +175,7 @@ public struct AppModel: Sendable {
         case .char(let c): if text.count < 60 { text.append(c) }
         default: break
         }
-        if screen == .flow { flowFilter = text; flowSelected = 0; flowTop = 0 } else { filter = text; top = 0 }
+        if screen == .flow { flowFilter = text; flowSelectedKey = nil; flowTop = 0 } else { filter = text; top = 0 }
     }
 
     mutating func perform(_ action: Action, desk: Desk, feed: LiveFeed, now: Timestamp) -> [Effect] {
@@ -177,7 +192,7 @@ public struct AppModel: Sendable {
         case .open:
             if screen == .flow {
                 let items = flowItems(feed)
-                if flowSelected < items.count { detailSource = items[flowSelected].sourceID }
+                if !items.isEmpty { detailSource = items[flowSelectedIndex(items)].sourceID }
             } else {
                 detailSource = target(desk)?.source
             }
@@ -226,8 +241,12 @@ public struct AppModel: Sendable {
             let m = desk.policy.settings(for: t.source).mode
             return [.change(.sourceMode(source: t.source, from: m, to: m.next))]
         case .toggleGlobalMode:
+            // It changes every source that inherits, so it asks first like a block does.
             let g = desk.policy.globalMode
-            return [.change(.globalMode(from: g, to: g == .shared ? .exclusive : .shared))]
+            let to: PurchaseMode = g == .shared ? .exclusive : .shared
+            let inheriting = desk.catalog.sources.filter { desk.policy.settings(for: $0.id).mode == .inherit }.count
+            confirmation = Confirmation(question: "Switch the global mode to \(to.rawValue)? \(inheriting) sources follow it.",
+                                        effect: .change(.globalMode(from: g, to: to)))
         case .undo: return [.undo]
         case .redo: return [.redo]
         }
@@ -245,7 +264,11 @@ public struct AppModel: Sendable {
     mutating func switchTo(_ s: ScreenID, desk: Desk) {
         if s == .detail {
             if screen != .detail { previousScreen = screen }
-            if detailSource == nil || screen == .sources { detailSource = target(desk)?.source ?? desk.catalog.sources.first?.id }
+            // The source highlighted on the Sources screen, whichever screen this comes from.
+            if screen != .detail || detailSource == nil {
+                detailSource = currentSelection(sourceRows(desk))?.source ?? desk.catalog.sources.first?.id
+            }
+            detailScroll = 0
         }
         screen = s
     }
@@ -271,13 +294,27 @@ public struct AppModel: Sendable {
             selected = rows[i].key
             top = Self.scroll(top: top, selected: i, visible: page, count: rows.count)
         case .flow:
-            let count = flowItems(feed).count
-            flowSelected = step(flowSelected, count: count)
-            flowTop = Self.scroll(top: flowTop, selected: flowSelected, visible: page, count: count)
+            let items = flowItems(feed)
+            guard !items.isEmpty else { return }
+            let i = step(flowSelectedIndex(items), count: items.count)
+            flowSelectedKey = Self.feedKey(items[i])
+            flowTop = Self.scroll(top: flowTop, selected: i, visible: page, count: items.count)
         case .detail:
-            detailScroll = action == .up ? max(0, detailScroll - 1) : (action == .down ? detailScroll + 1 : (action == .top ? 0 : detailScroll))
+            detailScroll = Self.scrollText(detailScroll, action, page: height - 6)
         case .roi:
-            break
+            roiScroll = Self.scrollText(roiScroll, action, page: height - 6)
+        }
+    }
+
+    /// A text view's new scroll offset (clamped to the content by the renderer).
+    static func scrollText(_ offset: Int, _ action: Action, page: Int) -> Int {
+        switch action {
+        case .up: return max(0, offset - 1)
+        case .down: return offset + 1
+        case .pageUp: return max(0, offset - page)
+        case .pageDown: return offset + page
+        case .top: return 0
+        default: return 10_000
         }
     }
 

@@ -32,7 +32,27 @@ public enum Renderer {
         drawBottomBar(&buf, m, now: desk.metrics.latest)
         if m.showHelp { drawHelp(&buf, m) }
         if let c = m.confirmation { drawConfirm(&buf, c, ascii: m.ascii) }
+        if m.ascii { asciiOnly(&buf) }
         return buf
+    }
+
+    /// ASCII stand-ins for the drawing characters; any other non-ASCII character (from source names) is "?".
+    static let asciiGlyphs: [String: String] = [
+        "│": "|", "─": "-", "┌": "+", "┐": "+", "└": "`", "┘": "+", "·": "-", "↓": "v", "↑": "^", "→": ">", "←": "<",
+        "…": "~", "█": "#", "▇": "#", "▆": "#", "▅": "#", "▄": ":", "▃": ":", "▂": ".", "▁": ".", "░": ".", "▒": "=",
+        "▏": "|", "␛": "^[", "␍": "^M", "␡": "^?",
+    ]
+
+    /// Replaces every non-ASCII cell, for terminals that cannot show UTF-8 (`--ascii`, or a non-UTF-8 locale).
+    static func asciiOnly(_ buf: inout Buffer) {
+        for y in 0..<buf.height {
+            for x in 0..<buf.width {
+                let c = buf[x, y]
+                guard !c.text.allSatisfy(\.isASCII) else { continue }
+                let mapped = c.text.isEmpty ? "?" : (asciiGlyphs[c.text].map { String($0.prefix(1)) } ?? "?")
+                buf[x, y] = Cell(mapped, c.style)
+            }
+        }
     }
 
     static func drawTooSmall(_ buf: inout Buffer, _ m: AppModel) {
@@ -52,17 +72,26 @@ public enum Renderer {
         let fraction = p.dailyBudget.cents > 0 ? Double(spent.cents) / Double(p.dailyBudget.cents) : 0
         let clock = desk.metrics.latest.seconds > 0 ? p.clock.format(desk.metrics.latest, seconds: true) : "no data yet"
         let head = Style(reverse: true)
-        var x = buf.write(" LeadDeck ", x: 0, y: 0, style: Style(bold: true, reverse: true))
-        x = buf.write("│ \(info.storePath) ", x: x, y: 0, style: head, maxWidth: 24)
-        x = buf.write("│ \(info.engine) ", x: x, y: 0, style: Style(fg: info.engineOK ? .default : .red, reverse: true), maxWidth: 28)
-        x = buf.write("│ mode \(p.globalMode.rawValue.uppercased()) ", x: x, y: 0, style: Style(bold: true, reverse: true))
+        // Pieces by importance: the least important are left out first when the terminal is narrow.
+        struct Piece { var text: String; var style: Style; var rank: Int }
+        var pieces = [
+            Piece(text: " LeadDeck ", style: Style(bold: true, reverse: true), rank: 0),
+            Piece(text: "│ \(Sanitizer.fit(info.storePath, min(22, Sanitizer.width(info.storePath)))) ", style: head, rank: 5),
+            Piece(text: "│ \(info.engine) ", style: Style(fg: info.engineOK ? .default : .red, reverse: true), rank: 3),
+            Piece(text: "│ mode \(p.globalMode.rawValue.uppercased()) ", style: Style(bold: true, reverse: true), rank: 1),
+            Piece(text: "│ budget \(Widgets.gauge(fraction, width: 8, ascii: m.ascii)) \(spent.formattedWhole)/\(p.dailyBudget.formattedWhole) ",
+                  style: Style(fg: fraction >= 0.95 ? .red : .default, reverse: true), rank: 2),
+        ]
+        if m.readOnly { pieces.append(Piece(text: "│ READ-ONLY ", style: Style(fg: .yellow, bold: true, reverse: true), rank: 0)) }
         let right = "│ \(clock) "
-        let budgetText = "│ budget \(Widgets.gauge(fraction, width: 8, ascii: m.ascii)) \(spent.formattedWhole)/\(p.dailyBudget.formattedWhole) "
-        if x + Sanitizer.width(budgetText) + Sanitizer.width(right) <= m.width {
-            buf.write(budgetText, x: x, y: 0, style: Style(fg: fraction >= 0.95 ? .red : .default, reverse: true))
+        let room = m.width - Sanitizer.width(right)
+        while pieces.reduce(0, { $0 + Sanitizer.width($1.text) }) > room, let worst = pieces.indices.max(by: { pieces[$0].rank < pieces[$1].rank }),
+              pieces[worst].rank > 0 {
+            pieces.remove(at: worst)
         }
+        var x = 0
+        for piece in pieces { x = buf.write(piece.text, x: x, y: 0, style: piece.style, maxWidth: max(0, room - x)) }
         buf.write(right, x: m.width - Sanitizer.width(right), y: 0, style: head)
-        if m.readOnly { buf.write(" READ-ONLY ", x: m.width - Sanitizer.width(right) - 11, y: 0, style: Style(fg: .yellow, bold: true, reverse: true)) }
     }
 
     static func drawTabs(_ buf: inout Buffer, _ m: AppModel) {
@@ -91,7 +120,10 @@ public enum Renderer {
             guard let hint = b.hint else { continue }
             let keys = b.keys.prefix(1).map(\.label).joined(separator: "/")
             let text = "\(keys) \(hint)"
-            if x + Sanitizer.width(text) + 2 > m.width { break }
+            if x + Sanitizer.width(text) + 2 > m.width - 10 {
+                buf.write("… more: ?", x: m.width - 10, y: y, style: Style(bold: true, reverse: true))
+                break
+            }
             x = buf.write(keys, x: x, y: y, style: Style(bold: true, reverse: true))
             x = buf.write(" \(hint)  ", x: x, y: y, style: Style(reverse: true))
         }

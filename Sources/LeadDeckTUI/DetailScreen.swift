@@ -11,14 +11,21 @@ enum DetailScreen {
             buf.write("no source selected: pick one on the Sources screen and press Enter", x: 2, y: 3, style: .dim)
             return
         }
-        let lines = content(source, m: m, desk: desk, feed: feed)
-        let visible = m.height - 3
-        let start = min(m.detailScroll, max(0, lines.count - visible))
-        for (i, line) in lines.dropFirst(start).prefix(visible).enumerated() {
+        let all = content(source, m: m, desk: desk, feed: feed)
+        // The source's name and settings stay at the top; the rest scrolls.
+        let fixed = Array(all.prefix(2)), lines = Array(all.dropFirst(2))
+        func draw(_ line: Line, _ y: Int) {
             var x = 1
-            for (text, style) in line { x = buf.write(text, x: x, y: 2 + i, style: style, maxWidth: max(0, m.width - 1 - x)) }
+            for (text, style) in line { x = buf.write(text, x: x, y: y, style: style, maxWidth: max(0, m.width - 1 - x)) }
         }
-        if lines.count > visible { buf.write("↑/↓ scroll \(start + 1)-\(min(lines.count, start + visible))/\(lines.count)", x: m.width - 24, y: 2, style: .dim) }
+        for (i, line) in fixed.enumerated() { draw(line, 2 + i) }
+        let visible = m.height - 5
+        let start = min(m.detailScroll, max(0, lines.count - visible))
+        for (i, line) in lines.dropFirst(start).prefix(visible).enumerated() { draw(line, 4 + i) }
+        if lines.count > visible {
+            let note = " ↑/↓ PgDn: more (\(start + 1)-\(min(lines.count, start + visible))/\(lines.count)) "
+            buf.write(note, x: m.width - Sanitizer.width(note) - 1, y: 3, style: .dim)
+        }
     }
 
     static func content(_ s: Source, m: AppModel, desk: Desk, feed: LiveFeed) -> [Line] {
@@ -30,29 +37,29 @@ enum DetailScreen {
                     ("   priority ", .dim), ("\(st.priority)", .bold), (" (spends up to \(desk.policy.share(forTier: st.priority))% of budget and caps)", .dim),
                     ("   mode ", .dim), (inForce.rawValue, .bold), (st.mode == .inherit ? " (global)" : " (own setting)", .dim),
                     (st.dailyCap.map { "   daily cap \($0)" } ?? "", .dim)])
-        out.append([])
-        // Metrics: last hour, today, all time.
-        let windows: [Window] = [.hour, .today, .all]
+        // Metrics: last hour (when there is room), today, all time.
+        let windows: [Window] = m.width >= 100 ? [.hour, .today, .all] : [.today, .all]
+        let colW = min(26, (m.width - 22) / windows.count)
         let key = MetricKey(.source, s.id)
         let cs = windows.map { desk.metrics.table(.source, window: $0)[key] ?? Counters() }
         let ms = cs.map(MetricsRow.init)
-        out.append([("metric".padding(18), Style(bold: true, underline: true))] + ["last hour", "today", "all time"].map { ($0.leftPad(26), Style(bold: true, underline: true)) })
+        let titles = windows.map { $0 == .hour ? "last hour" : ($0 == .today ? "today" : "all time") }
+        out.append([("metric".padding(21), Style(bold: true, underline: true))] + titles.map { ($0.leftPad(colW), Style(bold: true, underline: true)) })
         func row(_ label: String, _ f: (Counters, MetricsRow) -> String) {
-            out.append([(label.padding(18), .dim)] + zip(cs, ms).map { (f($0, $1).leftPad(26), .plain) })
+            out.append([(label.padding(21), .dim)] + zip(cs, ms).map { (f($0, $1).leftPad(colW), .plain) })
         }
         row("offered") { c, _ in "\(c.offered)" }
         row("bought sh / ex") { c, _ in "\(c.boughtShared) / \(c.boughtExclusive)" }
-        row("rejected") { c, _ in
-            let top = RejectReason.allCases.map { ($0, c.rejected[$0]) }.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(2)
-            return top.isEmpty ? "0" : top.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", ")
+        for r in RejectReason.allCases where cs.contains(where: { $0.rejected[r] > 0 }) {
+            row("  rejected \(r.rawValue)") { c, _ in "\(c.rejected[r])" }
         }
-        row("spend / refunds") { c, _ in "\(Fmt.money(c.spend)) / \(Fmt.money(c.refunds))" }
+        row("spend / refunds") { c, _ in "\(Fmt.whole(c.spend)) / \(Fmt.whole(c.refunds))" }
         row("CPL / eff. CPL") { _, m in "\(Fmt.money(m.cpl)) / \(Fmt.money(m.effectiveCPL))" }
         row("contact rate") { _, m in m.contactRate.detailText }
         row("conversion") { _, m in m.conversionRate.detailText }
         row("return rate") { _, m in m.returnRate.detailText }
-        row("CPA") { _, m in Fmt.money(m.cpa) }
-        row("revenue") { c, _ in Fmt.money(c.revenue) }
+        row("CPA") { _, m in Fmt.whole(m.cpa) }
+        row("revenue") { c, _ in Fmt.whole(c.revenue) }
         row("ROI / ROAS") { _, m in "\(Fmt.roi(m.roi)) / \(m.roas.map(formatRatio) ?? "-")" }
         out.append([])
 
@@ -60,10 +67,17 @@ enum DetailScreen {
         out.append([("What if: shared vs exclusive, as measured on this source (all time)", .bold)])
         for e in Advisor.economics(source: s.id, metrics: desk.metrics) {
             let mr = MetricsRow(e.counters)
-            let value = e.valueRange.map { "profit/lead \(money($0.low)) to \(money($0.high))" } ?? "profit/lead unknown"
-            out.append([("  \(e.mode.rawValue.padding(10))", e.mode == inForce ? .bold : .plain),
-                        ("n=\(e.counters.bought)".padding(8), .dim), ("CPL \(Fmt.money(mr.cpl))".padding(14), .plain),
-                        ("conv \(mr.conversionRate.detailText)".padding(34), .plain), (value, .plain)])
+            let value = e.valueRange.map { "profit per lead \(money($0.low)) to \(money($0.high)) (95%)" }
+                ?? (e.counters.bought == 0 ? "not bought yet" : "no sales yet: profit per lead unknown")
+            let head: Line = [("  \(e.mode.rawValue.padding(10))", e.mode == inForce ? .bold : .plain),
+                              ("n=\(e.counters.bought)".padding(8), .dim), ("CPL \(Fmt.money(mr.cpl))".padding(14), .plain),
+                              ("conv \(mr.conversionRate.detailText)".padding(32), .plain)]
+            if m.width >= 110 {
+                out.append(head + [(value, .plain)])
+            } else {
+                out.append(head)
+                out.append([(String(repeating: " ", count: 12) + value, .plain)])
+            }
         }
         let advice = Advisor.advise(source: s.id, desk: desk)
         let adviceStyle: Style = { if case .none = advice { return .dim } else { return Style(fg: .yellow, bold: true) } }()
@@ -83,7 +97,7 @@ enum DetailScreen {
             out.append([("  \(sub.id.padding(6))", blocked ? Style(fg: .red) : .plain), (sub.name.padding(16), .dim),
                         ((blocked ? "BLOCKED" : "active").padding(8), blocked ? .bad : .good),
                         ("bought \(c.bought)".padding(12), .plain), ("CPL \(Fmt.money(mr.cpl))".padding(14), .plain),
-                        ("conv \(mr.conversionRate.detailText)".padding(32), .plain), ("ROI \(Fmt.roi(mr.roi))", Fmt.roiStyle(mr.roi))])
+                        ("ROI \(Fmt.roi(mr.roi))".padding(13), Fmt.roiStyle(mr.roi)), ("conv \(mr.conversionRate.detailText)", .plain)])
         }
         out.append([])
 

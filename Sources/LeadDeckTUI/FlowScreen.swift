@@ -5,19 +5,30 @@ enum FlowScreen {
     static func draw(_ buf: inout Buffer, _ m: AppModel, desk: Desk, feed: LiveFeed) {
         let today = desk.metrics.total(window: .today)
         let source = m.paused ? (m.frozenFeed ?? feed) : feed
-        var x = buf.write("leads/min ", x: 1, y: 2, style: .dim)
+        let badge = m.paused ? " PAUSED " : ""
+        let right = m.width - 1 - Sanitizer.width(badge)
+        var x = buf.write("offers/min ", x: 1, y: 2, style: .dim)
         x = buf.write(Widgets.sparkline(source.perMinute.suffix(30).map { Int64($0) }, ascii: m.ascii), x: x, y: 2, style: .accent)
-        x = buf.write(" \(source.perMinute.last ?? 0)/min", x: x, y: 2, style: .dim)
-        var counts = " · today: \(today.offered) offered, \(today.boughtShared) shared, \(today.boughtExclusive) exclusive"
-        let top3 = RejectReason.allCases.map { ($0, today.rejected[$0]) }.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }
-        if !top3.isEmpty { counts += " · rejected " + top3.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", ") }
-        buf.write(counts, x: x, y: 2, style: .dim, maxWidth: m.width - x - (m.paused ? 10 : 1))
-        if m.paused { buf.write(" PAUSED ", x: m.width - 9, y: 2, style: Style(fg: .yellow, bold: true, reverse: true)) }
+        // The minute in progress is partial; the rate is the last whole minute.
+        x = buf.write(" \(source.perMinute[58]) last min", x: x, y: 2, style: .dim)
+        // Whole fields only: a number is never cut short.
+        var fields = ["today \(Fmt.count(today.offered)) offered",
+                      "bought \(Fmt.count(today.boughtShared)) shared + \(Fmt.count(today.boughtExclusive)) exclusive"]
+        let reasons = RejectReason.allCases.map { ($0, today.rejected[$0]) }.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }
+        fields += reasons.enumerated().map { i, r in (i == 0 ? "rejected " : "") + "\(r.0.rawValue) \(Fmt.count(r.1))" }
+        for (i, f) in fields.enumerated() {
+            let text = (i > 2 ? ", " : " · ") + f
+            if x + Sanitizer.width(text) > right { break }
+            x = buf.write(text, x: x, y: 2, style: .dim)
+        }
+        if m.paused { buf.write(badge, x: right, y: 2, style: Style(fg: .yellow, bold: true, reverse: true)) }
 
-        let wide = m.width >= 110
-        let cols: [(String, Int, Bool)] = [("time", 8, false), ("lead", 8, false), ("source/sub", 14, false), ("vertical", 8, false),
-                                           ("st", 2, false), ("offer", 11, false), ("price", 9, true), ("decision", 10, false)]
-            + (wide ? [("outcome", max(10, m.width - 100), false)] : [("outcome", max(6, m.width - 90), false)])
+        let wide = m.width >= 100
+        var cols: [(String, Int, Bool)] = [("time", 8, false), ("lead", 7, false), ("source/sub", 11, false)]
+        if wide { cols.append(("vertical", 8, false)) }
+        cols += [("st", 2, false), ("offer", 9, false), ("price", 8, true), ("decision", 9, false)]
+        let used = cols.reduce(1) { $0 + $1.1 + 1 }
+        cols.append(("outcome", max(6, m.width - used - 1), false))
         var cx = 1
         for (t, w, r) in cols {
             buf.put(t, x: cx, y: 3, width: w, style: Style(bold: true, underline: true), right: r)
@@ -28,11 +39,10 @@ enum FlowScreen {
             buf.write(m.flowFilter.isEmpty ? "waiting for leads..." : "no lead matches the filter \"\(m.flowFilter)\"", x: 2, y: 5, style: .dim)
             return
         }
-        let selected = min(m.flowSelected, items.count - 1)
+        let selected = m.flowSelectedIndex(items)
         let top = AppModel.scroll(top: m.flowTop, selected: selected, visible: m.tableHeight, count: items.count)
         for (i, item) in items[top..<min(items.count, top + m.tableHeight)].enumerated() {
             let y = 4 + i
-            var cx = 1
             let decisionText: String
             let decisionStyle: Style
             switch item.decision {
@@ -42,11 +52,12 @@ enum FlowScreen {
             }
             let outcomeStyle: Style = item.outcomeKind == .converted ? Style(fg: .green, bold: true) : (item.outcomeKind == .returned ? .bad : .plain)
             let offer = item.decision == nil ? item.saleType.rawValue : (item.saleType == .shared ? "shared x\(item.legs)" : "exclusive")
-            let cells: [(String, Style)] = [
-                (desk.policy.clock.formatTime(item.time), .dim), (item.leadID, .plain), ("\(item.sourceID)/\(item.subID)", .plain),
-                (item.vertical.rawValue, .plain), (item.state, .plain), (offer, item.saleType == .exclusive ? Style(fg: .magenta) : .plain),
-                (item.price.formatted, .plain), (decisionText, decisionStyle), (item.outcome ?? "", outcomeStyle),
-            ]
+            var cells: [(String, Style)] = [(desk.policy.clock.formatTime(item.time), .dim), (item.leadID, .plain),
+                                            ("\(item.sourceID)/\(item.subID)", .plain)]
+            if wide { cells.append((item.vertical.rawValue, .plain)) }
+            cells += [(item.state, .plain), (offer, item.saleType == .exclusive ? Style(fg: .magenta) : .plain),
+                      (item.price.formatted, .plain), (decisionText, decisionStyle), (item.outcome ?? "", outcomeStyle)]
+            var cx = 1
             for ((text, style), (_, w, r)) in zip(cells, cols) {
                 buf.put(text, x: cx, y: y, width: w, style: style, right: r)
                 cx += w + 1

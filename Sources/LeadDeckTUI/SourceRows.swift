@@ -16,7 +16,11 @@ public struct SourceRow: Sendable, Hashable {
     public var vertical: Vertical
     public var channel: Channel
     public var priority: Int
+    /// Blocked itself (a source), or individually (a sub-ID).
     public var blocked: Bool
+    /// For a source: how many of its sub-IDs are blocked. For a sub-ID: whether its source is blocked.
+    public var blockedSubs: Int
+    public var sourceBlocked: Bool
     public var mode: ModeSetting
     public var modeInForce: PurchaseMode
     public var boughtToday: Int64
@@ -34,11 +38,11 @@ public struct RowFilter: Sendable {
     public func matches(_ r: SourceRow) -> Bool {
         tokens.allSatisfy { t in
             if let v = t.value(after: "vertical:") { return r.vertical.rawValue.hasPrefix(v) || r.vertical.label.hasPrefix(v) }
-            if let v = t.value(after: "channel:") { return r.channel.rawValue.hasPrefix(v) }
+            if let v = t.value(after: "channel:") { return r.channel.rawValue.hasPrefix(v) || r.channel.short.hasPrefix(v) }
             if let v = t.value(after: "mode:") { return r.modeInForce.rawValue.hasPrefix(v) }
             if let v = t.value(after: "tier:") ?? t.value(after: "pri:") { return "\(r.priority)" == v }
-            if t == "blocked" { return r.blocked }
-            if t == "active" { return !r.blocked }
+            if t == "blocked" { return r.blocked || r.blockedSubs > 0 || r.sourceBlocked }
+            if t == "active" { return !r.blocked && !r.sourceBlocked }
             return r.key.source.lowercased().contains(t) || r.name.lowercased().contains(t)
                 || (r.key.subID?.lowercased().contains(t) ?? false) || r.vertical.rawValue.contains(t)
                 || r.channel.rawValue.contains(t)
@@ -65,13 +69,18 @@ public enum SourceTable {
             let st = desk.policy.settings(for: s.id)
             let key = MetricKey(.source, s.id)
             let row = SourceRow(key: .init(source: s.id, subID: nil), name: s.name, vertical: s.vertical, channel: s.channel,
-                                priority: st.priority, blocked: st.blocked, mode: st.mode,
+                                priority: st.priority, blocked: st.blocked,
+                                blockedSubs: s.subIDs.filter { st.blockedSubIDs.contains($0.id) }.count, sourceBlocked: false,
+                                mode: st.mode,
                                 modeInForce: st.mode.resolved(global: desk.policy.globalMode),
                                 boughtToday: today[key]?.bought ?? 0, counters: metrics[key] ?? Counters(),
                                 volume: desk.metrics.recentVolume(key), subCount: s.subIDs.count)
             if f.matches(row) { parents.append(row) }
         }
         parents.sort { a, b in
+            // Rows with no figure for the column go last whichever way the sort runs.
+            let (na, nb) = (hasValue(a, sort), hasValue(b, sort))
+            if na != nb { return na }
             let o = order(a, b, sort)
             return o == 0 ? a.key.source < b.key.source : (descending ? o > 0 : o < 0)
         }
@@ -82,7 +91,8 @@ public enum SourceTable {
             for sub in s.subIDs {
                 let key = MetricKey(.subid, "\(s.id)/\(sub.id)")
                 out.append(SourceRow(key: .init(source: s.id, subID: sub.id), name: sub.name, vertical: s.vertical,
-                                     channel: s.channel, priority: p.priority, blocked: st.isBlocked(subID: sub.id),
+                                     channel: s.channel, priority: p.priority, blocked: st.blockedSubIDs.contains(sub.id),
+                                     blockedSubs: 0, sourceBlocked: st.blocked,
                                      mode: p.mode, modeInForce: p.modeInForce, boughtToday: subToday[key]?.bought ?? 0,
                                      counters: subMetrics[key] ?? Counters(), volume: [], subCount: 0))
             }
@@ -117,6 +127,18 @@ public enum SourceTable {
         case .cpa: return opt(ma.cpa, mb.cpa)
         case .roi: return opt(ma.roi, mb.roi)
         case .returns: return opt(ma.returnRate.value, mb.returnRate.value)
+        }
+    }
+
+    /// Whether the row has a figure for the column (CPL needs leads bought, CPA a sale, ...).
+    static func hasValue(_ r: SourceRow, _ c: SortColumn) -> Bool {
+        let m = MetricsRow(r.counters)
+        switch c {
+        case .cpl: return m.cpl != nil
+        case .contact, .conv, .returns: return r.counters.bought > 0
+        case .cpa: return m.cpa != nil
+        case .roi: return m.roi != nil
+        default: return true
         }
     }
 

@@ -12,13 +12,13 @@ enum SourcesScreen {
     }
 
     static let columns: [Column] = [
-        Column(title: "pri", sort: .priority, width: 3, right: true, keep: 9),
+        Column(title: "pri", sort: .priority, width: 4, right: true, keep: 9),
         Column(title: "st", sort: .status, width: 3, right: false, keep: 9),
         Column(title: "source", sort: .name, width: 0, right: false, keep: 10),
-        Column(title: "vertical", sort: .vertical, width: 8, right: false, keep: 5),
+        Column(title: "vertical", sort: .vertical, width: 9, right: false, keep: 5),
         Column(title: "channel", sort: .channel, width: 8, right: false, keep: 3),
         Column(title: "mode", sort: .mode, width: 10, right: false, keep: 9),
-        Column(title: "today", sort: .today, width: 5, right: true, keep: 8),
+        Column(title: "today", sort: .today, width: 6, right: true, keep: 8),
         Column(title: "spend", sort: .spend, width: 9, right: true, keep: 1),
         Column(title: "CPL", sort: .cpl, width: 7, right: true, keep: 8),
         Column(title: "cont", sort: .contact, width: 6, right: true, keep: 4),
@@ -43,9 +43,10 @@ enum SourcesScreen {
     static func draw(_ buf: inout Buffer, _ m: AppModel, desk: Desk) {
         let rows = m.sourceRows(desk)
         let sources = rows.filter { $0.key.subID == nil }.count
-        let filterText = m.filter.isEmpty ? "" : "  filter: \(m.filter)"
-        buf.write("\(sources) of \(desk.catalog.sources.count) sources · metrics: \(m.windowLabel) (w) · sort: \(m.sort.rawValue) \(m.descending ? "↓" : "↑") (s/S) · → sub-IDs\(filterText)",
-                  x: 1, y: 2, style: .dim, maxWidth: m.width - 13)
+        var fields = ["\(sources) of \(desk.catalog.sources.count) sources"]
+        if !m.filter.isEmpty { fields.append("filter: \(m.filter)") }
+        fields += ["sort: \(m.sort.rawValue) \(m.descending ? "↓" : "↑") (s/S)", "metrics: \(m.windowLabel) (w)", "→ sub-IDs"]
+        buf.writeFields(fields, x: 1, y: 2, limit: m.width - 12)
         let cols = layout(width: m.width)
         var x = 1
         for c in cols {
@@ -72,14 +73,18 @@ enum SourcesScreen {
     static func drawRow(_ buf: inout Buffer, _ r: SourceRow, cols: [Column], y: Int, ascii: Bool) {
         let m = MetricsRow(r.counters)
         let isSub = r.key.subID != nil
-        let base: Style = r.blocked ? .dim : .plain
+        let base: Style = r.blocked || r.sourceBlocked ? .dim : .plain
         var x = 1
         for c in cols {
             var style = base
             let text: String
             switch c.title {
             case "pri": text = isSub ? "" : "\(r.priority)"; if r.priority == 1 && !isSub { style = Style(fg: .cyan, bold: true) }
-            case "st": text = r.blocked ? "BLK" : "ok"; style = r.blocked ? Style(fg: .red, bold: true) : .good
+            case "st":
+                if r.blocked { text = "BLK"; style = Style(fg: .red, bold: true) }
+                else if r.sourceBlocked { text = "src"; style = .dim }  // a sub-ID whose source is blocked
+                else if r.blockedSubs > 0 { text = "sub"; style = .warn }  // a source with blocked sub-IDs
+                else { text = "ok"; style = .good }
             case "source":
                 if let sub = r.key.subID {
                     text = (ascii ? "  `- " : "  └ ") + "\(sub) \(r.name)"
@@ -91,11 +96,11 @@ enum SourcesScreen {
             case "mode": text = isSub ? "" : r.modeInForce.rawValue + (r.mode == .inherit ? "" : "*")
                 if r.modeInForce == .exclusive && !isSub { style = Style(fg: .magenta) }
             case "today": text = "\(r.boughtToday)"
-            case "spend": text = Fmt.compact(r.counters.spend)
-            case "CPL": text = Fmt.compact(m.cpl)
+            case "spend": text = Fmt.whole(r.counters.spend)
+            case "CPL": text = Fmt.money(m.cpl)
             case "cont": text = m.contactRate.percentText
             case "conv": text = m.conversionRate.percentText
-            case "CPA": text = Fmt.compact(m.cpa)
+            case "CPA": text = Fmt.whole(m.cpa)
             case "ROI": text = Fmt.roi(m.roi); if !r.blocked { style = Fmt.roiStyle(m.roi) }
             case "ret": text = m.returnRate.percentText
                 if let v = m.returnRate.value, v > 0.2, !r.blocked { style = .warn }

@@ -23,8 +23,9 @@ public enum Widgets {
 
     /// A vertical bar chart of `series` (each a set of values per column) drawn upward from the bottom row of
     /// the area; the bars of several series stand side by side within a group.
+    /// `fills` gives each series its own glyph for whole cells (for terminals without colour); nil uses blocks.
     public static func barChart(_ buf: inout Buffer, x: Int, y: Int, height: Int, groups: [[Int64]], styles: [Style],
-                                groupWidth: Int, ascii: Bool) {
+                                groupWidth: Int, ascii: Bool, fills: [String]? = nil) {
         let top = max(1, groups.flatMap { $0 }.max() ?? 1)
         for (g, values) in groups.enumerated() {
             for (s, v) in values.enumerated() {
@@ -34,7 +35,8 @@ public enum Widgets {
                 for row in 0..<height {
                     let level = max(0, min(8, eighths - row * 8))
                     guard level > 0 else { break }
-                    let ch = ascii ? (level >= 4 ? "#" : ".") : String(blocks[level])
+                    var ch = ascii ? (level >= 4 ? "#" : ".") : String(blocks[level])
+                    if let fills, level == 8 || ascii { ch = level >= 4 || !ascii ? fills[s % fills.count] : "." }
                     buf.write(ch, x: col, y: y + height - 1 - row, style: styles[s % styles.count])
                 }
             }
@@ -56,14 +58,27 @@ public enum Widgets {
     }
 }
 
+extension Buffer {
+    /// Writes whole fields from left to right, separated by " · ", while they fit before `limit`: a field is
+    /// never cut in the middle. Returns the column after the last one written.
+    @discardableResult
+    public mutating func writeFields(_ fields: [String], x: Int, y: Int, limit: Int, style: Style = .dim) -> Int {
+        var col = x
+        for (i, f) in fields.enumerated() {
+            let text = (i == 0 ? "" : " · ") + f
+            if col + Sanitizer.width(text) > limit { break }
+            col = write(text, x: col, y: y, style: style)
+        }
+        return col
+    }
+}
+
 /// Formatting for tight columns.
 public enum Fmt {
-    public static func money(_ m: Money?) -> String { m.map { $0.cents.magnitude >= 1_000_000 ? $0.formattedWhole : $0.formatted } ?? "-" }
-    /// "$24.13" below $1,000, "$1,451" above: fits 7 columns up to $999,999.
-    public static func compact(_ m: Money?) -> String {
-        guard let m else { return "-" }
-        return m.cents.magnitude >= 100_000 ? m.formattedWhole : m.formatted
-    }
+    /// A per-lead amount (CPL, price): always with cents.
+    public static func money(_ m: Money?) -> String { m?.formatted ?? "-" }
+    /// A total or a per-sale amount (spend, revenue, CPA): always whole dollars, so a column reads evenly.
+    public static func whole(_ m: Money?) -> String { m?.formattedWhole ?? "-" }
     public static func pct(_ v: Double?) -> String { v.map { formatPercent($0) } ?? "-" }
     public static func roi(_ v: Double?) -> String { v.map { formatPercent($0, sign: true) } ?? "-" }
     public static func roiStyle(_ v: Double?) -> Style {

@@ -27,6 +27,8 @@ final class DashboardRunner {
     var simAnchor: Timestamp = Timestamp(seconds: 0)
     var wallAnchor = Date()
     var lastCheckpoint = Date()
+    /// Policy changes already noticed, so changes from other processes can be announced.
+    var changesSeen = 0
     /// Set when the engine failed and no state could be reloaded: nothing more is read, written or saved.
     var stopped = false
 
@@ -37,6 +39,7 @@ final class DashboardRunner {
         self.speed = speed
         let (w, h) = terminal.size
         model = AppModel(width: w, height: h, readOnly: readOnly, ascii: terminal.ascii)
+        model.colors = terminal.colors
         // The feed starts with the latest leads already recorded, so nothing looks empty after a restart.
         for r in (try? store.lastRecords(600))?.records ?? [] { feed.add(r.event) }
         info = DashboardInfo(storePath: store.directory, engine: "")
@@ -47,6 +50,9 @@ final class DashboardRunner {
         } else {
             info.engine = readOnly ? "read-only, following" : "following other engine"
         }
+        // The highlight starts on the first source and stays with it, not with the first row.
+        model.selected = model.sourceRows(desk).first?.key
+        changesSeen = desk.recentChanges.count
     }
 
     static func speedText(_ s: Double) -> String { s == s.rounded() ? "\(Int(s))" : String(format: "%.1f", s) }
@@ -80,6 +86,7 @@ final class DashboardRunner {
             if now.timeIntervalSince(lastTick) >= 0.25 {
                 lastTick = now
                 if tick() { dirty = true }
+                announceOthersChanges()
             }
             if let shown = statusWall, now.timeIntervalSince(shown) > 5 {
                 model.status = nil
@@ -147,6 +154,16 @@ final class DashboardRunner {
         setStatus("engine stopped: \(error); following the log", error: true)
     }
 
+    /// Shows changes made by another process (another terminal, a CLI command) in the bottom bar.
+    func announceOthersChanges() {
+        let changes = desk.recentChanges
+        if changes.count < changesSeen { changesSeen = 0 }  // the history window moved
+        guard changes.count > changesSeen, let last = changes.last else { return }
+        let count = changes.count - changesSeen
+        changesSeen = changes.count
+        setStatus("changed elsewhere by \(last.actor): \(last.change.summary)" + (count > 1 ? " (and \(count - 1) more)" : ""), error: false)
+    }
+
     /// Picks up other processes' records when the engine had nothing to append.
     func absorbForeign(_ session: EngineSession) throws -> Bool {
         let records = try session.poll()
@@ -192,10 +209,14 @@ final class DashboardRunner {
             case .engine(let session): _ = try absorbForeign(session)
             case .follower: _ = tick()
             }
+            changesSeen = desk.recentChanges.count  // our own change is not news from elsewhere
             guard let event else { setStatus("no change: \(change.summary) is already in force", error: false); return }
             model.applied(event.change, origin: origin)
-            let prefix = origin == .undo ? "undone: " : (origin == .redo ? "redone: " : "")
-            setStatus("\(prefix)\(event.change.summary) (saved as \(user))", error: false)
+            switch origin {
+            case .user: setStatus("\(event.change.summary) (saved as \(user))", error: false)
+            case .undo: setStatus("undone: \(event.change.inverse.summary) (saved as \(user))", error: false)
+            case .redo: setStatus("redone: \(event.change.summary) (saved as \(user))", error: false)
+            }
         } catch {
             setStatus("not saved: \(error)", error: true)
         }

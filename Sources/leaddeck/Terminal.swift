@@ -10,6 +10,7 @@ let quitRequested = Atomic<Bool>(false)
 final class Terminal {
     private let screen: OpaquePointer
     private let useColor: Bool
+    var colors: Bool { useColor }
     private var pairs: [Color: Int16] = [:]
     let ascii: Bool
 

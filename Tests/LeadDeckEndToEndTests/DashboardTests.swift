@@ -44,12 +44,12 @@ struct DashboardTests {
         try admin.keys("Escape", "/")
         try admin.type("AUT03")
         try admin.keys("Enter")
-        let seen = admin.wait(for: "   2 ok  AUT03", seconds: 5)
+        let seen = admin.wait(for: "    2 sub AUT03", seconds: 5)  // priority 2; "sub": one of its sub-IDs is blocked in the seed policy
         #expect(seen.found, "\(seen.screen)")
 
         // Undo in the first terminal puts the block back off.
         try admin.keys("Escape", "u")
-        #expect(admin.wait(for: "undone: unblocked HOM08").found)
+        #expect(admin.wait(for: "undone: blocked HOM08").found)
 
         try buyer.keys("q")
         #expect(buyer.wait(for: "[exited with 0]").found)
@@ -63,7 +63,7 @@ struct DashboardTests {
         let t = try Tmux(command(store), width: 100, height: 30)
         #expect(t.wait(for: "of 36 sources").found)
         try t.keys("2")
-        #expect(t.wait(for: "leads/min").found)
+        #expect(t.wait(for: "offers/min").found)
         try t.keys("3")
         #expect(t.wait(for: "Shared vs exclusive").found)
         try t.keys("Tab")

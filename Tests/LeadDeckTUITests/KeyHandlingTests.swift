@@ -44,7 +44,9 @@ struct KeyHandlingTests {
 
     @Test func sortCyclesAndReverses() {
         var m = TUIFixture.model()
-        #expect(m.sort == .spend)
+        #expect(m.sort == .today)
+        TUIFixture.press(&m, .char("s"))
+        #expect(m.sort == .spend && m.descending)
         TUIFixture.press(&m, .char("s"))
         #expect(m.sort == .cpl && !m.descending)
         let ascending = m.sourceRows(desk).compactMap { MetricsRow($0.counters).cpl }
@@ -97,7 +99,9 @@ struct KeyHandlingTests {
         #expect(TUIFixture.press(&m, .char("+")) == [.change(.priority(source: "HOM02", from: 3, to: 2))])
         #expect(TUIFixture.press(&m, .char("-")) == [.change(.priority(source: "HOM02", from: 3, to: 4))])
         #expect(TUIFixture.press(&m, .char("m")) == [.change(.sourceMode(source: "HOM02", from: .inherit, to: .shared))])
-        #expect(TUIFixture.press(&m, .char("M")) == [.change(.globalMode(from: .shared, to: .exclusive))])
+        #expect(TUIFixture.press(&m, .char("M")).isEmpty)  // asks first: every inheriting source changes
+        #expect(m.confirmation?.question.hasPrefix("Switch the global mode to exclusive?") == true)
+        #expect(TUIFixture.press(&m, .char("y")) == [.change(.globalMode(from: .shared, to: .exclusive))])
         m.filter = "AUT01"
         #expect(TUIFixture.press(&m, .char("+")).isEmpty)  // already tier 1
         #expect(m.status?.text.contains("already 1") == true)
@@ -116,6 +120,42 @@ struct KeyHandlingTests {
         let screen = TUIFixture.render(m).text
         #expect(!screen.contains("b block") && screen.contains("READ-ONLY"))
         #expect(!Renderer.helpLines(m).joined().contains("block / unblock"))
+    }
+
+    @Test func sourcesWithoutAFigureSortLastBothWays() {
+        var m = TUIFixture.model()
+        m.sort = .cpa
+        for descending in [false, true] {
+            m.descending = descending
+            let rows = m.sourceRows(desk)
+            let firstMissing = rows.firstIndex { MetricsRow($0.counters).cpa == nil } ?? rows.count
+            #expect(rows[firstMissing...].allSatisfy { MetricsRow($0.counters).cpa == nil })
+        }
+    }
+
+    @Test func theFlowHighlightStaysOnItsLeadAsNewLeadsArrive() {
+        var m = TUIFixture.model()
+        var feed = TUIFixture.state.1
+        TUIFixture.press(&m, .char("2"))
+        _ = m.handle(.down, desk: desk, feed: feed, now: desk.metrics.latest)
+        _ = m.handle(.down, desk: desk, feed: feed, now: desk.metrics.latest)
+        let chosen = m.flowItems(feed)[m.flowSelectedIndex(m.flowItems(feed))].leadID
+        let extra = Offer(leadID: "NEW2", sourceID: "AUT01", subID: "a1", vertical: .autoInsurance, state: "CA", postalCode: "",
+                          city: "", saleType: .shared, maxSells: 3, price: .dollars(15), receivedAt: desk.metrics.latest + 1,
+                          firstName: "", lastName: "", phone: "2025550123", email: "")
+        feed.add(.offer(OfferEvent(offer: extra, decision: .bought(.shared), tier: 1)))
+        let items = m.flowItems(feed)
+        #expect(items[m.flowSelectedIndex(items)].leadID == chosen)
+        _ = m.handle(.enter, desk: desk, feed: feed, now: desk.metrics.latest)
+        #expect(m.screen == .detail && m.detailSource == items[m.flowSelectedIndex(items)].sourceID)
+    }
+
+    @Test func detailFromAnyScreenShowsTheHighlightedSource() {
+        var m = TUIFixture.model()
+        TUIFixture.press(&m, .down)
+        let highlighted = m.sourceRows(desk)[1].key.source
+        TUIFixture.press(&m, .char("3"), .char("4"))
+        #expect(m.detailSource == highlighted)
     }
 
     @Test func pauseFreezesTheFeedButNotTheEngine() {
