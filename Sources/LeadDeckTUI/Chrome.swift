@@ -48,7 +48,8 @@ public enum Renderer {
         for y in 0..<buf.height {
             for x in 0..<buf.width {
                 let c = buf[x, y]
-                guard !c.text.allSatisfy(\.isASCII) else { continue }
+                // "" is the second half of a wide character: it becomes a visible cell of its own.
+                guard c.text.isEmpty || !c.text.allSatisfy(\.isASCII) else { continue }
                 let mapped = c.text.isEmpty ? "?" : (asciiGlyphs[c.text].map { String($0.prefix(1)) } ?? "?")
                 buf[x, y] = Cell(mapped, c.style)
             }

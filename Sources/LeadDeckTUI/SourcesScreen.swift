@@ -12,13 +12,13 @@ enum SourcesScreen {
     }
 
     static let columns: [Column] = [
-        Column(title: "pri", sort: .priority, width: 4, right: true, keep: 9),
+        Column(title: "pri", sort: .priority, width: 3, right: true, keep: 9),
         Column(title: "st", sort: .status, width: 3, right: false, keep: 9),
         Column(title: "source", sort: .name, width: 0, right: false, keep: 10),
-        Column(title: "vertical", sort: .vertical, width: 9, right: false, keep: 5),
+        Column(title: "vertical", sort: .vertical, width: 8, right: false, keep: 5),
         Column(title: "channel", sort: .channel, width: 8, right: false, keep: 3),
         Column(title: "mode", sort: .mode, width: 10, right: false, keep: 9),
-        Column(title: "today", sort: .today, width: 6, right: true, keep: 8),
+        Column(title: "today", sort: .today, width: 5, right: true, keep: 8),
         Column(title: "spend", sort: .spend, width: 9, right: true, keep: 1),
         Column(title: "CPL", sort: .cpl, width: 7, right: true, keep: 8),
         Column(title: "cont", sort: .contact, width: 6, right: true, keep: 4),
@@ -29,11 +29,11 @@ enum SourcesScreen {
         Column(title: "offers", sort: nil, width: 8, right: false, keep: 2),
     ]
 
-    /// The columns that fit `width`, with the source column taking what is left (at least 24).
+    /// The columns that fit `width`, with the source column taking what is left (at least 20).
     static func layout(width: Int) -> [Column] {
         var cols = columns
         func fixed() -> Int { cols.reduce(0) { $0 + $1.width + 1 } }
-        while width - fixed() < 24, let drop = cols.enumerated().filter({ $0.element.width > 0 }).min(by: { $0.element.keep < $1.element.keep }) {
+        while width - fixed() < 21, let drop = cols.enumerated().filter({ $0.element.width > 0 }).min(by: { $0.element.keep < $1.element.keep }) {
             cols.remove(at: drop.offset)
         }
         if let i = cols.firstIndex(where: { $0.width == 0 }) { cols[i].width = min(40, width - fixed() - 1) }
@@ -50,8 +50,13 @@ enum SourcesScreen {
         let cols = layout(width: m.width)
         var x = 1
         for c in cols {
-            let marker = c.sort == m.sort ? (m.descending ? "↓" : "↑") : ""
-            buf.put(c.title + marker, x: x, y: 3, width: c.width, style: c.sort == m.sort ? Style(fg: .cyan, bold: true, underline: true) : Style(bold: true, underline: true), right: c.right)
+            // The sort arrow takes the title's last letter when the column is too narrow for both.
+            var title = c.title
+            if c.sort == m.sort {
+                if title.count + 1 > c.width { title = String(title.prefix(c.width - 1)) }
+                title += m.descending ? "↓" : "↑"
+            }
+            buf.put(title, x: x, y: 3, width: c.width, style: c.sort == m.sort ? Style(fg: .cyan, bold: true, underline: true) : Style(bold: true, underline: true), right: c.right)
             x += c.width + 1
         }
         if rows.isEmpty {

@@ -126,6 +126,14 @@ final class Terminal {
         }
     }
 
+    /// One line in the middle of an otherwise empty screen (while loading).
+    func showMessage(_ text: String) {
+        let (w, h) = size
+        var buf = Buffer(width: w, height: h)
+        buf.write(text, x: max(0, (w - text.count) / 2), y: h / 2, style: .bold)
+        draw(buf)
+    }
+
     /// Restores the terminal.
     func close() {
         endwin()

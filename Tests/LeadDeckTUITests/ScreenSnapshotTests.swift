@@ -46,6 +46,22 @@ struct ScreenSnapshotTests {
         expectSnapshot(TUIFixture.render(m), "confirm-block")
     }
 
+    @Test func asciiModeDrawsOnlyASCIIAndKeepsColumns() {
+        var m = TUIFixture.model()
+        m.ascii = true
+        for key: Key in [.char("1"), .char("2"), .char("3"), .char("4")] {
+            TUIFixture.press(&m, key)
+            let buf = TUIFixture.render(m)
+            let allASCII = buf.text.unicodeScalars.allSatisfy { $0.isASCII }
+            #expect(allASCII)
+            for y in 0..<buf.height {
+                let oneCharacterEach = (0..<buf.width).allSatisfy { buf[$0, y].text.count == 1 }
+                #expect(oneCharacterEach, "row \(y) has a cell that is not one ASCII character")
+            }
+        }
+        expectSnapshot(TUIFixture.render({ var s = TUIFixture.model(); s.ascii = true; return s }()), "sources-ascii")
+    }
+
     @Test func tooSmall() {
         expectSnapshot(TUIFixture.render(TUIFixture.model(60, 20)), "too-small-60x20")
         #expect(TUIFixture.render(TUIFixture.model(79, 30)).text.contains("terminal too small: need 80x24, have 79x30"))

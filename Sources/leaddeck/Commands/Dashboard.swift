@@ -38,7 +38,25 @@ struct Dashboard: ParsableCommand {
         try guarded {
             if let reason = Terminal.unusableReason() { throw Failure(description: reason) }
             let store = try options.open()
-            var source: DeskSource
+            // The terminal comes up first, so a long load (a store without a checkpoint) shows what it is doing.
+            let terminal = try Terminal(noColor: !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty, forceASCII: ascii)
+            terminal.showMessage("LeadDeck: opening \(store.directory)...")
+            let source: DeskSource
+            do {
+                source = try openSource(store)
+            } catch {
+                terminal.close()
+                throw error
+            }
+            let runner = DashboardRunner(store: store, source: source, terminal: terminal, speed: speed, readOnly: readOnly)
+            try runner.run()
+            flushNotices(store)
+        }
+    }
+
+    /// Runs the engine on the store if no other process does, else follows the log.
+    func openSource(_ store: Store) throws -> DeskSource {
+            let source: DeskSource
             if readOnly || noEngine {
                 source = .follower(store, try Failure.wrap { () throws(StoreError) in try store.loadState(leads: false) })
             } else {
@@ -51,10 +69,6 @@ struct Dashboard: ParsableCommand {
                     source = .follower(store, try Failure.wrap { () throws(StoreError) in try store.loadState(leads: false) })
                 }
             }
-            let terminal = try Terminal(noColor: !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty, forceASCII: ascii)
-            let runner = DashboardRunner(store: store, source: source, terminal: terminal, speed: speed, readOnly: readOnly)
-            try runner.run()
-            flushNotices(store)
-        }
+            return source
     }
 }
