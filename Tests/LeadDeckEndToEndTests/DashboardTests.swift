@@ -44,7 +44,7 @@ struct DashboardTests {
         try admin.keys("Escape", "/")
         try admin.type("AUT03")
         try admin.keys("Enter")
-        let seen = admin.wait(for: "    2 sub AUT03", seconds: 5)  // priority 2; "sub": one of its sub-IDs is blocked in the seed policy
+        let seen = admin.wait(for: " 2 sub AUT03 Vista", seconds: 5)  // priority 2; "sub": one of its sub-IDs is blocked in the seed policy
         #expect(seen.found, "\(seen.screen)")
 
         // Undo in the first terminal puts the block back off.
