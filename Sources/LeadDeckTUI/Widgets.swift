@@ -80,7 +80,13 @@ public enum Fmt {
     /// A total or a per-sale amount (spend, revenue, CPA): always whole dollars, so a column reads evenly.
     public static func whole(_ m: Money?) -> String { m?.formattedWhole ?? "-" }
     public static func pct(_ v: Double?) -> String { v.map { formatPercent($0) } ?? "-" }
-    public static func roi(_ v: Double?) -> String { v.map { formatPercent($0, sign: true) } ?? "-" }
+    /// "+12.3%", or whole percent from 1,000% up so it fits seven columns.
+    public static func roi(_ v: Double?) -> String {
+        guard let v else { return "-" }
+        guard abs(v) >= 10, v.isFinite else { return formatPercent(v, sign: true) }
+        let p = Int64((v * 100).rounded())
+        return p >= 100_000 ? "+999k%" : "\(p >= 0 ? "+" : "")\(p)%"
+    }
     public static func roiStyle(_ v: Double?) -> Style {
         guard let v else { return .dim }
         return v >= 0 ? .good : .bad
