@@ -32,7 +32,11 @@ final class DashboardRunner {
     /// Set when the engine failed and no state could be reloaded: nothing more is read, written or saved.
     var stopped = false
 
-    init(store: Store, source: DeskSource, terminal: Terminal, speed: Double, readOnly: Bool) {
+    /// Whether this dashboard may run the engine (not `--read-only` or `--no-engine`).
+    let mayRunEngine: Bool
+
+    init(store: Store, source: DeskSource, terminal: Terminal, speed: Double, readOnly: Bool, mayRunEngine: Bool) {
+        self.mayRunEngine = mayRunEngine
         self.store = store
         self.source = source
         self.terminal = terminal
@@ -127,8 +131,10 @@ final class DashboardRunner {
                 state.absorb(records)
                 source = .follower(store, state)
                 for r in records { feed.add(r.event) }
-                if !store.engineIsRunning() && !info.engine.hasPrefix("read-only") {
-                    info.engine = "following, no engine"
+                if !store.engineIsRunning() {
+                    // The engine's process has gone: take over, so the market keeps running.
+                    if mayRunEngine, try takeOverEngine() { return true }
+                    if !model.readOnly { info.engine = "following, no engine" }
                 }
                 return !records.isEmpty
             }
@@ -162,6 +168,21 @@ final class DashboardRunner {
         let count = changes.count - changesSeen
         changesSeen = changes.count
         setStatus("changed elsewhere by \(last.actor): \(last.change.summary)" + (count > 1 ? " (and \(count - 1) more)" : ""), error: false)
+    }
+
+    /// Becomes the engine when no other process runs it. Returns whether it did.
+    func takeOverEngine() throws -> Bool {
+        guard let lease = try store.tryAcquireEngine() else { return false }
+        let session = try EngineSession(store: store, lease: lease, seed: nil, start: nil)
+        source = .engine(session)
+        simAnchor = session.now
+        wallAnchor = Date()
+        lastCheckpoint = Date()
+        info.engine = "live sim x\(Self.speedText(speed))"
+        info.engineOK = true
+        changesSeen = desk.recentChanges.count
+        setStatus("the other engine stopped; this dashboard now runs the simulated exchange", error: false)
+        return true
     }
 
     /// Picks up other processes' records when the engine had nothing to append.

@@ -51,10 +51,14 @@ struct DashboardTests {
         try admin.keys("Escape", "u")
         #expect(admin.wait(for: "undone: blocked HOM08").found)
 
-        try buyer.keys("q")
-        #expect(buyer.wait(for: "[exited with 0]").found)
+        // When the engine's terminal quits, the other one takes over the market.
         try admin.keys("q")
         #expect(admin.wait(for: "[exited with 0]").found)
+        let takeover = buyer.wait(for: "now runs the simulated exchange", seconds: 10)
+        #expect(takeover.found, "\(takeover.screen)")
+        #expect(buyer.wait(for: "live sim x60").found)
+        try buyer.keys("q")
+        #expect(buyer.wait(for: "[exited with 0]").found)
         #expect(try Binary.run(["check", "--store", store]).status == 0)
     }
 

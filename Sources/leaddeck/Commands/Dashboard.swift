@@ -48,7 +48,8 @@ struct Dashboard: ParsableCommand {
                 terminal.close()
                 throw error
             }
-            let runner = DashboardRunner(store: store, source: source, terminal: terminal, speed: speed, readOnly: readOnly)
+            let runner = DashboardRunner(store: store, source: source, terminal: terminal, speed: speed, readOnly: readOnly,
+                                         mayRunEngine: !readOnly && !noEngine)
             try runner.run()
             flushNotices(store)
         }
