@@ -9,6 +9,8 @@ public struct Desk: Sendable {
     /// The latest policy changes, newest last (at most `changesKept`), for history views.
     public private(set) var recentChanges: [PolicyEvent] = []
     public static let changesKept = 200
+    /// How many changes this desk has recorded in all (not capped), so a viewer can tell which are new.
+    public private(set) var changeCount = 0
     private var sourceIDs: Set<String>
 
     /// A desk with no history.
@@ -22,6 +24,7 @@ public struct Desk: Sendable {
                 recentChanges: [PolicyEvent] = []) {
         self.catalog = catalog
         self.recentChanges = recentChanges
+        self.changeCount = recentChanges.count
         self.policy = policy
         self.ledger = ledger
         self.metrics = metrics
@@ -89,6 +92,7 @@ public struct Desk: Sendable {
 
     /// Remembers a change for history views, without applying it (it may already be in the policy).
     public mutating func recordChange(_ e: PolicyEvent) {
+        changeCount += 1
         recentChanges.append(e)
         if recentChanges.count > Self.changesKept { recentChanges.removeFirst(recentChanges.count - Self.changesKept) }
     }

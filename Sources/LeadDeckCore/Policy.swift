@@ -227,6 +227,22 @@ public struct PolicyError: Error, Sendable, CustomStringConvertible {
 }
 
 extension PolicyChange {
+    /// Whether the policy is still as this change left it (so undoing it undoes nothing of anyone else's).
+    public func isInForce(in policy: Policy) -> Bool {
+        switch self {
+        case .block(let s, let sub):
+            let st = policy.settings(for: s)
+            return sub.map { st.blockedSubIDs.contains($0) } ?? st.blocked
+        case .unblock(let s, let sub):
+            let st = policy.settings(for: s)
+            return !(sub.map { st.blockedSubIDs.contains($0) } ?? st.blocked)
+        case .priority(let s, _, let t): return policy.settings(for: s).priority == t
+        case .sourceMode(let s, _, let t): return policy.settings(for: s).mode == t
+        case .globalMode(_, let t): return policy.globalMode == t
+        case .dailyBudget(_, let t): return policy.dailyBudget == t
+        }
+    }
+
     /// The same change with its "from" value read from `policy`, so undoing after someone else's edit states
     /// truthfully what it changes.
     public func rebased(on policy: Policy) -> PolicyChange {

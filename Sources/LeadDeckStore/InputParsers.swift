@@ -56,7 +56,9 @@ public enum OfferParser {
             return s
         }
         do throws(StoreError) {
-            if o["lead_mode"] == .string("test") { throw StoreError("test lead (lead_mode test) not recorded") }
+            if case .string(let mode)? = o["lead_mode"], mode.lowercased() == "test" {
+                throw StoreError("test lead (lead_mode test) not recorded")
+            }
             let leadID = try string("lead_id", max: 64)
             let sourceID = try string("source_id", max: 40)
             guard SourceRef.isValidID(sourceID) else { throw StoreError("source_id: '\(Sanitizer.clean(sourceID))' is not a valid id") }

@@ -276,10 +276,9 @@ extension Store {
                 lineStart = first + 1
             }
             var lines: [(Int, Int)] = []
-            var partialStart: Int? = nil
             var i = lineStart
             while i < bytes.count {
-                guard let nl = bytes[i...].firstIndex(of: 10) else { partialStart = i; break }
+                guard let nl = bytes[i...].firstIndex(of: 10) else { break }
                 lines.append((i, nl))
                 i = nl + 1
             }
@@ -296,26 +295,21 @@ extension Store {
                 let end = start + Int64(lines[n].1 + 1)
                 if end < size {
                     try cutTornTail(TornTail(offset: end, line: seq + 2, length: size - end,
-                                             reason: partialStart != nil && n == lines.count - 1 ? "incomplete record (no newline)" : "unreadable last record"))
+                                             reason: n == lines.count - 1 ? "incomplete record (no newline)" : "unreadable last record"))
                 }
                 return LogPosition(offset: end, seq: seq, line: seq + 1)
             }
-            let last = lines.count - 1
-            if last >= 0, let seq = try parsed(last) { return try position(afterLine: last, seq: seq) }
-            if last >= 0 && partialStart != nil {
-                throw StoreError("\(logPath): the last two records are unreadable (damage, not a torn write); run `leaddeck check`")
-            }
-            // The last complete line is bad (or there is none): the line before it must be good.
-            if last >= 1 {
-                guard let seq = try parsed(last - 1) else {
-                    throw StoreError("\(logPath): the last records are unreadable (damage, not a torn write); run `leaddeck check`")
-                }
-                return try position(afterLine: last - 1, seq: seq)
+            // The same rule as reading: the last good record ends the log; whatever follows it (unreadable
+            // lines, none intact, and perhaps an unfinished one) is a torn tail to cut.
+            var k = lines.count - 1
+            while k >= 0 {
+                if let seq = try parsed(k) { return try position(afterLine: k, seq: seq) }
+                k -= 1
             }
             if start == headerLength {
-                // Nothing good after the header: all that is there is one torn record.
+                // Nothing good after the header: all that is there is a torn record.
                 try cutTornTail(TornTail(offset: headerLength, line: 2, length: size - headerLength,
-                                         reason: last == 0 ? "unreadable last record" : "incomplete record (no newline)"))
+                                         reason: lines.isEmpty ? "incomplete record (no newline)" : "unreadable last record"))
                 return .afterHeader
             }
             window *= 4
@@ -406,15 +400,24 @@ extension Store {
             }
             if lines.count <= count && start > header { window *= 4; continue }
             guard let lastLine = lines.last else { return ([], .afterHeader) }
+            // As everywhere: unreadable lines at the very end (none of them intact) are a torn tail, left for
+            // the next writer to cut; an unreadable line followed by a good one is damage.
+            var parsed: [(Range<Int>, Result<(Int64, Event), EventLogCodec.RecordError>)] = []
+            for r in lines.suffix(max(1, count) + 4) { parsed.append((r, EventLogCodec.parse(bytes[r], decoder: decoder))) }
+            while let last = parsed.last, case .failure(let e) = last.1, !e.intact { parsed.removeLast() }
             var records: [LogRecord] = []
-            for r in lines.suffix(max(1, count)) {
-                switch EventLogCodec.parse(bytes[r], decoder: decoder) {
+            for (r, result) in parsed {
+                switch result {
                 case .success(let (seq, event)): records.append(LogRecord(seq: seq, line: seq + 1, event: event))
                 case .failure(let e): throw StoreError("\(logPath) byte \(start + Int64(r.lowerBound)): \(e.description); run `leaddeck check`")
                 }
             }
-            let lastSeq = records.last!.seq
-            let end = LogPosition(offset: start + Int64(lastLine.upperBound + 1), seq: lastSeq, line: lastSeq + 1)
+            guard let lastGood = parsed.last, let lastSeq = records.last?.seq else {
+                if start > header { window *= 4; continue }
+                return ([], .afterHeader)
+            }
+            _ = lastLine
+            let end = LogPosition(offset: start + Int64(lastGood.0.upperBound + 1), seq: lastSeq, line: lastSeq + 1)
             return (Array(records.suffix(count)), end)
         }
     }

@@ -300,21 +300,26 @@ public struct AppModel: Sendable {
             flowSelectedKey = Self.feedKey(items[i])
             flowTop = Self.scroll(top: flowTop, selected: i, visible: page, count: items.count)
         case .detail:
-            detailScroll = Self.scrollText(detailScroll, action, page: height - 6)
+            let rows = detailSource.flatMap { desk.catalog.source($0) }.map { DetailScreen.content($0, m: self, desk: desk, feed: feed).count - 2 } ?? 0
+            detailScroll = Self.scrollText(detailScroll, action, page: height - 6, maxOffset: max(0, rows - DetailScreen.visibleRows(self)))
         case .roi:
-            roiScroll = Self.scrollText(roiScroll, action, page: height - 6)
+            var page = Buffer(width: width, height: ROIScreen.pageHeight)
+            let rows = ROIScreen.drawPage(&page, self, desk: desk)
+            roiScroll = Self.scrollText(roiScroll, action, page: height - 6, maxOffset: max(0, rows - ROIScreen.visibleRows(self)))
         }
     }
 
-    /// A text view's new scroll offset (clamped to the content by the renderer).
-    static func scrollText(_ offset: Int, _ action: Action, page: Int) -> Int {
+    /// A text view's new scroll offset, within 0...maxOffset.
+    static func scrollText(_ offset: Int, _ action: Action, page: Int, maxOffset: Int) -> Int {
+        let o = min(offset, maxOffset)
         switch action {
-        case .up: return max(0, offset - 1)
-        case .down: return offset + 1
-        case .pageUp: return max(0, offset - page)
-        case .pageDown: return offset + page
+        case .up: return max(0, o - 1)
+        case .down: return min(maxOffset, o + 1)
+        case .pageUp: return max(0, o - page)
+        case .pageDown: return min(maxOffset, o + page)
         case .top: return 0
-        default: return 10_000
+        case .bottom: return maxOffset
+        default: return o
         }
     }
 

@@ -95,6 +95,13 @@ public enum Renderer {
         buf.write(right, x: m.width - Sanitizer.width(right), y: 0, style: head)
     }
 
+    /// "↑/↓ PgDn: 1-20 of 44" at the right end of the tabs row, where it covers nothing.
+    static func scrollNote(_ buf: inout Buffer, _ m: AppModel, first: Int, last: Int, of total: Int) {
+        let note = " ↑/↓ PgDn: \(first)-\(last) of \(total) "
+        let x = m.width - Sanitizer.width(note) - 1
+        if x >= 52 { buf.write(note, x: x, y: 1, style: .dim) }  // the tabs end at column 51
+    }
+
     static func drawTabs(_ buf: inout Buffer, _ m: AppModel) {
         var x = 0
         for s in ScreenID.allCases {

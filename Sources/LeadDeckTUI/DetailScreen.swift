@@ -19,14 +19,14 @@ enum DetailScreen {
             for (text, style) in line { x = buf.write(text, x: x, y: y, style: style, maxWidth: max(0, m.width - 1 - x)) }
         }
         for (i, line) in fixed.enumerated() { draw(line, 2 + i) }
-        let visible = m.height - 5
+        let visible = visibleRows(m)
         let start = min(m.detailScroll, max(0, lines.count - visible))
         for (i, line) in lines.dropFirst(start).prefix(visible).enumerated() { draw(line, 4 + i) }
-        if lines.count > visible {
-            let note = " ↑/↓ PgDn: more (\(start + 1)-\(min(lines.count, start + visible))/\(lines.count)) "
-            buf.write(note, x: m.width - Sanitizer.width(note) - 1, y: 3, style: .dim)
-        }
+        if lines.count > visible { Renderer.scrollNote(&buf, m, first: start + 1, last: min(lines.count, start + visible), of: lines.count) }
     }
+
+    /// Rows for the scrolling part (below the two fixed lines, above the bottom bar).
+    static func visibleRows(_ m: AppModel) -> Int { max(1, m.height - 5) }
 
     static func content(_ s: Source, m: AppModel, desk: Desk, feed: LiveFeed) -> [Line] {
         let st = desk.policy.settings(for: s.id)

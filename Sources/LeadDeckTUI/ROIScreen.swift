@@ -4,17 +4,20 @@ import LeadDeckCore
 /// Drawn onto a tall page and shown through the screen's window, so ↑/↓ and PgUp/PgDn scroll it when the
 /// terminal is short.
 enum ROIScreen {
+    static let pageHeight = 80
+
+    /// Rows of the page the screen shows at once.
+    static func visibleRows(_ m: AppModel) -> Int { max(1, m.height - 3) }
+
     static func draw(_ buf: inout Buffer, _ m: AppModel, desk: Desk) {
-        var page = Buffer(width: m.width, height: 80)
+        var page = Buffer(width: m.width, height: pageHeight)
         let used = drawPage(&page, m, desk: desk)
-        let visible = m.height - 3
+        let visible = visibleRows(m)
         let start = min(m.roiScroll, max(0, used - visible))
-        for y in 0..<min(visible, used - start) {
+        for y in 0..<max(0, min(visible, used - start)) {
             for x in 0..<m.width { buf[x, 2 + y] = page[x, start + y] }
         }
-        if used > visible {
-            buf.write(" ↑/↓ PgDn: more (\(start + 1)-\(min(used, start + visible))/\(used)) ", x: m.width - 30, y: 2, style: .dim)
-        }
+        if used > visible { Renderer.scrollNote(&buf, m, first: start + 1, last: min(used, start + visible), of: used) }
     }
 
     /// Draws everything from row 0 down; returns the rows used.
@@ -22,7 +25,7 @@ enum ROIScreen {
         let leftW = (m.width - 3) / 2
         let rightX = leftW + 3
         let rightW = m.width - rightX - 1
-        buf.writeFields(["tables: \(m.windowLabel) (w)", "outcomes count toward the day their lead was bought"], x: 1, y: 0, limit: m.width - 32)
+        buf.writeFields(["tables: \(m.windowLabel) (w)", "outcomes count toward the day their lead was bought"], x: 1, y: 0, limit: m.width - 1)
         var y = todayVersusAll(&buf, desk: desk, x: 1, y: 1, width: leftW)
         daily(&buf, m, desk: desk, x: rightX, y: 1, width: rightW, height: max(9, y - 1))
         y = max(y, 11) + 1

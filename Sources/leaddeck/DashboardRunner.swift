@@ -56,7 +56,7 @@ final class DashboardRunner {
         }
         // The highlight starts on the first source and stays with it, not with the first row.
         model.selected = model.sourceRows(desk).first?.key
-        changesSeen = desk.recentChanges.count
+        changesSeen = desk.changeCount
     }
 
     static func speedText(_ s: Double) -> String { s == s.rounded() ? "\(Int(s))" : String(format: "%.1f", s) }
@@ -131,11 +131,13 @@ final class DashboardRunner {
                 state.absorb(records)
                 source = .follower(store, state)
                 for r in records { feed.add(r.event) }
-                if !store.engineIsRunning() {
-                    // The engine's process has gone: take over, so the market keeps running.
-                    if mayRunEngine, try takeOverEngine() { return true }
-                    if !model.readOnly { info.engine = "following, no engine" }
+                // When the engine's process has gone, take over so the market keeps running. The lock is the
+                // authority (a pid in engine.lock may have been reused), tried every couple of seconds.
+                if mayRunEngine, !engineFailedHere, Date().timeIntervalSince(lastTakeoverTry) > 2 {
+                    lastTakeoverTry = Date()
+                    if try takeOverEngine() { return true }
                 }
+                if !model.readOnly && !store.engineIsRunning() { info.engine = "following, no engine" }
                 return !records.isEmpty
             }
         } catch {
@@ -147,6 +149,7 @@ final class DashboardRunner {
     /// The engine could not record what it decided (disk full, damaged log): stop it without saving a
     /// checkpoint (its desk holds events that never reached the log), and follow the log as it stands.
     func engineFailed(_ error: Error) {
+        engineFailedHere = true
         if case .engine(let session) = source {
             session.close()
             if let state = try? store.loadState(leads: false) {
@@ -162,13 +165,21 @@ final class DashboardRunner {
 
     /// Shows changes made by another process (another terminal, a CLI command) in the bottom bar.
     func announceOthersChanges() {
-        let changes = desk.recentChanges
-        if changes.count < changesSeen { changesSeen = 0 }  // the history window moved
-        guard changes.count > changesSeen, let last = changes.last else { return }
-        let count = changes.count - changesSeen
-        changesSeen = changes.count
-        setStatus("changed elsewhere by \(last.actor): \(last.change.summary)" + (count > 1 ? " (and \(count - 1) more)" : ""), error: false)
+        let total = desk.changeCount
+        guard total > changesSeen else { return }
+        let fresh = desk.recentChanges.suffix(min(total - changesSeen, desk.recentChanges.count))
+        changesSeen = total
+        let others = fresh.filter { e in !ownChanges.contains(e) }
+        ownChanges.removeAll { fresh.contains($0) }
+        guard let last = others.last else { return }
+        setStatus("changed elsewhere by \(last.actor): \(last.change.summary)" + (others.count > 1 ? " (and \(others.count - 1) more)" : ""), error: false)
     }
+
+    /// Changes this dashboard saved, not yet seen coming back from the log (they are not news).
+    var ownChanges: [PolicyEvent] = []
+    /// Set once this process's engine failed: it does not take the engine again.
+    var engineFailedHere = false
+    var lastTakeoverTry = Date()
 
     /// Becomes the engine when no other process runs it. Returns whether it did.
     func takeOverEngine() throws -> Bool {
@@ -180,7 +191,7 @@ final class DashboardRunner {
         lastCheckpoint = Date()
         info.engine = "live sim x\(Self.speedText(speed))"
         info.engineOK = true
-        changesSeen = desk.recentChanges.count
+        changesSeen = desk.changeCount
         setStatus("the other engine stopped; this dashboard now runs the simulated exchange", error: false)
         return true
     }
@@ -210,37 +221,58 @@ final class DashboardRunner {
         case .change(let change): apply(change, origin: .user)
         case .undo:
             guard let last = model.undoStack.popLast() else { setStatus("nothing to undo", error: false); return }
-            apply(last.inverse, origin: .undo)
+            // Undo only what is still as this user left it; never overwrite someone's later change.
+            guard last.isInForce(in: desk.policy) else {
+                setStatus("cannot undo \(last.summary): it was changed since (see the source's history)", error: true)
+                return
+            }
+            if !apply(last.inverse, origin: .undo, describing: last) { model.undoStack.append(last) }
         case .redo:
             guard let next = model.redoStack.popLast() else { setStatus("nothing to redo", error: false); return }
-            apply(next, origin: .redo)
+            guard next.inverse.isInForce(in: desk.policy) else {
+                setStatus("cannot redo \(next.summary): it was changed since", error: true)
+                return
+            }
+            if !apply(next, origin: .redo, describing: next) { model.redoStack.append(next) }
         }
     }
 
     /// Saves a policy change (as an event with who and when) and folds it into the desk at once.
-    func apply(_ change: PolicyChange, origin: AppModel.Origin) {
+    /// `describing` is the change the user thinks of (for undo, the one undone). Returns whether it was saved.
+    @discardableResult
+    func apply(_ change: PolicyChange, origin: AppModel.Origin, describing: PolicyChange? = nil) -> Bool {
+        let event: PolicyEvent?
         do {
-            let event = try store.changePolicy(actor: user, time: wallNow()) { p throws(StoreError) in
+            event = try store.changePolicy(actor: user, time: wallNow()) { p throws(StoreError) in
                 if let s = change.source, p.sources[s] == nil, !self.desk.knows(source: s) {
                     throw StoreError("unknown source id \(s)")
                 }
                 return change.rebased(on: p)
             }
-            switch source {
-            case .engine(let session): _ = try absorbForeign(session)
-            case .follower: _ = tick()
-            }
-            changesSeen = desk.recentChanges.count  // our own change is not news from elsewhere
-            guard let event else { setStatus("no change: \(change.summary) is already in force", error: false); return }
-            model.applied(event.change, origin: origin)
-            switch origin {
-            case .user: setStatus("\(event.change.summary) (saved as \(user))", error: false)
-            case .undo: setStatus("undone: \(event.change.inverse.summary) (saved as \(user))", error: false)
-            case .redo: setStatus("redone: \(event.change.summary) (saved as \(user))", error: false)
-            }
         } catch {
             setStatus("not saved: \(error)", error: true)
+            return false
         }
+        if let event { ownChanges.append(event) }
+        // The change is saved; reading it back is separate, and a failure there is the engine's problem.
+        switch source {
+        case .engine(let session):
+            do { _ = try absorbForeign(session) } catch { engineFailed(error) }
+        case .follower:
+            _ = tick()
+        }
+        guard let event else {
+            setStatus("no change: \(change.summary) is already in force", error: false)
+            return true
+        }
+        model.applied(event.change, origin: origin)
+        let shown = describing ?? event.change
+        switch origin {
+        case .user: setStatus("\(shown.summary) (saved as \(user))", error: false)
+        case .undo: setStatus("undone: \(shown.summary) (saved as \(user))", error: false)
+        case .redo: setStatus("redone: \(shown.summary) (saved as \(user))", error: false)
+        }
+        return true
     }
 
     func finish() {

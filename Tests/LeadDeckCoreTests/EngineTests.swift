@@ -68,6 +68,17 @@ struct EngineTests {
         #expect(!desk.isInOrder(Fixture.monday9am - 86_400))
     }
 
+    @Test func aChangeIsInForceUntilSomeoneChangesItAgain() throws {
+        let p = Fixture.policy()
+        let lower = PolicyChange.priority(source: "S1", from: 3, to: 4)
+        let after = try lower.apply(to: p)
+        #expect(lower.isInForce(in: after) && !lower.isInForce(in: p))
+        let someoneElse = try PolicyChange.priority(source: "S1", from: 4, to: 5).apply(to: after)
+        #expect(!lower.isInForce(in: someoneElse))  // undoing now would overwrite their change
+        let block = PolicyChange.block(source: "S1", subID: "a")
+        #expect(block.isInForce(in: try block.apply(to: p)) && block.inverse.isInForce(in: p))
+    }
+
     @Test func policyValidationBoundsEveryAmount() {
         var p = Fixture.policy(dailyCap: 200_000_000_000_000_000)
         p.dailyBudget = Money(cents: .max / 50)

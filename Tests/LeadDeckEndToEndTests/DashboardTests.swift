@@ -44,6 +44,7 @@ struct DashboardTests {
         try admin.keys("Escape", "/")
         try admin.type("AUT03")
         try admin.keys("Enter")
+        #expect(admin.wait(for: "changed elsewhere by", seconds: 5).found)
         let seen = admin.wait(for: " 2 sub AUT03 Vista", seconds: 5)  // priority 2; "sub": one of its sub-IDs is blocked in the seed policy
         #expect(seen.found, "\(seen.screen)")
 

@@ -113,6 +113,34 @@ struct EventLogTests {
         #expect(throws: StoreError.self) { try store.loadState() }
     }
 
+    @Test func badLastLinesAreATornTailForEveryReaderAndWriter() throws {
+        let store = try StoreFixture.newStore()
+        var state = try store.loadState()
+        try store.append((1...5).map(StoreFixture.note), at: &state.position)
+        // A complete line with a wrong checksum, then an unfinished one: a torn write, not damage.
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: store.logPath))
+        h.seekToEndOfFile()
+        h.write(Data("{\"seq\":6,\"crc\":\"00000000\",\"e\":{\"type\":\"note\",\"time\":1,\"text\":\"x\"}}\n{\"seq\":7,\"cr".utf8))
+        try h.close()
+        let last = try store.lastRecords(2)
+        #expect(last.records.map(\.seq) == [4, 5])
+        #expect(try store.loadState().position.seq == 5)
+        #expect(store.check().problems.count == 1)
+        let e = try store.changePolicy(actor: "t", time: Timestamp(seconds: 3)) { _ throws(StoreError) in .block(source: "AUT01", subID: nil) }
+        #expect(e != nil)
+        #expect(try store.readNew(after: .afterHeader).records.map(\.seq) == [1, 2, 3, 4, 5, 6])
+        #expect(store.check().isClean)
+    }
+
+    @Test func lastRecordsOfAnEmptyLogAndZeroRecords() throws {
+        let store = try StoreFixture.newStore()
+        #expect(try store.lastRecords(3).records.isEmpty)
+        var state = try store.loadState()
+        try store.append((1...3).map(StoreFixture.note), at: &state.position)
+        let none = try store.lastRecords(0)
+        #expect(none.records.isEmpty && none.end == state.position)
+    }
+
     @Test func aSequenceGapIsDamage() throws {
         let store = try StoreFixture.newStore()
         var state = try store.loadState()

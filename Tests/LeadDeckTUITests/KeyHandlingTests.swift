@@ -158,6 +158,26 @@ struct KeyHandlingTests {
         #expect(m.detailSource == highlighted)
     }
 
+    @Test func detailAndROIScrollingStaysWithinTheContent() {
+        var m = TUIFixture.model(80, 24)
+        TUIFixture.press(&m, .enter)
+        TUIFixture.press(&m, .end)
+        let bottom = m.detailScroll
+        #expect(bottom > 0)
+        TUIFixture.press(&m, .down, .down, .down)
+        #expect(m.detailScroll == bottom)
+        TUIFixture.press(&m, .up)
+        #expect(m.detailScroll == bottom - 1)
+        TUIFixture.press(&m, .home)
+        #expect(m.detailScroll == 0)
+        TUIFixture.press(&m, .char("3"))
+        for _ in 0..<50 { TUIFixture.press(&m, .down) }
+        let roiBottom = m.roiScroll
+        TUIFixture.press(&m, .up)
+        #expect(m.roiScroll == roiBottom - 1)
+        #expect(TUIFixture.render(m).text.split(separator: "\n")[1].contains("↑/↓ PgDn:"))
+    }
+
     @Test func pauseFreezesTheFeedButNotTheEngine() {
         var m = TUIFixture.model()
         TUIFixture.press(&m, .char("2"), .char(" "))
