@@ -50,6 +50,13 @@ struct CommandLineTests {
         #expect(human.stdout.hasPrefix("#\(lines.count)  "))
     }
 
+    @Test func simulateInRealTimeWithSpeed() throws {
+        let store = Binary.tempStore()
+        let r = try Binary.run(["simulate", "--store", store, "--hours", "1", "--speed", "7200"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("Simulated 1.0h of the exchange, 2026-11-02 00:00 to 2026-11-02 01:00 local"), "\(r.stdout.prefix(200))")
+    }
+
     @Test func sameSeedSameReport() throws {
         let a = try Binary.run(["simulate", "--store", Binary.tempStore(), "--hours", "12", "--seed", "5", "--json"])
         let b = try Binary.run(["simulate", "--store", Binary.tempStore(), "--hours", "12", "--seed", "5", "--json"])

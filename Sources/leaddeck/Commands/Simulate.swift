@@ -5,8 +5,12 @@ import LeadDeckStore
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the engine on the simulated exchange for N simulated hours, as fast as possible.",
-        discussion: "Everything is recorded in the store. Prints the report of the simulated period (leads bought in it and their outcomes so far).")
+        abstract: "Run the engine on the simulated exchange for N simulated hours, as fast as possible (or in real time with --speed).",
+        discussion: """
+            Everything is recorded in the store. Prints the report of the simulated period (leads bought in it and \
+            their outcomes so far). With --speed X the market runs at X simulated seconds per second, so a dashboard \
+            on the same store (following this engine) shows it live; Ctrl-C ends the run early, saving what ran.
+            """)
 
     @OptionGroup var options: StoreOptions
 
@@ -25,9 +29,13 @@ struct Simulate: ParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    @Option(help: "Run in real time: simulated seconds per wall-clock second (default: as fast as possible).")
+    var speed: Double?
+
     func validate() throws {
         guard (1...8760).contains(hours) else { throw ValidationError("--hours must be 1-8760, got \(hours)") }
         if let start, Timestamp(iso8601: start) == nil { throw ValidationError("--start: not an ISO 8601 time: \(start)") }
+        if let speed, !(speed > 0 && speed <= 100_000) { throw ValidationError("--speed must be above 0 and at most 100000") }
     }
 
     func run() throws {
@@ -43,8 +51,18 @@ struct Simulate: ParsableCommand {
             var run = MetricsBook(clock: session.state.desk.policy.clock)
             var eventCount = 0
             var t = from
-            while t < end {
-                t = min(end, t + 3600)
+            if speed != nil {
+                signal(SIGINT) { _ in quitRequested.store(true, ordering: .relaxed) }
+                signal(SIGTERM) { _ in quitRequested.store(true, ordering: .relaxed) }
+            }
+            while t < end && !quitRequested.load(ordering: .relaxed) {
+                if let speed {
+                    // Real time: a batch every quarter second, as far as the wall clock has carried the market.
+                    usleep(250_000)
+                    t = min(end, from + Int64(Date().timeIntervalSince(clockStart) * speed))
+                } else {
+                    t = min(end, t + 3600)
+                }
                 let events = try Failure.wrap { () throws(StoreError) in try session.advance(to: t) }
                 // The run's report is its own cohort: leads bought in it, and their outcomes so far.
                 for e in events {
@@ -61,7 +79,7 @@ struct Simulate: ParsableCommand {
                 writeOut(report.json())
             } else {
                 let clock = session.state.desk.policy.clock
-                writeOut("Simulated \(hours)h of the exchange, \(clock.format(from)) to \(clock.format(end)) local: "
+                writeOut("Simulated \(String(format: "%.1f", Double(t.seconds - from.seconds) / 3600))h of the exchange, \(clock.format(from)) to \(clock.format(t)) local: "
                     + "\(eventCount) events recorded in \(String(format: "%.2f", elapsed))s; store \(store.directory).\n\n")
                 writeOut(report.table())
             }
