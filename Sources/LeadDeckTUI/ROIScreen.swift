@@ -27,8 +27,8 @@ enum ROIScreen {
         let rightW = m.width - rightX - 1
         buf.writeFields(["tables: \(m.windowLabel) (w)", "outcomes count toward the day their lead was bought"], x: 1, y: 0, limit: m.width - 1)
         var y = todayVersusAll(&buf, desk: desk, x: 1, y: 1, width: leftW)
-        daily(&buf, m, desk: desk, x: rightX, y: 1, width: rightW, height: max(9, y - 1))
-        y = max(y, 11) + 1
+        daily(&buf, m, desk: desk, x: rightX, y: 1, width: rightW, height: max(10, y - 1))
+        y = max(y, 12) + 1
         let modeEnd = table(&buf, title: "Shared vs exclusive", rows: modeRows(desk, m.window), x: 1, y: y, width: leftW)
         let vertEnd = table(&buf, title: "By vertical", rows: verticalRows(desk, m.window), x: rightX, y: y, width: rightW)
         y = max(modeEnd, vertEnd) + 1
@@ -71,7 +71,7 @@ enum ROIScreen {
 
     /// Daily net spend and revenue bars for the days kept, with each day's ROI, ROAS and CPA.
     static func daily(_ buf: inout Buffer, _ m: AppModel, desk: Desk, x: Int, y: Int, width: Int, height: Int) {
-        guard height >= 7, width >= 24 else { return }
+        guard height >= 8, width >= 24 else { return }
         let group = 5
         let days = desk.metrics.daily().suffix(max(1, (width - 6) / group))
         // Without colour the two series differ by glyph; the legend shows which is which.
@@ -85,12 +85,12 @@ enum ROIScreen {
             buf.write("no days recorded yet", x: x, y: y + 2, style: .dim)
             return
         }
-        let chartH = height - 5
+        let chartH = height - 6
         let labelX = x + days.count * group
         Widgets.barChart(&buf, x: x, y: y + 1, height: chartH, groups: days.map { [$0.counters.netSpend.cents, $0.counters.revenue.cents] },
                          styles: [.bad, .good], groupWidth: group, ascii: m.ascii, fills: fills)
         let rowsY = y + 1 + chartH
-        for (label, dy) in [("day", 0), ("ROI %", 1), ("ROAS", 2), ("CPA $", 3)] {
+        for (label, dy) in [("day", 0), ("ROI %", 1), ("ROAS", 2), ("CPA $", 3), ("refund $", 4)] {
             buf.write(label, x: labelX, y: rowsY + dy, style: .dim)
         }
         for (i, d) in days.enumerated() {
@@ -106,6 +106,7 @@ enum ROIScreen {
             } ?? "-"
             buf.put(roas, x: cx, y: rowsY + 2, width: group - 1, right: true)
             buf.put(mr.cpa.map(shortDollars) ?? "-", x: cx, y: rowsY + 3, width: group - 1, right: true)
+            buf.put(shortDollars(d.counters.refunds), x: cx, y: rowsY + 4, width: group - 1, right: true)
         }
     }
 
