@@ -6,10 +6,14 @@ public struct DashboardInfo: Sendable {
     /// "live: simulated exchange x10", "following the engine of another process", ...
     public var engine: String
     public var engineOK: Bool
-    public init(storePath: String, engine: String, engineOK: Bool = true) {
+    /// The market's clock when this process runs it (it moves even when no lead comes); nil shows the time of
+    /// the store's latest lead or outcome.
+    public var clock: Timestamp?
+    public init(storePath: String, engine: String, engineOK: Bool = true, clock: Timestamp? = nil) {
         self.storePath = storePath
         self.engine = engine
         self.engineOK = engineOK
+        self.clock = clock
     }
 }
 
@@ -71,7 +75,8 @@ public enum Renderer {
         let p = desk.policy
         let spent = desk.ledger.day == p.clock.day(desk.metrics.latest) ? desk.ledger.spentToday : .zero
         let fraction = p.dailyBudget.cents > 0 ? Double(spent.cents) / Double(p.dailyBudget.cents) : 0
-        let clock = desk.metrics.latest.seconds > 0 ? p.clock.format(desk.metrics.latest, seconds: true) : "no data yet"
+        let now = info.clock ?? desk.metrics.latest
+        let clock = now.seconds > 0 ? p.clock.format(now, seconds: true) : "no data yet"
         let head = Style(reverse: true)
         // Pieces by importance: the least important are left out first when the terminal is narrow.
         struct Piece { var text: String; var style: Style; var rank: Int }

@@ -119,6 +119,7 @@ final class DashboardRunner {
                 guard step > session.now else { return try absorbForeign(session) }
                 let events = try session.advance(to: step)
                 for e in events { feed.add(e) }
+                info.clock = session.now
                 info.engine = step < target ? "catching up, \((target.seconds - step.seconds + 1799) / 3600)h behind" : "live sim x\(Self.speedText(speed))"
                 if Date().timeIntervalSince(lastCheckpoint) > 60 {
                     try session.checkpoint()
@@ -150,6 +151,7 @@ final class DashboardRunner {
     /// checkpoint (its desk holds events that never reached the log), and follow the log as it stands.
     func engineFailed(_ error: Error) {
         engineFailedHere = true
+        info.clock = nil
         if case .engine(let session) = source {
             session.close()
             if let state = try? store.loadState(leads: false) {
