@@ -1,98 +1,7 @@
 import Foundation
 import LeadDeckCore
 
-/// The desk as loaded from a store, with where in the log it stands.
-public struct LoadedState: Sendable {
-    public var desk: Desk
-    public var simulator: MarketSimulator?
-    public var position: LogPosition
-    /// Sequence number of the last policy change folded into the desk's policy.
-    public var policySeq: Int64
-    /// Records replayed after the checkpoint.
-    public var replayed: Int
-}
-
 extension Store {
-    /// Loads the desk: the checkpoint, then every record after it. A torn last record is ignored here (it is
-    /// cut aside by the next writer); damage in the middle is an error.
-    /// - Parameter leads: also load the bought-lead index and dedupe memory (writers need them; reports and
-    ///   followers do not, and open faster without).
-    public func loadState(leads withLeads: Bool = true) throws(StoreError) -> LoadedState {
-        var policyDoc = try loadPolicyDocument()
-        if let (seq, change) = try pendingIntentChange(policyDoc) {
-            policyDoc = PolicyDocument(policy: (try? change.apply(to: policyDoc.policy)) ?? policyDoc.policy, lastChangeSeq: seq)
-        }
-        var checkpoint: CheckpointDocument? = nil
-        if fs.exists(checkpointPath) {
-            do {
-                checkpoint = try Self.readDocument(CheckpointDocument.self, checkpointPath, current: CheckpointDocument.current, fs: fs, strict: false)
-            } catch {
-                noteOnce("\(error.description); rebuilding the state from the whole log")
-            }
-        }
-        var leadsDoc: LeadsCheckpointDocument? = nil
-        if withLeads, let cp = checkpoint {
-            leadsDoc = try? Self.readDocument(LeadsCheckpointDocument.self, leadsCheckpointPath, current: LeadsCheckpointDocument.current, fs: fs, strict: false)
-            if leadsDoc?.position != cp.position {
-                noteOnce("\(leadsCheckpointPath): missing or not at the checkpoint's position; rebuilding the state from the whole log")
-                checkpoint = nil
-            }
-        }
-        if let cp = checkpoint, let size = try? fs.size(logPath), size < cp.position.offset {
-            noteOnce("\(checkpointPath): points past the end of \(logPath) (\(cp.position.offset) > \(size) bytes; the log was cut or replaced); rebuilding from the whole log")
-            checkpoint = nil
-        }
-        var position = checkpoint?.position ?? .afterHeader
-        var desk: Desk
-        if let cp = checkpoint {
-            desk = Desk(catalog: catalog, policy: policyDoc.policy, ledger: cp.ledger, metrics: cp.metrics, leads: LeadIndex(),
-                        recentChanges: cp.recentChanges ?? [])
-            if let l = leadsDoc { desk.restoreLeadState(leads: l.leads, consumers: l.recentConsumers) }
-        } else {
-            desk = Desk(catalog: catalog, policy: policyDoc.policy)
-        }
-        var policySeq = policyDoc.lastChangeSeq
-        var replayed = 0
-        func replay(_ r: LogRecord) {
-            replayed += 1
-            if case .policy(let e) = r.event {
-                if r.seq <= policyDoc.lastChangeSeq {
-                    desk.recordChange(e)  // already in policy.json; kept for history
-                    return
-                }
-                policySeq = r.seq
-            }
-            desk.apply(r.event)
-        }
-        var scan = try scanLog(from: position, allowPartialTail: true, replay)
-        if scan.damage != nil, checkpoint != nil, replayed == 0 {
-            // The checkpoint does not fit this log (restored or replaced log): rebuild from the start.
-            noteOnce("\(checkpointPath): does not match \(logPath) (\(scan.damage!)); rebuilding from the whole log")
-            checkpoint = nil
-            position = .afterHeader
-            desk = Desk(catalog: catalog, policy: policyDoc.policy)
-            scan = try scanLog(from: position, allowPartialTail: true, replay)
-        }
-        if let damage = scan.damage { throw StoreError(damage) }
-        if let t = scan.torn {
-            noteOnce("\(logPath) line \(t.line): ignoring a torn last record (\(t.reason)); the next write keeps a copy in torn/ and cuts it")
-        } else if let size = try? fs.size(logPath), size > scan.end.offset, let torn = tornAfterWriters(scan.end) {
-            noteOnce("\(logPath) line \(torn.line): ignoring a torn last record (\(torn.reason), \(torn.length) bytes); the next write keeps a copy in torn/ and cuts it")
-        }
-        return LoadedState(desk: desk, simulator: checkpoint?.simulator, position: scan.end, policySeq: policySeq,
-                           replayed: replayed)
-    }
-
-    /// An unfinished last line may be a write in progress. Waits for writers (shared lock), then looks again:
-    /// what is still unfinished is torn.
-    func tornAfterWriters(_ end: LogPosition) -> TornTail? {
-        guard let fd = try? fs.lock(writeLockPath, exclusive: false, wait: true) else { return nil }
-        defer { fs.unlock(fd) }
-        return (try? readScan(from: end, allowPartialTail: false))?.torn
-    }
-
-    func noteOnce(_ s: String) { if !notices.contains(s) { notices.append(s) } }
-
     func readScan(from position: LogPosition, allowPartialTail: Bool) throws(StoreError) -> LogScan {
         var records: [LogRecord] = []
         var scan = try scanLog(from: position, allowPartialTail: allowPartialTail) { records.append($0) }
@@ -204,61 +113,6 @@ extension Store {
         }
     }
 
-    /// Changes the policy: under the write lock, reads the saved policy, lets `make` compute the change from
-    /// it (nil for none), appends the change as an event with who and when, then saves the new policy.
-    /// Returns the recorded event, or nil when nothing changed. Costs the same however long the log is.
-    ///
-    /// Crash safety: an intent file (`policy-intent.json`) names the event's sequence number and offset before
-    /// the event is appended; if a crash comes before `policy.json` is saved, the next change (or load) finds
-    /// the logged event through the intent and applies it.
-    @discardableResult
-    public func changePolicy(actor: String, time: Timestamp,
-                             _ make: (Policy) throws(StoreError) -> PolicyChange?) throws(StoreError) -> PolicyEvent? {
-        try withWriteLock { () throws(StoreError) -> PolicyEvent? in
-            var position = try tailPositionLocked()
-            var doc = try loadPolicyDocument()
-            if let (seq, change) = try pendingIntentChange(doc) {
-                doc = PolicyDocument(policy: (try? change.apply(to: doc.policy)) ?? doc.policy, lastChangeSeq: seq)
-                try io { () throws(FileSystemError) in try fs.replaceAtomically(policyPath, with: JSONFile.encodePretty(doc)) }
-            }
-            fs.remove(intentPath)
-            let policy = doc.policy
-            guard let change = try make(policy) else { return nil }
-            let newPolicy: Policy
-            do throws(PolicyError) { newPolicy = try change.apply(to: policy) } catch { throw StoreError(error.description) }
-            guard newPolicy != policy else { return nil }
-            let event = PolicyEvent(time: time, actor: actor, change: change)
-            let intent = PolicyIntent(schemaVersion: PolicyIntent.current, seq: position.seq + 1, offset: position.offset, change: change)
-            try io { () throws(FileSystemError) in try fs.replaceAtomically(intentPath, with: JSONFile.encodePretty(intent)) }
-            _ = try appendLocked([.policy(event)], at: &position)
-            // From here the change is durable (logged, and found through the intent on the next load), so a
-            // failure to save policy.json is a warning, not a failed change.
-            let newDoc = PolicyDocument(policy: newPolicy, lastChangeSeq: position.seq)
-            do throws(FileSystemError) {
-                try fs.replaceAtomically(policyPath, with: JSONFile.encodePretty(newDoc))
-                fs.remove(intentPath)
-            } catch {
-                noteOnce("\(error.description); the change is logged and takes effect, and policy.json is brought up to date by the next change or load")
-            }
-            return event
-        }
-    }
-
-    var intentPath: String { "\(directory)/policy-intent.json" }
-
-    /// A change logged by an interrupted `changePolicy` but not yet in `policy.json`, found through the intent.
-    func pendingIntentChange(_ doc: PolicyDocument) throws(StoreError) -> (Int64, PolicyChange)? {
-        guard fs.exists(intentPath),
-              let intent = try? Self.readDocument(PolicyIntent.self, intentPath, current: PolicyIntent.current, fs: fs),
-              intent.seq > doc.lastChangeSeq,
-              let bytes = try? fs.read(logPath, from: intent.offset, maxCount: 1 << 20),
-              let nl = bytes.prefix(1 << 20).firstIndex(of: 10),
-              case .success(let (seq, event)) = EventLogCodec.parse(bytes[0..<nl], decoder: JSONDecoder()),
-              seq == intent.seq, case .policy(let e) = event, e.change == intent.change
-        else { return nil }
-        return (seq, intent.change)
-    }
-
     /// The position after the last whole record, found from the end of the log (cost independent of its
     /// length). A torn last record is cut aside first. Call holding the write lock.
     func tailPositionLocked() throws(StoreError) -> LogPosition {
@@ -313,56 +167,6 @@ extension Store {
                 return .afterHeader
             }
             window *= 4
-        }
-    }
-
-    /// Saves the desk at `position` as the checkpoint: the lead index first, then the main file (each
-    /// atomically), so a crash in between leaves files that disagree and are rebuilt, never a wrong state.
-    public func saveCheckpoint(_ desk: Desk, simulator: MarketSimulator?, at position: LogPosition) throws(StoreError) {
-        let doc = CheckpointDocument(schemaVersion: CheckpointDocument.current, position: position, ledger: desk.ledger,
-                                     metrics: desk.metrics, recentChanges: desk.recentChanges, simulator: simulator)
-        let leads = LeadsCheckpointDocument(schemaVersion: LeadsCheckpointDocument.current, position: position,
-                                            leads: desk.leads, recentConsumers: desk.ledger.recentConsumers)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var bytes = [UInt8](try! encoder.encode(doc))
-        bytes.append(10)
-        var leadBytes = [UInt8](try! encoder.encode(leads))
-        leadBytes.append(10)
-        try withWriteLock { () throws(StoreError) in
-            try io { () throws(FileSystemError) in
-                try fs.replaceAtomically(leadsCheckpointPath, with: leadBytes)
-                try fs.replaceAtomically(checkpointPath, with: bytes)
-            }
-        }
-    }
-}
-
-extension LoadedState {
-    /// Folds records appended by others (policy changes from an admin, outcomes) into the desk.
-    public mutating func absorb(_ records: [LogRecord]) {
-        for r in records {
-            if case .policy(let e) = r.event {
-                guard r.seq > policySeq else { desk.recordChange(e); continue }
-                policySeq = r.seq
-            }
-            desk.apply(r.event)
-        }
-    }
-}
-
-extension Store {
-    /// Under the write lock: catches `state` up with the log, lets `body` build events from the current
-    /// desk (folding them in as it goes), and appends them in one batch. Nothing is appended if `body` throws.
-    @discardableResult
-    public func transaction(_ state: inout LoadedState,
-                            _ body: (inout Desk) throws(StoreError) -> [Event]) throws(StoreError) -> [LogRecord] {
-        try withWriteLock { () throws(StoreError) -> [LogRecord] in
-            let foreign = try catchUpLocked(&state.position)
-            state.absorb(foreign)
-            let events = try body(&state.desk)
-            _ = try appendLocked(events, at: &state.position)
-            return foreign
         }
     }
 }

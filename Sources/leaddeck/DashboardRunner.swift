@@ -80,7 +80,6 @@ final class DashboardRunner {
                     model.height = h
                 }
                 let effects = model.handle(key, desk: desk, feed: feed, now: desk.metrics.latest)
-                debugLog("key \(key) -> \(effects) status=\(String(describing: model.status))")
                 if effects.contains(.quit) { break }
                 for e in effects { perform(e) }
                 if model.status != nil && statusWall == nil { statusWall = Date() }
@@ -205,14 +204,7 @@ final class DashboardRunner {
         return !records.isEmpty
     }
 
-    func debugLog(_ s: String) {
-        guard let path = ProcessInfo.processInfo.environment["LEADDECK_DEBUG"] else { return }
-        if let h = FileHandle(forWritingAtPath: path) { h.seekToEndOfFile(); h.write(Data((s + "\n").utf8)); try? h.close() }
-        else { _ = FileManager.default.createFile(atPath: path, contents: Data((s + "\n").utf8)) }
-    }
-
     func setStatus(_ text: String, error: Bool) {
-        debugLog("status: \(text)")
         model.status = StatusMessage(text: text, isError: error, shownAt: desk.metrics.latest)
         statusWall = Date()
     }

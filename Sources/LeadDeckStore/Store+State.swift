@@ -1,0 +1,124 @@
+import Foundation
+import LeadDeckCore
+
+/// The desk as loaded from a store, with where in the log it stands.
+public struct LoadedState: Sendable {
+    public var desk: Desk
+    public var simulator: MarketSimulator?
+    public var position: LogPosition
+    /// Sequence number of the last policy change folded into the desk's policy.
+    public var policySeq: Int64
+    /// Records replayed after the checkpoint.
+    public var replayed: Int
+}
+
+extension Store {
+    /// Loads the desk: the checkpoint, then every record after it. A torn last record is ignored here (it is
+    /// cut aside by the next writer); damage in the middle is an error.
+    /// - Parameter leads: also load the bought-lead index and dedupe memory (writers need them; reports and
+    ///   followers do not, and open faster without).
+    public func loadState(leads withLeads: Bool = true) throws(StoreError) -> LoadedState {
+        var policyDoc = try loadPolicyDocument()
+        if let (seq, change) = try pendingIntentChange(policyDoc) {
+            policyDoc = PolicyDocument(policy: (try? change.apply(to: policyDoc.policy)) ?? policyDoc.policy, lastChangeSeq: seq)
+        }
+        var checkpoint: CheckpointDocument? = nil
+        if fs.exists(checkpointPath) {
+            do {
+                checkpoint = try Self.readDocument(CheckpointDocument.self, checkpointPath, current: CheckpointDocument.current, fs: fs, strict: false)
+            } catch {
+                noteOnce("\(error.description); rebuilding the state from the whole log")
+            }
+        }
+        var leadsDoc: LeadsCheckpointDocument? = nil
+        if withLeads, let cp = checkpoint {
+            leadsDoc = try? Self.readDocument(LeadsCheckpointDocument.self, leadsCheckpointPath, current: LeadsCheckpointDocument.current, fs: fs, strict: false)
+            if leadsDoc?.position != cp.position {
+                noteOnce("\(leadsCheckpointPath): missing or not at the checkpoint's position; rebuilding the state from the whole log")
+                checkpoint = nil
+            }
+        }
+        if let cp = checkpoint, let size = try? fs.size(logPath), size < cp.position.offset {
+            noteOnce("\(checkpointPath): points past the end of \(logPath) (\(cp.position.offset) > \(size) bytes; the log was cut or replaced); rebuilding from the whole log")
+            checkpoint = nil
+        }
+        var position = checkpoint?.position ?? .afterHeader
+        var desk: Desk
+        if let cp = checkpoint {
+            desk = Desk(catalog: catalog, policy: policyDoc.policy, ledger: cp.ledger, metrics: cp.metrics, leads: LeadIndex(),
+                        recentChanges: cp.recentChanges ?? [])
+            if let l = leadsDoc { desk.restoreLeadState(leads: l.leads, consumers: l.recentConsumers) }
+        } else {
+            desk = Desk(catalog: catalog, policy: policyDoc.policy)
+        }
+        var policySeq = policyDoc.lastChangeSeq
+        var replayed = 0
+        func replay(_ r: LogRecord) {
+            replayed += 1
+            if case .policy(let e) = r.event {
+                if r.seq <= policyDoc.lastChangeSeq {
+                    desk.recordChange(e)  // already in policy.json; kept for history
+                    return
+                }
+                policySeq = r.seq
+            }
+            desk.apply(r.event)
+        }
+        var scan = try scanLog(from: position, allowPartialTail: true, replay)
+        if scan.damage != nil, checkpoint != nil, replayed == 0 {
+            // The checkpoint does not fit this log (restored or replaced log): rebuild from the start.
+            noteOnce("\(checkpointPath): does not match \(logPath) (\(scan.damage!)); rebuilding from the whole log")
+            checkpoint = nil
+            position = .afterHeader
+            desk = Desk(catalog: catalog, policy: policyDoc.policy)
+            scan = try scanLog(from: position, allowPartialTail: true, replay)
+        }
+        if let damage = scan.damage { throw StoreError(damage) }
+        if let t = scan.torn {
+            noteOnce("\(logPath) line \(t.line): ignoring a torn last record (\(t.reason)); the next write keeps a copy in torn/ and cuts it")
+        } else if let size = try? fs.size(logPath), size > scan.end.offset, let torn = tornAfterWriters(scan.end) {
+            noteOnce("\(logPath) line \(torn.line): ignoring a torn last record (\(torn.reason), \(torn.length) bytes); the next write keeps a copy in torn/ and cuts it")
+        }
+        return LoadedState(desk: desk, simulator: checkpoint?.simulator, position: scan.end, policySeq: policySeq,
+                           replayed: replayed)
+    }
+
+    /// An unfinished last line may be a write in progress. Waits for writers (shared lock), then looks again:
+    /// what is still unfinished is torn.
+    func tornAfterWriters(_ end: LogPosition) -> TornTail? {
+        guard let fd = try? fs.lock(writeLockPath, exclusive: false, wait: true) else { return nil }
+        defer { fs.unlock(fd) }
+        return (try? readScan(from: end, allowPartialTail: false))?.torn
+    }
+
+    func noteOnce(_ s: String) { if !notices.contains(s) { notices.append(s) } }
+}
+
+extension LoadedState {
+    /// Folds records appended by others (policy changes from an admin, outcomes) into the desk.
+    public mutating func absorb(_ records: [LogRecord]) {
+        for r in records {
+            if case .policy(let e) = r.event {
+                guard r.seq > policySeq else { desk.recordChange(e); continue }
+                policySeq = r.seq
+            }
+            desk.apply(r.event)
+        }
+    }
+}
+
+extension Store {
+    /// Under the write lock: catches `state` up with the log, lets `body` build events from the current
+    /// desk (folding them in as it goes), and appends them in one batch. Nothing is appended if `body` throws.
+    @discardableResult
+    public func transaction(_ state: inout LoadedState,
+                            _ body: (inout Desk) throws(StoreError) -> [Event]) throws(StoreError) -> [LogRecord] {
+        try withWriteLock { () throws(StoreError) -> [LogRecord] in
+            let foreign = try catchUpLocked(&state.position)
+            state.absorb(foreign)
+            let events = try body(&state.desk)
+            _ = try appendLocked(events, at: &state.position)
+            return foreign
+        }
+    }
+}
