@@ -37,43 +37,50 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     public static let daysKept: Int64 = 35
 
     public var clock: LocalClock
-    public private(set) var allTime: [MetricKey: Counters] = [:]
-    public private(set) var days: [Int64: [MetricKey: Counters]] = [:]
-    public private(set) var slots: [Int64: [MetricKey: Counters]] = [:]
+    /// Every slice's counters: all time, per local day (35 kept) and per 5-minute slot (24 kept). One lookup
+    /// per slice per event.
+    public private(set) var series: [MetricKey: Series] = [:]
     /// The latest event time seen: the book's "now".
     public private(set) var latest = Timestamp(seconds: 0)
+    /// Oldest day and slot still kept (older ones have been dropped from every series).
+    private var firstDayKept: Int64 = .min
+    private var firstSlotKept: Int64 = .min
+
+    /// One slice's counters over time.
+    public struct Series: Sendable, Hashable {
+        public var allTime = Counters()
+        public var days: [Int64: Counters] = [:]
+        public var slots: [Int64: Counters] = [:]
+    }
 
     public init(clock: LocalClock) { self.clock = clock }
 
-    static func keys(source: String, subID: String, vertical: Vertical, mode: PurchaseMode?) -> [MetricKey] {
-        var k = [MetricKey.total, MetricKey(.source, source), MetricKey(.subid, "\(source)/\(subID)"),
-                 MetricKey(.vertical, vertical.rawValue)]
+    /// Calls `body` with every slice an event of this source, sub-ID, vertical and (bought) mode counts in.
+    static func forEachKey(source: String, subID: String, vertical: Vertical, mode: PurchaseMode?, _ body: (MetricKey) -> Void) {
+        body(.total)
+        body(MetricKey(.source, source))
+        body(MetricKey(.subid, "\(source)/\(subID)"))
+        body(MetricKey(.vertical, vertical.rawValue))
         if let mode {
-            k.append(MetricKey(.mode, mode.rawValue))
-            k.append(MetricKey(.sourcemode, "\(source)|\(mode.rawValue)"))
+            body(MetricKey(.mode, mode.rawValue))
+            body(MetricKey(.sourcemode, "\(source)|\(mode.rawValue)"))
         }
-        return k
     }
 
     /// Folds one event into the aggregates.
     public mutating func apply(_ event: Event) {
         switch event {
-        case .offer, .outcome:
-            if event.time > latest { latest = event.time }
-        case .policy, .note:
-            break
-        }
-        switch event {
         case .offer(let e):
+            if e.offer.receivedAt > latest { advance(to: e.offer.receivedAt) }
             let mode: PurchaseMode? = { if case .bought(let m) = e.decision { return m } else { return nil } }()
             let o = e.offer
-            update(at: o.receivedAt, keys: Self.keys(source: o.sourceID, subID: o.subID, vertical: o.vertical, mode: mode)) {
+            update(at: o.receivedAt, source: o.sourceID, subID: o.subID, vertical: o.vertical, mode: mode) {
                 $0.count(e.decision, price: o.price)
             }
-            pruneIfNeeded()
         case .outcome(let e):
+            if e.time > latest { advance(to: e.time) }
             let l = e.lead
-            update(at: l.boughtAt, keys: Self.keys(source: l.sourceID, subID: l.subID, vertical: l.vertical, mode: l.mode)) {
+            update(at: l.boughtAt, source: l.sourceID, subID: l.subID, vertical: l.vertical, mode: l.mode) {
                 $0.count(e)
             }
         case .policy, .note:
@@ -81,38 +88,51 @@ public struct MetricsBook: Sendable, Hashable, Codable {
         }
     }
 
-    private mutating func update(at t: Timestamp, keys: [MetricKey], _ f: (inout Counters) -> Void) {
+    private mutating func update(at t: Timestamp, source: String, subID: String, vertical: Vertical, mode: PurchaseMode?,
+                                 _ f: (inout Counters) -> Void) {
         let day = clock.day(t)
         let slot = floorDiv(t.seconds, Self.slotSeconds)
-        let latestSlot = floorDiv(latest.seconds, Self.slotSeconds)
-        let keepDay = day > clock.day(latest) - Self.daysKept
-        let keepSlot = slot > latestSlot - Self.slotsKept
-        for k in keys {
-            f(&allTime[k, default: Counters()])
-            if keepDay { f(&days[day, default: [:]][k, default: Counters()]) }
-            if keepSlot { f(&slots[slot, default: [:]][k, default: Counters()]) }
+        let keepDay = day >= firstDayKept
+        let keepSlot = slot >= firstSlotKept
+        func touch(_ s: inout Series) {
+            f(&s.allTime)
+            if keepDay { f(&s.days[day, default: Counters()]) }
+            if keepSlot { f(&s.slots[slot, default: Counters()]) }
         }
+        Self.forEachKey(source: source, subID: subID, vertical: vertical, mode: mode) { touch(&series[$0, default: Series()]) }
     }
 
-    private mutating func pruneIfNeeded() {
-        let minSlot = floorDiv(latest.seconds, Self.slotSeconds) - Self.slotsKept
-        if slots.count > Int(Self.slotsKept) + 1 { slots = slots.filter { $0.key > minSlot } }
-        let minDay = clock.day(latest) - Self.daysKept
-        if days.count > Int(Self.daysKept) + 1 { days = days.filter { $0.key > minDay } }
+    /// Moves "now" forward, dropping the days and slots that fall out of what is kept.
+    private mutating func advance(to t: Timestamp) {
+        latest = t
+        let firstDay = clock.day(t) - Self.daysKept + 1
+        let firstSlot = floorDiv(t.seconds, Self.slotSeconds) - Self.slotsKept + 1
+        guard firstDay > firstDayKept || firstSlot > firstSlotKept else { return }
+        let dropDays = firstDay > firstDayKept && firstDayKept != .min
+        let dropSlots = firstSlot > firstSlotKept && firstSlotKept != .min
+        if dropDays || dropSlots {
+            for k in Array(series.keys) {
+                series[k]!.prune(firstDay: dropDays ? firstDay : nil, firstSlot: dropSlots ? firstSlot : nil)
+            }
+        }
+        firstDayKept = max(firstDayKept, firstDay)
+        firstSlotKept = max(firstSlotKept, firstSlot)
     }
 
     /// The counters of every slice of one dimension over a window ending at `latest`.
     public func table(_ dimension: Dimension, window: Window) -> [MetricKey: Counters] {
         var out: [MetricKey: Counters] = [:]
-        func merge(_ m: [MetricKey: Counters]) {
-            for (k, c) in m where k.dimension == dimension { out[k, default: Counters()].add(c) }
-        }
-        switch window {
-        case .all: merge(allTime)
-        case .today: if let d = days[clock.day(latest)] { merge(d) }
-        case .hour:
-            let now = floorDiv(latest.seconds, Self.slotSeconds)
-            for s in (now - 11)...now { if let m = slots[s] { merge(m) } }
+        let today = clock.day(latest)
+        let now = floorDiv(latest.seconds, Self.slotSeconds)
+        for (k, s) in series where k.dimension == dimension {
+            switch window {
+            case .all: out[k] = s.allTime
+            case .today: if let c = s.days[today] { out[k] = c }
+            case .hour:
+                var c = Counters(), any = false
+                for slot in (now - 11)...now { if let x = s.slots[slot] { c.add(x); any = true } }
+                if any { out[k] = c }
+            }
         }
         return out
     }
@@ -122,13 +142,22 @@ public struct MetricsBook: Sendable, Hashable, Codable {
 
     /// Per local day totals for one slice, oldest first, for the days kept.
     public func daily(_ key: MetricKey = .total) -> [(day: Int64, counters: Counters)] {
-        days.keys.sorted().map { ($0, days[$0]?[key] ?? Counters()) }
+        let days = series[.total]?.days.keys.sorted() ?? []
+        return days.map { ($0, series[key]?.days[$0] ?? Counters()) }
     }
 
     /// Leads offered per 5-minute slot for one slice over the last two hours, oldest first.
     public func recentVolume(_ key: MetricKey) -> [Int64] {
         let now = floorDiv(latest.seconds, Self.slotSeconds)
-        return ((now - Self.slotsKept + 1)...now).map { slots[$0]?[key]?.offered ?? 0 }
+        let s = series[key]
+        return ((now - Self.slotsKept + 1)...now).map { s?.slots[$0]?.offered ?? 0 }
+    }
+}
+
+extension MetricsBook.Series {
+    mutating func prune(firstDay: Int64?, firstSlot: Int64?) {
+        if let d = firstDay, days.keys.contains(where: { $0 < d }) { days = days.filter { $0.key >= d } }
+        if let s = firstSlot, slots.keys.contains(where: { $0 < s }) { slots = slots.filter { $0.key >= s } }
     }
 }
 
@@ -136,10 +165,6 @@ extension MetricsBook {
     enum CodingKeys: String, CodingKey { case clock, allTime, days, slots, latest }
 
     /// Slices are keyed "dimension:value" in JSON, so a bucket is a plain object of counter lists.
-    static func encodeMap(_ m: [MetricKey: Counters]) -> [String: Counters] {
-        Dictionary(uniqueKeysWithValues: m.map { ("\($0.key.dimension.rawValue):\($0.key.value)", $0.value) })
-    }
-
     static func decodeMap(_ m: [String: Counters]) throws -> [MetricKey: Counters] {
         var out: [MetricKey: Counters] = [:]
         out.reserveCapacity(m.count)
@@ -156,27 +181,38 @@ extension MetricsBook {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         clock = try c.decode(LocalClock.self, forKey: .clock)
         latest = try c.decode(Timestamp.self, forKey: .latest)
-        allTime = try Self.decodeMap(try c.decode([String: Counters].self, forKey: .allTime))
-        var days: [Int64: [MetricKey: Counters]] = [:]
-        for (k, v) in try c.decode([String: [String: Counters]].self, forKey: .days) {
-            guard let i = Int64(k) else { throw DecodingError.dataCorruptedError(forKey: .days, in: c, debugDescription: "bad day '\(k)'") }
-            days[i] = try Self.decodeMap(v)
+        var series: [MetricKey: Series] = [:]
+        for (k, v) in try Self.decodeMap(try c.decode([String: Counters].self, forKey: .allTime)) { series[k, default: Series()].allTime = v }
+        for (day, m) in try c.decode([String: [String: Counters]].self, forKey: .days) {
+            guard let i = Int64(day) else { throw DecodingError.dataCorruptedError(forKey: .days, in: c, debugDescription: "bad day '\(day)'") }
+            for (k, v) in try Self.decodeMap(m) { series[k, default: Series()].days[i] = v }
         }
-        self.days = days
-        var slots: [Int64: [MetricKey: Counters]] = [:]
-        for (k, v) in try c.decode([String: [String: Counters]].self, forKey: .slots) {
-            guard let i = Int64(k) else { throw DecodingError.dataCorruptedError(forKey: .slots, in: c, debugDescription: "bad slot '\(k)'") }
-            slots[i] = try Self.decodeMap(v)
+        for (slot, m) in try c.decode([String: [String: Counters]].self, forKey: .slots) {
+            guard let i = Int64(slot) else { throw DecodingError.dataCorruptedError(forKey: .slots, in: c, debugDescription: "bad slot '\(slot)'") }
+            for (k, v) in try Self.decodeMap(m) { series[k, default: Series()].slots[i] = v }
         }
-        self.slots = slots
+        self.series = series
+        if latest.seconds > 0 {
+            firstDayKept = clock.day(latest) - Self.daysKept + 1
+            firstSlotKept = floorDiv(latest.seconds, Self.slotSeconds) - Self.slotsKept + 1
+        }
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(clock, forKey: .clock)
         try c.encode(latest, forKey: .latest)
-        try c.encode(Self.encodeMap(allTime), forKey: .allTime)
-        try c.encode(Dictionary(uniqueKeysWithValues: days.map { ("\($0.key)", Self.encodeMap($0.value)) }), forKey: .days)
-        try c.encode(Dictionary(uniqueKeysWithValues: slots.map { ("\($0.key)", Self.encodeMap($0.value)) }), forKey: .slots)
+        var all: [String: Counters] = [:]
+        var days: [String: [String: Counters]] = [:]
+        var slots: [String: [String: Counters]] = [:]
+        for (k, s) in series {
+            let name = "\(k.dimension.rawValue):\(k.value)"
+            all[name] = s.allTime
+            for (d, v) in s.days { days["\(d)", default: [:]][name] = v }
+            for (i, v) in s.slots { slots["\(i)", default: [:]][name] = v }
+        }
+        try c.encode(all, forKey: .allTime)
+        try c.encode(days, forKey: .days)
+        try c.encode(slots, forKey: .slots)
     }
 }

@@ -33,3 +33,17 @@ struct EventEncoderTests {
         }
     }
 }
+
+@Suite("CRC-32")
+struct CRC32Tests {
+    @Test func knownVectorsAndChaining() {
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+        #expect(CRC32.checksum([UInt8]()) == 0)
+        #expect(CRC32.checksum(Array("The quick brown fox jumps over the lazy dog".utf8)) == 0x414F_A339)
+        // Continuing from a prefix's CRC equals the CRC of the whole, at every split point.
+        let text = Array("LeadDeck event log record, long enough to cross several eight-byte steps.".utf8)
+        for cut in 0...text.count {
+            #expect(CRC32.checksum(text[cut...], start: CRC32.checksum(text[..<cut])) == CRC32.checksum(text))
+        }
+    }
+}
