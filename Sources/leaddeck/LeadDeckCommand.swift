@@ -30,7 +30,7 @@ struct LeadDeckCommand: ParsableCommand {
             The store is --store DIR, else $LEADDECK_STORE, else ./data/store (created from ./data's seed files).
             """,
         subcommands: [Dashboard.self, Simulate.self, ReportCommand.self, SourcesCommand.self, Block.self, Unblock.self,
-                      Priority.self, Mode.self, Ingest.self, Outcomes.self, Log.self, Check.self],
+                      Priority.self, Mode.self, Budget.self, Ingest.self, Outcomes.self, Log.self, Check.self],
         defaultSubcommand: Dashboard.self
     )
 }

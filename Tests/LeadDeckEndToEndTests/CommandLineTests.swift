@@ -127,6 +127,16 @@ struct CommandLineTests {
         #expect(row["revenueCents"] as? Int == 61200 && row["spendCents"] as? Int == 1450 && row["converted"] as? Int == 1)
     }
 
+    @Test func budgetCommand() throws {
+        let store = Binary.tempStore()
+        #expect(try Binary.run(["budget", "--store", store]).stdout == "daily budget $45,000.00\n")
+        let set = try Binary.run(["budget", "12,500.50", "--store", store])
+        #expect(set.stdout.hasPrefix("daily budget $45,000.00 -> $12,500.50 (by "))
+        #expect(try Binary.run(["budget", "--store", store]).stdout == "daily budget $12,500.50\n")
+        let bad = try Binary.run(["budget", "12.345", "--store", store])
+        #expect(bad.status != 0 && bad.stderr.contains("is not a dollar amount"))
+    }
+
     @Test func clearOneLineErrors() throws {
         let store = Binary.tempStore()
         let unknown = try Binary.run(["block", "NOSUCH", "--store", store])

@@ -101,3 +101,25 @@ struct Mode: ParsableCommand {
         }
     }
 }
+
+struct Budget: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set the daily budget in dollars (e.g. 45000 or 45000.50); without an amount, show it.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "Dollars, at most two decimals.") var amount: String?
+    func run() throws {
+        try guarded {
+            guard let amount else {
+                let store = try options.open()
+                let p = try Failure.wrap { () throws(StoreError) in try store.loadPolicyDocument().policy }
+                writeOut("daily budget \(p.dailyBudget.formatted)\n")
+                return
+            }
+            let text = amount.hasPrefix("$") ? String(amount.dropFirst()) : amount
+            guard let money = Money(decimalString: text.replacingOccurrences(of: ",", with: "")), money <= Policy.maxBudget else {
+                throw Failure(description: "budget: '\(Sanitizer.clean(amount))' is not a dollar amount from 0 to \(Policy.maxBudget.formatted) with at most two decimals")
+            }
+            try applyPolicyChange(options, ref: nil) { p throws(StoreError) in .dailyBudget(from: p.dailyBudget, to: money) }
+        }
+    }
+}
