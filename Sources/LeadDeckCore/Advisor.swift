@@ -21,17 +21,13 @@ public enum Advice: Sendable, Hashable {
 }
 
 /// The economics of one purchase mode of a source: profit per lead bought with a 95% range.
-public struct ModeEconomics: Sendable, Hashable {
+public struct ModeEconomics: Sendable {
     public var mode: PurchaseMode
     public var counters: Counters
     /// Average sale value used (this mode's, else the source's overall).
     public var averageSale: Money?
     /// (revenue - net spend) / leads bought, at the conversion interval's low and high ends, in cents.
     public var valueRange: (low: Double, high: Double)?
-    public var valuePerLead: Double?
-
-    public static func == (a: ModeEconomics, b: ModeEconomics) -> Bool { a.mode == b.mode && a.counters == b.counters }
-    public func hash(into h: inout Hasher) { h.combine(mode); h.combine(counters) }
 }
 
 /// Compares a source's measured shared and exclusive economics and recommends an action when warranted.
@@ -46,11 +42,10 @@ public enum Advisor {
         return PurchaseMode.allCases.map { mode in
             let c = table[MetricKey(.sourcemode, "\(source)|\(mode.rawValue)")] ?? Counters()
             let sale = c.revenue.divided(by: c.converted) ?? overallSale
-            var e = ModeEconomics(mode: mode, counters: c, averageSale: sale, valueRange: nil, valuePerLead: nil)
+            var e = ModeEconomics(mode: mode, counters: c, averageSale: sale, valueRange: nil)
             if c.bought > 0, let sale, let conv = Rate(c.converted, of: c.bought).interval {
                 let cost = Double(c.netSpend.cents) / Double(c.bought)
                 e.valueRange = (conv.low * Double(sale.cents) - cost, conv.high * Double(sale.cents) - cost)
-                e.valuePerLead = Double(c.revenue.cents - c.netSpend.cents) / Double(c.bought)
             }
             return e
         }

@@ -182,9 +182,6 @@ public enum PolicyChange: Sendable, Hashable, Codable {
         }
     }
 
-    /// Whether applying this change would alter the policy (a no-op is not recorded).
-    public func changes(_ policy: Policy) -> Bool { (try? apply(to: policy)) != policy }
-
     /// The policy with this change applied. Throws when the change does not fit (bad priority).
     public func apply(to policy: Policy) throws(PolicyError) -> Policy {
         var p = policy

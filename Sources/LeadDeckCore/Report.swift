@@ -78,7 +78,7 @@ public struct Report: Sendable {
         let reasons = RejectReason.allCases.map { "\($0.rawValue) \(total.rejected[$0])" }.joined(separator: ", ")
         lines.append("Rejected by reason: \(reasons)")
         lines.append("Outcomes count toward the window their lead was bought in; contact, conversion and return rates are per lead bought.")
-        return lines.map { $0.trailingSpacesTrimmed }.joined(separator: "\n") + "\n"
+        return lines.map { $0.trimmingTrailingSpaces }.joined(separator: "\n") + "\n"
     }
 
     /// Comma-separated values with a header line; money in cents, rates as fractions.
@@ -178,7 +178,8 @@ func csvField(_ s: String) -> String {
 }
 
 extension String {
-    var trailingSpacesTrimmed: String {
+    /// The text without spaces at its end (for table lines).
+    public var trimmingTrailingSpaces: String {
         var s = Substring(self)
         while s.last == " " { s.removeLast() }
         return String(s)

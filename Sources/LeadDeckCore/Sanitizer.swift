@@ -12,7 +12,8 @@ public enum Sanitizer {
         return String(out)
     }
 
-    static func isUnsafe(_ u: Unicode.Scalar) -> Bool {
+    /// Whether a scalar is a control (C0, DEL, C1) or bidi control that must never reach a terminal raw.
+    public static func isUnsafe(_ u: Unicode.Scalar) -> Bool {
         let v = u.value
         return v < 0x20 || v == 0x7F || (v >= 0x80 && v <= 0x9F) || (v >= 0x202A && v <= 0x202E)
             || (v >= 0x2066 && v <= 0x2069) || v == 0x200E || v == 0x200F || v == 0x061C

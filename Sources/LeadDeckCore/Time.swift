@@ -103,10 +103,6 @@ public struct LocalClock: Sendable, Hashable, Codable {
     public func hourIndex(_ t: Timestamp) -> Int64 { floorDiv(localSeconds(t), 3600) }
     /// The local hour of day, 0-23.
     public func hourOfDay(_ t: Timestamp) -> Int { Int(hourIndex(t) - day(t) * 24) }
-    /// The start of the local day that contains `t`.
-    public func startOfDay(_ t: Timestamp) -> Timestamp {
-        Timestamp(seconds: day(t) * 86_400 - Int64(utcOffsetMinutes) * 60)
-    }
     /// "2026-11-02 14:05" on the local clock.
     public func format(_ t: Timestamp, seconds: Bool = false) -> String {
         let l = localSeconds(t)

@@ -68,12 +68,6 @@ public enum EventLogCodec {
         out += [125, 10]
     }
 
-    /// One record line, newline included.
-    public static func encode(_ event: Event, seq: Int64) -> [UInt8] {
-        var out: [UInt8] = []
-        encode(event, seq: seq, encoder: EventEncoder(), into: &out)
-        return out
-    }
 
     static func hex8(_ v: UInt32) -> [UInt8] {
         let digits = Array("0123456789abcdef".utf8)

@@ -18,11 +18,9 @@ public struct Confirmation: Sendable, Hashable {
 public struct StatusMessage: Sendable, Hashable {
     public var text: String
     public var isError: Bool
-    public var shownAt: Timestamp
-    public init(text: String, isError: Bool, shownAt: Timestamp) {
+    public init(text: String, isError: Bool) {
         self.text = text
         self.isError = isError
-        self.shownAt = shownAt
     }
 }
 
@@ -137,12 +135,12 @@ public struct AppModel: Sendable {
     // MARK: Update
 
     /// Handles one key. `desk` is the current state (for rows and current policy values); `feed` the live feed.
-    public mutating func handle(_ key: Key, desk: Desk, feed: LiveFeed, now: Timestamp) -> [Effect] {
+    public mutating func handle(_ key: Key, desk: Desk, feed: LiveFeed) -> [Effect] {
         if key == .resize { return [] }
         if let c = confirmation {
             confirmation = nil
             if key == .char("y") || key == .char("Y") { return [c.effect] }
-            status = StatusMessage(text: "cancelled", isError: false, shownAt: now)
+            status = StatusMessage(text: "cancelled", isError: false)
             return []
         }
         if editingFilter { editFilter(key); return [] }
@@ -160,10 +158,10 @@ public struct AppModel: Sendable {
         if tooSmall, key != .char("q") { return [] }
         guard let binding = Bindings.binding(for: key, on: screen, readOnly: false) else { return [] }
         if binding.dangerous && readOnly {
-            status = StatusMessage(text: "read-only: changes are disabled (started with --read-only)", isError: true, shownAt: now)
+            status = StatusMessage(text: "read-only: changes are disabled (started with --read-only)", isError: true)
             return []
         }
-        return perform(binding.action, desk: desk, feed: feed, now: now)
+        return perform(binding.action, desk: desk, feed: feed)
     }
 
     mutating func editFilter(_ key: Key) {
@@ -178,7 +176,7 @@ public struct AppModel: Sendable {
         if screen == .flow { flowFilter = text; flowSelectedKey = nil; flowTop = 0 } else { filter = text; top = 0 }
     }
 
-    mutating func perform(_ action: Action, desk: Desk, feed: LiveFeed, now: Timestamp) -> [Effect] {
+    mutating func perform(_ action: Action, desk: Desk, feed: LiveFeed) -> [Effect] {
         switch action {
         case .quit: return [.quit]
         case .help: showHelp = true; helpScroll = 0
@@ -206,7 +204,7 @@ public struct AppModel: Sendable {
             let all = SortColumn.allCases
             sort = all[(all.firstIndex(of: sort)! + 1) % all.count]
             descending = SourceTable.defaultDescending(sort)
-            status = StatusMessage(text: "sorted by \(sort.rawValue) \(descending ? "(high to low)" : "(low to high)")", isError: false, shownAt: now)
+            status = StatusMessage(text: "sorted by \(sort.rawValue) \(descending ? "(high to low)" : "(low to high)")", isError: false)
         case .sortReverse: descending.toggle()
         case .expand:
             if let t = target(desk) { expanded.insert(t.source) }
@@ -214,11 +212,11 @@ public struct AppModel: Sendable {
             if let t = target(desk) { expanded.remove(t.source); selected = SourceRow.Key(source: t.source, subID: nil) }
         case .window:
             window = window == .all ? .today : (window == .today ? .hour : .all)
-            status = StatusMessage(text: "metrics window: \(windowLabel)", isError: false, shownAt: now)
+            status = StatusMessage(text: "metrics window: \(windowLabel)", isError: false)
         case .pause:
             paused.toggle()
             frozenFeed = paused ? feed : nil
-            status = StatusMessage(text: paused ? "feed paused (the engine keeps buying); Space resumes" : "feed resumed", isError: false, shownAt: now)
+            status = StatusMessage(text: paused ? "feed paused (the engine keeps buying); Space resumes" : "feed resumed", isError: false)
         case .block:
             guard let t = target(desk) else { return [] }
             let st = desk.policy.settings(for: t.source)
@@ -232,7 +230,7 @@ public struct AppModel: Sendable {
             let p = desk.policy.settings(for: t.source).priority
             let to = action == .raisePriority ? max(1, p - 1) : min(5, p + 1)
             if to == p {
-                status = StatusMessage(text: "priority of \(t.source) is already \(p) (1 is highest, 5 lowest)", isError: false, shownAt: now)
+                status = StatusMessage(text: "priority of \(t.source) is already \(p) (1 is highest, 5 lowest)", isError: false)
                 return []
             }
             return [.change(.priority(source: t.source, from: p, to: to))]

@@ -33,7 +33,7 @@ public enum Renderer {
         case .roi: ROIScreen.draw(&buf, m, desk: desk)
         case .detail: DetailScreen.draw(&buf, m, desk: desk, feed: feed)
         }
-        drawBottomBar(&buf, m, now: desk.metrics.latest)
+        drawBottomBar(&buf, m)
         if m.showHelp { drawHelp(&buf, m) }
         if let c = m.confirmation { drawConfirm(&buf, c, ascii: m.ascii) }
         if m.ascii { asciiOnly(&buf) }
@@ -116,7 +116,7 @@ public enum Renderer {
         }
     }
 
-    static func drawBottomBar(_ buf: inout Buffer, _ m: AppModel, now: Timestamp) {
+    static func drawBottomBar(_ buf: inout Buffer, _ m: AppModel) {
         let y = m.height - 1
         buf.fill(x: 0, y: y, width: m.width, height: 1, style: Style(reverse: true))
         if m.editingFilter {

@@ -79,7 +79,7 @@ final class DashboardRunner {
                     model.width = w
                     model.height = h
                 }
-                let effects = model.handle(key, desk: desk, feed: feed, now: desk.metrics.latest)
+                let effects = model.handle(key, desk: desk, feed: feed)
                 if effects.contains(.quit) { break }
                 for e in effects { perform(e) }
                 if model.status != nil && statusWall == nil { statusWall = Date() }
@@ -205,7 +205,7 @@ final class DashboardRunner {
     }
 
     func setStatus(_ text: String, error: Bool) {
-        model.status = StatusMessage(text: text, isError: error, shownAt: desk.metrics.latest)
+        model.status = StatusMessage(text: text, isError: error)
         statusWall = Date()
     }
 

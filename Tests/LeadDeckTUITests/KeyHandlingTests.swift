@@ -137,8 +137,8 @@ struct KeyHandlingTests {
         var m = TUIFixture.model()
         var feed = TUIFixture.state.1
         TUIFixture.press(&m, .char("2"))
-        _ = m.handle(.down, desk: desk, feed: feed, now: desk.metrics.latest)
-        _ = m.handle(.down, desk: desk, feed: feed, now: desk.metrics.latest)
+        _ = m.handle(.down, desk: desk, feed: feed)
+        _ = m.handle(.down, desk: desk, feed: feed)
         let chosen = m.flowItems(feed)[m.flowSelectedIndex(m.flowItems(feed))].leadID
         let extra = Offer(leadID: "NEW2", sourceID: "AUT01", subID: "a1", vertical: .autoInsurance, state: "CA", postalCode: "",
                           city: "", saleType: .shared, maxSells: 3, price: .dollars(15), receivedAt: desk.metrics.latest + 1,
@@ -146,7 +146,7 @@ struct KeyHandlingTests {
         feed.add(.offer(OfferEvent(offer: extra, decision: .bought(.shared), tier: 1)))
         let items = m.flowItems(feed)
         #expect(items[m.flowSelectedIndex(items)].leadID == chosen)
-        _ = m.handle(.enter, desk: desk, feed: feed, now: desk.metrics.latest)
+        _ = m.handle(.enter, desk: desk, feed: feed)
         #expect(m.screen == .detail && m.detailSource == items[m.flowSelectedIndex(items)].sourceID)
     }
 

@@ -59,7 +59,7 @@ enum TUIFixture {
     @discardableResult
     static func press(_ m: inout AppModel, _ keys: Key...) -> [Effect] {
         var last: [Effect] = []
-        for k in keys { last = m.handle(k, desk: state.0, feed: state.1, now: state.0.metrics.latest) }
+        for k in keys { last = m.handle(k, desk: state.0, feed: state.1) }
         return last
     }
 }

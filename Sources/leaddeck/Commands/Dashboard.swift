@@ -55,21 +55,14 @@ struct Dashboard: ParsableCommand {
         }
     }
 
-    /// Runs the engine on the store if no other process does, else follows the log.
+    /// Runs the engine on the store if no other process does (and it is allowed), else follows the log.
     func openSource(_ store: Store) throws -> DeskSource {
-            let source: DeskSource
-            if readOnly || noEngine {
-                source = .follower(store, try Failure.wrap { () throws(StoreError) in try store.loadState(leads: false) })
-            } else {
-                if let lease = try Failure.wrap({ () throws(StoreError) in try store.tryAcquireEngine() }) {
-                    let start = wallNow() - 86_400
-                    source = .engine(try Failure.wrap { () throws(StoreError) in
-                        try EngineSession(store: store, lease: lease, seed: seed, start: start)
-                    })
-                } else {
-                    source = .follower(store, try Failure.wrap { () throws(StoreError) in try store.loadState(leads: false) })
-                }
-            }
-            return source
+        if !readOnly && !noEngine, let lease = try Failure.wrap({ () throws(StoreError) in try store.tryAcquireEngine() }) {
+            let start = wallNow() - 86_400  // a new store starts a day back and catches up
+            return .engine(try Failure.wrap { () throws(StoreError) in
+                try EngineSession(store: store, lease: lease, seed: seed, start: start)
+            })
+        }
+        return .follower(store, try Failure.wrap { () throws(StoreError) in try store.loadState(leads: false) })
     }
 }

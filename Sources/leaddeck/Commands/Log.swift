@@ -55,10 +55,9 @@ func asciiJSON(_ s: String) -> String {
     var out = ""
     out.reserveCapacity(s.utf8.count)
     for u in s.unicodeScalars {
-        let v = u.value
-        if v == 0x7F || (v >= 0x80 && v <= 0x9F) || (v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069)
-            || v == 0x200E || v == 0x200F || v == 0x061C {
-            let hex = String(v, radix: 16)
+        // JSONEncoder already escapes C0; the sanitiser's set adds DEL, C1 and the bidi controls.
+        if Sanitizer.isUnsafe(u) {
+            let hex = String(u.value, radix: 16)
             out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
         } else {
             out.unicodeScalars.append(u)

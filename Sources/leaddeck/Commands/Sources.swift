@@ -40,7 +40,7 @@ struct SourcesCommand: ParsableCommand {
                 + "\(store.catalog.sources.count) sources. Today = \(desk.policy.clock.format(desk.metrics.latest)) local.\n\n")
             let header = [("id", 6), ("name", 28), ("vertical", 9), ("channel", 13), ("status", 8), ("pri", 3),
                           ("mode", 15), ("bought", 7), ("CPL", 9), ("sub-IDs", 30)]
-            writeOut(header.map { Sanitizer.fit($0.0, $0.1) }.joined(separator: " ").trailingTrimmed + "\n")
+            writeOut(header.map { Sanitizer.fit($0.0, $0.1) }.joined(separator: " ").trimmingTrailingSpaces + "\n")
             for s in store.catalog.sources {
                 let st = desk.policy.settings(for: s.id)
                 let c = today[MetricKey(.source, s.id)] ?? Counters()
@@ -49,16 +49,9 @@ struct SourcesCommand: ParsableCommand {
                 let subs = s.subIDs.map { st.blockedSubIDs.contains($0.id) ? "\($0.id)[blocked]" : $0.id }.joined(separator: " ")
                 let cells = [s.id, s.name, s.vertical.rawValue, s.channel.rawValue, st.blocked ? "BLOCKED" : "active",
                              "\(st.priority)", mode, "\(c.bought)", MetricsRow(c).cpl?.formatted ?? "-", subs]
-                writeOut(zip(cells, header).map { Sanitizer.fit($0.0, $0.1.1) }.joined(separator: " ").trailingTrimmed + "\n")
+                writeOut(zip(cells, header).map { Sanitizer.fit($0.0, $0.1.1) }.joined(separator: " ").trimmingTrailingSpaces + "\n")
             }
         }
     }
 }
 
-extension String {
-    var trailingTrimmed: String {
-        var s = Substring(self)
-        while s.last == " " { s.removeLast() }
-        return String(s)
-    }
-}
