@@ -17,7 +17,7 @@ enum CRC32 {
     /// The CRC of `bytes`, continuing from `start` (the CRC of what came before).
     static func checksum<C: Collection>(_ bytes: C, start: UInt32 = 0) -> UInt32 where C.Element == UInt8 {
         if let r = bytes.withContiguousStorageIfAvailable({ update(~start, $0) }) { return ~r }
-        return ~update(~start, Array(bytes).withUnsafeBufferPointer { $0 })
+        return ~Array(bytes).withUnsafeBufferPointer { update(~start, $0) }
     }
 
     private static func update(_ crc: UInt32, _ p: UnsafeBufferPointer<UInt8>) -> UInt32 {

@@ -76,6 +76,32 @@ public final class EngineSession {
     public func checkpoint() throws(StoreError) {
         try store.saveCheckpoint(state.desk, simulator: simulator, at: state.position)
         sinceCheckpoint = 0
+        lastCheckpointAt = ContinuousClock.now
+    }
+
+    /// When a long run checkpoints on its own: after this many events, or this much wall time with events.
+    public var checkpointEvery: (events: Int, seconds: Int) = (250_000, 60)
+    private var lastCheckpointAt = ContinuousClock.now
+
+    /// Saves a checkpoint when enough has happened since the last one, so a crash in a long run does not make
+    /// every later start replay it all. Returns what went wrong instead of throwing: every event is already
+    /// durable in the log, only the start-up shortcut is missing.
+    public func checkpointIfDue() -> String? {
+        guard sinceCheckpoint > 0,
+              sinceCheckpoint >= checkpointEvery.events
+                || ContinuousClock.now - lastCheckpointAt >= .seconds(checkpointEvery.seconds) else { return nil }
+        return saveCheckpoint()
+    }
+
+    /// Saves the checkpoint; returns the failure's message instead of throwing (see `checkpointIfDue`).
+    public func saveCheckpoint() -> String? {
+        do {
+            try checkpoint()
+            return nil
+        } catch {
+            lastCheckpointAt = ContinuousClock.now
+            return error.description
+        }
     }
 
     /// Gives up the engine lock.

@@ -36,9 +36,9 @@ public struct LogScan: Sendable {
     public var records: [LogRecord] = []
     /// Just after the last good record.
     public var end: LogPosition
-    /// A bad last record (complete line that fails its checksum, or a line with no newline).
+    /// An unfinished last record: a line with no newline (a crash mid-write).
     public var torn: TornTail?
-    /// Damage before the end: a bad record followed by good ones, or a gap in sequence numbers.
+    /// Damage: a complete line that is not a good record (wherever it is), or a gap in sequence numbers.
     public var damage: String?
 }
 
@@ -145,17 +145,20 @@ public enum EventLogCodec {
                 pos = LogPosition(offset: from.offset + Int64(e + 1), seq: seq, line: lineNumber)
                 result.records.append(LogRecord(seq: seq, line: lineNumber, event: event))
             case .failure(let why):
+                // Only an unfinished last line (no newline) can be a torn write. A whole line that fails is
+                // damage: it may be a record someone was told is durable, so it is never cut and its sequence
+                // number is never reused.
                 let laterGood = lines[(n + 1)...].contains { (ls, le) in
                     if case .success = parse(bytes[ls..<le], decoder: decoder) { return true }
                     return false
                 }
+                let at = "\(path) line \(lineNumber) (byte \(from.offset + Int64(s)))"
                 if laterGood {
-                    result.damage = "\(path) line \(lineNumber) (byte \(from.offset + Int64(s))): \(why.description); later records follow, so this is damage, not a torn write"
+                    result.damage = "\(at): \(why.description); later records follow, so this is damage, not a torn write"
                 } else if why.intact {
-                    result.damage = "\(path) line \(lineNumber) (byte \(from.offset + Int64(s))): \(why.description)"
+                    result.damage = "\(at): \(why.description)"
                 } else {
-                    result.torn = TornTail(offset: from.offset + Int64(s), line: lineNumber,
-                                           length: Int64(bytes.count - s), reason: why.description)
+                    result.damage = "\(at): \(why.description) in a complete record (it ends with a newline, so it is damage, not a torn write)"
                 }
                 result.end = pos
                 return result

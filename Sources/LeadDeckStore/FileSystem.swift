@@ -15,7 +15,10 @@ public struct FileSystemError: Error, Sendable, CustomStringConvertible {
         self.errno = errno
     }
     public var description: String {
-        "\(path): \(operation) failed: \(String(cString: strerror(errno)))"
+        if errno == ELOOP {
+            return "\(path): is a symbolic link; LeadDeck never follows links for store files (replace it with the real file)"
+        }
+        return "\(path): \(operation) failed: \(String(cString: strerror(errno)))"
     }
 }
 
@@ -23,13 +26,21 @@ public struct FileSystemError: Error, Sendable, CustomStringConvertible {
 /// (the Nth write fails, a full disk) and check that the store stays whole.
 public protocol FileSystem: Sendable {
     func exists(_ path: String) -> Bool
+    /// Creates the folder and any missing parents, each new one private to its owner (0700).
     func makeDirectory(_ path: String) throws(FileSystemError)
+    /// Removes an empty folder.
+    func removeDirectory(_ path: String) throws(FileSystemError)
+    /// The permission bits and kind of a path, without following a symbolic link; nil when it does not exist.
+    func status(_ path: String) -> FileStatus?
+    /// Sets the permission bits (for `check --repair` on a store made by an older leaddeck).
+    func setPermissions(_ path: String, _ mode: UInt32) throws(FileSystemError)
     /// The whole file.
     func read(_ path: String) throws(FileSystemError) -> [UInt8]
     /// Bytes from `offset` to the end of the file, or at most `maxCount` of them.
     func read(_ path: String, from offset: Int64, maxCount: Int) throws(FileSystemError) -> [UInt8]
     func size(_ path: String) throws(FileSystemError) -> Int64
-    /// Opens for writing (creating with mode 0644 when missing); `append` positions every write at the end.
+    /// Opens for writing (creating it private to its owner, 0600, whatever the umask; never through a
+    /// symbolic link); `append` positions every write at the end.
     func openForWriting(_ path: String, append: Bool, truncate: Bool) throws(FileSystemError) -> Int32
     func write(_ fd: Int32, _ bytes: [UInt8], path: String) throws(FileSystemError)
     func fsync(_ fd: Int32, path: String) throws(FileSystemError)
@@ -45,7 +56,21 @@ public protocol FileSystem: Sendable {
     func listDirectory(_ path: String) -> [String]
 }
 
-/// The real file system, through POSIX calls.
+/// What `FileSystem.status` tells about a path.
+public struct FileStatus: Sendable, Hashable {
+    /// The permission bits (0o777 mask).
+    public var permissions: UInt32
+    public var isDirectory: Bool
+    public var isSymbolicLink: Bool
+    public init(permissions: UInt32, isDirectory: Bool, isSymbolicLink: Bool) {
+        self.permissions = permissions
+        self.isDirectory = isDirectory
+        self.isSymbolicLink = isSymbolicLink
+    }
+}
+
+/// The real file system, through POSIX calls. Store files are private to their owner (folders 0700, files
+/// 0600, whatever the umask) and never opened through a symbolic link (`O_NOFOLLOW`).
 public struct PosixFileSystem: FileSystem {
     public init() {}
 
@@ -56,14 +81,34 @@ public struct PosixFileSystem: FileSystem {
         for p in path.split(separator: "/", omittingEmptySubsequences: true) {
             parts.append(p)
             let partial = (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
-            if mkdir(partial, 0o755) != 0 && errno != EEXIST { throw FileSystemError("mkdir", partial, errno: errno) }
+            if mkdir(partial, 0o700) == 0 {
+                // The umask may have taken bits away; a store folder is exactly 0700.
+                _ = chmod(partial, 0o700)
+            } else if errno != EEXIST {
+                throw FileSystemError("mkdir", partial, errno: errno)
+            }
         }
+    }
+
+    public func removeDirectory(_ path: String) throws(FileSystemError) {
+        guard rmdir(path) == 0 else { throw FileSystemError("rmdir", path, errno: errno) }
+    }
+
+    public func status(_ path: String) -> FileStatus? {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        let kind = st.st_mode & S_IFMT
+        return FileStatus(permissions: UInt32(st.st_mode & 0o777), isDirectory: kind == S_IFDIR, isSymbolicLink: kind == S_IFLNK)
+    }
+
+    public func setPermissions(_ path: String, _ mode: UInt32) throws(FileSystemError) {
+        guard chmod(path, mode_t(mode)) == 0 else { throw FileSystemError("chmod", path, errno: errno) }
     }
 
     public func read(_ path: String) throws(FileSystemError) -> [UInt8] { try read(path, from: 0, maxCount: .max) }
 
     public func read(_ path: String, from offset: Int64, maxCount: Int) throws(FileSystemError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw FileSystemError("open", path, errno: errno) }
         defer { Glibc.close(fd) }
         var st = stat()
@@ -85,16 +130,18 @@ public struct PosixFileSystem: FileSystem {
 
     public func size(_ path: String) throws(FileSystemError) -> Int64 {
         var st = stat()
-        guard stat(path, &st) == 0 else { throw FileSystemError("stat", path, errno: errno) }
+        guard lstat(path, &st) == 0 else { throw FileSystemError("stat", path, errno: errno) }
+        if st.st_mode & S_IFMT == S_IFLNK { throw FileSystemError("stat", path, errno: ELOOP) }
         return Int64(st.st_size)
     }
 
     public func openForWriting(_ path: String, append: Bool, truncate: Bool) throws(FileSystemError) -> Int32 {
-        var flags = O_WRONLY | O_CREAT | O_CLOEXEC
+        var flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW
         if append { flags |= O_APPEND }
         if truncate { flags |= O_TRUNC }
-        let fd = open(path, flags, 0o644)
+        let fd = open(path, flags, 0o600)
         guard fd >= 0 else { throw FileSystemError("open", path, errno: errno) }
+        _ = fchmod(fd, 0o600)
         return fd
     }
 
@@ -114,7 +161,10 @@ public struct PosixFileSystem: FileSystem {
     public func close(_ fd: Int32) { _ = Glibc.close(fd) }
 
     public func truncate(_ path: String, to length: Int64) throws(FileSystemError) {
-        guard Glibc.truncate(path, off_t(length)) == 0 else { throw FileSystemError("truncate", path, errno: errno) }
+        let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw FileSystemError("open", path, errno: errno) }
+        defer { Glibc.close(fd) }
+        guard ftruncate(fd, off_t(length)) == 0 else { throw FileSystemError("truncate", path, errno: errno) }
     }
 
     public func rename(_ from: String, _ to: String) throws(FileSystemError) {
@@ -131,8 +181,9 @@ public struct PosixFileSystem: FileSystem {
     }
 
     public func lock(_ path: String, exclusive: Bool, wait: Bool) throws(FileSystemError) -> Int32? {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw FileSystemError("open lock file", path, errno: errno) }
+        _ = fchmod(fd, 0o600)
         let op = (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB)
         while flock(fd, op) != 0 {
             if errno == EINTR { continue }
@@ -169,28 +220,58 @@ extension FileSystem {
         try read(path, from: offset, maxCount: .max)
     }
 
-    /// Replaces a file atomically and durably: temp file in the same folder, fsync, rename, fsync folder.
-    /// A crash at any point leaves either the old or the new content, never a mix.
+    /// Replaces a file atomically and durably: temp file in the same folder (`NAME.tmp-PID`, 0600), fsync,
+    /// rename, fsync folder. A crash at any point leaves either the old or the new content, never a mix.
+    /// - Throws: `FileSystemError` naming `path` (not the temp file) and the step that failed; the temp file
+    ///   is gone and `path` is untouched, except when only the final folder fsync fails (then the new content
+    ///   is in place but may not survive a power loss; the error says so).
     public func replaceAtomically(_ path: String, with bytes: [UInt8]) throws(FileSystemError) {
         let dir = parentDirectory(of: path)
         let tmp = "\(path).tmp-\(getpid())"
-        let fd = try openForWriting(tmp, append: false, truncate: true)
+        func named(_ e: FileSystemError, _ step: String) -> FileSystemError {
+            FileSystemError("saving a new copy (\(step) of the temp file)", path, errno: e.errno)
+        }
+        let fd: Int32
+        do { fd = try openForWriting(tmp, append: false, truncate: true) } catch { throw named(error, "create") }
         do {
             try write(fd, bytes, path: tmp)
-            try fsync(fd, path: tmp)
-            close(fd)
         } catch {
             close(fd)
             remove(tmp)
-            throw error
+            throw named(error, "write")
         }
+        do {
+            try fsync(fd, path: tmp)
+        } catch {
+            close(fd)
+            remove(tmp)
+            throw named(error, "fsync")
+        }
+        close(fd)
         do {
             try rename(tmp, path)
         } catch {
             remove(tmp)
-            throw error
+            throw FileSystemError("saving a new copy (rename over it)", path, errno: error.errno)
         }
-        try syncDirectory(dir)
+        do { try syncDirectory(dir) } catch {
+            throw FileSystemError("saving a new copy (fsync of its folder, after the rename)", path, errno: error.errno)
+        }
+    }
+
+    /// Removes a folder and the files in it (one level, plus one level of subfolders), for cleaning up a
+    /// store that was never finished. Best effort.
+    public func removeTree(_ path: String) {
+        for name in listDirectory(path) {
+            let p = "\(path)/\(name)"
+            if let st = status(p), st.isDirectory {
+                for inner in listDirectory(p) { remove("\(p)/\(inner)") }
+                try? removeDirectory(p)
+            } else {
+                remove(p)
+            }
+        }
+        try? removeDirectory(path)
     }
 }
 

@@ -17,11 +17,22 @@ enum JSONValue: Decodable, Equatable {
         else { self = .object(try c.decode([String: JSONValue].self)) }
     }
 
-    /// The object on one line of JSON, or nil when the line is not a JSON object.
-    static func object(_ line: String) -> [String: JSONValue]? {
-        guard let data = line.data(using: .utf8), case .object(let o)? = try? JSONDecoder().decode(JSONValue.self, from: data) else { return nil }
-        return o
+    /// The object on one line of JSON, parsed strictly (invalid UTF-8, duplicate keys and raw control
+    /// characters in strings are errors that say where), or what is wrong with it.
+    static func object(_ line: ArraySlice<UInt8>) -> Result<[String: JSONValue], StoreError> {
+        do {
+            switch try JSONValue.parse(line) {
+            case .object(let o): return .success(o)
+            case .array: return .failure(StoreError("expected a JSON object, got a list"))
+            default: return .failure(StoreError("expected a JSON object"))
+            }
+        } catch {
+            return .failure(StoreError("not valid JSON: \(error.description)"))
+        }
     }
+
+    /// The field name made safe to show (it came from outside).
+    static func fieldName(_ key: String) -> String { Sanitizer.clean(String(key.prefix(40))) }
 }
 
 /// Times from outside must be plausible: within a year before and a day after the wall clock.
@@ -35,15 +46,24 @@ func checkPlausible(_ t: Timestamp, now: Timestamp, field: String) throws(StoreE
 /// (`lead_id`, `source_id`, `sub_id`, `vertical`, `state`, `postal_code`, `sale_type`, `max_sells`, `price`,
 /// `received_at`, `first_name`, `last_name`, `phone`, `email`, `city`).
 public enum OfferParser {
-    /// The offer on one line, or a message saying which field is wrong.
+    /// The offer on one line of text, or a message saying which field is wrong.
     public static func parse(_ line: String, now: Timestamp) -> Result<Offer, StoreError> {
-        guard let o = JSONValue.object(line) else { return .failure(StoreError("not a JSON object")) }
+        parse(Array(line.utf8)[...], now: now)
+    }
+
+    /// The offer on one line of bytes, or a message saying which field is wrong.
+    public static func parse(_ line: ArraySlice<UInt8>, now: Timestamp) -> Result<Offer, StoreError> {
+        let o: [String: JSONValue]
+        switch JSONValue.object(line) {
+        case .success(let object): o = object
+        case .failure(let e): return .failure(e)
+        }
         let known: Set<String> = ["lead_id", "source_id", "sub_id", "vertical", "state", "postal_code", "zip", "city",
                                   "sale_type", "max_sells", "price", "price_cents", "received_at", "first_name",
                                   "last_name", "phone", "email", "address", "dob", "ip_address", "trustedform_cert_url",
                                   "leadid_token", "lead_mode"]
         if let unknown = o.keys.sorted().first(where: { !known.contains($0) && !$0.contains(".") }) {
-            return .failure(StoreError("unknown field \"\(Sanitizer.clean(unknown))\""))
+            return .failure(StoreError("unknown field \"\(JSONValue.fieldName(unknown))\""))
         }
         func string(_ k: String, required: Bool = true, max: Int = 200) throws(StoreError) -> String {
             guard let v = o[k], v != .null else {
@@ -147,61 +167,94 @@ public struct Disposition: Sendable, Hashable {
     public var time: Timestamp?
 }
 
-/// Reads dispositions as CSV (header: lead_id,outcome,revenue,reason[,refund][,time]) or JSON Lines with the
-/// same field names. `outcome` is contacted, converted (or sold) or returned.
+/// Reads dispositions as CSV (header: lead_id,outcome,revenue,reason[,refund][,time]; RFC 4180 quoting) or
+/// JSON Lines with the same field names. `outcome` is contacted, converted (or sold) or returned. LF or CRLF
+/// endings and a UTF-8 byte order mark are accepted; invalid UTF-8, duplicate keys and unknown fields are not.
 public enum DispositionParser {
+    /// The fields a disposition may have (`disposition` and `status` are other names for `outcome`).
+    static let knownFields: Set<String> = ["lead_id", "outcome", "disposition", "status", "revenue", "reason", "refund", "time"]
+
     /// Each non-empty line's disposition or the reason it cannot be read, with 1-based line numbers.
     public static func parse(_ text: String, now: Timestamp) -> [(line: Int, result: Result<Disposition, StoreError>)] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+        parse(Array(text.utf8), now: now)
+    }
+
+    /// Each non-empty line's disposition or the reason it cannot be read, with 1-based line numbers. A bad
+    /// CSV header is one failure at its line, and nothing else is read.
+    public static func parse(_ bytes: [UInt8], now: Timestamp) -> [(line: Int, result: Result<Disposition, StoreError>)] {
+        let lines = InputLines.split(bytes).filter { !$0.isBlank }
+        guard let first = lines.first else { return [] }
+        if first.bytes.first(where: { $0 != 32 && $0 != 9 }) == UInt8(ascii: "{") {
+            return lines.map { ($0.number, parseJSON($0.bytes, now: now)) }
         }
-        guard let firstIndex = lines.firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return [] }
-        if lines[firstIndex].trimmingCharacters(in: .whitespaces).hasPrefix("{") {
-            return lines.enumerated().compactMap { n, l in
-                l.trimmingCharacters(in: .whitespaces).isEmpty ? nil : (n + 1, parseJSON(l, now: now))
-            }
+        guard let headerText = InputLines.text(first.bytes) else {
+            return [(first.number, .failure(StoreError("CSV header is not valid UTF-8 text")))]
         }
-        let header = splitCSV(lines[firstIndex]).map { $0.lowercased().trimmingCharacters(in: .whitespaces) }
+        let header = splitCSV(headerText).map { $0.lowercased().trimmingCharacters(in: .whitespaces) }
         guard header.contains("lead_id") else {
-            return [(firstIndex + 1, .failure(StoreError("CSV header must name lead_id and outcome (got \(Sanitizer.clean(lines[firstIndex])))")))]
+            return [(first.number, .failure(StoreError("CSV header must name lead_id and outcome (got \(Sanitizer.clean(String(headerText.prefix(120)))))")))]
         }
-        return lines.enumerated().compactMap { n, l in
-            if n <= firstIndex || l.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
-            let cells = splitCSV(l)
+        if let unknown = header.first(where: { !knownFields.contains($0) }) {
+            return [(first.number, .failure(StoreError("CSV header: unknown column \"\(JSONValue.fieldName(unknown))\" (known: \(knownFields.sorted().joined(separator: ", ")))")))]
+        }
+        if let dup = header.first(where: { h in header.filter { $0 == h }.count > 1 }) {
+            return [(first.number, .failure(StoreError("CSV header: column \"\(JSONValue.fieldName(dup))\" appears twice")))]
+        }
+        return lines.dropFirst().map { l in
+            guard let text = InputLines.text(l.bytes) else { return (l.number, .failure(StoreError("not valid UTF-8 text"))) }
+            let cells = splitCSV(text)
+            if cells.count > header.count { return (l.number, .failure(StoreError("\(cells.count) fields, header has \(header.count)"))) }
             var dict: [String: JSONValue] = [:]
             for (i, h) in header.enumerated() where i < cells.count && !cells[i].isEmpty { dict[h] = .string(cells[i]) }
-            if cells.count > header.count { return (n + 1, .failure(StoreError("\(cells.count) fields, header has \(header.count)"))) }
-            return (n + 1, build(dict, now: now))
+            return (l.number, build(dict, now: now))
         }
     }
 
-    static func parseJSON(_ line: String, now: Timestamp) -> Result<Disposition, StoreError> {
-        guard let o = JSONValue.object(line) else { return .failure(StoreError("not a JSON object")) }
-        return build(o, now: now)
+    static func parseJSON(_ line: ArraySlice<UInt8>, now: Timestamp) -> Result<Disposition, StoreError> {
+        switch JSONValue.object(line) {
+        case .failure(let e): return .failure(e)
+        case .success(let o):
+            if let unknown = o.keys.sorted().first(where: { !knownFields.contains($0) }) {
+                return .failure(StoreError("unknown field \"\(JSONValue.fieldName(unknown))\" (known: \(knownFields.sorted().joined(separator: ", ")))"))
+            }
+            return build(o, now: now)
+        }
     }
 
     static func build(_ o: [String: JSONValue], now: Timestamp) -> Result<Disposition, StoreError> {
-        func text(_ k: String) -> String? { if case .string(let s)? = o[k] { return s } else { return nil } }
+        func text(_ k: String) throws(StoreError) -> String? {
+            switch o[k] as JSONValue? {
+            case nil, .null?: return nil
+            case .string(let s)?: return s
+            default: throw StoreError("\(k): expected a string")
+            }
+        }
         do throws(StoreError) {
-            guard let id = text("lead_id"), !id.isEmpty else { throw StoreError("missing field \"lead_id\"") }
-            let kindText = (text("outcome") ?? text("disposition") ?? text("status"))?.lowercased() ?? ""
+            guard let id = try text("lead_id"), !id.isEmpty else { throw StoreError("missing field \"lead_id\"") }
+            guard id.count <= 64 else { throw StoreError("lead_id: longer than 64 characters") }
+            let names = ["outcome", "disposition", "status"].filter { o[$0] != nil }
+            if names.count > 1 { throw StoreError("give the outcome once (got \(names.joined(separator: " and ")))") }
+            var kindText = ""
+            for name in ["outcome", "disposition", "status"] {
+                if let t = try text(name) { kindText = t.lowercased() }
+            }
             let kind: OutcomeKind
             switch kindText {
             case "contacted", "reached": kind = .contacted
             case "converted", "sold", "sale": kind = .converted
             case "returned", "return": kind = .returned
             case "": throw StoreError("missing field \"outcome\" (contacted, converted or returned)")
-            default: throw StoreError("outcome: unknown '\(Sanitizer.clean(kindText))' (contacted, converted or returned)")
+            default: throw StoreError("outcome: unknown '\(Sanitizer.clean(String(kindText.prefix(40))))' (contacted, converted or returned)")
             }
             var d = Disposition(leadID: id, kind: kind)
             if kind == .converted { d.revenue = try OfferParser.parseDollars(o["revenue"], field: "revenue") }
             if kind == .returned {
-                guard let r = text("reason"), !r.isEmpty else { throw StoreError("a return needs a \"reason\"") }
+                guard let r = try text("reason"), !r.isEmpty else { throw StoreError("a return needs a \"reason\"") }
                 d.reason = String(r.prefix(200))
                 if o["refund"] != nil { d.refund = try OfferParser.parseDollars(o["refund"], field: "refund") }
             }
             if o["time"] != nil {
-                guard let s = text("time"), let ts = Timestamp(iso8601: s) else { throw StoreError("time: expected ISO 8601") }
+                guard let s = try text("time"), let ts = Timestamp(iso8601: s) else { throw StoreError("time: expected ISO 8601") }
                 try checkPlausible(ts, now: now, field: "time")
                 d.time = ts
             }
@@ -211,13 +264,17 @@ public enum DispositionParser {
         }
     }
 
-    /// Splits one CSV line, honouring double quotes.
+    /// Splits one CSV line (RFC 4180): fields in double quotes may hold commas, and `""` inside them is one quote.
     static func splitCSV(_ line: String) -> [String] {
         var out: [String] = [], cur = "", quoted = false
-        var it = line.makeIterator()
-        while let c = it.next() {
+        var chars = Array(line)[...]
+        while let c = chars.popFirst() {
             if quoted {
-                if c == "\"" { quoted = false } else { cur.append(c) }
+                if c == "\"" {
+                    if chars.first == "\"" { cur.append("\""); chars.removeFirst() } else { quoted = false }
+                } else {
+                    cur.append(c)
+                }
             } else if c == "\"" {
                 quoted = true
             } else if c == "," {
@@ -229,5 +286,23 @@ public enum DispositionParser {
         }
         out.append(cur)
         return out
+    }
+}
+
+extension Disposition {
+    /// The outcome event this disposition makes for a lead the desk bought, or why it cannot apply: an unknown
+    /// or already-returned lead, an impossible sequence, a time before the purchase, or a refund above the
+    /// lead's price (a refund gives back at most what was paid).
+    public func outcomeEvent(leads: LeadIndex, now: Timestamp) -> Result<OutcomeEvent, StoreError> {
+        if let problem = leads.problem(with: kind, leadID: leadID) { return .failure(StoreError(Sanitizer.clean(problem))) }
+        guard let lead = leads[leadID]?.lead else { return .failure(StoreError("unknown lead id \(Sanitizer.clean(leadID))")) }
+        if let t = time, t < lead.boughtAt {
+            return .failure(StoreError("time \(t.iso8601) is before the lead was bought (\(lead.boughtAt.iso8601))"))
+        }
+        if let r = refund, r > lead.price {
+            return .failure(StoreError("refund \(r.formatted) is more than the lead's price \(lead.price.formatted); a refund gives back at most what was paid"))
+        }
+        return .success(OutcomeEvent(time: time ?? now, leadID: leadID, kind: kind, revenue: revenue,
+                                     refund: kind == .returned ? (refund ?? lead.price) : nil, reason: reason, lead: lead))
     }
 }

@@ -22,6 +22,19 @@ public enum JSONFile {
         var object: Any = NSNull()
         let version: Int
         if strict {
+            // The strict parser first: it names line and column, and refuses what Foundation lets through
+            // (duplicate keys, where two readers could disagree; invalid UTF-8; raw control characters).
+            do {
+                _ = try JSONValue.parse(bytes)
+            } catch {
+                if bytes.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) {
+                    throw StoreError("\(path): not valid JSON (the file is empty)")
+                }
+                if error.offset >= bytes.count {
+                    throw StoreError("\(path): not valid JSON (the file ends early at line \(error.line), column \(error.column), as if half-written)")
+                }
+                throw StoreError("\(path): not valid JSON (line \(error.line), column \(error.column): \(error.message))")
+            }
             do {
                 object = try JSONSerialization.jsonObject(with: data)
             } catch {

@@ -11,19 +11,23 @@ extension Store {
 
     /// Reads the log from `position` in chunks of a few megabytes, handing each record to `visit` (so a long
     /// history is never all in memory). The result's `records` is empty; `end`, `torn` and `damage` are set.
-    func scanLog(from position: LogPosition, allowPartialTail: Bool, chunk: Int = 8 << 20,
+    /// - Parameter limit: read no further than this offset (the end of the log when a check began), so
+    ///   records a writer appends meanwhile are not mistaken for torn ones.
+    func scanLog(from position: LogPosition, allowPartialTail: Bool, chunk: Int = 8 << 20, limit: Int64? = nil,
                  _ visit: (LogRecord) -> Void) throws(StoreError) -> LogScan {
-        let size = try io { () throws(FileSystemError) in try fs.size(logPath) }
+        var size = try io { () throws(FileSystemError) in try fs.size(logPath) }
+        if let limit { size = min(size, limit) }
         if size < position.offset {
             throw StoreError("\(logPath): the log is shorter (\(size) bytes) than the position read before (\(position.offset)); it was truncated or replaced by another program")
         }
         var pos = position
         var chunkSize = chunk
         while pos.offset < size {
-            let bytes = try io { () throws(FileSystemError) in try fs.read(logPath, from: pos.offset, maxCount: chunkSize) }
+            let want = Int(min(Int64(chunkSize), size - pos.offset))
+            let bytes = try io { () throws(FileSystemError) in try fs.read(logPath, from: pos.offset, maxCount: want) }
             // A short read means the end of the file (which a writer may just have cut back).
             if bytes.isEmpty { return LogScan(end: pos) }
-            let atEnd = bytes.count < chunkSize || pos.offset + Int64(bytes.count) >= size
+            let atEnd = bytes.count < want || pos.offset + Int64(bytes.count) >= size
             let s = EventLogCodec.scan(bytes, from: pos, path: logPath, allowPartialTail: atEnd ? allowPartialTail : true)
             s.records.forEach(visit)
             if s.damage != nil { return LogScan(end: s.end, torn: nil, damage: s.damage) }
@@ -40,7 +44,7 @@ extension Store {
     /// Records appended after `position` by anyone; a record still being written is left for next time.
     public func readNew(after position: LogPosition) throws(StoreError) -> (records: [LogRecord], end: LogPosition) {
         let scan = try readScan(from: position, allowPartialTail: true)
-        if let damage = scan.damage { throw StoreError(damage) }
+        if let damage = scan.damage { throw damaged(damage) }
         return (scan.records, scan.end)
     }
 
@@ -52,8 +56,15 @@ extension Store {
     }
 
     func appendLocked(_ events: [Event], at position: inout LogPosition) throws(StoreError) -> [LogRecord] {
+        try refuseIfDamaged()
+        removeLeftoversOnce()
         let foreign = try catchUpLocked(&position)
         guard !events.isEmpty else { return foreign }
+        // The record this batch follows must still be the one written: if it was damaged since (a flipped
+        // byte), appending would bury the damage and a reader would take the batch for a later sequence.
+        if position.seq > 0, recordSeq(endingAt: position.offset) != position.seq {
+            throw damaged("\(logPath) line \(position.line) (the record ending at byte \(position.offset), seq \(position.seq)): no longer a good record; it was damaged after it was written")
+        }
         let encoder = EventEncoder()
         var bytes: [UInt8] = []
         bytes.reserveCapacity(events.count * 440)
@@ -81,7 +92,7 @@ extension Store {
     /// Under the write lock: reads what others appended after `position`, cutting a torn tail aside.
     func catchUpLocked(_ position: inout LogPosition) throws(StoreError) -> [LogRecord] {
         let scan = try readScan(from: position, allowPartialTail: false)
-        if let damage = scan.damage { throw StoreError(damage) }
+        if let damage = scan.damage { throw damaged(damage) }
         if let torn = scan.torn { try cutTornTail(torn) }
         position = scan.end
         return scan.records
@@ -107,66 +118,46 @@ extension Store {
     public func repairTornTail() throws(StoreError) -> TornTail? {
         try withWriteLock { () throws(StoreError) -> TornTail? in
             let scan = try scanLog(from: .afterHeader, allowPartialTail: false) { _ in }
-            if let damage = scan.damage { throw StoreError(damage) }
+            if let damage = scan.damage { throw damaged(damage) }
             if let t = scan.torn { try cutTornTail(t) }
+            clearDamageMark()
             return scan.torn
         }
     }
 
     /// The position after the last whole record, found from the end of the log (cost independent of its
-    /// length). A torn last record is cut aside first. Call holding the write lock.
+    /// length). An unfinished last line (no newline) is torn and cut aside first; a complete last line that
+    /// is not a good record is damage, never cut. Call holding the write lock.
     func tailPositionLocked() throws(StoreError) -> LogPosition {
+        try refuseIfDamaged()
+        removeLeftoversOnce()
         let headerLength = Int64(EventLogCodec.header.count)
         var window: Int64 = 64 * 1024
         while true {
             let size = try io { () throws(FileSystemError) in try fs.size(logPath) }
             if size <= headerLength { return .afterHeader }
             let start = max(headerLength, size - window)
-            let bytes = try io { () throws(FileSystemError) in try fs.read(logPath, from: start) }
-            // Lines wholly inside the window: skip a partial first line unless the window starts after the header.
-            var lineStart = 0
-            if start > headerLength {
-                guard let first = bytes.firstIndex(of: 10) else { window *= 4; continue }
-                lineStart = first + 1
-            }
-            var lines: [(Int, Int)] = []
-            var i = lineStart
-            while i < bytes.count {
-                guard let nl = bytes[i...].firstIndex(of: 10) else { break }
-                lines.append((i, nl))
-                i = nl + 1
-            }
-            let decoder = JSONDecoder()
-            func parsed(_ n: Int) throws(StoreError) -> Int64? {
-                switch EventLogCodec.parse(bytes[lines[n].0..<lines[n].1], decoder: decoder) {
-                case .success(let (seq, _)): return seq
-                case .failure(let e) where e.intact:
-                    throw StoreError("\(logPath) byte \(start + Int64(lines[n].0)): \(e.description); not cutting it")
-                case .failure: return nil
-                }
-            }
-            func position(afterLine n: Int, seq: Int64) throws(StoreError) -> LogPosition {
-                let end = start + Int64(lines[n].1 + 1)
-                if end < size {
-                    try cutTornTail(TornTail(offset: end, line: seq + 2, length: size - end,
-                                             reason: n == lines.count - 1 ? "incomplete record (no newline)" : "unreadable last record"))
-                }
-                return LogPosition(offset: end, seq: seq, line: seq + 1)
-            }
-            // The same rule as reading: the last good record ends the log; whatever follows it (unreadable
-            // lines, none intact, and perhaps an unfinished one) is a torn tail to cut.
-            var k = lines.count - 1
-            while k >= 0 {
-                if let seq = try parsed(k) { return try position(afterLine: k, seq: seq) }
-                k -= 1
-            }
-            if start == headerLength {
-                // Nothing good after the header: all that is there is a torn record.
+            let bytes = try io { () throws(FileSystemError) in try fs.read(logPath, from: start, maxCount: Int(size - start)) }
+            guard let lastNewline = bytes.lastIndex(of: 10) else {
+                if start > headerLength { window *= 4; continue }
+                // Nothing complete after the header: all that is there is an unfinished record.
                 try cutTornTail(TornTail(offset: headerLength, line: 2, length: size - headerLength,
-                                         reason: lines.isEmpty ? "incomplete record (no newline)" : "unreadable last record"))
+                                         reason: "incomplete record (no newline)"))
                 return .afterHeader
             }
-            window *= 4
+            let previousNewline = bytes[..<lastNewline].lastIndex(of: 10)
+            if previousNewline == nil && start > headerLength { window *= 4; continue }
+            let lineStart = previousNewline.map { $0 + 1 } ?? 0
+            let end = start + Int64(lastNewline + 1)
+            switch EventLogCodec.parse(bytes[lineStart..<lastNewline], decoder: JSONDecoder()) {
+            case .success(let (seq, _)):
+                if end < size {
+                    try cutTornTail(TornTail(offset: end, line: seq + 2, length: size - end, reason: "incomplete record (no newline)"))
+                }
+                return LogPosition(offset: end, seq: seq, line: seq + 1)
+            case .failure(let e):
+                throw damaged("\(logPath) byte \(start + Int64(lineStart)): \(e.description) in the last complete record (it ends with a newline, so it is damage, not a torn write)")
+            }
         }
     }
 }
@@ -177,7 +168,7 @@ extension Store {
     @discardableResult
     public func forEachRecord(after position: LogPosition, _ visit: (LogRecord) -> Void) throws(StoreError) -> LogPosition {
         let scan = try scanLog(from: position, allowPartialTail: true, visit)
-        if let damage = scan.damage { throw StoreError(damage) }
+        if let damage = scan.damage { throw damaged(damage) }
         return scan.end
     }
 
@@ -206,14 +197,17 @@ extension Store {
             guard let lastLine = lines.last else { return ([], .afterHeader) }
             // As everywhere: unreadable lines at the very end (none of them intact) are a torn tail, left for
             // the next writer to cut; an unreadable line followed by a good one is damage.
-            var parsed: [(Range<Int>, Result<(Int64, Event), EventLogCodec.RecordError>)] = []
-            for r in lines.suffix(max(1, count) + 4) { parsed.append((r, EventLogCodec.parse(bytes[r], decoder: decoder))) }
-            while let last = parsed.last, case .failure(let e) = last.1, !e.intact { parsed.removeLast() }
+            let parsed: [(Range<Int>, Result<(Int64, Event), EventLogCodec.RecordError>)] = lines.suffix(max(1, count) + 4).map {
+                ($0, EventLogCodec.parse(bytes[$0], decoder: decoder))
+            }
+            // Only complete lines are here (an unfinished last line is left for the next writer); any of them
+            // that is not a good record is damage, reported, never skipped.
             var records: [LogRecord] = []
             for (r, result) in parsed {
                 switch result {
                 case .success(let (seq, event)): records.append(LogRecord(seq: seq, line: seq + 1, event: event))
-                case .failure(let e): throw StoreError("\(logPath) byte \(start + Int64(r.lowerBound)): \(e.description); run `leaddeck check`")
+                case .failure(let e):
+                    throw damaged("\(logPath) byte \(start + Int64(r.lowerBound)): \(e.description) in a complete record; run `leaddeck check`")
                 }
             }
             guard let lastGood = parsed.last, let lastSeq = records.last?.seq else {

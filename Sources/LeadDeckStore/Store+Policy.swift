@@ -28,7 +28,14 @@ extension Store {
             let event = PolicyEvent(time: time, actor: actor, change: change)
             let intent = PolicyIntent(schemaVersion: PolicyIntent.current, seq: position.seq + 1, offset: position.offset, change: change)
             try io { () throws(FileSystemError) in try fs.replaceAtomically(intentPath, with: JSONFile.encodePretty(intent)) }
-            _ = try appendLocked([.policy(event)], at: &position)
+            do throws(StoreError) {
+                _ = try appendLocked([.policy(event)], at: &position)
+            } catch {
+                // The event is not in the log (the append cut back what it wrote), so the intent names nothing.
+                fs.remove(intentPath)
+                try? fs.syncDirectory(directory)
+                throw error
+            }
             // From here the change is durable (logged, and found through the intent on the next load), so a
             // failure to save policy.json is a warning, not a failed change.
             let newDoc = PolicyDocument(policy: newPolicy, lastChangeSeq: position.seq)

@@ -73,7 +73,7 @@ extension Store {
             desk = Desk(catalog: catalog, policy: policyDoc.policy)
             scan = try scanLog(from: position, allowPartialTail: true, replay)
         }
-        if let damage = scan.damage { throw StoreError(damage) }
+        if let damage = scan.damage { throw damaged(damage) }
         if let t = scan.torn {
             noteOnce("\(logPath) line \(t.line): ignoring a torn last record (\(t.reason)); the next write keeps a copy in torn/ and cuts it")
         } else if let size = try? fs.size(logPath), size > scan.end.offset, let torn = tornAfterWriters(scan.end) {

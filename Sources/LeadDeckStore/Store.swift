@@ -27,6 +27,10 @@ public final class Store {
 
     /// Messages about things the store noticed and handled (a torn record cut aside, a stale checkpoint).
     public internal(set) var notices: [String] = []
+    /// Damage this process found in the log; from then on it refuses to append (reads still work).
+    var knownDamage: String?
+    /// Whether leftover temp files of killed writers were already looked for (once per process).
+    var leftoversRemoved = false
 
     init(directory: String, fs: FileSystem, catalog: Catalog) {
         self.directory = directory
@@ -38,10 +42,12 @@ public final class Store {
     /// `seedDirectory` (`sources.json`, `policy.json`) when one is given.
     /// - Throws: `StoreError` naming the file that is missing, malformed or too new.
     public static func open(_ directory: String, seedDirectory: String?, fs: FileSystem = PosixFileSystem()) throws(StoreError) -> Store {
+        if let st = fs.status(directory), !st.isDirectory, !st.isSymbolicLink {
+            throw StoreError("\(directory): is a file, not a store folder; pass --store with a folder (an existing store, or a new or empty one)")
+        }
         let manifest = "\(directory)/store.json"
         if !fs.exists(manifest) {
-            let existing = fs.listDirectory(directory).filter { !$0.hasPrefix(".") }
-            if !existing.isEmpty {
+            if !fs.listDirectory(directory).isEmpty && !isUnfinishedOldStore(directory, fs: fs) {
                 throw StoreError("\(directory): not a LeadDeck store (no store.json) and not empty; refusing to touch it")
             }
             guard let seed = seedDirectory else {
@@ -73,7 +79,14 @@ public final class Store {
         return Int(text[r.upperBound...].prefix { $0.isNumber })
     }
 
-    /// Creates a new store from seed files. Validates the seeds first, so a bad seed creates nothing.
+    /// Files an interrupted `create` of an older leaddeck could leave without `store.json`: nothing of
+    /// value, so such a folder is finished rather than refused.
+    static let creationFiles: Set<String> = ["sources.json", "policy.json", "events.jsonl", "write.lock", "engine.lock"]
+
+    /// Creates a new store from seed files, crash-safely: the whole store is built in a private temporary
+    /// folder beside `directory` and renamed into place, so a crash, a full disk or a kill at any moment
+    /// leaves either no store or a complete one. Two processes creating the same store at once both end up
+    /// using the one that was renamed into place first. Validates the seeds first, so a bad seed creates nothing.
     static func create(_ directory: String, seed: String, fs: FileSystem) throws(StoreError) {
         let seedCatalog = "\(seed)/sources.json", seedPolicy = "\(seed)/policy.json"
         guard fs.exists(seedCatalog) else {
@@ -86,18 +99,75 @@ public final class Store {
         policyDoc.lastChangeSeq = 0
         let manifest = StoreManifest(schemaVersion: StoreManifest.current, currency: Money.currencyCode,
                                      createdAt: Timestamp(seconds: Int64(Date().timeIntervalSince1970)))
+        // A symbolic link to a folder is the user's choice: build beside the folder it names.
+        let target = (fs.status(directory)?.isSymbolicLink ?? false) ? (resolvedPath(directory) ?? directory) : directory
+        let parent = parentDirectory(of: target)
+        let base = String(target.split(separator: "/").last ?? Substring(target))
+        guard !base.isEmpty, base != ".", base != ".." else {
+            throw StoreError("\(directory): give the store folder by name (for example --store ./mystore)")
+        }
+        let building = "\(parent)/.\(base).creating-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         do {
-            try fs.makeDirectory(directory)
-            try fs.replaceAtomically("\(directory)/sources.json", with: JSONFile.encodePretty(catalogDoc))
-            try fs.replaceAtomically("\(directory)/policy.json", with: JSONFile.encodePretty(policyDoc))
-            if !fs.exists("\(directory)/events.jsonl") {
-                try fs.replaceAtomically("\(directory)/events.jsonl", with: EventLogCodec.header)
-            }
-            // The manifest goes last: a store is complete only once it exists.
-            try fs.replaceAtomically("\(directory)/store.json", with: JSONFile.encodePretty(manifest))
+            try fs.makeDirectory(parent)
+            removeAbandonedBuilds(of: base, in: parent, fs: fs)
+            try fs.makeDirectory(building)
         } catch {
             throw StoreError(error.description)
         }
+        do throws(FileSystemError) {
+            try fs.replaceAtomically("\(building)/sources.json", with: JSONFile.encodePretty(catalogDoc))
+            try fs.replaceAtomically("\(building)/policy.json", with: JSONFile.encodePretty(policyDoc))
+            try fs.replaceAtomically("\(building)/events.jsonl", with: EventLogCodec.header)
+            try fs.replaceAtomically("\(building)/store.json", with: JSONFile.encodePretty(manifest))
+            finishUnfinishedOldStore(target, fs: fs)
+            try fs.rename(building, target)
+        } catch {
+            fs.removeTree(building)
+            // Another process created it first: use theirs.
+            if fs.exists("\(target)/store.json") { return }
+            if error.errno == ENOTEMPTY || error.errno == EEXIST {
+                throw StoreError("\(target): not a LeadDeck store (no store.json) and not empty; refusing to touch it")
+            }
+            throw StoreError(error.description)
+        }
+        do { try fs.syncDirectory(parent) } catch { throw StoreError(error.description) }
+    }
+
+    /// A folder left by an older leaddeck killed while creating a store (seed copies, an event log holding
+    /// only its header, no store.json): nothing of value, so it may be finished rather than refused.
+    static func isUnfinishedOldStore(_ target: String, fs: FileSystem) -> Bool {
+        let names = fs.listDirectory(target)
+        guard !names.isEmpty, !fs.exists("\(target)/store.json") else { return false }
+        let known = names.allSatisfy { name in
+            creationFiles.contains(name) || (name.contains(".tmp-") && creationFiles.contains { name.hasPrefix($0) })
+        }
+        guard known else { return false }
+        if let size = try? fs.size("\(target)/events.jsonl"), size > Int64(EventLogCodec.header.count) { return false }
+        return true
+    }
+
+    /// Moves an unfinished old store aside (`.NAME.unfinished-PID`, beside it, nothing deleted), so the new
+    /// one can be renamed into place.
+    static func finishUnfinishedOldStore(_ target: String, fs: FileSystem) {
+        guard isUnfinishedOldStore(target, fs: fs) else { return }
+        let base = target.split(separator: "/").last.map(String.init) ?? target
+        try? fs.rename(target, "\(parentDirectory(of: target))/.\(base).unfinished-\(getpid())-\(Int64(Date().timeIntervalSince1970))")
+    }
+
+    /// Temporary build folders of creators that died (`.NAME.creating-PID-N` whose process is gone).
+    static func removeAbandonedBuilds(of base: String, in parent: String, fs: FileSystem) {
+        let prefix = ".\(base).creating-"
+        for name in fs.listDirectory(parent) where name.hasPrefix(prefix) {
+            let pidText = name.dropFirst(prefix.count).prefix { $0 != "-" }
+            guard let pid = Int32(pidText), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            fs.removeTree("\(parent)/\(name)")
+        }
+    }
+
+    static func resolvedPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
     }
 
     static func readDocument<T: Codable>(_ t: T.Type, _ path: String, current: Int, fs: FileSystem, strict: Bool = true) throws(StoreError) -> T {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LeadDeckCore
 import LeadDeckStore
 
@@ -19,7 +20,30 @@ struct LeadDeckCommand: ParsableCommand {
         } else {
             args.insert(contentsOf: moved, at: 0)
         }
-        self.main(args)
+        run(args)
+    }
+
+    /// Parses and runs like `ParsableCommand.main`, but every message goes through the sanitiser first: an
+    /// argument error quotes the command line, and that must not put raw ESC or BEL on the terminal.
+    static func run(_ args: [String]) -> Never {
+        do {
+            var command = try parseAsRoot(args)
+            try command.run()
+            Foundation.exit(0)
+        } catch {
+            let message = fullMessage(for: error)
+            let code = exitCode(for: error)
+            let safe = message.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { Sanitizer.clean(String($0)) }.joined(separator: "\n")
+            if !safe.isEmpty {
+                if code == .success {
+                    FileHandle.standardOutput.write(Data((safe + "\n").utf8))
+                } else {
+                    FileHandle.standardError.write(Data((safe + "\n").utf8))
+                }
+            }
+            Foundation.exit(code.rawValue)
+        }
     }
 
     static let configuration = CommandConfiguration(

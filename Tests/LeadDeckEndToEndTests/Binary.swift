@@ -60,6 +60,22 @@ enum Binary {
                       stderr: String(decoding: FileManager.default.contents(atPath: dir + "/err") ?? Data(), as: UTF8.self))
     }
 
+    /// Starts leaddeck with `args` without waiting (output discarded), for tests that kill it.
+    static func start(_ args: [String]) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: repoRoot)
+        var env = ProcessInfo.processInfo.environment
+        env["LEADDECK_STORE"] = nil
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
     static func tempStore() -> String {
         NSTemporaryDirectory() + "leaddeck-e2e-\(UUID().uuidString.prefix(8))/store"
     }

@@ -112,7 +112,7 @@ struct CommandLineTests {
         #expect(r.status == 1)
         #expect(r.stderr.contains("stdin line 2: unknown source id 'NOPE'"))
         #expect(r.stderr.contains("stdin line 3: price:"))
-        #expect(r.stderr.contains("stdin line 4: not a JSON object"))
+        #expect(r.stderr.contains("stdin line 4: not valid JSON"))
         #expect(r.stdout.contains("ingested 2 offers from stdin: 1 bought"), "\(r.stdout)")
         #expect(r.stdout.contains("filtered 1"))
 

@@ -75,6 +75,7 @@ struct EventLogTests {
         var p = LogPosition.afterHeader
         #expect(throws: StoreError.self) { try store.append([StoreFixture.note(9)], at: &p) }
         #expect(StoreFixture.snapshot(store.directory) == snapshot)
+        #expect(FileManager.default.fileExists(atPath: store.directory + "/damage.json"))
     }
 
     @Test func aLogCutShorterThanTheCheckpointIsRebuiltFromWhatRemains() throws {
@@ -113,23 +114,40 @@ struct EventLogTests {
         #expect(throws: StoreError.self) { try store.loadState() }
     }
 
-    @Test func badLastLinesAreATornTailForEveryReaderAndWriter() throws {
+    @Test func onlyAnUnfinishedLastLineIsTornAWholeBadLineIsDamage() throws {
+        // An unfinished last line (no newline) is a torn write: every reader ignores it, the next writer cuts it.
         let store = try StoreFixture.newStore()
         var state = try store.loadState()
         try store.append((1...5).map(StoreFixture.note), at: &state.position)
-        // A complete line with a wrong checksum, then an unfinished one: a torn write, not damage.
         let h = try FileHandle(forWritingTo: URL(fileURLWithPath: store.logPath))
         h.seekToEndOfFile()
-        h.write(Data("{\"seq\":6,\"crc\":\"00000000\",\"e\":{\"type\":\"note\",\"time\":1,\"text\":\"x\"}}\n{\"seq\":7,\"cr".utf8))
+        h.write(Data("{\"seq\":6,\"cr".utf8))
         try h.close()
-        let last = try store.lastRecords(2)
-        #expect(last.records.map(\.seq) == [4, 5])
+        #expect(try store.lastRecords(2).records.map(\.seq) == [4, 5])
         #expect(try store.loadState().position.seq == 5)
         #expect(store.check().problems.count == 1)
         let e = try store.changePolicy(actor: "t", time: Timestamp(seconds: 3)) { _ throws(StoreError) in .block(source: "AUT01", subID: nil) }
         #expect(e != nil)
         #expect(try store.readNew(after: .afterHeader).records.map(\.seq) == [1, 2, 3, 4, 5, 6])
         #expect(store.check().isClean)
+
+        // A complete line with a wrong checksum is damage for every reader and writer, even at the end.
+        let damaged = try StoreFixture.newStore()
+        var p = try damaged.loadState().position
+        try damaged.append((1...5).map(StoreFixture.note), at: &p)
+        let d = try FileHandle(forWritingTo: URL(fileURLWithPath: damaged.logPath))
+        d.seekToEndOfFile()
+        d.write(Data("{\"seq\":6,\"crc\":\"00000000\",\"e\":{\"type\":\"note\",\"time\":1,\"text\":\"x\"}}\n".utf8))
+        try d.close()
+        let before = StoreFixture.snapshot(damaged.directory)
+        #expect { _ = try damaged.lastRecords(2) } throws: { "\($0)".contains("checksum mismatch") }
+        #expect { _ = try damaged.loadState() } throws: { "\($0)".contains("line 7") && "\($0)".contains("damage, not a torn write") }
+        #expect(damaged.check().problems.count == 1)
+        #expect(throws: StoreError.self) {
+            try damaged.changePolicy(actor: "t", time: Timestamp(seconds: 3)) { _ throws(StoreError) in .block(source: "AUT01", subID: nil) }
+        }
+        #expect(StoreFixture.snapshot(damaged.directory) == before)
+        #expect(FileManager.default.fileExists(atPath: damaged.directory + "/damage.json"))
     }
 
     @Test func lastRecordsOfAnEmptyLogAndZeroRecords() throws {

@@ -22,7 +22,7 @@ struct ParserTests {
             return "accepted"
         }
         let base = #""lead_id":"X","source_id":"S","vertical":"auto","state":"CA","sale_type":"shared""#
-        #expect(message("{not json") == "not a JSON object")
+        #expect(message("{not json") == "not valid JSON: line 1, column 2: expected a key in double quotes but found 'n'")
         #expect(message("{\(base)}") == "missing field \"price\"")
         #expect(message("{\(base),\"price\":18.555}").contains("at most two decimals"))
         #expect(message("{\(base),\"price\":-3}").contains("positive"))

@@ -3,16 +3,17 @@ import Foundation
 import LeadDeckCore
 import LeadDeckStore
 
-/// The whole of FILE, or of stdin for "-".
-func readInput(_ path: String) throws -> String {
+/// The bytes of FILE, or of stdin for "-" (decoded line by line later, so invalid UTF-8 is reported, not replaced).
+func readInput(_ path: String) throws -> [UInt8] {
     if path == "-" {
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        return String(decoding: data, as: UTF8.self)
+        return [UInt8](FileHandle.standardInput.readDataToEndOfFile())
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+          let data = FileManager.default.contents(atPath: path) else {
         throw Failure(description: "\(path): cannot read (missing or not a file)")
     }
-    return String(decoding: data, as: UTF8.self)
+    return [UInt8](data)
 }
 
 struct Ingest: ParsableCommand {
@@ -29,7 +30,7 @@ struct Ingest: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let text = try readInput(file)
+            let input = try readInput(file)
             let store = try options.open()
             let session = try Failure.wrap { () throws(StoreError) in try EngineSession(store: store, seed: nil, start: nil) }
             defer { session.close() }
@@ -39,43 +40,54 @@ struct Ingest: ParsableCommand {
             var counts = Counters()
             let name = file == "-" ? "stdin" : file
             var seen = Set<String>()
+            var committedThrough = 0
             var lineNumber = 0
-            for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                lineNumber += 1
-                let line = raw.trimmingCharacters(in: .whitespaces)
-                if line.isEmpty { continue }
-                switch OfferParser.parse(line, now: now) {
+            func flush() throws {
+                do throws(StoreError) {
+                    try session.appendAndAbsorb(batch)
+                } catch {
+                    throw Failure(description: "\(error.description); offers up to line \(committedThrough) of \(name) are recorded, "
+                        + "those from the next line on are not (fix the cause and ingest from there)")
+                }
+                batch.removeAll(keepingCapacity: true)
+                committedThrough = lineNumber
+            }
+            for line in InputLines.split(input) {
+                lineNumber = line.number
+                if line.isBlank { continue }
+                switch OfferParser.parse(line.bytes, now: now) {
                 case .failure(let e):
                     bad += 1
-                    printError("\(name) line \(lineNumber): \(e.description)")
+                    printError("\(name) line \(line.number): \(e.description)")
                 case .success(let offer):
                     guard session.state.desk.knows(source: offer.sourceID) else {
                         bad += 1
-                        printError("\(name) line \(lineNumber): unknown source id '\(offer.sourceID)' (not in \(store.catalogPath))")
+                        printError("\(name) line \(line.number): unknown source id '\(offer.sourceID)' (not in \(store.catalogPath))")
                         continue
                     }
                     guard session.state.desk.isInOrder(offer.receivedAt) else {
                         bad += 1
-                        printError("\(name) line \(lineNumber): received_at \(offer.receivedAt.iso8601) is earlier than offers already decided (the store's clock is at \(session.state.desk.metrics.latest.iso8601)); offers must come in time order")
+                        printError("\(name) line \(line.number): received_at \(offer.receivedAt.iso8601) is earlier than offers already decided (the store's clock is at \(session.state.desk.metrics.latest.iso8601)); offers must come in time order")
                         continue
                     }
                     guard session.state.desk.leads[offer.leadID] == nil, seen.insert(offer.leadID).inserted else {
                         bad += 1
-                        printError("\(name) line \(lineNumber): lead_id '\(Sanitizer.clean(offer.leadID))' was already recorded")
+                        printError("\(name) line \(line.number): lead_id '\(Sanitizer.clean(offer.leadID))' was already recorded")
                         continue
                     }
                     let e = session.process(offer)
                     counts.count(e.decision, price: offer.price)
                     batch.append(.offer(e))
-                    if batch.count >= 2000 {
-                        try Failure.wrap { () throws(StoreError) in try session.appendAndAbsorb(batch) }
-                        batch.removeAll(keepingCapacity: true)
-                    }
+                    if batch.count >= 2000 { try flush() }
                 }
             }
-            try Failure.wrap { () throws(StoreError) in
-                try session.appendAndAbsorb(batch)
-                try session.checkpoint()
+            try flush()
+            if counts.offered == 0 {
+                throw Failure(description: "\(name): no offers recorded (\(bad) bad line(s)\(bad == 0 ? ", the file has no offers" : "")); nothing changed")
+            }
+            if let problem = session.saveCheckpoint() {
+                printError("leaddeck: warning: the \(counts.offered) decided offers are durable in \(store.logPath) (up to seq \(session.state.position.seq)); "
+                    + "only the checkpoint was not saved (\(problem)); the next start replays them from the log, or `leaddeck check --repair` rebuilds it")
             }
             flushNotices(store)
             let reasons = RejectReason.allCases.filter { counts.rejected[$0] > 0 }.map { "\($0.rawValue) \(counts.rejected[$0])" }
@@ -101,37 +113,24 @@ struct Outcomes: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let text = try readInput(file)
+            let input = try readInput(file)
             let store = try options.open()
             var state = try Failure.wrap { () throws(StoreError) in try store.loadState() }
             let name = file == "-" ? "stdin" : file
             let now = wallNow()
-            let parsed = DispositionParser.parse(text, now: now)
+            let parsed = DispositionParser.parse(input, now: now)
             var bad = 0
             var applied = 0
             try Failure.wrap { () throws(StoreError) in
                 try store.transaction(&state) { desk throws(StoreError) -> [Event] in
                     var events: [Event] = []
                     for (line, result) in parsed {
-                        switch result {
+                        switch result.flatMap({ $0.outcomeEvent(leads: desk.leads, now: now) }) {
                         case .failure(let e):
                             bad += 1
                             printError("\(name) line \(line): \(e.description)")
-                        case .success(let d):
-                            if let problem = desk.leads.problem(with: d.kind, leadID: d.leadID) {
-                                bad += 1
-                                printError("\(name) line \(line): \(Sanitizer.clean(problem))")
-                                continue
-                            }
-                            let lead = desk.leads[d.leadID]!.lead
-                            if let t = d.time, t < lead.boughtAt {
-                                bad += 1
-                                printError("\(name) line \(line): time \(t.iso8601) is before the lead was bought (\(lead.boughtAt.iso8601))")
-                                continue
-                            }
-                            let e = Event.outcome(OutcomeEvent(
-                                time: d.time ?? now, leadID: d.leadID, kind: d.kind, revenue: d.revenue,
-                                refund: d.kind == .returned ? (d.refund ?? lead.price) : nil, reason: d.reason, lead: lead))
+                        case .success(let outcome):
+                            let e = Event.outcome(outcome)
                             desk.apply(e)
                             events.append(e)
                             applied += 1
@@ -139,6 +138,9 @@ struct Outcomes: ParsableCommand {
                     }
                     return events
                 }
+            }
+            if applied == 0 {
+                throw Failure(description: "\(name): no outcomes applied (\(bad) bad line(s)\(parsed.isEmpty ? ", the file has no outcome lines" : "")); nothing changed")
             }
             flushNotices(store)
             writeOut("applied \(applied) outcomes from \(name); \(bad) bad lines\n")

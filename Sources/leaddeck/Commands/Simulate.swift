@@ -63,15 +63,27 @@ struct Simulate: ParsableCommand {
                 } else {
                     t = min(end, t + 3600)
                 }
-                let events = try Failure.wrap { () throws(StoreError) in try session.advance(to: t) }
+                let before = session.state.position.seq
+                let events: [Event]
+                do throws(StoreError) {
+                    events = try session.advance(to: t)
+                } catch {
+                    throw Failure(description: "\(error.description); events up to seq \(before) are durable in \(store.logPath), "
+                        + "the batch after it was not recorded (the simulation stopped at \(session.state.desk.policy.clock.format(session.now)))")
+                }
                 // The run's report is its own cohort: leads bought in it, and their outcomes so far.
                 for e in events {
                     if case .outcome(let o) = e, o.lead.boughtAt < from { continue }
                     run.apply(e)
                 }
                 eventCount += events.count
+                // Checkpoint now and then, so a crash in a long run does not make every later start replay it all.
+                _ = session.checkpointIfDue()
             }
-            try Failure.wrap { () throws(StoreError) in try session.checkpoint() }
+            if let problem = session.saveCheckpoint() {
+                printError("leaddeck: warning: all \(eventCount) events of this run are durable in \(store.logPath) (up to seq \(session.state.position.seq)); "
+                    + "only the checkpoint was not saved (\(problem)); the next start replays them from the log, or `leaddeck check --repair` rebuilds it")
+            }
             flushNotices(store)
             let elapsed = Date().timeIntervalSince(clockStart)
             let report = Report(metrics: run, catalog: store.catalog, dimension: by, window: .all)
