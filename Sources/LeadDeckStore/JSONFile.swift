@@ -17,7 +17,9 @@ public enum JSONFile {
     ///   a missing field, a wrong type, or a field this version does not know.
     /// - Parameter strict: refuse fields this version does not know (for files people edit; the checkpoint,
     ///   written only by LeadDeck and rebuilt when unreadable, skips the extra pass).
-    public static func decode<T: Codable>(_ type: T.Type, from bytes: [UInt8], path: String, current: Int, strict: Bool = true) throws(StoreError) -> T {
+    public static func decode<T: Codable>(_ type: T.Type, from input: [UInt8], path: String, current: Int, strict: Bool = true) throws(StoreError) -> T {
+        // A byte order mark from a person's editor is not part of the document.
+        let bytes = input.starts(with: InputLines.byteOrderMark) ? Array(input.dropFirst(3)) : input
         let data = Data(bytes)
         var object: Any = NSNull()
         let version: Int
