@@ -29,7 +29,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         fuzzCheck(e.offset >= 0 && e.offset <= bytes.count && e.line >= 1 && e.column >= 1 && !e.message.isEmpty,
                   "error position out of range: \(e) at offset \(e.offset)", bytes)
         fuzzCheck(e.line <= 1 + bytes.count(where: { $0 == 10 || $0 == 13 }), "error line \(e.line) past the last line", bytes)
-        fuzzCheck(terminalSafe(e.description), "unsafe character in error \(e.description.debugDescription)", bytes)
+        fuzzCheck(fuzzIsTerminalSafe(e.description), "unsafe character in error \(e.description.debugDescription)", bytes)
     case .success(let value):
         fuzzCheck(String(validating: bytes, as: UTF8.self) != nil, "accepted invalid UTF-8", bytes)
         // RFC 8259: whitespace may surround the value; anything else after it is an error.
@@ -74,19 +74,4 @@ private func differs(_ v: JSONValue, _ f: Any) -> String? {
     }
 }
 
-/// No C0 control (ESC included), DEL, C1 control or bidi control.
-private func terminalSafe(_ s: String) -> Bool {
-    !s.unicodeScalars.contains { u in
-        let v = u.value
-        return v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || (0x202A...0x202E).contains(v)
-            || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
-    }
-}
 
-/// Stops the run (libFuzzer saves the input as a crash) when an invariant does not hold.
-private func fuzzCheck(_ ok: @autoclosure () -> Bool, _ what: @autoclosure () -> String, _ input: [UInt8],
-                       file: StaticString = #filePath, line: UInt = #line) {
-    guard !ok() else { return }
-    let hex = input.map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined()
-    fatalError("INVARIANT FAILED at \(file):\(line): \(what())\ninput (hex): \(hex)")
-}

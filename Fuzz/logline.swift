@@ -51,11 +51,3 @@ private func firstRange(of needle: [UInt8], in hay: [UInt8]) -> Int? {
     return nil
 }
 
-/// Stops the run (libFuzzer saves the input as a crash) when an invariant does not hold. `input` is the line
-/// as parsed: with the checksum filled in when the fuzzer wrote the placeholder.
-private func fuzzCheck(_ ok: @autoclosure () -> Bool, _ what: @autoclosure () -> String, _ input: [UInt8],
-                       file: StaticString = #filePath, at: UInt = #line) {
-    guard !ok() else { return }
-    let hex = input.map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined()
-    fatalError("INVARIANT FAILED at \(file):\(at): \(what())\ninput (hex): \(hex)")
-}

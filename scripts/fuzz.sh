@@ -74,7 +74,7 @@ main() {
 
     # 2. The fuzz executable: LeadDeckStore's sources + the entry point, instrumented, linked with libFuzzer.
     exe=$scratch/fuzz-$target
-    inputs=(Sources/LeadDeckStore/*.swift "Fuzz/$target.swift")
+    inputs=(Sources/LeadDeckStore/*.swift Fuzz/Support.swift "Fuzz/$target.swift")
     stamp=$exe.inputs
     if [[ ! -x $exe || ! -f $stamp || $(cat "$stamp") != "${inputs[*]}" ||
         -n $(find "${inputs[@]}" "${objs[@]}" -newer "$exe" -print -quit) ]]; then

@@ -62,14 +62,20 @@ struct KillHarnessTests {
             let check = try Binary.run(["check", "--store", store])
             #expect(check.status == 0, "round \(round): \(check.stdout)\(check.stderr)")
             #expect(!check.stdout.contains("PROBLEM"), "round \(round): \(check.stdout)")
+            try verify(store, acknowledged: acknowledged, round: round)
         }
-        // Sequence numbers are contiguous from 1 (check verified it; recount here independently).
-        let lines = completeLines(store + "/events.jsonl").dropFirst()
+        #expect(acknowledged.count > Self.kills / 2)
+        print("kill harness: \(totalKills) kills, \(acknowledged.count) acknowledged policy changes, \(completeLines(store + "/events.jsonl").count - 1) records, 0 lost")
+    }
+
+    /// Contiguous sequence numbers, every acknowledged change in the log, and the figures from checkpoint and
+    /// tail equal to a fresh replay of the whole log.
+    func verify(_ store: String, acknowledged: [Int], round: Int) throws {
         var expected = 1
         var policyText = ""
-        for line in lines {
+        for line in completeLines(store + "/events.jsonl").dropFirst() {
             let o = try JSONSerialization.jsonObject(with: line) as! [String: Any]
-            #expect(o["seq"] as? Int == expected)
+            #expect(o["seq"] as? Int == expected, "round \(round)")
             expected += 1
             if let e = o["e"] as? [String: Any], e["type"] as? String == "policy" {
                 policyText += String(decoding: line, as: UTF8.self)
@@ -77,19 +83,17 @@ struct KillHarnessTests {
         }
         // Budgets start at $40,000.01 and are unique, so each one's cents appear only in its own change.
         let missing = acknowledged.filter { !policyText.contains("\"cents\":\($0),") }
-        #expect(missing.isEmpty, "acknowledged budget changes missing from the log: \(missing)")
-        #expect(acknowledged.count > Self.kills / 2)
+        #expect(missing.isEmpty, "round \(round): acknowledged budget changes missing from the log: \(missing)")
 
-        // The figures from checkpoint + tail equal a fresh replay of the whole log.
-        let withCheckpoint = try Binary.run(["report", "--format", "json", "--store", store])
+        let withCheckpoint = try Binary.run(["report", "--format", "json", "--window", "all", "--store", store])
         let copy = Binary.tempStore()
         try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
         for name in ["store.json", "sources.json", "policy.json", "events.jsonl"] {
             try FileManager.default.copyItem(atPath: store + "/" + name, toPath: copy + "/" + name)
         }
-        let replayed = try Binary.run(["report", "--format", "json", "--store", copy])
-        #expect(withCheckpoint.status == 0 && replayed.status == 0)
-        #expect(withCheckpoint.stdout == replayed.stdout)
-        print("kill harness: \(totalKills) kills, \(acknowledged.count) acknowledged policy changes, \(lines.count) records, 0 lost")
+        let replayed = try Binary.run(["report", "--format", "json", "--window", "all", "--store", copy])
+        #expect(withCheckpoint.status == 0 && replayed.status == 0, "round \(round)")
+        #expect(withCheckpoint.stdout == replayed.stdout, "round \(round): checkpointed figures differ from a replay")
+        try? FileManager.default.removeItem(atPath: (copy as NSString).deletingLastPathComponent)
     }
 }
