@@ -43,11 +43,16 @@ public struct AppModel: Sendable {
     public var sort: SortColumn = .today
     public var descending = true
     public var window: Window = .all
-    public var filter = ""
+    public var filter = "" {
+        didSet { if filter != oldValue { pinned = nil } }
+    }
     public var editingFilter = false
     public var expanded: Set<String> = []
     public var selected: SourceRow.Key?
     public var top = 0
+    /// The source just changed from this terminal: kept in the list (marked as outside the filter) until the
+    /// selection moves, so the next key never lands on a source the person did not choose.
+    public var pinned: String?
 
     // Live flow screen
     public var paused = false
@@ -85,7 +90,8 @@ public struct AppModel: Sendable {
 
     /// Rows of the sources table as they stand now.
     public func sourceRows(_ desk: Desk) -> [SourceRow] {
-        SourceTable.rows(desk: desk, window: window, sort: sort, descending: descending, filter: filter, expanded: expanded)
+        SourceTable.rows(desk: desk, window: window, sort: sort, descending: descending, filter: filter, expanded: expanded,
+                         pinned: pinned)
     }
 
     /// Feed items shown on the flow screen (frozen while paused), filtered.
@@ -94,12 +100,23 @@ public struct AppModel: Sendable {
         let tokens = flowFilter.lowercased().split(separator: " ").map(String.init)
         guard !tokens.isEmpty else { return items }
         return items.filter { i in
-            let hay = "\(i.sourceID)/\(i.subID) \(i.vertical.rawValue) \(i.state) \(i.saleType.rawValue) \(i.decision?.label ?? "") \(i.outcome ?? "") \(i.leadID)".lowercased()
+            let words = Self.decisionWords(i.decision)
+            let hay = "\(i.sourceID)/\(i.subID) \(i.vertical.rawValue) \(i.state) \(i.saleType.rawValue) \(words.joined(separator: " ")) \(i.outcome ?? "") \(i.leadID)".lowercased()
             return tokens.allSatisfy { t in
                 if let v = t.value(after: "vertical:") { return i.vertical.rawValue.hasPrefix(v) }
-                if let v = t.value(after: "decision:") { return (i.decision?.label ?? "outcome").hasPrefix(v) }
+                if let v = t.value(after: "decision:") { return words.contains { $0.hasPrefix(v) } }
                 return hay.contains(t)
             }
+        }
+    }
+
+    /// The words a decision answers to in the flow filter: `bought` and its mode, or `rejected` and its reason,
+    /// or `outcome` for an outcome row.
+    static func decisionWords(_ d: Decision?) -> [String] {
+        switch d {
+        case .bought(let mode)?: return ["bought", mode.rawValue]
+        case .rejected(let reason)?: return ["rejected", reason.rawValue]
+        case nil: return ["outcome"]
         }
     }
 
@@ -137,9 +154,11 @@ public struct AppModel: Sendable {
     /// Handles one key. `desk` is the current state (for rows and current policy values); `feed` the live feed.
     public mutating func handle(_ key: Key, desk: Desk, feed: LiveFeed) -> [Effect] {
         if key == .resize { return [] }
+        // A hidden dialog takes no keys: while the terminal is too small only q (quit) works.
+        if tooSmall { return key == .char("q") ? [.quit] : [] }
         if let c = confirmation {
             confirmation = nil
-            if key == .char("y") || key == .char("Y") { return [c.effect] }
+            if key == .char("y") { return [c.effect] }
             status = StatusMessage(text: "cancelled", isError: false)
             return []
         }
@@ -155,7 +174,6 @@ public struct AppModel: Sendable {
             }
             return []
         }
-        if tooSmall, key != .char("q") { return [] }
         guard let binding = Bindings.binding(for: key, on: screen, readOnly: false) else { return [] }
         if binding.dangerous && readOnly {
             status = StatusMessage(text: "read-only: changes are disabled (started with --read-only)", isError: true)
@@ -224,6 +242,7 @@ public struct AppModel: Sendable {
             let name = desk.catalog.source(t.source)?.name ?? t.source
             let what = t.subID.map { "sub-ID \(t.source)/\($0)" } ?? "source \(t.source) (\(name))"
             let change: PolicyChange = isBlocked ? .unblock(source: t.source, subID: t.subID) : .block(source: t.source, subID: t.subID)
+            hold(t)
             confirmation = Confirmation(question: "\(isBlocked ? "Unblock" : "Block") \(what)?", effect: .change(change))
         case .raisePriority, .lowerPriority:
             guard let t = target(desk) else { return [] }
@@ -233,10 +252,12 @@ public struct AppModel: Sendable {
                 status = StatusMessage(text: "priority of \(t.source) is already \(p) (1 is highest, 5 lowest)", isError: false)
                 return []
             }
+            hold(t)
             return [.change(.priority(source: t.source, from: p, to: to))]
         case .cycleMode:
             guard let t = target(desk) else { return [] }
             let m = desk.policy.settings(for: t.source).mode
+            hold(t)
             return [.change(.sourceMode(source: t.source, from: m, to: m.next))]
         case .toggleGlobalMode:
             // It changes every source that inherits, so it asks first like a block does.
@@ -249,6 +270,14 @@ public struct AppModel: Sendable {
         case .redo: return [.redo]
         }
         return []
+    }
+
+    /// Keeps the changed row selected and in the list, whatever the change does to the filter.
+    mutating func hold(_ t: SourceRow.Key) {
+        if screen == .sources {
+            selected = t
+            pinned = t.source
+        }
     }
 
     public var windowLabel: String {
@@ -290,7 +319,15 @@ public struct AppModel: Sendable {
             guard !rows.isEmpty else { return }
             let i = step(selectedIndex(rows), count: rows.count)
             selected = rows[i].key
-            top = Self.scroll(top: top, selected: i, visible: page, count: rows.count)
+            // Once the selection moves off the changed source, it leaves the list if the filter excludes it.
+            if let p = pinned, rows[i].key.source != p {
+                pinned = nil
+                let now = sourceRows(desk)
+                let j = now.firstIndex { $0.key == rows[i].key } ?? 0
+                top = Self.scroll(top: top, selected: j, visible: page, count: now.count)
+            } else {
+                top = Self.scroll(top: top, selected: i, visible: page, count: rows.count)
+            }
         case .flow:
             let items = flowItems(feed)
             guard !items.isEmpty else { return }

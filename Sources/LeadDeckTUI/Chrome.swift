@@ -152,6 +152,7 @@ public enum Renderer {
         }
         lines += ["", "Priority: tier 1 may spend 100% of the budget and caps, tier 2 90%, 3 80%, 4 65%, 5 50%.",
                   "Mode shown with * is the source's own; others follow the global mode.",
+                  "∉ before a source: you just changed it and it no longer matches the filter; it stays selected until you move.",
                   "Rejections: " + RejectReason.allCases.map(\.rawValue).joined(separator: ", ") + "."]
         if m.readOnly { lines.append("Read-only: keys that change the policy are disabled.") }
         return lines

@@ -28,6 +28,8 @@ public struct SourceRow: Sendable, Hashable {
     public var counters: Counters
     public var volume: [Int64]
     public var subCount: Int
+    /// Shown although it no longer matches the filter: the source just changed and is still selected.
+    public var outsideFilter = false
 }
 
 /// A parsed filter: every token must match.
@@ -56,8 +58,10 @@ extension String {
 
 /// Builds the sources table from the desk: filtered, sorted, with expanded sub-IDs under their source.
 public enum SourceTable {
+    /// - Parameter pinned: a source shown even when it does not match the filter (marked `outsideFilter`), so a
+    ///   change that takes the selected source out of the filter never moves the selection onto another one.
     public static func rows(desk: Desk, window: Window, sort: SortColumn, descending: Bool, filter: String,
-                            expanded: Set<String>) -> [SourceRow] {
+                            expanded: Set<String>, pinned: String? = nil) -> [SourceRow] {
         let metrics = desk.metrics.table(.source, window: window)
         let today = window == .today ? metrics : desk.metrics.table(.source, window: .today)
         let subMetrics = expanded.isEmpty ? [:] : desk.metrics.table(.subid, window: window)
@@ -75,7 +79,13 @@ public enum SourceTable {
                                 modeInForce: st.mode.resolved(global: desk.policy.globalMode),
                                 boughtToday: today[key]?.bought ?? 0, counters: metrics[key] ?? Counters(),
                                 volume: desk.metrics.recentVolume(key), subCount: s.subIDs.count)
-            if f.matches(row) { parents.append(row) }
+            if f.matches(row) {
+                parents.append(row)
+            } else if s.id == pinned {
+                var kept = row
+                kept.outsideFilter = true
+                parents.append(kept)
+            }
         }
         parents.sort { a, b in
             // Rows with no figure for the column go last whichever way the sort runs.

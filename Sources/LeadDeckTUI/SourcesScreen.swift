@@ -93,6 +93,10 @@ enum SourcesScreen {
             case "source":
                 if let sub = r.key.subID {
                     text = (ascii ? "  `- " : "  └ ") + "\(sub) \(r.name)"
+                } else if r.outsideFilter {
+                    // Just changed, no longer matching the filter: kept until the selection moves.
+                    text = (ascii ? "!" : "∉") + "\(r.key.source) \(r.name)"
+                    style = .warn
                 } else {
                     text = "\(r.subCount > 0 ? "" : " ")\(r.key.source) \(r.name)"
                 }

@@ -239,3 +239,80 @@ struct KeyTableTests {
         }
     }
 }
+
+/// Issue 7's first defects: a key press must never change a source nobody chose.
+@Suite("Selection and dialogs stay where the user put them")
+struct SelectionRuleTests {
+    /// Applies the model's change effects to `desk`, as the runtime does.
+    func run(_ m: inout AppModel, _ desk: inout Desk, _ keys: Key...) -> [PolicyChange] {
+        var changes: [PolicyChange] = []
+        for k in keys {
+            for e in m.handle(k, desk: desk, feed: TUIFixture.state.1) {
+                if case .change(let c) = e {
+                    changes.append(c)
+                    desk.apply(.policy(PolicyEvent(time: Timestamp(seconds: 1), actor: "t", change: c)))
+                }
+            }
+        }
+        return changes
+    }
+
+    @Test func aChangeThatTakesTheSourceOutOfTheFilterKeepsItSelected() {
+        var desk = TUIFixture.state.0
+        var m = TUIFixture.model()
+        m.filter = "tier:3"
+        let first = m.sourceRows(desk)[0].key.source
+        #expect(m.sourceRows(desk).count == 2)
+        // Four presses of "-": every one lowers the same source, which leaves the filter after the first.
+        let changes = run(&m, &desk, .char("-"), .char("-"), .char("-"), .char("-"))
+        #expect(changes.allSatisfy { if case .priority(let s, _, _) = $0 { return s == first } else { return false } }, "\(changes)")
+        #expect(desk.policy.settings(for: first).priority == 5)
+        let rows = m.sourceRows(desk)
+        #expect(rows[m.selectedIndex(rows)].key.source == first)
+        #expect(rows.contains { $0.key.source == first && $0.outsideFilter })
+        #expect(Renderer.render(m, desk: desk, feed: TUIFixture.state.1, info: TUIFixture.info).text.contains("∉\(first) "))
+        // Moving on lets it go.
+        _ = run(&m, &desk, .down)
+        #expect(!m.sourceRows(desk).contains { $0.key.source == first })
+        #expect(m.sourceRows(desk).count == 1)
+    }
+
+    @Test func theSameForModeUnderAModeFilter() {
+        var desk = TUIFixture.state.0
+        var m = TUIFixture.model()
+        m.filter = "mode:exclusive"
+        let first = m.sourceRows(desk)[0].key.source
+        let changes = run(&m, &desk, .char("m"), .char("m"), .char("m"))
+        #expect(changes.allSatisfy { if case .sourceMode(let s, _, _) = $0 { return s == first } else { return false } }, "\(changes)")
+    }
+
+    @Test func decisionBoughtAndTheWordBoughtMatchBoughtRows() {
+        var m = TUIFixture.model()
+        let feed = TUIFixture.state.1
+        m.flowFilter = "decision:bought"
+        let bought = m.flowItems(feed)
+        #expect(!bought.isEmpty)
+        #expect(bought.allSatisfy { if case .bought? = $0.decision { return true } else { return false } })
+        m.flowFilter = "bought"
+        #expect(m.flowItems(feed).count >= bought.count)
+        m.flowFilter = "decision:rejected"
+        #expect(m.flowItems(feed).allSatisfy { if case .rejected? = $0.decision { return true } else { return false } })
+        m.flowFilter = "decision:cap"
+        #expect(m.flowItems(feed).allSatisfy { $0.decision == .rejected(.cap) })
+    }
+
+    @Test func aHiddenDialogTakesNoKeys() {
+        var m = TUIFixture.model()
+        TUIFixture.press(&m, .char("M"))
+        #expect(m.confirmation != nil)
+        m.width = 50
+        m.height = 15
+        #expect(TUIFixture.press(&m, .char("y")).isEmpty)
+        #expect(m.confirmation != nil)
+        m.width = 120
+        m.height = 40
+        // Only a lower-case y confirms, as help says.
+        #expect(TUIFixture.press(&m, .char("Y")).isEmpty)
+        #expect(m.confirmation == nil)
+    }
+}
