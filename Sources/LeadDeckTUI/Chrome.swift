@@ -61,10 +61,14 @@ public enum Renderer {
     }
 
     static func drawTooSmall(_ buf: inout Buffer, _ m: AppModel) {
-        let lines = ["terminal too small: need \(AppModel.minWidth)x\(AppModel.minHeight), have \(m.width)x\(m.height)",
-                     "enlarge the window, or press q to quit"]
+        let need = "need \(AppModel.minWidth)x\(AppModel.minHeight)", have = "have \(m.width)x\(m.height)"
+        var lines = ["terminal too small: \(need), \(have)", "enlarge the window, or press q to quit"]
+        // Never cut the message: on a very narrow terminal it goes on more, shorter lines.
+        if lines.contains(where: { Sanitizer.width($0) > m.width }) {
+            lines = ["terminal too small", need, have, "enlarge the window", "or press q to quit"]
+        }
         for (i, l) in lines.enumerated() {
-            let y = max(0, m.height / 2 - 1 + i)
+            let y = max(0, m.height / 2 - lines.count / 2 + i)
             let x = max(0, (m.width - Sanitizer.width(l)) / 2)
             buf.write(l, x: x, y: y, style: i == 0 ? .bold : .plain)
         }

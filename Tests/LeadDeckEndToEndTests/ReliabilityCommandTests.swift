@@ -94,3 +94,23 @@ struct ReliabilityCommandTests {
         }
     }
 }
+
+@Suite("Command-line messages", .serialized)
+struct CommandLineMessageTests {
+    @Test func aNegativeSpeedSaysWhatIsWrong() throws {
+        let r = try Binary.run(["simulate", "--store", Binary.tempStore(), "--hours", "1", "--speed", "-5"])
+        #expect(r.status != 0 && r.stderr.contains("--speed must be above 0"), "\(r.stderr)")
+    }
+
+    @Test func aNewStoreHasNoTodayYet() throws {
+        let r = try Binary.run(["sources", "--store", Binary.tempStore()])
+        #expect(r.status == 0 && r.stdout.contains("No leads yet.") && !r.stdout.contains("1969"), "\(r.stdout.prefix(200))")
+    }
+
+    @Test func aStorePathThatIsAFileSaysSo() throws {
+        let file = NSTemporaryDirectory() + "leaddeck-file-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
+        let r = try Binary.run(["report", "--store", file])
+        #expect(r.status != 0 && r.stderr.contains("is a file, not a store folder"), "\(r.stderr)")
+    }
+}

@@ -316,3 +316,14 @@ struct SelectionRuleTests {
         #expect(m.confirmation == nil)
     }
 }
+
+@Suite("Small-terminal message")
+struct TooSmallTests {
+    @Test func theMessageIsNeverCut() {
+        for (w, h) in [(40, 10), (30, 12), (79, 23), (20, 8)] {
+            let m = TUIFixture.model(w, h)
+            let text = TUIFixture.render(m).text
+            #expect(text.contains("have \(w)x\(h)"), "\(w)x\(h):\n\(text)")
+        }
+    }
+}

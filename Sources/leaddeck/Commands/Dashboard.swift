@@ -15,7 +15,7 @@ struct Dashboard: ParsableCommand {
 
     @OptionGroup var options: StoreOptions
 
-    @Option(help: "Simulated seconds per wall-clock second.")
+    @Option(parsing: .unconditional, help: "Simulated seconds per wall-clock second.")
     var speed: Double = 10
 
     @Option(help: "Random seed for a new store's simulation.")

@@ -29,7 +29,7 @@ struct Simulate: ParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
-    @Option(help: "Run in real time: simulated seconds per wall-clock second (default: as fast as possible).")
+    @Option(parsing: .unconditional, help: "Run in real time: simulated seconds per wall-clock second (default: as fast as possible).")
     var speed: Double?
 
     func validate() throws {

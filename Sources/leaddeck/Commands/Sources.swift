@@ -37,7 +37,8 @@ struct SourcesCommand: ParsableCommand {
                 return
             }
             writeOut("Global mode: \(desk.policy.globalMode.rawValue); daily budget \(desk.policy.dailyBudget.formatted); "
-                + "\(store.catalog.sources.count) sources. Today = \(desk.policy.clock.format(desk.metrics.latest)) local.\n\n")
+                + "\(store.catalog.sources.count) sources. "
+                + (desk.metrics.latest.seconds == 0 ? "No leads yet." : "Today = \(desk.policy.clock.format(desk.metrics.latest)) local.") + "\n\n")
             let header = [("id", 6), ("name", 28), ("vertical", 9), ("channel", 13), ("status", 8), ("pri", 3),
                           ("mode", 15), ("bought", 7), ("CPL", 9), ("sub-IDs", 30)]
             writeOut(header.map { Sanitizer.fit($0.0, $0.1) }.joined(separator: " ").trimmingTrailingSpaces + "\n")
