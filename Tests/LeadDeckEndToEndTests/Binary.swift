@@ -26,9 +26,8 @@ enum Binary {
         var stderr: String
     }
 
-    /// Runs leaddeck with `args` (and stdin text), waiting for it to end.
-    @discardableResult
-    static func run(_ args: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    /// A leaddeck process for `args`, run from the repository with `LEADDECK_STORE` unset.
+    static func process(_ args: [String], environment: [String: String]) -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args
@@ -37,6 +36,13 @@ enum Binary {
         env["LEADDECK_STORE"] = nil
         for (k, v) in environment { env[k] = v }
         p.environment = env
+        return p
+    }
+
+    /// Runs leaddeck with `args` (and stdin text), waiting for it to end.
+    @discardableResult
+    static func run(_ args: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
+        let p = process(args, environment: environment)
         // Output goes to files, so a large output can never block the child on a full pipe.
         let dir = NSTemporaryDirectory() + "leaddeck-run-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -62,13 +68,7 @@ enum Binary {
 
     /// Starts leaddeck with `args` without waiting (output discarded), for tests that kill it.
     static func start(_ args: [String]) throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: repoRoot)
-        var env = ProcessInfo.processInfo.environment
-        env["LEADDECK_STORE"] = nil
-        p.environment = env
+        let p = process(args, environment: [:])
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         p.standardInput = FileHandle.nullDevice
