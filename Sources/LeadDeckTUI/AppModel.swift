@@ -219,8 +219,9 @@ public struct AppModel: Sendable {
             else if !filter.isEmpty { filter = "" }
         case .filter: editingFilter = true
         case .sortNext:
-            let all = SortColumn.allCases
-            sort = all[(all.firstIndex(of: sort)! + 1) % all.count]
+            // Only columns on screen: sorting by one the user cannot see would look random.
+            let shown = SourcesScreen.visibleSorts(width: width)
+            sort = shown.firstIndex(of: sort).map { shown[($0 + 1) % shown.count] } ?? shown.first ?? sort
             descending = SourceTable.defaultDescending(sort)
             status = StatusMessage(text: "sorted by \(sort.rawValue) \(descending ? "(high to low)" : "(low to high)")", isError: false)
         case .sortReverse: descending.toggle()

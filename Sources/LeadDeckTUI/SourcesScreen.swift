@@ -29,6 +29,9 @@ enum SourcesScreen {
         Column(title: "offers", sort: nil, width: 8, right: false, keep: 2),
     ]
 
+    /// The sort columns shown at `width`, in screen order (`s` cycles through these only).
+    static func visibleSorts(width: Int) -> [SortColumn] { layout(width: width).compactMap(\.sort) }
+
     /// The columns that fit `width`, with the source column taking what is left (at least 20).
     static func layout(width: Int) -> [Column] {
         var cols = columns
@@ -50,13 +53,16 @@ enum SourcesScreen {
         let cols = layout(width: m.width)
         var x = 1
         for c in cols {
-            // The sort arrow takes the title's last letter when the column is too narrow for both.
-            var title = c.title
-            if c.sort == m.sort {
-                if title.count + 1 > c.width { title = String(title.prefix(c.width - 1)) }
-                title += m.descending ? "↓" : "↑"
+            // The title is never cut for the sort arrow: the arrow takes its own cell, in the one-cell gap
+            // beside the column when the title fills it.
+            let sorted = c.sort == m.sort
+            let title = String(c.title.prefix(c.width))
+            buf.put(title, x: x, y: 3, width: c.width, style: sorted ? Style(fg: .cyan, bold: true, underline: true) : Style(bold: true, underline: true), right: c.right)
+            if sorted {
+                // Into the column's own padding when there is some, else into the gap on its padded side.
+                let arrowX = c.right ? x + c.width - title.count - 1 : (title.count < c.width ? x + title.count : x - 1)
+                buf.put(m.descending ? (m.ascii ? "v" : "↓") : (m.ascii ? "^" : "↑"), x: arrowX, y: 3, width: 1, style: Style(fg: .cyan, bold: true))
             }
-            buf.put(title, x: x, y: 3, width: c.width, style: c.sort == m.sort ? Style(fg: .cyan, bold: true, underline: true) : Style(bold: true, underline: true), right: c.right)
             x += c.width + 1
         }
         if rows.isEmpty {

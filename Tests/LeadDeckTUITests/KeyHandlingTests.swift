@@ -1,5 +1,5 @@
 import LeadDeckCore
-import LeadDeckTUI
+@testable import LeadDeckTUI
 import Testing
 
 @Suite("Key handling")
@@ -45,9 +45,7 @@ struct KeyHandlingTests {
     @Test func sortCyclesAndReverses() {
         var m = TUIFixture.model()
         #expect(m.sort == .today)
-        TUIFixture.press(&m, .char("s"))
-        #expect(m.sort == .spend && m.descending)
-        TUIFixture.press(&m, .char("s"))
+        TUIFixture.press(&m, .char("s"))  // spend is not shown at 120 columns, so CPL comes next
         #expect(m.sort == .cpl && !m.descending)
         let ascending = m.sourceRows(desk).compactMap { MetricsRow($0.counters).cpl }
         #expect(ascending == ascending.sorted())
@@ -314,6 +312,28 @@ struct SelectionRuleTests {
         // Only a lower-case y confirms, as help says.
         #expect(TUIFixture.press(&m, .char("Y")).isEmpty)
         #expect(m.confirmation == nil)
+    }
+}
+
+@Suite("Sorting by what is on screen")
+struct VisibleSortTests {
+    @Test func sCyclesOnlyThroughShownColumnsAndTheArrowCutsNoTitle() {
+        for width in [80, 100, 120, 200] {
+            var m = TUIFixture.model(width, 40)
+            var seen: [SortColumn] = []
+            for _ in 0..<20 {
+                TUIFixture.press(&m, .char("s"))
+                seen.append(m.sort)
+                let header = TUIFixture.render(m).text.split(separator: "\n")[3]
+                let words = header.replacingOccurrences(of: "↓", with: " ").replacingOccurrences(of: "↑", with: " ").split(separator: " ").map(String.init)
+                // Every title whole: the arrow never replaces a letter.
+                #expect(words.allSatisfy { w in SourcesScreen.columns.contains { $0.title == w } }, "\(width): \(header)")
+                #expect(header.contains("↓") || header.contains("↑"))
+            }
+            let shown = Set(SourcesScreen.visibleSorts(width: width))
+            #expect(Set(seen) == shown, "\(width)")
+        }
+        #expect(!SourcesScreen.visibleSorts(width: 120).contains(.spend))
     }
 }
 
