@@ -275,6 +275,12 @@ extension FileSystem {
     }
 }
 
+/// Whether a process with this pid exists (one we may not signal counts too).
+func processIsAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
+
+/// "a/b/c" -> "c".
+func baseName(of path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+
 /// "a/b/c.json" -> "a/b"; "c.json" -> ".".
 public func parentDirectory(of path: String) -> String {
     guard let i = path.lastIndex(of: "/") else { return "." }

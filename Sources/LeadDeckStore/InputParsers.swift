@@ -3,19 +3,9 @@ import LeadDeckCore
 
 /// A JSON value as it was written: booleans stay booleans and numbers stay numbers, so `"price": true` is
 /// an error rather than a dollar.
-enum JSONValue: Decodable, Equatable {
+/// (Parsed by `JSONValue.parse` in StrictJSON.swift.)
+enum JSONValue: Equatable {
     case null, bool(Bool), int(Int64), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? c.decode(Int64.self) { self = .int(i) }
-        else if let d = try? c.decode(Double.self) { self = .number(d) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
-    }
 
     /// The object on one line of JSON, parsed strictly (invalid UTF-8, duplicate keys and raw control
     /// characters in strings are errors that say where), or what is wrong with it.
@@ -173,6 +163,7 @@ public struct Disposition: Sendable, Hashable {
 public enum DispositionParser {
     /// The fields a disposition may have (`disposition` and `status` are other names for `outcome`).
     static let knownFields: Set<String> = ["lead_id", "outcome", "disposition", "status", "revenue", "reason", "refund", "time"]
+    static let knownList = "known: " + knownFields.sorted().joined(separator: ", ")
 
     /// Each non-empty line's disposition or the reason it cannot be read, with 1-based line numbers.
     public static func parse(_ text: String, now: Timestamp) -> [(line: Int, result: Result<Disposition, StoreError>)] {
@@ -195,7 +186,7 @@ public enum DispositionParser {
             return [(first.number, .failure(StoreError("CSV header must name lead_id and outcome (got \(Sanitizer.clean(String(headerText.prefix(120)))))")))]
         }
         if let unknown = header.first(where: { !knownFields.contains($0) }) {
-            return [(first.number, .failure(StoreError("CSV header: unknown column \"\(JSONValue.fieldName(unknown))\" (known: \(knownFields.sorted().joined(separator: ", ")))")))]
+            return [(first.number, .failure(StoreError("CSV header: unknown column \"\(JSONValue.fieldName(unknown))\" (\(knownList))")))]
         }
         if let dup = header.first(where: { h in header.filter { $0 == h }.count > 1 }) {
             return [(first.number, .failure(StoreError("CSV header: column \"\(JSONValue.fieldName(dup))\" appears twice")))]
@@ -215,7 +206,7 @@ public enum DispositionParser {
         case .failure(let e): return .failure(e)
         case .success(let o):
             if let unknown = o.keys.sorted().first(where: { !knownFields.contains($0) }) {
-                return .failure(StoreError("unknown field \"\(JSONValue.fieldName(unknown))\" (known: \(knownFields.sorted().joined(separator: ", ")))"))
+                return .failure(StoreError("unknown field \"\(JSONValue.fieldName(unknown))\" (\(knownList))"))
             }
             return build(o, now: now)
         }

@@ -59,7 +59,7 @@ extension Store {
                 guard let r = name.range(of: ".tmp-", options: .backwards),
                       let pid = Int32(name[r.upperBound...]) else { continue }
                 // A live process (this one included) may be mid-replace; a dead one's file is garbage.
-                if kill(pid, 0) == 0 || errno == EPERM { continue }
+                if processIsAlive(pid) { continue }
                 found.append("\(dir)/\(name)")
             }
         }

@@ -195,8 +195,6 @@ extension Store {
             }
             if lines.count <= count && start > header { window *= 4; continue }
             guard let lastLine = lines.last else { return ([], .afterHeader) }
-            // As everywhere: unreadable lines at the very end (none of them intact) are a torn tail, left for
-            // the next writer to cut; an unreadable line followed by a good one is damage.
             let parsed: [(Range<Int>, Result<(Int64, Event), EventLogCodec.RecordError>)] = lines.suffix(max(1, count) + 4).map {
                 ($0, EventLogCodec.parse(bytes[$0], decoder: decoder))
             }

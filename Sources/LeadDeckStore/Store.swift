@@ -102,7 +102,7 @@ public final class Store {
         // A symbolic link to a folder is the user's choice: build beside the folder it names.
         let target = (fs.status(directory)?.isSymbolicLink ?? false) ? (resolvedPath(directory) ?? directory) : directory
         let parent = parentDirectory(of: target)
-        let base = String(target.split(separator: "/").last ?? Substring(target))
+        let base = baseName(of: target)
         guard !base.isEmpty, base != ".", base != ".." else {
             throw StoreError("\(directory): give the store folder by name (for example --store ./mystore)")
         }
@@ -150,8 +150,7 @@ public final class Store {
     /// one can be renamed into place.
     static func finishUnfinishedOldStore(_ target: String, fs: FileSystem) {
         guard isUnfinishedOldStore(target, fs: fs) else { return }
-        let base = target.split(separator: "/").last.map(String.init) ?? target
-        try? fs.rename(target, "\(parentDirectory(of: target))/.\(base).unfinished-\(getpid())-\(Int64(Date().timeIntervalSince1970))")
+        try? fs.rename(target, "\(parentDirectory(of: target))/.\(baseName(of: target)).unfinished-\(getpid())-\(Int64(Date().timeIntervalSince1970))")
     }
 
     /// Temporary build folders of creators that died (`.NAME.creating-PID-N` whose process is gone).
@@ -159,7 +158,7 @@ public final class Store {
         let prefix = ".\(base).creating-"
         for name in fs.listDirectory(parent) where name.hasPrefix(prefix) {
             let pidText = name.dropFirst(prefix.count).prefix { $0 != "-" }
-            guard let pid = Int32(pidText), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            guard let pid = Int32(pidText), !processIsAlive(pid) else { continue }
             fs.removeTree("\(parent)/\(name)")
         }
     }
@@ -246,6 +245,6 @@ public final class Store {
         guard let bytes = try? fs.read(engineLockPath, from: 0, maxCount: 32),
               let pid = Int32(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
               pid > 0 else { return false }
-        return kill(pid, 0) == 0 || errno == EPERM
+        return processIsAlive(pid)
     }
 }

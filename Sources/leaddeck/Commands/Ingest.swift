@@ -85,10 +85,7 @@ struct Ingest: ParsableCommand {
             if counts.offered == 0 {
                 throw Failure(description: "\(name): no offers recorded (\(bad) bad line(s)\(bad == 0 ? ", the file has no offers" : "")); nothing changed")
             }
-            if let problem = session.saveCheckpoint() {
-                printError("leaddeck: warning: the \(counts.offered) decided offers are durable in \(store.logPath) (up to seq \(session.state.position.seq)); "
-                    + "only the checkpoint was not saved (\(problem)); the next start replays them from the log, or `leaddeck check --repair` rebuilds it")
-            }
+            saveFinalCheckpoint(session, what: "the \(counts.offered) decided offers")
             flushNotices(store)
             let reasons = RejectReason.allCases.filter { counts.rejected[$0] > 0 }.map { "\($0.rawValue) \(counts.rejected[$0])" }
             writeOut("ingested \(counts.offered) offers from \(name): \(counts.bought) bought (\(counts.boughtShared) shared, "

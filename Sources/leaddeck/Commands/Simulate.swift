@@ -80,10 +80,7 @@ struct Simulate: ParsableCommand {
                 // Checkpoint now and then, so a crash in a long run does not make every later start replay it all.
                 _ = session.checkpointIfDue()
             }
-            if let problem = session.saveCheckpoint() {
-                printError("leaddeck: warning: all \(eventCount) events of this run are durable in \(store.logPath) (up to seq \(session.state.position.seq)); "
-                    + "only the checkpoint was not saved (\(problem)); the next start replays them from the log, or `leaddeck check --repair` rebuilds it")
-            }
+            saveFinalCheckpoint(session, what: "all \(eventCount) events of this run")
             flushNotices(store)
             let elapsed = Date().timeIntervalSince(clockStart)
             let report = Report(metrics: run, catalog: store.catalog, dimension: by, window: .all)
