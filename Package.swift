@@ -19,6 +19,7 @@ let package = Package(
             ]
         ),
         .target(name: "LeadDeckStore", dependencies: ["LeadDeckCore"]),
+        .target(name: "LeadDeckEngine", dependencies: ["LeadDeckCore", "LeadDeckStore"]),
         .target(
             name: "LeadDeckTUI",
             dependencies: [
@@ -32,6 +33,7 @@ let package = Package(
             dependencies: [
                 "LeadDeckCore",
                 "LeadDeckStore",
+                "LeadDeckEngine",
                 "LeadDeckTUI",
                 "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -39,10 +41,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "leaddeck-bench",
-            dependencies: ["LeadDeckCore", "LeadDeckStore", "LeadDeckTUI"]
+            dependencies: ["LeadDeckCore", "LeadDeckStore", "LeadDeckEngine", "LeadDeckTUI"]
         ),
         .testTarget(name: "LeadDeckCoreTests", dependencies: ["LeadDeckCore"]),
         .testTarget(name: "LeadDeckStoreTests", dependencies: ["LeadDeckStore", "LeadDeckCore"]),
+        .testTarget(name: "LeadDeckEngineTests", dependencies: ["LeadDeckEngine", "LeadDeckStore", "LeadDeckCore"]),
         .testTarget(name: "LeadDeckTUITests", dependencies: ["LeadDeckTUI", "LeadDeckCore"], exclude: ["Snapshots"]),
         .testTarget(name: "LeadDeckEndToEndTests", dependencies: ["leaddeck"]),
     ],

@@ -42,6 +42,16 @@ public struct Desk: Sendable {
         ledger.hour == .min || policy.clock.hourIndex(t) >= ledger.hour
     }
 
+    /// When the latest decided offer was received (the store's clock when none is known).
+    public var lastOfferTime: Timestamp { ledger.lastOfferAt ?? metrics.latest }
+
+    /// How an offer with this lead id was answered before, if it was (a retry gets the same answer): bought
+    /// leads are remembered for `LeadIndex.keepDays`, rejected ones for `LeadIndex.rejectionsKeptSeconds`.
+    public func earlierDecision(leadID: String) -> Decision? {
+        if let e = leads[leadID] { return .bought(e.lead.mode) }
+        return leads.rejection(leadID).map { .rejected($0) }
+    }
+
     /// The engine's decision on an offer, without booking it.
     public func decide(_ offer: Offer) -> OfferEvent {
         var l = ledger
@@ -60,6 +70,7 @@ public struct Desk: Sendable {
     }
 
     private mutating func book(_ e: OfferEvent) {
+        ledger.noteOffer(at: e.offer.receivedAt)
         if e.decision.isBought { ledger.recordPurchase(e.offer) }
         let ev = Event.offer(e)
         metrics.apply(ev)

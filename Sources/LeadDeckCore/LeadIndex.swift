@@ -39,8 +39,42 @@ public struct LeadIndex: Sendable, Hashable, Codable {
 
     public private(set) var entries: [String: Entry] = [:]
     private var prunedThrough: Int64 = 0
+    /// Offers rejected recently: lead id -> (reason, received at seconds), so a retried offer is answered
+    /// the same way without being recorded twice.
+    private var rejected: [String: RejectedEntry] = [:]
+    private var rejectionsPrunedThrough: Int64 = 0
+
+    /// How long a rejected lead id is remembered: retries come within minutes, and every offer of a day is
+    /// more than the engine should hold.
+    public static let rejectionsKeptSeconds: Int64 = 6 * 3600
+
+    struct RejectedEntry: Sendable, Hashable, Codable {
+        var reason: RejectReason
+        var at: Int64
+    }
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey { case entries, prunedThrough, rejected, rejectionsPrunedThrough }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        entries = try c.decode([String: Entry].self, forKey: .entries)
+        prunedThrough = try c.decode(Int64.self, forKey: .prunedThrough)
+        rejected = try c.decodeIfPresent([String: RejectedEntry].self, forKey: .rejected) ?? [:]
+        rejectionsPrunedThrough = try c.decodeIfPresent(Int64.self, forKey: .rejectionsPrunedThrough) ?? 0
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(entries, forKey: .entries)
+        try c.encode(prunedThrough, forKey: .prunedThrough)
+        try c.encode(rejected, forKey: .rejected)
+        try c.encode(rejectionsPrunedThrough, forKey: .rejectionsPrunedThrough)
+    }
+
+    /// Why an offer with this lead id was rejected, if it was recently.
+    public func rejection(_ leadID: String) -> RejectReason? { rejected[leadID]?.reason }
 
     /// The lead with this id, if it was bought recently.
     public subscript(id: String) -> Entry? { entries[id] }
@@ -56,10 +90,26 @@ public struct LeadIndex: Sendable, Hashable, Codable {
         }
     }
 
+    private mutating func remember(rejection reason: RejectReason, of offer: Offer) {
+        let at = offer.receivedAt.seconds
+        rejected[offer.leadID] = RejectedEntry(reason: reason, at: at)
+        // Pruned every quarter of the keeping time, so the cost is spread and the map stays bounded.
+        let slot = floorDiv(at, Self.rejectionsKeptSeconds / 4)
+        if slot > rejectionsPrunedThrough {
+            rejectionsPrunedThrough = slot
+            let horizon = at - Self.rejectionsKeptSeconds
+            rejected = rejected.filter { $0.value.at > horizon }
+        }
+    }
+
+    /// Folds a recorded event in.
     public mutating func apply(_ event: Event) {
         switch event {
         case .offer(let e):
-            guard case .bought(let mode) = e.decision else { return }
+            guard case .bought(let mode) = e.decision else {
+                if case .rejected(let reason) = e.decision { remember(rejection: reason, of: e.offer) }
+                return
+            }
             let o = e.offer
             entries[o.leadID] = Entry(lead: LeadRef(sourceID: o.sourceID, subID: o.subID, vertical: o.vertical,
                                                     mode: mode, boughtAt: o.receivedAt, price: o.price))

@@ -8,6 +8,8 @@ public struct Ledger: Sendable, Hashable, Codable {
     public private(set) var boughtToday = 0
     public private(set) var boughtThisHour = 0
     public private(set) var perSource: [String: SourceTally] = [:]
+    /// When the latest offer decided was received (nil in a ledger saved before this was kept).
+    public private(set) var lastOfferAt: Timestamp?
     /// Consumer key -> when a lead of theirs was last bought (seconds).
     public private(set) var recentConsumers: [String: Int64] = [:]
 
@@ -22,7 +24,7 @@ public struct Ledger: Sendable, Hashable, Codable {
 
     /// The JSON form leaves out `recentConsumers`, which the store keeps in a file of its own (it is large
     /// and only the engine needs it).
-    enum CodingKeys: String, CodingKey { case day, hour, spentToday, boughtToday, boughtThisHour, perSource }
+    enum CodingKeys: String, CodingKey { case day, hour, spentToday, boughtToday, boughtThisHour, perSource, lastOfferAt }
 
     /// Puts back the consumers saved apart from the rest of the ledger.
     public mutating func restoreConsumers(_ consumers: [String: Int64]) { recentConsumers = consumers }
@@ -46,6 +48,11 @@ public struct Ledger: Sendable, Hashable, Codable {
             let horizon = t.seconds - Int64(dedupeWindowDays) * 86_400
             recentConsumers = recentConsumers.filter { $0.value > horizon }
         }
+    }
+
+    /// Notes that an offer received at `t` was decided (bought or not).
+    public mutating func noteOffer(at t: Timestamp) {
+        if lastOfferAt.map({ t > $0 }) ?? true { lastOfferAt = t }
     }
 
     /// Records a purchase.

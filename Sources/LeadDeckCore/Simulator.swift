@@ -22,7 +22,7 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
     private var nextLeadNumber: Int64 = 1
     private var nextOrder: Int64 = 0
     private var nextArrival: [String: Double] = [:]
-    private var pending: [PendingOutcome] = []  // a binary heap, kept as an array so it encodes plainly
+    fileprivate var pending: [PendingOutcome] = []  // a binary heap, kept as an array so it encodes plainly
     private var recentPhones: [String] = []
     private var recentPhoneCursor = 0
 
@@ -58,53 +58,43 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
                                         1.6, 1.55, 1.5, 1.45, 1.4, 1.45, 1.5, 1.35, 1.1, 0.8, 0.5, 0.3]
     static let curvePeak = hourlyCurve.max()!
 
-    /// Runs the market up to `end`: every offer is decided by `desk`, every event is folded into `desk` and
-    /// passed to `emit`, in time order.
-    public mutating func advance(to end: Timestamp, catalog: Catalog, desk: inout Desk,
-                                 emit: (Event) -> Void) {
-        guard end > now else { return }
-        let sources = catalog.sources.filter { ($0.market?.dailyVolume ?? 0) > 0 }
-        var heap = Heap(pending)
-        defer { pending = Array(heap.unordered) }
+    /// Starts running the market up to `end`: the returned run yields offers and due outcomes in time order,
+    /// and the caller (the engine) decides each offer and tells the run which it bought. The simulator itself
+    /// is unchanged until the caller takes `run.finished()` back, so a batch that is never recorded leaves
+    /// no trace in it.
+    public func run(to end: Timestamp, catalog: Catalog) -> MarketRun {
+        MarketRun(simulator: self, end: end, catalog: catalog)
+    }
+
+    fileprivate mutating func prepareArrivals(for sources: [Source]) -> [Double] {
         for s in sources where nextArrival[s.id] == nil {
             nextArrival[s.id] = Double(now.seconds) + rng.exponential(mean: meanGap(s))
         }
-        let endSeconds = Double(end.seconds)
-        // Next arrival per source, by catalog position (no per-offer copies of the sources).
-        var arrivals = sources.map { nextArrival[$0.id]! }
-        defer { for (i, s) in sources.enumerated() { nextArrival[s.id] = arrivals[i] } }
-        while true {
-            // The source whose next lead comes first; ties broken by catalog order for determinism.
-            var best = -1
-            var bestTime = endSeconds
-            for i in arrivals.indices where arrivals[i] < bestTime {
-                bestTime = arrivals[i]
-                best = i
-            }
-            let cutoff = Timestamp(seconds: Int64(bestTime.rounded(.down)))
-            while let top = heap.min, top.event.time <= cutoff, top.event.time < end {
-                let o = heap.removeMin().event
-                guard desk.leads.problem(with: o.kind, leadID: o.leadID) == nil else { continue }
-                let e = Event.outcome(o)
-                desk.apply(e)
-                emit(e)
-            }
-            guard best >= 0, let market = sources[best].market else { break }
-            arrivals[best] = bestTime + rng.exponential(mean: meanGap(sources[best]))
-            let at = Timestamp(seconds: Int64(bestTime.rounded(.down)))
-            let hour = desk.policy.clock.hourOfDay(at)
-            // Thinning: arrivals come at the peak rate and are kept in proportion to the hour's volume.
-            guard rng.chance(Self.hourlyCurve[hour] / Self.curvePeak) else { continue }
-            let source = sources[best]
-            let (offer, sub) = makeOffer(source: source, market: market, at: at)
-            let decided = desk.process(offer)
-            emit(.offer(decided))
-            if case .bought(let mode) = decided.decision {
-                scheduleFate(offer: offer, mode: mode, source: source, market: market, sub: sub,
-                             buyer: catalog.buyer, into: &heap)
-            }
-        }
-        now = end
+        return sources.map { nextArrival[$0.id]! }
+    }
+
+    fileprivate mutating func finish(end: Timestamp, sources: [Source], arrivals: [Double], heap: Heap<PendingOutcome>) {
+        for (i, s) in sources.enumerated() { nextArrival[s.id] = arrivals[i] }
+        pending = Array(heap.unordered)
+        if end > now { now = end }
+    }
+
+    fileprivate mutating func drawArrival(after t: Double, source: Source) -> Double {
+        t + rng.exponential(mean: meanGap(source))
+    }
+
+    fileprivate mutating func keepsArrival(atHour hour: Int) -> Bool {
+        // Thinning: arrivals come at the peak rate and are kept in proportion to the hour's volume.
+        rng.chance(Self.hourlyCurve[hour] / Self.curvePeak)
+    }
+
+    fileprivate mutating func offer(from source: Source, at: Timestamp) -> (Offer, SubSource) {
+        makeOffer(source: source, market: source.market!, at: at)
+    }
+
+    fileprivate mutating func bought(_ offer: Offer, mode: PurchaseMode, source: Source, sub: SubSource,
+                                     buyer: BuyerProfile, into heap: inout Heap<PendingOutcome>) {
+        scheduleFate(offer: offer, mode: mode, source: source, market: source.market!, sub: sub, buyer: buyer, into: &heap)
     }
 
     private func meanGap(_ s: Source) -> Double {
@@ -183,4 +173,113 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
 
 extension Double {
     func clamped(_ lo: Double, _ hi: Double) -> Double { Swift.min(hi, Swift.max(lo, self)) }
+}
+
+/// What the simulated market produces next: an offer for the engine to decide, or an outcome now due for a
+/// lead bought earlier.
+public enum MarketItem: Sendable, Hashable {
+    case offer(Offer)
+    case outcome(OutcomeEvent)
+}
+
+/// One stretch of the simulated market, from the simulator's clock to `end`. It yields items in time order;
+/// the engine decides each offer and reports purchases with `bought`, which schedules what later happens to
+/// the lead. Call `bought` (or nothing, for a rejection) before asking for the next item, so the random
+/// sequence, and therefore a seed's results, do not depend on how the caller batches.
+public struct MarketRun: Sendable {
+    private var sim: MarketSimulator
+    private let end: Timestamp
+    private let endSeconds: Double
+    private let sources: [Source]
+    private let buyer: BuyerProfile
+    private var arrivals: [Double]
+    private var heap: Heap<PendingOutcome>
+    private var cutoff: Timestamp
+    private var lastOffer: (offer: Offer, source: Int, sub: SubSource)?
+
+    init(simulator: MarketSimulator, end: Timestamp, catalog: Catalog) {
+        sim = simulator
+        self.end = end
+        endSeconds = Double(end.seconds)
+        sources = catalog.sources.filter { ($0.market?.dailyVolume ?? 0) > 0 }
+        buyer = catalog.buyer
+        heap = Heap(simulator.pending)
+        arrivals = []
+        cutoff = simulator.now
+        if end > simulator.now { arrivals = sim.prepareArrivals(for: sources) }
+    }
+
+    /// The next offer or due outcome before `end`, or nil when the stretch is over.
+    /// - Parameter clock: the buyer's clock, for the hour-of-day volume curve.
+    public mutating func next(clock: LocalClock) -> MarketItem? {
+        lastOffer = nil
+        guard end > sim.now else { return nil }
+        while true {
+            // The source whose next lead comes first; ties broken by catalog order for determinism.
+            var best = -1
+            var bestTime = endSeconds
+            for i in arrivals.indices where arrivals[i] < bestTime {
+                bestTime = arrivals[i]
+                best = i
+            }
+            cutoff = Timestamp(seconds: Int64(bestTime.rounded(.down)))
+            if let top = heap.min, top.event.time <= cutoff, top.event.time < end {
+                return .outcome(heap.removeMin().event)
+            }
+            guard best >= 0 else { return nil }
+            let source = sources[best]
+            arrivals[best] = sim.drawArrival(after: bestTime, source: source)
+            let at = Timestamp(seconds: Int64(bestTime.rounded(.down)))
+            guard sim.keepsArrival(atHour: clock.hourOfDay(at)) else { continue }
+            let (offer, sub) = sim.offer(from: source, at: at)
+            lastOffer = (offer, best, sub)
+            return .offer(offer)
+        }
+    }
+
+    /// Tells the run the engine bought the offer it just yielded, so its fate (contact, sale, return) is
+    /// scheduled. Ignored for any other offer.
+    public mutating func bought(_ offer: Offer, mode: PurchaseMode) {
+        guard let last = lastOffer, last.offer.leadID == offer.leadID else { return }
+        sim.bought(offer, mode: mode, source: sources[last.source], sub: last.sub, buyer: buyer, into: &heap)
+        lastOffer = nil
+    }
+
+    /// The simulator after this stretch, to keep once what the stretch produced is recorded.
+    public func finished() -> MarketSimulator {
+        var s = sim
+        s.finish(end: end, sources: sources, arrivals: arrivals, heap: heap)
+        return s
+    }
+}
+
+extension MarketSimulator {
+    /// Runs the market to `end`, letting `desk` decide every offer and folding every event into it, in time
+    /// order (outcomes for leads the desk no longer accepts, such as one already returned, are dropped).
+    /// The engine's own loop does the same under the store's write lock; this is for tests and benchmarks.
+    public mutating func advance(to end: Timestamp, catalog: Catalog, desk: inout Desk, emit: (Event) -> Void) {
+        var run = run(to: end, catalog: catalog)
+        Engine.play(&run, on: &desk, emit: emit)
+        self = run.finished()
+    }
+}
+
+extension Engine {
+    /// Decides everything a market run yields on `desk`: offers are decided and booked, due outcomes are
+    /// applied unless the desk refuses them (the lead was returned or is unknown). Each event goes to `emit`.
+    public static func play(_ run: inout MarketRun, on desk: inout Desk, emit: (Event) -> Void) {
+        while let item = run.next(clock: desk.policy.clock) {
+            switch item {
+            case .offer(let offer):
+                let decided = desk.process(offer)
+                emit(.offer(decided))
+                if case .bought(let mode) = decided.decision { run.bought(offer, mode: mode) }
+            case .outcome(let o):
+                guard desk.leads.problem(with: o.kind, leadID: o.leadID) == nil else { continue }
+                let e = Event.outcome(o)
+                desk.apply(e)
+                emit(e)
+            }
+        }
+    }
 }

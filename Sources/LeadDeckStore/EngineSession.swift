@@ -1,31 +1,33 @@
 import LeadDeckCore
 
-/// The one process running the engine on a store: owns the desk, the simulated exchange and the engine
-/// lock; advances the market, appends what happened in batches, and folds in what others appended.
+/// The one process running the engine on a store: holds the engine lease, the desk and the simulated
+/// exchange. Every batch is decided under the store's write lock after folding in what others appended, and
+/// becomes visible (in `state` and `simulator`) only once it is durable; a failed write leaves both as they
+/// were recorded. `EngineDriver` (LeadDeckEngine) runs it on a schedule; tests and benchmarks drive it directly.
 public final class EngineSession {
-    public let store: Store
+    public let store: any EventStore
     public private(set) var state: LoadedState
     public private(set) var simulator: MarketSimulator
-    private let lease: Store.EngineLease
+    private let lease: any EngineLease
     /// Events appended since the last checkpoint.
     public private(set) var sinceCheckpoint = 0
 
     /// A fresh store's simulation starts here: Monday 2026-11-02, midnight US Eastern.
     public static let defaultStart = Timestamp(seconds: 1_793_595_600)
 
-    /// Takes the engine lock and loads the store.
+    /// Takes the engine lease and loads the store.
     /// - Parameters:
     ///   - seed: restarts the random sequence; a store without simulator state starts with seed 1 otherwise.
     ///   - start: where simulated time begins on a new store (no simulation yet, no leads); ignored otherwise.
-    public convenience init(store: Store, seed: UInt64?, start: Timestamp?) throws(StoreError) {
+    public convenience init(store: any EventStore, seed: UInt64?, start: Timestamp?) throws(StoreError) {
         try self.init(store: store, lease: try store.acquireEngine(), seed: seed, start: start)
     }
 
-    /// Loads the store for an engine lease already taken (see `Store.tryAcquireEngine`).
-    public init(store: Store, lease: Store.EngineLease, seed: UInt64?, start: Timestamp?) throws(StoreError) {
+    /// Loads the store for an engine lease already taken (see `EventStore.tryAcquireEngine`).
+    public init(store: any EventStore, lease: any EngineLease, seed: UInt64?, start: Timestamp?) throws(StoreError) {
         self.store = store
         self.lease = lease
-        state = try store.loadState()
+        state = try store.loadState(leads: true)
         let latest = state.desk.metrics.latest
         isNew = state.simulator == nil && latest.seconds == 0
         var sim = state.simulator ?? MarketSimulator(seed: seed ?? 1, start: isNew ? (start ?? Self.defaultStart) : latest)
@@ -43,29 +45,101 @@ public final class EngineSession {
     /// Simulated time reached.
     public var now: Timestamp { simulator.now }
 
-    /// Runs the market to `t`, appends everything in one batch, and folds in others' records.
-    /// - Returns: the events this call produced, in order.
+    /// What one batch recorded: others' records folded in first (in log order), then this engine's events.
+    public struct Batch: Sendable {
+        public var others: [LogRecord] = []
+        public var own: [Event] = []
+    }
+
+    /// Runs the simulated market to `t`: under the write lock, folds in others' records, decides every offer
+    /// the market yields on the caught-up desk, and appends the batch. The desk and the simulator move only
+    /// when the batch is durable.
+    /// - Returns: what the batch recorded.
     @discardableResult
-    public func advance(to t: Timestamp) throws(StoreError) -> [Event] {
-        var events: [Event] = []
-        simulator.advance(to: t, catalog: state.desk.catalog, desk: &state.desk) { events.append($0) }
-        try appendAndAbsorb(events)
-        return events
+    public func advance(to t: Timestamp) throws(StoreError) -> Batch {
+        var batch = Batch()
+        var run: MarketRun?
+        batch.others = try commit { desk throws(StoreError) in
+            var r = simulator.run(to: t, catalog: desk.catalog)
+            var events: [Event] = []
+            Engine.play(&r, on: &desk) { events.append($0) }
+            run = r
+            batch.own = events
+            return events
+        }
+        if let run { simulator = run.finished() }
+        return batch
     }
 
-    /// Decides an offer from outside the simulator (ingest) and books it; append the result with `appendAndAbsorb`.
-    public func process(_ offer: Offer) -> OfferEvent { state.desk.process(offer) }
+    /// Moves the simulated clock to `t` without any offers for the gap (the desk was not listening: a
+    /// suspended laptop, a stopped process). Outcomes already decided still arrive.
+    public func skip(to t: Timestamp) { simulator.jump(to: t) }
 
-    /// Appends events already folded into the desk, and folds in what others appended.
-    public func appendAndAbsorb(_ events: [Event]) throws(StoreError) {
-        let foreign = try store.append(events, at: &state.position)
-        state.absorb(foreign)
-        sinceCheckpoint += events.count
+    /// What happened to one offer handed in from outside the simulator.
+    public enum Answer: Sendable, Hashable {
+        /// Decided now and recorded.
+        case decided(OfferEvent)
+        /// Decided before (a retry of the same lead id): answered the same way, not recorded again.
+        case repeated(Decision)
+        /// Cannot be decided (unknown source, out of time order); nothing recorded.
+        case refused(String)
     }
 
-    /// Picks up records others appended (policy changes) without appending anything.
+    /// Decides offers from outside (a file, HTTP requests) in one durable batch, after folding in what others
+    /// appended; every offer gets an answer, in order.
+    public func submit(_ offers: [Offer]) throws(StoreError) -> (answers: [Answer], others: [LogRecord]) {
+        var answers: [Answer] = []
+        let others = try commit { desk throws(StoreError) in
+            answers = []
+            var events: [Event] = []
+            for offer in offers {
+                if let earlier = desk.earlierDecision(leadID: offer.leadID) {
+                    answers.append(.repeated(earlier))
+                } else if let problem = Validation.problem(with: offer, on: desk) {
+                    answers.append(.refused(problem))
+                } else {
+                    let e = desk.process(offer)
+                    events.append(.offer(e))
+                    answers.append(.decided(e))
+                }
+            }
+            return events
+        }
+        return (answers, others)
+    }
+
+    /// Appends events built from the caught-up desk in one durable batch (see `EventStore.transaction`).
+    /// On failure the state is reloaded as recorded, so nothing unrecorded stays visible, and the error is
+    /// rethrown; if even the reload fails the session is `broken`.
+    @discardableResult
+    public func commit(_ body: (inout Desk) throws(StoreError) -> [Event]) throws(StoreError) -> [LogRecord] {
+        if let broken { throw broken }
+        var appended = 0
+        do {
+            let others = try store.transaction(&state) { desk throws(StoreError) in
+                let events = try body(&desk)
+                appended = events.count
+                return events
+            }
+            sinceCheckpoint += appended + others.count
+            return others
+        } catch {
+            do {
+                state = try store.loadState(leads: true)
+            } catch let reload {
+                broken = reload
+            }
+            throw error
+        }
+    }
+
+    /// Set when a failed batch could not be undone by reloading the store: the session refuses all work.
+    public private(set) var broken: StoreError?
+
+    /// Picks up records others appended (policy changes, outcomes) without appending anything.
     @discardableResult
     public func poll() throws(StoreError) -> [LogRecord] {
+        if let broken { throw broken }
         let (records, end) = try store.readNew(after: state.position)
         state.position = end
         state.absorb(records)
@@ -74,36 +148,22 @@ public final class EngineSession {
 
     /// Saves the desk and the simulator as the checkpoint.
     public func checkpoint() throws(StoreError) {
+        if let broken { throw broken }
         try store.saveCheckpoint(state.desk, simulator: simulator, at: state.position)
         sinceCheckpoint = 0
-        lastCheckpointAt = ContinuousClock.now
     }
 
-    /// When a long run checkpoints on its own: after this many events, or this much wall time with events.
-    public var checkpointEvery: (events: Int, seconds: Int) = (250_000, 60)
-    private var lastCheckpointAt = ContinuousClock.now
-
-    /// Saves a checkpoint when enough has happened since the last one, so a crash in a long run does not make
-    /// every later start replay it all. Returns what went wrong instead of throwing: every event is already
+    /// Saves the checkpoint; returns the failure's message instead of throwing: every event is already
     /// durable in the log, only the start-up shortcut is missing.
-    public func checkpointIfDue() -> String? {
-        guard sinceCheckpoint > 0,
-              sinceCheckpoint >= checkpointEvery.events
-                || ContinuousClock.now - lastCheckpointAt >= .seconds(checkpointEvery.seconds) else { return nil }
-        return saveCheckpoint()
-    }
-
-    /// Saves the checkpoint; returns the failure's message instead of throwing (see `checkpointIfDue`).
     public func saveCheckpoint() -> String? {
         do {
             try checkpoint()
             return nil
         } catch {
-            lastCheckpointAt = ContinuousClock.now
             return error.description
         }
     }
 
-    /// Gives up the engine lock.
+    /// Gives up the engine lease.
     public func close() { lease.release() }
 }

@@ -1,18 +1,20 @@
 import Foundation
 import LeadDeckCore
 
-/// How far a reader or writer has got in the event log: the byte just after the last whole record, that
-/// record's sequence number, and its line number (line 1 is the header).
+/// How far a reader or writer has got in the event log: an opaque cursor for everyone outside the store,
+/// who can only ask for the sequence number of the last record it covers. Inside the file store it is the
+/// byte just after that record and its line number (line 1 is the header).
 public struct LogPosition: Sendable, Hashable, Codable {
-    public var offset: Int64
-    public var seq: Int64
-    public var line: Int64
-    public init(offset: Int64, seq: Int64, line: Int64) {
+    var offset: Int64
+    /// Sequence number of the last record before this cursor (0 before the first record).
+    public internal(set) var seq: Int64
+    var line: Int64
+    init(offset: Int64, seq: Int64, line: Int64) {
         self.offset = offset
         self.seq = seq
         self.line = line
     }
-    /// The position just after the header.
+    /// The cursor before the first record.
     public static let afterHeader = LogPosition(offset: Int64(EventLogCodec.header.count), seq: 0, line: 1)
 }
 

@@ -13,11 +13,11 @@ enum JSONValue: Equatable {
         do {
             switch try JSONValue.parse(line) {
             case .object(let o): return .success(o)
-            case .array: return .failure(StoreError("expected a JSON object, got a list"))
-            default: return .failure(StoreError("expected a JSON object"))
+            case .array: return .failure(StoreError("expected a JSON object, got a list", kind: .badInput))
+            default: return .failure(StoreError("expected a JSON object", kind: .badInput))
             }
         } catch {
-            return .failure(StoreError("not valid JSON: \(error.description)"))
+            return .failure(StoreError("not valid JSON: \(error.description)", kind: .badInput))
         }
     }
 
@@ -28,7 +28,7 @@ enum JSONValue: Equatable {
 /// Times from outside must be plausible: within a year before and a day after the wall clock.
 func checkPlausible(_ t: Timestamp, now: Timestamp, field: String) throws(StoreError) {
     guard t.seconds >= now.seconds - 366 * 86_400, t.seconds <= now.seconds + 86_400 else {
-        throw StoreError("\(field): \(t.seconds > Int64(-62_135_596_800) && t.seconds < 253_402_300_800 ? t.iso8601 : "\(t.seconds)") is more than a year ago or in the future")
+        throw StoreError("\(field): \(t.seconds > Int64(-62_135_596_800) && t.seconds < 253_402_300_800 ? t.iso8601 : "\(t.seconds)") is more than a year ago or in the future", kind: .badInput)
     }
 }
 
@@ -53,39 +53,39 @@ public enum OfferParser {
                                   "last_name", "phone", "email", "address", "dob", "ip_address", "trustedform_cert_url",
                                   "leadid_token", "lead_mode"]
         if let unknown = o.keys.sorted().first(where: { !known.contains($0) && !$0.contains(".") }) {
-            return .failure(StoreError("unknown field \"\(JSONValue.fieldName(unknown))\""))
+            return .failure(StoreError("unknown field \"\(JSONValue.fieldName(unknown))\"", kind: .badInput))
         }
         func string(_ k: String, required: Bool = true, max: Int = 200) throws(StoreError) -> String {
             guard let v = o[k], v != .null else {
-                if required { throw StoreError("missing field \"\(k)\"") }
+                if required { throw StoreError("missing field \"\(k)\"", kind: .badInput) }
                 return ""
             }
-            guard case .string(let s) = v else { throw StoreError("\(k): expected a string") }
-            if required && s.isEmpty { throw StoreError("\(k): must not be empty") }
-            if s.count > max { throw StoreError("\(k): longer than \(max) characters") }
+            guard case .string(let s) = v else { throw StoreError("\(k): expected a string", kind: .badInput) }
+            if required && s.isEmpty { throw StoreError("\(k): must not be empty", kind: .badInput) }
+            if s.count > max { throw StoreError("\(k): longer than \(max) characters", kind: .badInput) }
             return s
         }
         do throws(StoreError) {
             if case .string(let mode)? = o["lead_mode"], mode.lowercased() == "test" {
-                throw StoreError("test lead (lead_mode test) not recorded")
+                throw StoreError("test lead (lead_mode test) not recorded", kind: .badInput)
             }
             let leadID = try string("lead_id", max: 64)
             let sourceID = try string("source_id", max: 40)
-            guard SourceRef.isValidID(sourceID) else { throw StoreError("source_id: '\(Sanitizer.clean(sourceID))' is not a valid id") }
+            guard SourceRef.isValidID(sourceID) else { throw StoreError("source_id: '\(Sanitizer.clean(sourceID))' is not a valid id", kind: .badInput) }
             var subID = try string("sub_id", required: false, max: 40)
             if subID.isEmpty { subID = "default" }
-            guard SourceRef.isValidID(subID) else { throw StoreError("sub_id: '\(Sanitizer.clean(subID))' is not a valid id") }
+            guard SourceRef.isValidID(subID) else { throw StoreError("sub_id: '\(Sanitizer.clean(subID))' is not a valid id", kind: .badInput) }
             let verticalText = try string("vertical")
             guard let vertical = Vertical(rawValue: verticalText) else {
-                throw StoreError("vertical: unknown '\(Sanitizer.clean(verticalText))' (known: \(Vertical.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw StoreError("vertical: unknown '\(Sanitizer.clean(verticalText))' (known: \(Vertical.allCases.map(\.rawValue).joined(separator: ", ")))", kind: .badInput)
             }
             let state = try string("state").uppercased()
-            guard state.count == 2, state.allSatisfy({ $0.isASCII && $0.isLetter }) else { throw StoreError("state: expected two letters") }
+            guard state.count == 2, state.allSatisfy({ $0.isASCII && $0.isLetter }) else { throw StoreError("state: expected two letters", kind: .badInput) }
             let saleText = try string("sale_type")
-            guard let sale = PurchaseMode(rawValue: saleText) else { throw StoreError("sale_type: expected shared or exclusive") }
+            guard let sale = PurchaseMode(rawValue: saleText) else { throw StoreError("sale_type: expected shared or exclusive", kind: .badInput) }
             var maxSells = sale == .exclusive ? 1 : 4
             if let m = o["max_sells"] {
-                guard case .int(let n) = m, (1...20).contains(n) else { throw StoreError("max_sells: expected a whole number 1-20") }
+                guard case .int(let n) = m, (1...20).contains(n) else { throw StoreError("max_sells: expected a whole number 1-20", kind: .badInput) }
                 maxSells = Int(n)
             }
             let price = try parsePrice(o)
@@ -96,7 +96,7 @@ public enum OfferParser {
                 } else if case .int(let n) = r {
                     received = Timestamp(seconds: n)
                 } else {
-                    throw StoreError("received_at: expected an ISO 8601 time like 2026-11-02T14:05:00Z")
+                    throw StoreError("received_at: expected an ISO 8601 time like 2026-11-02T14:05:00Z", kind: .badInput)
                 }
                 try checkPlausible(received, now: now, field: "received_at")
             }
@@ -117,7 +117,7 @@ public enum OfferParser {
     static func parsePrice(_ o: [String: JSONValue]) throws(StoreError) -> Money {
         if let c = o["price_cents"] {
             guard case .int(let n) = c, n > 0, n <= Policy.maxPrice.cents else {
-                throw StoreError("price_cents: expected a positive whole number up to \(Policy.maxPrice.cents)")
+                throw StoreError("price_cents: expected a positive whole number up to \(Policy.maxPrice.cents)", kind: .badInput)
             }
             return Money(cents: n)
         }
@@ -128,20 +128,20 @@ public enum OfferParser {
     static func parseDollars(_ v: JSONValue?, field: String) throws(StoreError) -> Money {
         let text: String
         switch v {
-        case nil, .null?: throw StoreError("missing field \"\(field)\"")
+        case nil, .null?: throw StoreError("missing field \"\(field)\"", kind: .badInput)
         case .string(let s)?: text = (s.hasPrefix("$") ? String(s.dropFirst()) : s).trimmingCharacters(in: .whitespaces)
         case .int(let n)?: text = String(n)
         case .number(let d)?:
             // A JSON number with at most two decimals is exactly a whole number of cents.
             let cents = (d * 100).rounded()
             guard d.isFinite, abs(d * 100 - cents) < 1e-6, cents > 0, cents <= Double(Policy.maxPrice.cents) else {
-                throw StoreError("\(field): expected a positive dollar amount with at most two decimals, got \(d)")
+                throw StoreError("\(field): expected a positive dollar amount with at most two decimals, got \(d)", kind: .badInput)
             }
             return Money(cents: Int64(cents))
-        default: throw StoreError("\(field): expected a dollar amount like 18.50")
+        default: throw StoreError("\(field): expected a dollar amount like 18.50", kind: .badInput)
         }
         guard let m = Money(decimalString: text), m.cents > 0, m <= Policy.maxPrice else {
-            throw StoreError("\(field): expected a positive dollar amount with at most two decimals, got '\(Sanitizer.clean(text))'")
+            throw StoreError("\(field): expected a positive dollar amount with at most two decimals, got '\(Sanitizer.clean(text))'", kind: .badInput)
         }
         return m
     }
@@ -179,22 +179,22 @@ public enum DispositionParser {
             return lines.map { ($0.number, parseJSON($0.bytes, now: now)) }
         }
         guard let headerText = InputLines.text(first.bytes) else {
-            return [(first.number, .failure(StoreError("CSV header is not valid UTF-8 text")))]
+            return [(first.number, .failure(StoreError("CSV header is not valid UTF-8 text", kind: .badInput)))]
         }
         let header = splitCSV(headerText).map { $0.lowercased().trimmingCharacters(in: .whitespaces) }
         guard header.contains("lead_id") else {
-            return [(first.number, .failure(StoreError("CSV header must name lead_id and outcome (got \(Sanitizer.clean(String(headerText.prefix(120)))))")))]
+            return [(first.number, .failure(StoreError("CSV header must name lead_id and outcome (got \(Sanitizer.clean(String(headerText.prefix(120)))))", kind: .badInput)))]
         }
         if let unknown = header.first(where: { !knownFields.contains($0) }) {
-            return [(first.number, .failure(StoreError("CSV header: unknown column \"\(JSONValue.fieldName(unknown))\" (\(knownList))")))]
+            return [(first.number, .failure(StoreError("CSV header: unknown column \"\(JSONValue.fieldName(unknown))\" (\(knownList))", kind: .badInput)))]
         }
         if let dup = header.first(where: { h in header.filter { $0 == h }.count > 1 }) {
-            return [(first.number, .failure(StoreError("CSV header: column \"\(JSONValue.fieldName(dup))\" appears twice")))]
+            return [(first.number, .failure(StoreError("CSV header: column \"\(JSONValue.fieldName(dup))\" appears twice", kind: .badInput)))]
         }
         return lines.dropFirst().map { l in
-            guard let text = InputLines.text(l.bytes) else { return (l.number, .failure(StoreError("not valid UTF-8 text"))) }
+            guard let text = InputLines.text(l.bytes) else { return (l.number, .failure(StoreError("not valid UTF-8 text", kind: .badInput))) }
             let cells = splitCSV(text)
-            if cells.count > header.count { return (l.number, .failure(StoreError("\(cells.count) fields, header has \(header.count)"))) }
+            if cells.count > header.count { return (l.number, .failure(StoreError("\(cells.count) fields, header has \(header.count)", kind: .badInput))) }
             var dict: [String: JSONValue] = [:]
             for (i, h) in header.enumerated() where i < cells.count && !cells[i].isEmpty { dict[h] = .string(cells[i]) }
             return (l.number, build(dict, now: now))
@@ -206,7 +206,7 @@ public enum DispositionParser {
         case .failure(let e): return .failure(e)
         case .success(let o):
             if let unknown = o.keys.sorted().first(where: { !knownFields.contains($0) }) {
-                return .failure(StoreError("unknown field \"\(JSONValue.fieldName(unknown))\" (\(knownList))"))
+                return .failure(StoreError("unknown field \"\(JSONValue.fieldName(unknown))\" (\(knownList))", kind: .badInput))
             }
             return build(o, now: now)
         }
@@ -217,14 +217,14 @@ public enum DispositionParser {
             switch o[k] as JSONValue? {
             case nil, .null?: return nil
             case .string(let s)?: return s
-            default: throw StoreError("\(k): expected a string")
+            default: throw StoreError("\(k): expected a string", kind: .badInput)
             }
         }
         do throws(StoreError) {
-            guard let id = try text("lead_id"), !id.isEmpty else { throw StoreError("missing field \"lead_id\"") }
-            guard id.count <= 64 else { throw StoreError("lead_id: longer than 64 characters") }
+            guard let id = try text("lead_id"), !id.isEmpty else { throw StoreError("missing field \"lead_id\"", kind: .badInput) }
+            guard id.count <= 64 else { throw StoreError("lead_id: longer than 64 characters", kind: .badInput) }
             let names = ["outcome", "disposition", "status"].filter { o[$0] != nil }
-            if names.count > 1 { throw StoreError("give the outcome once (got \(names.joined(separator: " and ")))") }
+            if names.count > 1 { throw StoreError("give the outcome once (got \(names.joined(separator: " and ")))", kind: .badInput) }
             var kindText = ""
             for name in ["outcome", "disposition", "status"] {
                 if let t = try text(name) { kindText = t.lowercased() }
@@ -234,18 +234,18 @@ public enum DispositionParser {
             case "contacted", "reached": kind = .contacted
             case "converted", "sold", "sale": kind = .converted
             case "returned", "return": kind = .returned
-            case "": throw StoreError("missing field \"outcome\" (contacted, converted or returned)")
-            default: throw StoreError("outcome: unknown '\(Sanitizer.clean(String(kindText.prefix(40))))' (contacted, converted or returned)")
+            case "": throw StoreError("missing field \"outcome\" (contacted, converted or returned)", kind: .badInput)
+            default: throw StoreError("outcome: unknown '\(Sanitizer.clean(String(kindText.prefix(40))))' (contacted, converted or returned)", kind: .badInput)
             }
             var d = Disposition(leadID: id, kind: kind)
             if kind == .converted { d.revenue = try OfferParser.parseDollars(o["revenue"], field: "revenue") }
             if kind == .returned {
-                guard let r = try text("reason"), !r.isEmpty else { throw StoreError("a return needs a \"reason\"") }
+                guard let r = try text("reason"), !r.isEmpty else { throw StoreError("a return needs a \"reason\"", kind: .badInput) }
                 d.reason = String(r.prefix(200))
                 if o["refund"] != nil { d.refund = try OfferParser.parseDollars(o["refund"], field: "refund") }
             }
             if o["time"] != nil {
-                guard let s = try text("time"), let ts = Timestamp(iso8601: s) else { throw StoreError("time: expected ISO 8601") }
+                guard let s = try text("time"), let ts = Timestamp(iso8601: s) else { throw StoreError("time: expected ISO 8601", kind: .badInput) }
                 try checkPlausible(ts, now: now, field: "time")
                 d.time = ts
             }
@@ -285,13 +285,13 @@ extension Disposition {
     /// or already-returned lead, an impossible sequence, a time before the purchase, or a refund above the
     /// lead's price (a refund gives back at most what was paid).
     public func outcomeEvent(leads: LeadIndex, now: Timestamp) -> Result<OutcomeEvent, StoreError> {
-        if let problem = leads.problem(with: kind, leadID: leadID) { return .failure(StoreError(Sanitizer.clean(problem))) }
-        guard let lead = leads[leadID]?.lead else { return .failure(StoreError("unknown lead id \(Sanitizer.clean(leadID))")) }
+        if let problem = leads.problem(with: kind, leadID: leadID) { return .failure(StoreError(Sanitizer.clean(problem), kind: .badInput)) }
+        guard let lead = leads[leadID]?.lead else { return .failure(StoreError("unknown lead id \(Sanitizer.clean(leadID))", kind: .badInput)) }
         if let t = time, t < lead.boughtAt {
-            return .failure(StoreError("time \(t.iso8601) is before the lead was bought (\(lead.boughtAt.iso8601))"))
+            return .failure(StoreError("time \(t.iso8601) is before the lead was bought (\(lead.boughtAt.iso8601))", kind: .badInput))
         }
         if let r = refund, r > lead.price {
-            return .failure(StoreError("refund \(r.formatted) is more than the lead's price \(lead.price.formatted); a refund gives back at most what was paid"))
+            return .failure(StoreError("refund \(r.formatted) is more than the lead's price \(lead.price.formatted); a refund gives back at most what was paid", kind: .badInput))
         }
         return .success(OutcomeEvent(time: time ?? now, leadID: leadID, kind: kind, revenue: revenue,
                                      refund: kind == .returned ? (refund ?? lead.price) : nil, reason: reason, lead: lead))

@@ -30,48 +30,48 @@ public enum JSONFile {
                 _ = try JSONValue.parse(bytes)
             } catch {
                 if bytes.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) {
-                    throw StoreError("\(path): not valid JSON (the file is empty)")
+                    throw StoreError("\(path): not valid JSON (the file is empty)", kind: .damaged)
                 }
                 if error.offset >= bytes.count {
-                    throw StoreError("\(path): not valid JSON (the file ends early at line \(error.line), column \(error.column), as if half-written)")
+                    throw StoreError("\(path): not valid JSON (the file ends early at line \(error.line), column \(error.column), as if half-written)", kind: .damaged)
                 }
-                throw StoreError("\(path): not valid JSON (line \(error.line), column \(error.column): \(error.message))")
+                throw StoreError("\(path): not valid JSON (line \(error.line), column \(error.column): \(error.message))", kind: .damaged)
             }
             do {
                 object = try JSONSerialization.jsonObject(with: data)
             } catch {
-                throw StoreError("\(path): not valid JSON (\(syntaxDetail(error, bytes: bytes)))")
+                throw StoreError("\(path): not valid JSON (\(syntaxDetail(error, bytes: bytes)))", kind: .damaged)
             }
-            guard let top = object as? [String: Any] else { throw StoreError("\(path): expected a JSON object at the top") }
+            guard let top = object as? [String: Any] else { throw StoreError("\(path): expected a JSON object at the top", kind: .damaged) }
             guard let v = top["schemaVersion"] as? Int else {
-                throw StoreError("\(path): missing \"schemaVersion\" (this leaddeck writes version \(current))")
+                throw StoreError("\(path): missing \"schemaVersion\" (this leaddeck writes version \(current))", kind: .damaged)
             }
             version = v
         } else {
             guard let probe = try? JSONDecoder().decode(VersionProbe.self, from: data) else {
-                throw StoreError("\(path): not valid JSON (\(syntaxDetail(NSError(domain: "json", code: 0), bytes: bytes)))")
+                throw StoreError("\(path): not valid JSON (\(syntaxDetail(NSError(domain: "json", code: 0), bytes: bytes)))", kind: .damaged)
             }
             guard let v = probe.schemaVersion else {
-                throw StoreError("\(path): missing \"schemaVersion\" (this leaddeck writes version \(current))")
+                throw StoreError("\(path): missing \"schemaVersion\" (this leaddeck writes version \(current))", kind: .damaged)
             }
             version = v
         }
         if version > current {
-            throw StoreError("\(path): schemaVersion \(version) is newer than this leaddeck understands (\(current)); upgrade leaddeck")
+            throw StoreError("\(path): schemaVersion \(version) is newer than this leaddeck understands (\(current)); upgrade leaddeck", kind: .damaged)
         }
-        if version < 1 { throw StoreError("\(path): schemaVersion \(version) is not valid") }
+        if version < 1 { throw StoreError("\(path): schemaVersion \(version) is not valid", kind: .damaged) }
         let value: T
         do {
             value = try JSONDecoder().decode(T.self, from: data)
         } catch let e as DecodingError {
-            throw StoreError("\(path): \(describe(e))")
+            throw StoreError("\(path): \(describe(e))", kind: .damaged)
         } catch {
-            throw StoreError("\(path): \(error)")
+            throw StoreError("\(path): \(error)", kind: .damaged)
         }
         // Unknown fields are refused: a typo like "priorty" must not be silently ignored.
         if strict, let canonical = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(value)),
            let unknown = unknownKey(in: object, canonical: canonical, path: "") {
-            throw StoreError("\(path): unknown field \"\(unknown)\"")
+            throw StoreError("\(path): unknown field \"\(unknown)\"", kind: .damaged)
         }
         return value
     }

@@ -57,7 +57,7 @@ extension Store {
         attempt { () throws(StoreError) in
             let head = try io { () throws(FileSystemError) in try fs.read(logPath, from: 0, maxCount: EventLogCodec.header.count) }
             guard head.elementsEqual(EventLogCodec.header) else {
-                throw StoreError("\(logPath) line 1: missing or damaged header")
+                throw StoreError("\(logPath) line 1: missing or damaged header", kind: .damaged)
             }
             let end = try logEndBetweenWrites()
             var count = 0

@@ -23,7 +23,7 @@ extension Store {
                                   foundAt: Timestamp(seconds: Int64(Date().timeIntervalSince1970)))
             try? fs.replaceAtomically(damagePath, with: JSONFile.encodePretty(note))
         }
-        return StoreError(problem)
+        return StoreError(problem, kind: .damaged)
     }
 
     /// The damage known to this process or recorded in `damage.json`, if any.

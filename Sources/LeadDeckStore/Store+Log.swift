@@ -18,7 +18,7 @@ extension Store {
         var size = try io { () throws(FileSystemError) in try fs.size(logPath) }
         if let limit { size = min(size, limit) }
         if size < position.offset {
-            throw StoreError("\(logPath): the log is shorter (\(size) bytes) than the position read before (\(position.offset)); it was truncated or replaced by another program")
+            throw StoreError("\(logPath): the log is shorter (\(size) bytes) than the position read before (\(position.offset)); it was truncated or replaced by another program", kind: .damaged)
         }
         var pos = position
         var chunkSize = chunk

@@ -23,7 +23,7 @@ extension Store {
             let policy = doc.policy
             guard let change = try make(policy) else { return nil }
             let newPolicy: Policy
-            do throws(PolicyError) { newPolicy = try change.apply(to: policy) } catch { throw StoreError(error.description) }
+            do throws(PolicyError) { newPolicy = try change.apply(to: policy) } catch { throw StoreError(error.description, kind: .badInput) }
             guard newPolicy != policy else { return nil }
             let event = PolicyEvent(time: time, actor: actor, change: change)
             let intent = PolicyIntent(schemaVersion: PolicyIntent.current, seq: position.seq + 1, offset: position.offset, change: change)

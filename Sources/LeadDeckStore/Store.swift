@@ -10,7 +10,9 @@ import LeadDeckCore
 /// Several processes may open one store. Appends and policy changes happen under an exclusive flock on
 /// `write.lock`; a writer first reads what others appended since its last position, so nobody's write is
 /// lost. Only one process at a time runs the engine (`engine.lock`).
-public final class Store {
+public final class Store: EventStore {
+    /// The store folder, for messages.
+    public var location: String { directory }
     public let directory: String
     let fs: FileSystem
     public private(set) var catalog: Catalog
@@ -43,15 +45,15 @@ public final class Store {
     /// - Throws: `StoreError` naming the file that is missing, malformed or too new.
     public static func open(_ directory: String, seedDirectory: String?, fs: FileSystem = PosixFileSystem()) throws(StoreError) -> Store {
         if let st = fs.status(directory), !st.isDirectory, !st.isSymbolicLink {
-            throw StoreError("\(directory): is a file, not a store folder; pass --store with a folder (an existing store, or a new or empty one)")
+            throw StoreError("\(directory): is a file, not a store folder; pass --store with a folder (an existing store, or a new or empty one)", kind: .badInput)
         }
         let manifest = "\(directory)/store.json"
         if !fs.exists(manifest) {
             if !fs.listDirectory(directory).isEmpty && !isUnfinishedOldStore(directory, fs: fs) {
-                throw StoreError("\(directory): not a LeadDeck store (no store.json) and not empty; refusing to touch it")
+                throw StoreError("\(directory): not a LeadDeck store (no store.json) and not empty; refusing to touch it", kind: .badInput)
             }
             guard let seed = seedDirectory else {
-                throw StoreError("\(directory): no store here (store.json missing); pass --store with an existing store")
+                throw StoreError("\(directory): no store here (store.json missing); pass --store with an existing store", kind: .badInput)
             }
             try create(directory, seed: seed, fs: fs)
         }
@@ -59,16 +61,16 @@ public final class Store {
         let catalogDoc = try readDocument(CatalogDocument.self, "\(directory)/sources.json", current: CatalogDocument.current, fs: fs)
         let catalog = catalogDoc.catalog
         let problems = catalog.validationErrors()
-        if let first = problems.first { throw StoreError("\(directory)/sources.json: \(first)") }
+        if let first = problems.first { throw StoreError("\(directory)/sources.json: \(first)", kind: .damaged) }
         let store = Store(directory: directory, fs: fs, catalog: catalog)
-        guard fs.exists(store.logPath) else { throw StoreError("\(store.logPath): missing; the event log is gone") }
+        guard fs.exists(store.logPath) else { throw StoreError("\(store.logPath): missing; the event log is gone", kind: .damaged) }
         let head = try store.io { () throws(FileSystemError) in try fs.read(store.logPath, from: 0, maxCount: EventLogCodec.header.count) }
         if !head.elementsEqual(EventLogCodec.header) {
             let firstLine = try store.io { () throws(FileSystemError) in try fs.read(store.logPath, from: 0, maxCount: 200) }
             if let version = headerVersion(firstLine), version > EventLogCodec.schemaVersion {
-                throw StoreError("\(store.logPath): schemaVersion \(version) is newer than this leaddeck understands (\(EventLogCodec.schemaVersion)); upgrade leaddeck")
+                throw StoreError("\(store.logPath): schemaVersion \(version) is newer than this leaddeck understands (\(EventLogCodec.schemaVersion)); upgrade leaddeck", kind: .damaged)
             }
-            throw StoreError("\(store.logPath) line 1: missing or damaged header (expected {\"kind\":\"leaddeck-events\",\"schemaVersion\":1})")
+            throw StoreError("\(store.logPath) line 1: missing or damaged header (expected {\"kind\":\"leaddeck-events\",\"schemaVersion\":1})", kind: .damaged)
         }
         return store
     }
@@ -90,12 +92,12 @@ public final class Store {
     static func create(_ directory: String, seed: String, fs: FileSystem) throws(StoreError) {
         let seedCatalog = "\(seed)/sources.json", seedPolicy = "\(seed)/policy.json"
         guard fs.exists(seedCatalog) else {
-            throw StoreError("\(seedCatalog): seed catalog not found; run from the LeadDeck folder or set --store to an existing store")
+            throw StoreError("\(seedCatalog): seed catalog not found; run from the LeadDeck folder or set --store to an existing store", kind: .badInput)
         }
         let catalogDoc = try readDocument(CatalogDocument.self, seedCatalog, current: CatalogDocument.current, fs: fs)
-        if let first = catalogDoc.catalog.validationErrors().first { throw StoreError("\(seedCatalog): \(first)") }
+        if let first = catalogDoc.catalog.validationErrors().first { throw StoreError("\(seedCatalog): \(first)", kind: .badInput) }
         var policyDoc = try readDocument(PolicyDocument.self, seedPolicy, current: PolicyDocument.current, fs: fs)
-        if let first = policyDoc.policy.validationErrors().first { throw StoreError("\(seedPolicy): \(first)") }
+        if let first = policyDoc.policy.validationErrors().first { throw StoreError("\(seedPolicy): \(first)", kind: .badInput) }
         policyDoc.lastChangeSeq = 0
         let manifest = StoreManifest(schemaVersion: StoreManifest.current, currency: Money.currencyCode,
                                      createdAt: Timestamp(seconds: Int64(Date().timeIntervalSince1970)))
@@ -104,7 +106,7 @@ public final class Store {
         let parent = parentDirectory(of: target)
         let base = baseName(of: target)
         guard !base.isEmpty, base != ".", base != ".." else {
-            throw StoreError("\(directory): give the store folder by name (for example --store ./mystore)")
+            throw StoreError("\(directory): give the store folder by name (for example --store ./mystore)", kind: .badInput)
         }
         let building = "\(parent)/.\(base).creating-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         do {
@@ -126,7 +128,7 @@ public final class Store {
             // Another process created it first: use theirs.
             if fs.exists("\(target)/store.json") { return }
             if error.errno == ENOTEMPTY || error.errno == EEXIST {
-                throw StoreError("\(target): not a LeadDeck store (no store.json) and not empty; refusing to touch it")
+                throw StoreError("\(target): not a LeadDeck store (no store.json) and not empty; refusing to touch it", kind: .badInput)
             }
             throw StoreError(error.description)
         }
@@ -170,7 +172,7 @@ public final class Store {
     }
 
     static func readDocument<T: Codable>(_ t: T.Type, _ path: String, current: Int, fs: FileSystem, strict: Bool = true) throws(StoreError) -> T {
-        guard fs.exists(path) else { throw StoreError("\(path): file missing") }
+        guard fs.exists(path) else { throw StoreError("\(path): file missing", kind: .damaged) }
         let bytes: [UInt8]
         do { bytes = try fs.read(path) } catch { throw StoreError(error.description) }
         return try JSONFile.decode(t, from: bytes, path: path, current: current, strict: strict)
@@ -185,7 +187,7 @@ public final class Store {
     /// The policy document as saved.
     public func loadPolicyDocument() throws(StoreError) -> PolicyDocument {
         let doc = try Self.readDocument(PolicyDocument.self, policyPath, current: PolicyDocument.current, fs: fs)
-        if let first = doc.policy.validationErrors().first { throw StoreError("\(policyPath): \(first)") }
+        if let first = doc.policy.validationErrors().first { throw StoreError("\(policyPath): \(first)", kind: .damaged) }
         return doc
     }
 
@@ -202,7 +204,7 @@ public final class Store {
 
     /// The right to run the engine on this store, held until `release()` or process exit. While held,
     /// `engine.lock` holds the owner's pid, so others can tell an engine runs without touching the lock.
-    public final class EngineLease {
+    public final class FileEngineLease: EngineLease {
         let fs: FileSystem
         let path: String
         var fd: Int32?
@@ -221,22 +223,13 @@ public final class Store {
         deinit { release() }
     }
 
-    /// Takes the engine lock without waiting.
-    /// - Throws: `StoreError` when another process runs the engine on this store.
-    public func acquireEngine() throws(StoreError) -> EngineLease {
-        guard let lease = try tryAcquireEngine() else {
-            throw StoreError("\(directory): another leaddeck process is running the engine on this store (engine.lock is held)")
-        }
-        return lease
-    }
-
     /// Takes the engine lock if it is free; nil when another process holds it.
     public func tryAcquireEngine() throws(StoreError) -> EngineLease? {
         let fd = try io { () throws(FileSystemError) in try fs.lock(engineLockPath, exclusive: true, wait: false) }
         guard let fd else { return nil }
         try? fs.truncate(engineLockPath, to: 0)
         try? fs.write(fd, Array("\(getpid())\n".utf8), path: engineLockPath)
-        return EngineLease(fs: fs, path: engineLockPath, fd: fd)
+        return FileEngineLease(fs: fs, path: engineLockPath, fd: fd)
     }
 
     /// Whether some live process runs the engine now: reads the pid in `engine.lock` (never locks, so it

@@ -64,7 +64,7 @@ do {
         var at = session.now
         while at < end {
             at = min(end, at + 3600)
-            events += try session.advance(to: at).count
+            events += try session.advance(to: at).own.count
         }
         try session.checkpoint()
     }

@@ -57,11 +57,10 @@ func flushNotices(_ store: Store) {
     for n in store.notices { printError("leaddeck: note: \(n)") }
 }
 
-/// Saves the checkpoint at the end of a run. A failure is a warning that says what it is: `what` is already
-/// durable in the log, only the start-up shortcut is missing (so the command still succeeds).
-func saveFinalCheckpoint(_ session: EngineSession, what: String) {
-    guard let problem = session.saveCheckpoint() else { return }
-    printError("leaddeck: warning: \(what) are durable in \(session.store.logPath) (up to seq \(session.state.position.seq)); "
+/// Says that the final checkpoint was not saved. A warning that says what it is: `what` is already durable
+/// in the log, only the start-up shortcut is missing (so the command still succeeds).
+func warnCheckpoint(_ problem: String, seq: Int64, store: Store, what: String) {
+    printError("leaddeck: warning: \(what) are durable in \(store.logPath) (up to seq \(seq)); "
         + "only the checkpoint was not saved (\(problem)); the next start replays them from the log, or `leaddeck check --repair` rebuilds it")
 }
 

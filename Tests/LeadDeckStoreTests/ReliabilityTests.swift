@@ -327,24 +327,7 @@ struct ReliabilityTests {
         try write(Array(text.utf8), store.policyPath)
         #expect { _ = try store.loadPolicyDocument() } throws: { "\($0)".contains("duplicate key \"lastChangeSeq\"") }
     }
-
-    // 11. simulate checkpoints only when it finishes.
-    @Test func aLongRunCheckpointsAsItGoes() throws {
-        let store = try StoreFixture.newStore()
-        let session = try EngineSession(store: store, seed: 6, start: nil)
-        session.checkpointEvery = (events: 300, seconds: 3600)
-        var checkpoints: Set<Int64> = []
-        for hour in 1...12 {
-            try session.advance(to: session.now + 3600)
-            #expect(session.checkpointIfDue() == nil, "hour \(hour)")
-            if let cp = try? Store.readDocument(CheckpointDocument.self, store.checkpointPath, current: CheckpointDocument.current, fs: PosixFileSystem(), strict: false) {
-                checkpoints.insert(cp.position.seq)
-            }
-        }
-        session.close()
-        #expect(checkpoints.count >= 3, "\(checkpoints)")
-        #expect(store.check().isClean)
-    }
+    // 11. simulate checkpoints only when it finishes: see LeadDeckEngineTests.CheckpointScheduleTests.
 }
 
 extension Store {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LeadDeckCore
+import LeadDeckEngine
 import LeadDeckStore
 
 struct Dashboard: ParsableCommand {
@@ -41,28 +42,29 @@ struct Dashboard: ParsableCommand {
             // The terminal comes up first, so a long load (a store without a checkpoint) shows what it is doing.
             let terminal = try Terminal(noColor: !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty, forceASCII: ascii)
             terminal.showMessage("LeadDeck: opening \(store.directory)...")
-            let source: DeskSource
+            let driver: EngineDriver
             do {
-                source = try openSource(store)
+                driver = try openDriver(store)
             } catch {
                 terminal.close()
                 throw error
             }
-            let runner = DashboardRunner(store: store, source: source, terminal: terminal, speed: speed, readOnly: readOnly,
-                                         mayRunEngine: !readOnly && !noEngine)
+            let runner = DashboardRunner(driver: driver, terminal: terminal, readOnly: readOnly)
             try runner.run()
             flushNotices(store)
         }
     }
 
     /// Runs the engine on the store if no other process does (and it is allowed), else follows the log.
-    func openSource(_ store: Store) throws -> DeskSource {
-        if !readOnly && !noEngine, let lease = try Failure.wrap({ () throws(StoreError) in try store.tryAcquireEngine() }) {
-            let start = wallNow() - 86_400  // a new store starts a day back and catches up
-            return .engine(try Failure.wrap { () throws(StoreError) in
-                try EngineSession(store: store, lease: lease, seed: seed, start: start)
-            })
+    func openDriver(_ store: Store) throws -> EngineDriver {
+        var o = EngineDriver.Options()
+        o.speed = speed
+        o.seed = seed
+        o.mayRunEngine = !readOnly && !noEngine
+        o.start = wallNow() - 86_400  // a new store starts a day back and catches up
+        o.catchUpToWallClock = true
+        return try Failure.wrap { () throws(StoreError) in
+            try EngineDriver(store: store, clock: SystemDriverClock(), options: o)
         }
-        return .follower(store, try Failure.wrap { () throws(StoreError) in try store.loadState(leads: false) })
     }
 }

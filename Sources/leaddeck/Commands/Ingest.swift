@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LeadDeckCore
+import LeadDeckEngine
 import LeadDeckStore
 
 /// The bytes of FILE, or of stdin for "-" (decoded line by line later, so invalid UTF-8 is reported, not replaced).
@@ -32,24 +33,38 @@ struct Ingest: ParsableCommand {
         try guarded {
             let input = try readInput(file)
             let store = try options.open()
-            let session = try Failure.wrap { () throws(StoreError) in try EngineSession(store: store, seed: nil, start: nil) }
-            defer { session.close() }
+            let driver = try Failure.wrap { () throws(StoreError) in
+                try EngineDriver.engine(store: store, clock: SystemDriverClock(), options: EngineDriver.Options())
+            }
+            defer { driver.finish() }
             let now = wallNow()
             var bad = 0
-            var batch: [Event] = []
+            var repeated = 0
+            var batch: [Offer] = []
+            var batchLines: [Int] = []
             var counts = Counters()
             let name = file == "-" ? "stdin" : file
-            var seen = Set<String>()
             var committedThrough = 0
             var lineNumber = 0
             func flush() throws {
+                let answers: [EngineSession.Answer]
                 do throws(StoreError) {
-                    try session.appendAndAbsorb(batch)
+                    answers = try driver.submit(batch)
                 } catch {
                     throw Failure(description: "\(error.description); offers up to line \(committedThrough) of \(name) are recorded, "
                         + "those from the next line on are not (fix the cause and ingest from there)")
                 }
+                for (answer, line) in zip(answers, batchLines) {
+                    switch answer {
+                    case .decided(let e): counts.count(e.decision, price: e.offer.price)
+                    case .repeated: repeated += 1
+                    case .refused(let problem):
+                        bad += 1
+                        printError("\(name) line \(line): \(problem)")
+                    }
+                }
                 batch.removeAll(keepingCapacity: true)
+                batchLines.removeAll(keepingCapacity: true)
                 committedThrough = lineNumber
             }
             for line in InputLines.split(input) {
@@ -60,37 +75,23 @@ struct Ingest: ParsableCommand {
                     bad += 1
                     printError("\(name) line \(line.number): \(e.description)")
                 case .success(let offer):
-                    guard session.state.desk.knows(source: offer.sourceID) else {
-                        bad += 1
-                        printError("\(name) line \(line.number): unknown source id '\(offer.sourceID)' (not in \(store.catalogPath))")
-                        continue
-                    }
-                    guard session.state.desk.isInOrder(offer.receivedAt) else {
-                        bad += 1
-                        printError("\(name) line \(line.number): received_at \(offer.receivedAt.iso8601) is earlier than offers already decided (the store's clock is at \(session.state.desk.metrics.latest.iso8601)); offers must come in time order")
-                        continue
-                    }
-                    guard session.state.desk.leads[offer.leadID] == nil, seen.insert(offer.leadID).inserted else {
-                        bad += 1
-                        printError("\(name) line \(line.number): lead_id '\(Sanitizer.clean(offer.leadID))' was already recorded")
-                        continue
-                    }
-                    let e = session.process(offer)
-                    counts.count(e.decision, price: offer.price)
-                    batch.append(.offer(e))
+                    batch.append(offer)
+                    batchLines.append(line.number)
                     if batch.count >= 2000 { try flush() }
                 }
             }
             try flush()
-            if counts.offered == 0 {
+            if counts.offered == 0 && repeated == 0 {
                 throw Failure(description: "\(name): no offers recorded (\(bad) bad line(s)\(bad == 0 ? ", the file has no offers" : "")); nothing changed")
             }
-            saveFinalCheckpoint(session, what: "the \(counts.offered) decided offers")
+            let recordedSeq = driver.state.position.seq
+            if let problem = driver.finish() { warnCheckpoint(problem, seq: recordedSeq, store: store, what: "the \(counts.offered) decided offers") }
             flushNotices(store)
             let reasons = RejectReason.allCases.filter { counts.rejected[$0] > 0 }.map { "\($0.rawValue) \(counts.rejected[$0])" }
             writeOut("ingested \(counts.offered) offers from \(name): \(counts.bought) bought (\(counts.boughtShared) shared, "
                 + "\(counts.boughtExclusive) exclusive) for \(counts.spend.formatted), \(counts.rejectedTotal) rejected"
-                + (reasons.isEmpty ? "" : " (\(reasons.joined(separator: ", ")))") + "; \(bad) bad lines\n")
+                + (reasons.isEmpty ? "" : " (\(reasons.joined(separator: ", ")))")
+                + (repeated > 0 ? "; \(repeated) repeated lead ids answered as before, not recorded again" : "") + "; \(bad) bad lines\n")
             if bad > 0 { throw ExitCode(1) }
         }
     }

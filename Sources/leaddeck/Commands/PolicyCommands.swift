@@ -2,19 +2,21 @@ import ArgumentParser
 import LeadDeckCore
 import LeadDeckStore
 
-/// Applies one policy change to the store, checking the source (and sub-ID) exist, and prints what happened.
+/// Applies one policy change to the store, after the validation every entry point shares (the source and
+/// sub-ID exist), and prints what happened.
 func applyPolicyChange(_ options: StoreOptions, ref: SourceRef?, _ make: @escaping (Policy) throws(StoreError) -> PolicyChange?) throws {
     let store = try options.open()
-    if let ref {
-        guard let source = store.catalog.source(ref.source) else {
-            throw Failure(description: "unknown source id '\(Sanitizer.clean(ref.source))' in \(store.catalogPath) (see `leaddeck sources`)")
-        }
-        if let sub = ref.subID, !source.subIDs.contains(where: { $0.id == sub }) {
-            throw Failure(description: "source \(ref.source) has no sub-ID '\(Sanitizer.clean(sub))' (it has \(source.subIDs.map(\.id).joined(separator: ", ")))")
+    let catalog = store.catalog
+    let user = currentUser()
+    let event = try Failure.wrap { () throws(StoreError) in
+        try store.changePolicy(actor: user, time: wallNow()) { p throws(StoreError) -> PolicyChange? in
+            guard let change = try make(p) else { return nil }
+            if let problem = Validation.problem(with: change, catalog: catalog, policy: p) {
+                throw StoreError(problem, kind: .badInput)
+            }
+            return change
         }
     }
-    let user = currentUser()
-    let event = try Failure.wrap { () throws(StoreError) in try store.changePolicy(actor: user, time: wallNow(), make) }
     flushNotices(store)
     if let event {
         writeOut("\(event.change.summary) (by \(event.actor) at \(event.time.iso8601))\n")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LeadDeckCore
+import LeadDeckEngine
 import LeadDeckStore
 
 struct Simulate: ParsableCommand {
@@ -42,52 +43,52 @@ struct Simulate: ParsableCommand {
         try guarded {
             let store = try options.open()
             let clockStart = Date()
-            let session = try Failure.wrap { () throws(StoreError) in
-                try EngineSession(store: store, seed: seed, start: start.flatMap(Timestamp.init(iso8601:)))
+            var o = EngineDriver.Options()
+            o.seed = seed
+            o.start = start.flatMap(Timestamp.init(iso8601:))
+            if let speed { o.speed = speed }
+            let driver = try Failure.wrap { () throws(StoreError) in
+                try EngineDriver.engine(store: store, clock: SystemDriverClock(), options: o)
             }
-            defer { session.close() }
-            let from = session.now
+            defer { driver.finish() }
+            let from = driver.simulatedNow!
             let end = from + Int64(hours) * 3600
-            var run = MetricsBook(clock: session.state.desk.policy.clock)
+            let clock = driver.desk.policy.clock
+            var run = MetricsBook(clock: clock)
             var eventCount = 0
-            var t = from
-            if speed != nil {
-                signal(SIGINT) { _ in quitRequested.store(true, ordering: .relaxed) }
-                signal(SIGTERM) { _ in quitRequested.store(true, ordering: .relaxed) }
-            }
-            while t < end && !quitRequested.load(ordering: .relaxed) {
-                if let speed {
-                    // Real time: a batch every quarter second, as far as the wall clock has carried the market.
-                    usleep(250_000)
-                    t = min(end, from + Int64(Date().timeIntervalSince(clockStart) * speed))
-                } else {
-                    t = min(end, t + 3600)
-                }
-                let before = session.state.position.seq
-                let events: [Event]
-                do throws(StoreError) {
-                    events = try session.advance(to: t)
-                } catch {
-                    throw Failure(description: "\(error.description); events up to seq \(before) are durable in \(store.logPath), "
-                        + "the batch after it was not recorded (the simulation stopped at \(session.state.desk.policy.clock.format(session.now)))")
-                }
-                // The run's report is its own cohort: leads bought in it, and their outcomes so far.
+            // The run's report is its own cohort: leads bought in it, and their outcomes so far.
+            func count(_ events: [Event]) {
                 for e in events {
                     if case .outcome(let o) = e, o.lead.boughtAt < from { continue }
                     run.apply(e)
                 }
                 eventCount += events.count
-                // Checkpoint now and then, so a crash in a long run does not make every later start replay it all.
-                _ = session.checkpointIfDue()
             }
-            saveFinalCheckpoint(session, what: "all \(eventCount) events of this run")
+            func failed(_ error: StoreError) -> Failure {
+                Failure(description: "\(error.description); events up to seq \(driver.state.position.seq) are durable in \(store.logPath), "
+                    + "the batch after it was not recorded (the simulation stopped at \(clock.format(driver.simulatedNow ?? from)))")
+            }
+            if speed != nil {
+                signal(SIGINT) { _ in quitRequested.store(true, ordering: .relaxed) }
+                signal(SIGTERM) { _ in quitRequested.store(true, ordering: .relaxed) }
+                driver.restartPace()
+                // Real time: a batch every quarter second, as far as the clock has carried the market.
+                while driver.simulatedNow! < end && !quitRequested.load(ordering: .relaxed) {
+                    usleep(250_000)
+                    do throws(StoreError) { count(try driver.runPaced(until: end)) } catch { throw failed(error) }
+                }
+            } else {
+                do throws(StoreError) { try driver.run(to: end, each: count) } catch { throw failed(error) }
+            }
+            let t = driver.simulatedNow!
+            let recordedSeq = driver.state.position.seq
+            if let problem = driver.finish() { warnCheckpoint(problem, seq: recordedSeq, store: store, what: "all \(eventCount) events of this run") }
             flushNotices(store)
             let elapsed = Date().timeIntervalSince(clockStart)
             let report = Report(metrics: run, catalog: store.catalog, dimension: by, window: .all)
             if json {
                 writeOut(report.json())
             } else {
-                let clock = session.state.desk.policy.clock
                 writeOut("Simulated \(String(format: "%.1f", Double(t.seconds - from.seconds) / 3600))h of the exchange, \(clock.format(from)) to \(clock.format(t)) local: "
                     + "\(eventCount) events recorded in \(String(format: "%.2f", elapsed))s; store \(store.directory).\n\n")
                 writeOut(report.table())

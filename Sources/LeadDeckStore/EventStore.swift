@@ -1,0 +1,76 @@
+import LeadDeckCore
+
+/// The cursor a reader or writer keeps in a store's history; opaque outside the store that made it.
+public typealias StoreCursor = LogPosition
+
+/// The store as the engine, its viewers and the commands use it, whatever keeps the data: the JSON file
+/// store today (`Store`), a database later, an in-memory store in tests (`MemoryStore`). Every failure is a
+/// `StoreError` with a `kind`.
+///
+/// The rules every implementation keeps:
+/// - Records are appended in groups after a cursor, each group durable before the call returns, with
+///   sequence numbers that never repeat; readers see only durable records.
+/// - `transaction` folds in what others appended before the caller decides, so the order of the records is
+///   the order in which things took effect.
+/// - One process at a time holds the engine lease.
+public protocol EventStore: AnyObject {
+    /// The traffic sources the store knows.
+    var catalog: Catalog { get }
+    /// Where the store is, for messages to a person (a folder, a database URL).
+    var location: String { get }
+    /// Notices raised while working (a torn record cut aside, a checkpoint rebuilt), for the caller to show.
+    var notices: [String] { get }
+
+    /// The desk as recorded: the last checkpoint, then every record after it.
+    /// - Parameter leads: also load the bought-lead index and dedupe memory (writers need them).
+    func loadState(leads: Bool) throws(StoreError) -> LoadedState
+
+    /// Records appended after `cursor` by anyone, and the cursor after them.
+    func readNew(after cursor: StoreCursor) throws(StoreError) -> (records: [LogRecord], end: StoreCursor)
+
+    /// The last `count` records, oldest first, and the cursor after them.
+    func lastRecords(_ count: Int) throws(StoreError) -> (records: [LogRecord], end: StoreCursor)
+
+    /// Holding the write lock: folds what others appended into `state`, lets `body` build events from the
+    /// caught-up desk (folding them in as it goes), and appends them durably in one group. Returns the
+    /// others' records. If it throws after `body` ran, `state.desk` holds events that are not recorded: the
+    /// caller must not show it, and reloads it (`loadState`).
+    @discardableResult
+    func transaction(_ state: inout LoadedState,
+                     _ body: (inout Desk) throws(StoreError) -> [Event]) throws(StoreError) -> [LogRecord]
+
+    /// Changes the policy: `make` computes the change from the policy in force (nil for none); the change is
+    /// recorded with who and when, and returned (nil when nothing changed).
+    @discardableResult
+    func changePolicy(actor: String, time: Timestamp,
+                      _ make: (Policy) throws(StoreError) -> PolicyChange?) throws(StoreError) -> PolicyEvent?
+
+    /// Saves the desk and the simulator at `cursor` as the start-up shortcut.
+    func saveCheckpoint(_ desk: Desk, simulator: MarketSimulator?, at cursor: StoreCursor) throws(StoreError)
+
+    /// Takes the engine lease if no other process holds it; nil when one does.
+    func tryAcquireEngine() throws(StoreError) -> EngineLease?
+
+    /// Whether some live process holds the engine lease.
+    func engineIsRunning() -> Bool
+}
+
+extension EventStore {
+    /// The desk as recorded, with the bought-lead index.
+    public func loadState() throws(StoreError) -> LoadedState { try loadState(leads: true) }
+
+    /// Takes the engine lease.
+    /// - Throws: `StoreError` of kind `.busy` when another process holds it.
+    public func acquireEngine() throws(StoreError) -> EngineLease {
+        guard let lease = try tryAcquireEngine() else {
+            throw StoreError("\(location): another leaddeck process is running the engine on this store (engine.lock is held)", kind: .busy)
+        }
+        return lease
+    }
+}
+
+/// The right to run the engine on a store, held until `release()` (or the process ends).
+public protocol EngineLease: AnyObject {
+    /// Gives the lease up; harmless when called twice.
+    func release()
+}
