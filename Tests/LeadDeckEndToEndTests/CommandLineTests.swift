@@ -98,6 +98,25 @@ struct CommandLineTests {
         return f.string(from: cal.date(from: c)!)
     }
 
+    /// A retried file (an exchange resending after a timeout) is answered as before and recorded once.
+    @Test func ingestingTheSameOffersTwiceRecordsThemOnce() throws {
+        let store = Binary.tempStore()
+        let t0 = Self.recentOpenHour(), t1 = Self.recentOpenHour(plusMinutes: 1)
+        let lines = [
+            #"{"lead_id":"RT1","source_id":"AUT01","sub_id":"b80","vertical":"auto","state":"CA","sale_type":"shared","max_sells":4,"price":14.50,"received_at":"\#(t0)","phone":"2025550111"}"#,
+            #"{"lead_id":"RT2","source_id":"AUT01","sub_id":"b80","vertical":"auto","state":"NY","sale_type":"shared","max_sells":4,"price":14.50,"received_at":"\#(t1)","phone":"2025550112"}"#,
+        ].joined(separator: "\n")
+        let first = try Binary.run(["ingest", "-", "--store", store], stdin: lines)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("ingested 2 offers from stdin: 1 bought"), "\(first.stdout)")
+        let again = try Binary.run(["ingest", "-", "--store", store], stdin: lines)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("ingested 0 offers") && again.stdout.contains("2 repeated lead ids answered as before"), "\(again.stdout)")
+        let log = try Binary.run(["log", "--store", store, "--json"])
+        #expect(log.stdout.components(separatedBy: "\"RT1\"").count == 2, "RT1 is recorded once")
+        #expect(log.stdout.components(separatedBy: "\"RT2\"").count == 2, "RT2 is recorded once")
+    }
+
     @Test func ingestReportsBadLinesAndKeepsTheGoodOnes() throws {
         let store = Binary.tempStore()
         let t0 = Self.recentOpenHour(), t1 = Self.recentOpenHour(plusMinutes: 1)
