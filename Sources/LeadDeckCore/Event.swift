@@ -40,15 +40,24 @@ public struct OutcomeEvent: Sendable, Hashable, Codable {
 
 /// A change to the buyer's policy: who made it, when, and what.
 public struct PolicyEvent: Sendable, Hashable, Codable {
+    /// Wall-clock time the change was made (what an audit needs).
     public var time: Timestamp
     /// The OS user who made the change.
     public var actor: String
     public var change: PolicyChange
-    public init(time: Timestamp, actor: String, change: PolicyChange) {
+    /// The market's clock when the change took effect: the time of the record it follows in the log, on the
+    /// same clock as the leads around it (simulated time on a simulated store). Nil on changes recorded before
+    /// this was kept, and on a store with no leads yet.
+    public var marketTime: Timestamp?
+    public init(time: Timestamp, actor: String, change: PolicyChange, marketTime: Timestamp? = nil) {
         self.time = time
         self.actor = actor
         self.change = change
+        self.marketTime = marketTime
     }
+
+    /// When the change took effect on the market's clock, or its wall-clock time when that is not known.
+    public var effectiveTime: Timestamp { marketTime ?? time }
 }
 
 /// Everything that happens, as recorded in the store's event log.
@@ -58,6 +67,12 @@ public enum Event: Sendable, Hashable {
     case policy(PolicyEvent)
     /// Marks a simulation run (start or end), so the log explains gaps in time.
     case note(time: Timestamp, text: String)
+
+    /// When it happened on the market's clock (a policy change without one: its wall-clock time).
+    public var marketTime: Timestamp {
+        if case .policy(let e) = self { return e.effectiveTime }
+        return time
+    }
 
     /// When it happened.
     public var time: Timestamp {

@@ -1,6 +1,7 @@
-/// One event as a line for people: time, kind, and what happened, with untrusted text sanitised.
+/// One event as a line for people: time on the market's clock (the same clock for every line), kind, and
+/// what happened, with untrusted text sanitised. A policy change also says when it was made on the wall clock.
 public func describe(_ event: Event, clock: LocalClock) -> String {
-    let time = clock.format(event.time, seconds: true)
+    let time = clock.format(event.marketTime, seconds: true)
     switch event {
     case .offer(let e):
         let o = e.offer
@@ -15,7 +16,7 @@ public func describe(_ event: Event, clock: LocalClock) -> String {
         if let r = e.reason { s += " (\(Sanitizer.clean(r)))" }
         return s
     case .policy(let e):
-        return "\(time)  policy   \(Sanitizer.clean(e.actor)): \(Sanitizer.clean(e.change.summary))"
+        return "\(time)  policy   \(Sanitizer.clean(e.actor)): \(Sanitizer.clean(e.change.summary)) (made \(e.time.iso8601) wall clock)"
     case .note(_, let text):
         return "\(time)  note     \(Sanitizer.clean(text))"
     }

@@ -92,7 +92,7 @@ public final class MemoryStore: EventStore {
         let next: Policy
         do throws(PolicyError) { next = try change.apply(to: policy) } catch { throw StoreError(error.description, kind: .badInput) }
         guard next != policy else { return nil }
-        let event = PolicyEvent(time: time, actor: actor, change: change)
+        let event = PolicyEvent(time: time, actor: actor, change: change, marketTime: records.last?.event.marketTime)
         try append([.policy(event)])
         policy = next
         policySeq = Int64(records.count)

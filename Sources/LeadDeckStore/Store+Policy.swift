@@ -25,7 +25,7 @@ extension Store {
             let newPolicy: Policy
             do throws(PolicyError) { newPolicy = try change.apply(to: policy) } catch { throw StoreError(error.description, kind: .badInput) }
             guard newPolicy != policy else { return nil }
-            let event = PolicyEvent(time: time, actor: actor, change: change)
+            let event = PolicyEvent(time: time, actor: actor, change: change, marketTime: marketClockLocked(at: position))
             let intent = PolicyIntent(schemaVersion: PolicyIntent.current, seq: position.seq + 1, offset: position.offset, change: change)
             try io { () throws(FileSystemError) in try fs.replaceAtomically(intentPath, with: JSONFile.encodePretty(intent)) }
             do throws(StoreError) {
@@ -50,6 +50,14 @@ extension Store {
     }
 
     var intentPath: String { "\(directory)/policy-intent.json" }
+
+    /// The market's clock at the end of the log: the time of the last record (for a policy change, the market
+    /// time it carries). Nil for an empty log or when the tail cannot be read (the change is still made).
+    func marketClockLocked(at position: LogPosition) -> Timestamp? {
+        guard position.seq > 0, let last = try? lastRecords(1).records.last else { return nil }
+        if case .policy(let e) = last.event { return e.marketTime }
+        return last.event.time
+    }
 
     /// A change logged by an interrupted `changePolicy` but not yet in `policy.json`, found through the intent.
     func pendingIntentChange(_ doc: PolicyDocument) throws(StoreError) -> (Int64, PolicyChange)? {
