@@ -241,3 +241,47 @@ public struct SourceRef: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 }
+
+/// Whether a source buys, in the one vocabulary the CLI, the dashboard and filters share.
+public enum SourceStatus: String, Sendable, Hashable, CaseIterable {
+    /// Buying from every sub-ID.
+    case active
+    /// Buying, but some sub-IDs are blocked.
+    case partial
+    /// Blocked as a whole.
+    case blocked
+
+    /// A source's status under its settings.
+    public init(_ settings: SourceSettings, subIDs: [SubSource]) {
+        if settings.blocked {
+            self = .blocked
+        } else if subIDs.contains(where: { settings.blockedSubIDs.contains($0.id) }) {
+            self = .partial
+        } else {
+            self = .active
+        }
+    }
+
+    /// A sub-ID's status: blocked when it or its whole source is.
+    public static func of(subID: String, _ settings: SourceSettings) -> SourceStatus {
+        settings.isBlocked(subID: subID) ? .blocked : .active
+    }
+
+    /// Three letters for tight columns.
+    public var short: String {
+        switch self {
+        case .active: return "ok"
+        case .partial: return "prt"
+        case .blocked: return "BLK"
+        }
+    }
+
+    /// What it means, for help screens.
+    public var meaning: String {
+        switch self {
+        case .active: return "buying from every sub-ID"
+        case .partial: return "buying, some sub-IDs blocked"
+        case .blocked: return "blocked: nothing bought"
+        }
+    }
+}

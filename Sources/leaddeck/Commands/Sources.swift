@@ -22,10 +22,10 @@ struct SourcesCommand: ParsableCommand {
                     let st = desk.policy.settings(for: s.id)
                     let c = today[MetricKey(.source, s.id)] ?? Counters()
                     let subs = s.subIDs.map { sub in
-                        "{\"id\":\(jsonString(sub.id)),\"name\":\(jsonString(sub.name)),\"status\":\"\(st.isBlocked(subID: sub.id) ? "blocked" : "active")\"}"
+                        "{\"id\":\(jsonString(sub.id)),\"name\":\(jsonString(sub.name)),\"status\":\"\(SourceStatus.of(subID: sub.id, st).rawValue)\"}"
                     }.joined(separator: ",")
                     return "{\"id\":\(jsonString(s.id)),\"name\":\(jsonString(s.name)),\"vertical\":\"\(s.vertical.rawValue)\","
-                        + "\"channel\":\"\(s.channel.rawValue)\",\"status\":\"\(st.blocked ? "blocked" : "active")\","
+                        + "\"channel\":\"\(s.channel.rawValue)\",\"status\":\"\(SourceStatus(st, subIDs: s.subIDs).rawValue)\","
                         + "\"blockedSubIDs\":[\(st.blockedSubIDs.map(jsonString).joined(separator: ","))],"
                         + "\"priority\":\(st.priority),\"mode\":\"\(st.mode.rawValue)\","
                         + "\"modeInForce\":\"\(st.mode.resolved(global: desk.policy.globalMode).rawValue)\","
@@ -48,7 +48,7 @@ struct SourcesCommand: ParsableCommand {
                 let inForce = st.mode.resolved(global: desk.policy.globalMode).rawValue
                 let mode = st.mode == .inherit ? inForce : "\(inForce) (own)"
                 let subs = s.subIDs.map { st.blockedSubIDs.contains($0.id) ? "\($0.id)[blocked]" : $0.id }.joined(separator: " ")
-                let cells = [s.id, s.name, s.vertical.rawValue, s.channel.rawValue, st.blocked ? "BLOCKED" : "active",
+                let cells = [s.id, s.name, s.vertical.rawValue, s.channel.short, SourceStatus(st, subIDs: s.subIDs).rawValue,
                              "\(st.priority)", mode, "\(c.bought)", MetricsRow(c).cpl?.formatted ?? "-", subs]
                 writeOut(zip(cells, header).map { Sanitizer.fit($0.0, $0.1.1) }.joined(separator: " ").trimmingTrailingSpaces + "\n")
             }
