@@ -25,6 +25,9 @@ enum JSONValue: Equatable {
     static func fieldName(_ key: String) -> String { Sanitizer.clean(String(key.prefix(40))) }
 }
 
+/// Text from outside, quoted and made safe to show in a one-line message.
+func quoted(_ s: String) -> String { "'" + Sanitizer.clean(String(s.prefix(40))) + "'" }
+
 /// Times from outside must be plausible: within a year before and a day after the wall clock.
 func checkPlausible(_ t: Timestamp, now: Timestamp, field: String) throws(StoreError) {
     guard t.seconds >= now.seconds - 366 * 86_400, t.seconds <= now.seconds + 86_400 else {
@@ -95,6 +98,8 @@ public enum OfferParser {
                     received = t
                 } else if case .int(let n) = r {
                     received = Timestamp(seconds: n)
+                } else if case .string(let s) = r {
+                    throw StoreError("received_at: \(quoted(s)) is not an ISO 8601 time like 2026-11-02T14:05:00Z")
                 } else {
                     throw StoreError("received_at: expected an ISO 8601 time like 2026-11-02T14:05:00Z")
                 }
@@ -245,7 +250,10 @@ public enum DispositionParser {
                 if o["refund"] != nil { d.refund = try OfferParser.parseDollars(o["refund"], field: "refund") }
             }
             if o["time"] != nil {
-                guard let s = try text("time"), let ts = Timestamp(iso8601: s) else { throw StoreError("time: expected ISO 8601") }
+                guard let s = try text("time") else { throw StoreError("time: expected an ISO 8601 time like 2026-11-02T14:05:00Z") }
+                guard let ts = Timestamp(iso8601: s) else {
+                    throw StoreError("time: \(quoted(s)) is not an ISO 8601 time like 2026-11-02T14:05:00Z")
+                }
                 try checkPlausible(ts, now: now, field: "time")
                 d.time = ts
             }
