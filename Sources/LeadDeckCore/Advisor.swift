@@ -57,7 +57,7 @@ public enum Advisor {
         guard let cur = modes.first(where: { $0.mode == current }), let other = modes.first(where: { $0.mode != current }) else {
             return .none(reason: "no data")
         }
-        func dollars(_ cents: Double) -> String { Money(cents: Int64(cents.rounded())).formatted }
+        func dollars(_ cents: Double) -> String { Money(cents: Int64(saturating: cents.rounded())).formatted }
         func range(_ e: ModeEconomics) -> String {
             guard let r = e.valueRange else { return "not known yet (no sales)" }
             return "\(dollars(r.low)) to \(dollars(r.high))"

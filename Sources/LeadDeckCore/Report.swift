@@ -130,9 +130,12 @@ public struct Report: Sendable {
 
 func fraction(_ v: Double?) -> String { v.map { String(format6($0)) } ?? "" }
 func jsonNumber(_ v: Double?) -> String { v.map { format6($0) } ?? "null" }
+/// A number with at most six decimals, valid in JSON and CSV; one too large to write so (10^12 and up) in
+/// Swift's shortest exact form, "1e+20", a valid JSON number, rather than trapping in the conversion to Int64.
 func format6(_ v: Double) -> String {
     guard v.isFinite else { return "null" }
     let scaled = (v * 1_000_000).rounded()
+    guard abs(scaled) < 1e18 else { return "\(v)" }
     let neg = scaled < 0
     let a = Int64(abs(scaled))
     var frac = String(a % 1_000_000)
@@ -141,10 +144,13 @@ func format6(_ v: Double) -> String {
     return "\(neg ? "-" : "")\(a / 1_000_000).\(frac)"
 }
 
-/// "2.35x".
+/// "2.35x"; a ratio too large to write out (10^16 and up) in short exponent form, "4.6e18x".
 public func formatRatio(_ v: Double) -> String {
     guard v.isFinite else { return "-" }
-    let h = Int64((v * 100).rounded())
+    let hundredths = (v * 100).rounded()
+    // Beyond this the conversion to Int64 below would trap.
+    guard abs(hundredths) < 1e18 else { return "\(v < 0 ? "-" : "")\(shortExponent(abs(v)))x" }
+    let h = Int64(hundredths)
     let frac = h % 100
     return "\(h / 100).\(frac < 10 ? "0" : "")\(frac)x"
 }

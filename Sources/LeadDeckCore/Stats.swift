@@ -31,13 +31,25 @@ public struct Rate: Sendable, Hashable {
     }
 }
 
-/// "12.3%" with one decimal.
+/// "12.3%" with one decimal; a ratio too large to write out (10^17 % and up) in short exponent form, "+4.6e20%".
 public func formatPercent(_ v: Double, sign: Bool = false, suffix: String = "%") -> String {
     guard v.isFinite else { return "-" }
     let tenths = (v * 1000).rounded()
     let neg = tenths < 0
+    // Beyond this the conversion to Int64 below would trap.
+    guard abs(tenths) < 1e18 else { return "\(neg ? "-" : (sign ? "+" : ""))\(shortExponent(abs(v), times10To: 2))\(suffix)" }
     let a = Int64(abs(tenths))
     return "\(neg ? "-" : (sign ? "+" : ""))\(a / 10).\(a % 10)\(suffix)"
+}
+
+/// `magnitude` times 10^`times10To` as "4.6e20": one decimal of mantissa, short enough for a table column.
+/// `magnitude` must be finite and at least 1.
+func shortExponent(_ magnitude: Double, times10To extra: Int = 0) -> String {
+    var m = magnitude, e = extra
+    while m >= 10 { m /= 10; e += 1 }
+    var tenths = Int((m * 10).rounded())
+    if tenths >= 100 { tenths /= 10; e += 1 }
+    return "\(tenths / 10).\(tenths % 10)e\(e)"
 }
 
 /// The derived metrics of DOMAIN.md for one set of counters. Money stays exact; ratios are for display.

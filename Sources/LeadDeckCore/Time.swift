@@ -15,7 +15,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
         try c.encode(seconds)
     }
 
-    /// Parses an ISO 8601 UTC time such as "2026-11-02T14:05:00Z" (also with an offset like "-05:00").
+    /// Parses an ISO 8601 time such as "2026-11-02T14:05:00Z": a date, `T` (or a space), hours, minutes and
+    /// seconds, optional fractional seconds (dropped), then `Z`, an offset like "-05:00", or nothing (UTC).
+    ///
+    /// Returns nil for anything that is not a real time: a day the month does not have (Feb 31, Feb 29 of a
+    /// non-leap year), hour 24, minute 60, second 60 (leap seconds are refused, since whole seconds since the
+    /// epoch cannot hold them), a "." with no digits after it, or an offset outside the ones clocks use,
+    /// -12:00 to +14:00 (minutes 00-59).
     public init?(iso8601 text: String) {
         let b = Array(text.utf8)
         func num(_ from: Int, _ len: Int) -> Int64? {
@@ -30,25 +36,39 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
         guard b.count >= 19, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 32, b[13] == 58, b[16] == 58,
               let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2),
               let h = num(11, 2), let mi = num(14, 2), let s = num(17, 2),
-              (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61 else { return nil }
+              (1...12).contains(mo), (1...Timestamp.daysIn(month: mo, year: y)).contains(d),
+              h < 24, mi < 60, s < 60 else { return nil }
         var i = 19
-        if i < b.count && b[i] == 46 {  // fractional seconds are dropped
+        if i < b.count && b[i] == 46 {  // fractional seconds are dropped, but there must be some
             i += 1
+            let digits = i
             while i < b.count && b[i] >= 48 && b[i] <= 57 { i += 1 }
+            guard i > digits else { return nil }
         }
         var offset: Int64 = 0
         if i < b.count {
             if b[i] == 90 && i == b.count - 1 {
                 offset = 0
             } else if (b[i] == 43 || b[i] == 45) && b.count == i + 6 && b[i + 3] == 58,
-                      let oh = num(i + 1, 2), let om = num(i + 4, 2) {
+                      let oh = num(i + 1, 2), let om = num(i + 4, 2), om < 60 {
                 offset = (oh * 3600 + om * 60) * (b[i] == 45 ? -1 : 1)
+                // Real UTC offsets run from -12:00 (Baker Island) to +14:00 (Line Islands).
+                guard (-12 * 3600...14 * 3600).contains(offset) else { return nil }
             } else {
                 return nil
             }
         }
         let days = Timestamp.daysFromCivil(y, mo, d)
         seconds = days * 86_400 + h * 3600 + mi * 60 + s - offset
+    }
+
+    /// The number of days in a month (1-12) of a proleptic Gregorian year.
+    public static func daysIn(month m: Int64, year y: Int64) -> Int64 {
+        switch m {
+        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// "2026-11-02T14:05:00Z".

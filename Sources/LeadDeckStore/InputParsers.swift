@@ -25,6 +25,9 @@ enum JSONValue: Equatable {
     static func fieldName(_ key: String) -> String { Sanitizer.clean(String(key.prefix(40))) }
 }
 
+/// Text from outside, quoted and made safe to show in a one-line message.
+func quoted(_ s: String) -> String { "'" + Sanitizer.clean(String(s.prefix(40))) + "'" }
+
 /// Times from outside must be plausible: within a year before and a day after the wall clock.
 func checkPlausible(_ t: Timestamp, now: Timestamp, field: String) throws(StoreError) {
     guard t.seconds >= now.seconds - 366 * 86_400, t.seconds <= now.seconds + 86_400 else {
@@ -95,6 +98,8 @@ public enum OfferParser {
                     received = t
                 } else if case .int(let n) = r {
                     received = Timestamp(seconds: n)
+                } else if case .string(let s) = r {
+                    throw StoreError("received_at: \(quoted(s)) is not an ISO 8601 time like 2026-11-02T14:05:00Z", kind: .badInput)
                 } else {
                     throw StoreError("received_at: expected an ISO 8601 time like 2026-11-02T14:05:00Z", kind: .badInput)
                 }
@@ -166,6 +171,10 @@ public enum DispositionParser {
     static let knownList = "known: " + knownFields.sorted().joined(separator: ", ")
 
     /// Each non-empty line's disposition or the reason it cannot be read, with 1-based line numbers.
+    ///
+    /// `now` is the time a `time` field is judged against: for a store, the later of its clock and the wall
+    /// clock, so a simulated store's own times pass. A time more than a day after it is refused here; one before
+    /// the lead's purchase by `Disposition.outcomeEvent`, which also stamps a disposition that has no time.
     public static func parse(_ text: String, now: Timestamp) -> [(line: Int, result: Result<Disposition, StoreError>)] {
         parse(Array(text.utf8), now: now)
     }
@@ -245,8 +254,14 @@ public enum DispositionParser {
                 if o["refund"] != nil { d.refund = try OfferParser.parseDollars(o["refund"], field: "refund") }
             }
             if o["time"] != nil {
-                guard let s = try text("time"), let ts = Timestamp(iso8601: s) else { throw StoreError("time: expected ISO 8601", kind: .badInput) }
-                try checkPlausible(ts, now: now, field: "time")
+                guard let s = try text("time") else { throw StoreError("time: expected an ISO 8601 time like 2026-11-02T14:05:00Z", kind: .badInput) }
+                guard let ts = Timestamp(iso8601: s) else {
+                    throw StoreError("time: \(quoted(s)) is not an ISO 8601 time like 2026-11-02T14:05:00Z", kind: .badInput)
+                }
+                // No lower bound here: the lead's purchase time is the real one (a simulated store may be years old).
+                guard ts.seconds <= now.seconds + Disposition.futureAllowance else {
+                    throw StoreError("time: \(ts.iso8601) is in the future (more than a day after \(now.iso8601))", kind: .badInput)
+                }
                 d.time = ts
             }
             return .success(d)
@@ -281,19 +296,37 @@ public enum DispositionParser {
 }
 
 extension Disposition {
+    /// How far past the later of the store's clock and the wall clock an outcome's time may be: one day.
+    public static let futureAllowance: Int64 = 86_400
+
     /// The outcome event this disposition makes for a lead the desk bought, or why it cannot apply: an unknown
-    /// or already-returned lead, an impossible sequence, a time before the purchase, or a refund above the
-    /// lead's price (a refund gives back at most what was paid).
-    public func outcomeEvent(leads: LeadIndex, now: Timestamp) -> Result<OutcomeEvent, StoreError> {
+    /// or already-returned lead, an impossible sequence, a time before the purchase or more than a day after
+    /// both clocks, or a refund above the lead's price (a refund gives back at most what was paid).
+    ///
+    /// A disposition without a time is stamped with the store's clock (`storeClock`, the desk's latest event
+    /// time, `desk.metrics.latest`), never earlier than the lead's purchase, so applying it does not move a
+    /// simulated store's "today" to the wall clock's day. Only a store with no clock yet (seconds 0) uses
+    /// `wallNow`.
+    /// - Parameters:
+    ///   - leads: the desk's leads.
+    ///   - storeClock: the store's clock, `desk.metrics.latest`.
+    ///   - wallNow: the wall clock.
+    public func outcomeEvent(leads: LeadIndex, storeClock: Timestamp, wallNow: Timestamp) -> Result<OutcomeEvent, StoreError> {
         if let problem = leads.problem(with: kind, leadID: leadID) { return .failure(StoreError(Sanitizer.clean(problem), kind: .badInput)) }
         guard let lead = leads[leadID]?.lead else { return .failure(StoreError("unknown lead id \(Sanitizer.clean(leadID))", kind: .badInput)) }
         if let t = time, t < lead.boughtAt {
             return .failure(StoreError("time \(t.iso8601) is before the lead was bought (\(lead.boughtAt.iso8601))", kind: .badInput))
         }
+        let latestAllowed = max(storeClock, wallNow) + Self.futureAllowance
+        if let t = time, t > latestAllowed {
+            return .failure(StoreError("time: \(t.iso8601) is more than a day after the store's clock (\(storeClock.iso8601)) "
+                + "and the wall clock (\(wallNow.iso8601))", kind: .badInput))
+        }
         if let r = refund, r > lead.price {
             return .failure(StoreError("refund \(r.formatted) is more than the lead's price \(lead.price.formatted); a refund gives back at most what was paid", kind: .badInput))
         }
-        return .success(OutcomeEvent(time: time ?? now, leadID: leadID, kind: kind, revenue: revenue,
+        let stamp = time ?? max(storeClock.seconds == 0 ? wallNow : storeClock, lead.boughtAt)
+        return .success(OutcomeEvent(time: stamp, leadID: leadID, kind: kind, revenue: revenue,
                                      refund: kind == .returned ? (refund ?? lead.price) : nil, reason: reason, lead: lead))
     }
 }

@@ -138,7 +138,7 @@ enum DetailScreen {
         return lines
     }
 
-    static func money(_ cents: Double) -> String { Money(cents: Int64(cents.rounded())).formatted }
+    static func money(_ cents: Double) -> String { Money(cents: Int64(saturating: cents.rounded())).formatted }
 }
 
 extension String {

@@ -101,7 +101,7 @@ enum ROIScreen {
             let roi = mr.roi.map { r in r >= 9.99 ? "+999" : (r <= -0.995 ? "-99" : "\(r >= 0 ? "+" : "")\(Int((r * 100).rounded()))") } ?? "-"
             buf.put(roi, x: cx, y: rowsY + 1, width: group - 1, style: Fmt.roiStyle(mr.roi), right: true)
             let roas = mr.roas.map { v -> String in
-                let t = Int((v * 10).rounded())
+                let t = v >= 10 ? 100 : Int((v * 10).rounded())
                 return t >= 100 ? "10+" : "\(t / 10).\(t % 10)"
             } ?? "-"
             buf.put(roas, x: cx, y: rowsY + 2, width: group - 1, right: true)

@@ -84,8 +84,8 @@ public enum Fmt {
     public static func roi(_ v: Double?) -> String {
         guard let v else { return "-" }
         guard abs(v) >= 10, v.isFinite else { return formatPercent(v, sign: true) }
-        let p = Int64((v * 100).rounded())
-        return p >= 100_000 ? "+999k%" : "\(p >= 0 ? "+" : "")\(p)%"
+        let p = Int64(saturating: (v * 100).rounded())
+        return p >= 100_000 ? "+999k%" : p <= -100_000 ? "-999k%" : "\(p >= 0 ? "+" : "")\(p)%"
     }
     public static func roiStyle(_ v: Double?) -> Style {
         guard let v else { return .dim }

@@ -128,11 +128,11 @@ struct ReliabilityTests {
         leads.apply(.offer(OfferEvent(offer: offer, decision: .bought(.shared), tier: 1)))
         let now = Timestamp(seconds: 1_800_000_100)
         let tooMuch = Disposition(leadID: "L1", kind: .returned, refund: Money(cents: 99_999_900), reason: "fake")
-        #expect { _ = try tooMuch.outcomeEvent(leads: leads, now: now).get() } throws: { "\($0)".contains("more than the lead's price $12.50") }
+        #expect { _ = try tooMuch.outcomeEvent(leads: leads, storeClock: now, wallNow: now).get() } throws: { "\($0)".contains("more than the lead's price $12.50") }
         let exact = Disposition(leadID: "L1", kind: .returned, refund: Money(cents: 1250), reason: "fake")
-        #expect(try exact.outcomeEvent(leads: leads, now: now).get().refund == Money(cents: 1250))
+        #expect(try exact.outcomeEvent(leads: leads, storeClock: now, wallNow: now).get().refund == Money(cents: 1250))
         let implied = Disposition(leadID: "L1", kind: .returned, reason: "fake")
-        #expect(try implied.outcomeEvent(leads: leads, now: now).get().refund == Money(cents: 1250))
+        #expect(try implied.outcomeEvent(leads: leads, storeClock: now, wallNow: now).get().refund == Money(cents: 1250))
     }
 
     // 5. A damaged last record is treated as torn and its sequence number reused.

@@ -116,14 +116,18 @@ struct Outcomes: ParsableCommand {
             var state = try Failure.wrap { () throws(StoreError) in try store.loadState() }
             let name = file == "-" ? "stdin" : file
             let now = wallNow()
-            let parsed = DispositionParser.parse(input, now: now)
+            // Times are judged against the later of the store's clock and the wall clock: a simulated store
+            // may be far from today either way.
+            let parsed = DispositionParser.parse(input, now: max(state.desk.metrics.latest, now))
             var bad = 0
             var applied = 0
             try Failure.wrap { () throws(StoreError) in
                 try store.transaction(&state) { desk throws(StoreError) -> [Event] in
                     var events: [Event] = []
                     for (line, result) in parsed {
-                        switch result.flatMap({ $0.outcomeEvent(leads: desk.leads, now: now) }) {
+                        // An outcome without a time gets the store's clock, not the wall clock, so it never
+                        // moves a simulated store's "today".
+                        switch result.flatMap({ $0.outcomeEvent(leads: desk.leads, storeClock: desk.metrics.latest, wallNow: now) }) {
                         case .failure(let e):
                             bad += 1
                             printError("\(name) line \(line): \(e.description)")
