@@ -73,8 +73,9 @@ public struct AppModel: Sendable {
     public var undoStack: [PolicyChange] = []
     public var redoStack: [PolicyChange] = []
 
-    public static let minWidth = 80
-    public static let minHeight = 24
+    /// The smallest terminal the dashboard draws on (see `Layout`).
+    public static let minWidth = Layout.minWidth
+    public static let minHeight = Layout.minHeight
 
     public init(width: Int, height: Int, readOnly: Bool = false, ascii: Bool = false) {
         self.width = width
@@ -83,10 +84,11 @@ public struct AppModel: Sendable {
         self.ascii = ascii
     }
 
-    public var tooSmall: Bool { width < Self.minWidth || height < Self.minHeight }
+    /// Whether the terminal is below the minimum size (only a message is drawn, only q works).
+    public var tooSmall: Bool { layout.tooSmall }
 
-    /// Rows the sources and flow tables show (screen minus header, tabs, info line, column header, bottom bar).
-    public var tableHeight: Int { max(1, height - 5) }
+    /// Where everything goes at the current size: rendering, paging and hit-testing all read it.
+    public var layout: Layout { Layout(width: width, height: height) }
 
     /// Rows of the sources table as they stand now.
     public func sourceRows(_ desk: Desk) -> [SourceRow] {
@@ -149,6 +151,17 @@ public struct AppModel: Sendable {
         return rows.firstIndex { $0.key == key } ?? 0
     }
 
+    /// Index of the first source row on screen: `top`, moved if needed so the selection shows (the rows may
+    /// have changed since the last key).
+    public func sourcesTop(_ rows: [SourceRow]) -> Int {
+        Self.scroll(top: top, selected: selectedIndex(rows), visible: layout.visibleTableRows, count: rows.count)
+    }
+
+    /// Index of the first feed row on screen: `flowTop`, moved if needed so the highlight shows.
+    public func flowTopShown(_ items: [FeedItem]) -> Int {
+        Self.scroll(top: flowTop, selected: flowSelectedIndex(items), visible: layout.visibleTableRows, count: items.count)
+    }
+
     // MARK: Update
 
     /// Handles one key. `desk` is the current state (for rows and current policy values); `feed` the live feed.
@@ -164,12 +177,15 @@ public struct AppModel: Sendable {
         }
         if editingFilter { editFilter(key); return [] }
         if showHelp {
+            // Scrolls within the help: past its last page, ↑ would otherwise seem dead for a while.
+            let lines = Renderer.helpLines(self).count
+            let last = max(0, lines - layout.helpVisibleLines(lines: lines))
             switch key {
             case .escape, .char("?"), .char("q"): showHelp = false
-            case .down, .char("j"): helpScroll += 1
-            case .up, .char("k"): helpScroll = max(0, helpScroll - 1)
-            case .pageDown: helpScroll += 10
-            case .pageUp: helpScroll = max(0, helpScroll - 10)
+            case .down, .char("j"): helpScroll = min(last, helpScroll + 1)
+            case .up, .char("k"): helpScroll = max(0, min(last, helpScroll) - 1)
+            case .pageDown: helpScroll = min(last, helpScroll + 10)
+            case .pageUp: helpScroll = max(0, min(last, helpScroll) - 10)
             default: break
             }
             return []
@@ -220,7 +236,7 @@ public struct AppModel: Sendable {
         case .filter: editingFilter = true
         case .sortNext:
             // Only columns on screen: sorting by one the user cannot see would look random.
-            let shown = SourcesScreen.visibleSorts(width: width)
+            let shown = SourcesScreen.visibleSorts(in: layout)
             sort = shown.firstIndex(of: sort).map { shown[($0 + 1) % shown.count] } ?? shown.first ?? sort
             descending = SourceTable.defaultDescending(sort)
             status = StatusMessage(text: "sorted by \(sort.rawValue) \(descending ? "(high to low)" : "(low to high)")", isError: false)
@@ -302,7 +318,7 @@ public struct AppModel: Sendable {
     }
 
     mutating func move(_ action: Action, desk: Desk, feed: LiveFeed) {
-        let page = tableHeight
+        let page = layout.visibleTableRows
         func step(_ index: Int, count: Int) -> Int {
             guard count > 0 else { return 0 }
             switch action {
@@ -336,12 +352,11 @@ public struct AppModel: Sendable {
             flowSelectedKey = Self.feedKey(items[i])
             flowTop = Self.scroll(top: flowTop, selected: i, visible: page, count: items.count)
         case .detail:
-            let rows = detailSource.flatMap { desk.catalog.source($0) }.map { DetailScreen.content($0, m: self, desk: desk, feed: feed).count - 2 } ?? 0
-            detailScroll = Self.scrollText(detailScroll, action, page: height - 6, maxOffset: max(0, rows - DetailScreen.visibleRows(self)))
+            let rows = DetailScreen.scrollingLineCount(self, desk: desk, feed: feed)
+            detailScroll = Self.scrollText(detailScroll, action, page: layout.textPageStep, maxOffset: max(0, rows - layout.visibleTableRows))
         case .roi:
-            var page = Buffer(width: width, height: ROIScreen.pageHeight)
-            let rows = ROIScreen.drawPage(&page, self, desk: desk)
-            roiScroll = Self.scrollText(roiScroll, action, page: height - 6, maxOffset: max(0, rows - ROIScreen.visibleRows(self)))
+            let rows = ROIScreen.pageHeight(self, desk: desk)
+            roiScroll = Self.scrollText(roiScroll, action, page: layout.textPageStep, maxOffset: max(0, rows - layout.visibleBodyRows))
         }
     }
 

@@ -50,30 +50,48 @@ public struct Buffer: Sendable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]
+    /// Where drawing may land: `write`, `put`, `fill`, `restyle` and `copy` drop what falls outside it. The
+    /// whole buffer, except while a widget draws inside `clipped(to:_:)`.
+    public private(set) var clip: Rect
 
     public init(width: Int, height: Int) {
         self.width = max(0, width)
         self.height = max(0, height)
         cells = Array(repeating: Cell(), count: self.width * self.height)
+        clip = Rect(x: 0, y: 0, width: self.width, height: self.height)
     }
 
+    /// The whole buffer as a rectangle.
+    public var area: Rect { Rect(x: 0, y: 0, width: width, height: height) }
+
+    /// One cell. Setting it ignores `clip`: it is the raw access the backend and the drawing calls use.
     public subscript(x: Int, y: Int) -> Cell {
         get { cells[y * width + x] }
         set { cells[y * width + x] = newValue }
+    }
+
+    /// Runs `draw` with drawing limited to `area` (within the current clip), so a widget cannot spill out of
+    /// the rectangle it was given; the clip is restored afterwards.
+    @discardableResult
+    public mutating func clipped<T>(to area: Rect, _ draw: (inout Buffer) throws -> T) rethrows -> T {
+        let saved = clip
+        clip = saved.intersection(area)
+        defer { clip = saved }
+        return try draw(&self)
     }
 
     /// Writes text at (x, y), sanitised, clipped at `maxWidth` columns (and at the right edge).
     /// Returns the column after the last one written.
     @discardableResult
     public mutating func write(_ text: String, x: Int, y: Int, style: Style = .plain, maxWidth: Int? = nil) -> Int {
-        guard y >= 0, y < height, x < width else { return x }
-        let limit = min(width, x + (maxWidth ?? width))
+        guard clip.rows.contains(y), x < clip.maxX else { return x }
+        let limit = min(clip.maxX, x + (maxWidth ?? width))
         var col = x
         for ch in Sanitizer.clean(text) {
             let w = ch.unicodeScalars.reduce(0) { max($0, Sanitizer.width($1)) }
             if w == 0 { continue }
             if col + w > limit { break }
-            if col >= 0 {
+            if col >= clip.x {
                 self[col, y] = Cell(String(ch), style)
                 if w == 2 { self[col + 1, y] = Cell("", style) }
             }
@@ -89,15 +107,34 @@ public struct Buffer: Sendable {
 
     /// Fills a rectangle with spaces in a style.
     public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, style: Style = .plain) {
-        for row in max(0, y)..<min(height, y + h) {
-            for col in max(0, x)..<min(width, x + w) { self[col, row] = Cell(" ", style) }
+        fill(Rect(x: x, y: y, width: w, height: h), style: style)
+    }
+
+    /// Fills an area with spaces in a style.
+    public mutating func fill(_ area: Rect, style: Style = .plain) {
+        let r = area.intersection(clip)
+        for row in r.rows {
+            for col in r.columns { self[col, row] = Cell(" ", style) }
         }
     }
 
     /// Applies a style to every cell of a row segment, keeping the text (for selection highlighting).
     public mutating func restyle(x: Int, y: Int, width w: Int, _ change: (inout Style) -> Void) {
-        guard y >= 0, y < height else { return }
-        for col in max(0, x)..<min(width, x + w) { change(&cells[y * width + col].style) }
+        let r = Rect(x: x, y: y, width: w, height: 1).intersection(clip)
+        for row in r.rows {
+            for col in r.columns { change(&cells[row * width + col].style) }
+        }
+    }
+
+    /// Copies the rows of `source` from row `from` on into `area`, as many as fit; a scrolling view shows a
+    /// tall page this way.
+    public mutating func copy(_ source: Buffer, from: Int, into area: Rect) {
+        let r = area.intersection(clip)
+        for row in r.rows {
+            let sy = from + row - area.y
+            guard sy >= 0, sy < source.height else { continue }
+            for col in r.columns where col - area.x < source.width { self[col, row] = source[col - area.x, sy] }
+        }
     }
 
     /// The frame as lines of text (trailing spaces trimmed), for snapshots.

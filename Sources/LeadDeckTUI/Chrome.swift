@@ -17,25 +17,38 @@ public struct DashboardInfo: Sendable {
     }
 }
 
+/// Where a scrolling view stands: lines `first...last` (from 1) of `total`, for the note on the tab bar.
+struct ScrollSpan: Sendable, Hashable {
+    var first: Int
+    var last: Int
+    var total: Int
+}
+
 /// Draws a whole frame: header, tabs, the current screen, the bottom bar, and any overlay.
 public enum Renderer {
+    /// The frame for the model's state; every part is drawn into its area of the model's `Layout`.
     public static func render(_ m: AppModel, desk: Desk, feed: LiveFeed, info: DashboardInfo) -> Buffer {
         var buf = Buffer(width: m.width, height: m.height)
         if m.tooSmall {
             drawTooSmall(&buf, m)
             return buf
         }
-        drawHeader(&buf, m, desk: desk, info: info)
-        drawTabs(&buf, m)
-        switch m.screen {
-        case .sources: SourcesScreen.draw(&buf, m, desk: desk)
-        case .flow: FlowScreen.draw(&buf, m, desk: desk, feed: feed)
-        case .roi: ROIScreen.draw(&buf, m, desk: desk)
-        case .detail: DetailScreen.draw(&buf, m, desk: desk, feed: feed)
+        let layout = m.layout
+        buf.clipped(to: layout.header) { drawHeader(&$0, m, desk: desk, info: info, in: layout.header) }
+        buf.clipped(to: layout.tabBar) { drawTabs(&$0, m, layout: layout) }
+        // A screen draws only into the body; the scroll note it reports goes on the tab bar.
+        let scroll: ScrollSpan? = buf.clipped(to: layout.body) { buf in
+            switch m.screen {
+            case .sources: SourcesScreen.render(m, desk: desk, layout: layout, into: &buf); return nil
+            case .flow: FlowScreen.render(m, desk: desk, feed: feed, layout: layout, into: &buf); return nil
+            case .roi: return ROIScreen.render(m, desk: desk, layout: layout, into: &buf)
+            case .detail: return DetailScreen.render(m, desk: desk, feed: feed, layout: layout, into: &buf)
+            }
         }
-        drawBottomBar(&buf, m)
-        if m.showHelp { drawHelp(&buf, m) }
-        if let c = m.confirmation { drawConfirm(&buf, c, ascii: m.ascii) }
+        if let scroll { buf.clipped(to: layout.tabBar) { scrollNote(&$0, scroll, layout: layout) } }
+        buf.clipped(to: layout.status) { drawBottomBar(&$0, m, in: layout.status) }
+        if m.showHelp { drawHelp(&buf, m, layout: layout) }
+        if let c = m.confirmation { drawConfirm(&buf, c, ascii: m.ascii, layout: layout) }
         if m.ascii { asciiOnly(&buf) }
         return buf
     }
@@ -74,8 +87,8 @@ public enum Renderer {
         }
     }
 
-    static func drawHeader(_ buf: inout Buffer, _ m: AppModel, desk: Desk, info: DashboardInfo) {
-        buf.fill(x: 0, y: 0, width: m.width, height: 1, style: Style(reverse: true))
+    static func drawHeader(_ buf: inout Buffer, _ m: AppModel, desk: Desk, info: DashboardInfo, in line: Rect) {
+        buf.fill(line, style: Style(reverse: true))
         let p = desk.policy
         let spent = desk.ledger.day == p.clock.day(desk.metrics.latest) ? desk.ledger.spentToday : .zero
         let fraction = p.dailyBudget.cents > 0 ? Double(spent.cents) / Double(p.dailyBudget.cents) : 0
@@ -94,51 +107,50 @@ public enum Renderer {
         ]
         if m.readOnly { pieces.append(Piece(text: "│ READ-ONLY ", style: Style(fg: .yellow, bold: true, reverse: true), rank: 0)) }
         let right = "│ \(clock) "
-        let room = m.width - Sanitizer.width(right)
+        let room = line.width - Sanitizer.width(right)
         while pieces.reduce(0, { $0 + Sanitizer.width($1.text) }) > room, let worst = pieces.indices.max(by: { pieces[$0].rank < pieces[$1].rank }),
               pieces[worst].rank > 0 {
             pieces.remove(at: worst)
         }
-        var x = 0
-        for piece in pieces { x = buf.write(piece.text, x: x, y: 0, style: piece.style, maxWidth: max(0, room - x)) }
-        buf.write(right, x: m.width - Sanitizer.width(right), y: 0, style: head)
+        var x = line.x
+        for piece in pieces { x = buf.write(piece.text, x: x, y: line.y, style: piece.style, maxWidth: max(0, line.x + room - x)) }
+        buf.write(right, x: line.maxX - Sanitizer.width(right), y: line.y, style: head)
     }
 
-    /// "↑/↓ PgDn: 1-20 of 44" at the right end of the tabs row, where it covers nothing.
-    static func scrollNote(_ buf: inout Buffer, _ m: AppModel, first: Int, last: Int, of total: Int) {
-        let note = " ↑/↓ PgDn: \(first)-\(last) of \(total) "
-        let x = m.width - Sanitizer.width(note) - 1
-        if x >= 52 { buf.write(note, x: x, y: 1, style: .dim) }  // the tabs end at column 51
+    /// "↑/↓ PgDn: 1-20 of 44" at the right end of the tab bar, where it covers nothing (one blank after the tabs).
+    static func scrollNote(_ buf: inout Buffer, _ s: ScrollSpan, layout: Layout) {
+        let note = " ↑/↓ PgDn: \(s.first)-\(s.last) of \(s.total) "
+        let bar = layout.tabBar
+        let x = bar.maxX - Sanitizer.width(note) - 1
+        if x > layout.tabsEnd { buf.write(note, x: x, y: bar.y, style: .dim) }
     }
 
-    static func drawTabs(_ buf: inout Buffer, _ m: AppModel) {
-        var x = 0
-        for s in ScreenID.allCases {
-            let label = " \(s.rawValue) \(s.title) "
-            x = buf.write(label, x: x, y: 1, style: s == m.screen ? Style(fg: .cyan, bold: true, reverse: true) : .dim)
-            x += 1
+    static func drawTabs(_ buf: inout Buffer, _ m: AppModel, layout: Layout) {
+        for tab in layout.tabs {
+            buf.write(Layout.tabLabel(tab.screen), x: tab.area.x, y: tab.area.y,
+                      style: tab.screen == m.screen ? Style(fg: .cyan, bold: true, reverse: true) : .dim)
         }
     }
 
-    static func drawBottomBar(_ buf: inout Buffer, _ m: AppModel) {
-        let y = m.height - 1
-        buf.fill(x: 0, y: y, width: m.width, height: 1, style: Style(reverse: true))
+    static func drawBottomBar(_ buf: inout Buffer, _ m: AppModel, in line: Rect) {
+        let y = line.y
+        buf.fill(line, style: Style(reverse: true))
         if m.editingFilter {
             let text = m.screen == .flow ? m.flowFilter : m.filter
-            buf.write(" filter: \(text)▏  Enter keeps, Esc clears", x: 0, y: y, style: Style(reverse: true))
+            buf.write(" filter: \(text)▏  Enter keeps, Esc clears", x: line.x, y: y, style: Style(reverse: true))
             return
         }
         if let s = m.status {
-            buf.write(" \(s.text)", x: 0, y: y, style: Style(fg: s.isError ? .red : .default, bold: true, reverse: true))
+            buf.write(" \(s.text)", x: line.x, y: y, style: Style(fg: s.isError ? .red : .default, bold: true, reverse: true))
             return
         }
-        var x = 1
+        var x = line.x + 1
         for b in Bindings.visible(on: m.screen, readOnly: m.readOnly) {
             guard let hint = b.hint else { continue }
             let keys = b.keys.prefix(1).map(\.label).joined(separator: "/")
             let text = "\(keys) \(hint)"
-            if x + Sanitizer.width(text) + 2 > m.width - 10 {
-                buf.write("… more: ?", x: m.width - 10, y: y, style: Style(bold: true, reverse: true))
+            if x + Sanitizer.width(text) + 2 > line.maxX - 10 {
+                buf.write("… more: ?", x: line.maxX - 10, y: y, style: Style(bold: true, reverse: true))
                 break
             }
             x = buf.write(keys, x: x, y: y, style: Style(bold: true, reverse: true))
@@ -162,30 +174,32 @@ public enum Renderer {
         return lines
     }
 
-    static func drawHelp(_ buf: inout Buffer, _ m: AppModel) {
+    static func drawHelp(_ buf: inout Buffer, _ m: AppModel, layout: Layout) {
         let lines = helpLines(m)
-        let w = min(m.width - 4, 100), h = min(m.height - 4, lines.count + 4)
-        let x = (m.width - w) / 2, y = 2
-        buf.fill(x: x, y: y, width: w, height: h)
-        Widgets.box(&buf, x: x, y: y, width: w, height: h, title: "Help: Esc or ? closes, ↑/↓ scroll", ascii: m.ascii, style: .plain)
-        let visible = h - 2
+        let frame = layout.helpBox(lines: lines.count)
+        buf.fill(frame)
+        Widgets.box(&buf, in: frame, title: "Help: Esc or ? closes, ↑/↓ scroll", ascii: m.ascii, style: .plain)
+        let visible = layout.helpVisibleLines(lines: lines.count)
         let start = min(m.helpScroll, max(0, lines.count - visible))
-        for (i, l) in lines.dropFirst(start).prefix(visible).enumerated() {
-            buf.write(l, x: x + 2, y: y + 1 + i, style: i == 0 && start == 0 ? .bold : .plain, maxWidth: w - 4)
+        let text = frame.inset(left: 2, top: 1, right: 2, bottom: 1)
+        buf.clipped(to: text) { buf in
+            for (i, l) in lines.dropFirst(start).prefix(visible).enumerated() {
+                buf.write(l, x: text.x, y: text.y + i, style: i == 0 && start == 0 ? .bold : .plain)
+            }
         }
     }
 
-    static func drawConfirm(_ buf: inout Buffer, _ c: Confirmation, ascii: Bool) {
+    static func drawConfirm(_ buf: inout Buffer, _ c: Confirmation, ascii: Bool, layout: Layout) {
         let text = c.question
-        let w = min(buf.width - 4, max(44, Sanitizer.width(text) + 6)), h = 6
-        let x = (buf.width - w) / 2, y = buf.height / 2 - 3
-        buf.fill(x: x, y: y, width: w, height: h)
-        Widgets.box(&buf, x: x, y: y, width: w, height: h, title: "Confirm", ascii: ascii, style: .warn)
-        buf.write(text, x: x + 3, y: y + 2, style: .bold, maxWidth: w - 6)
+        let frame = layout.confirmBox(textWidth: Sanitizer.width(text))
+        buf.fill(frame)
+        Widgets.box(&buf, in: frame, title: "Confirm", ascii: ascii, style: .warn)
+        let inside = frame.inset(left: 3, right: 3)
+        buf.write(text, x: inside.x, y: frame.y + 2, style: .bold, maxWidth: inside.width)
         let choice = "[ Cancel ]  y = yes"
-        let cx = x + (w - Sanitizer.width(choice)) / 2
-        buf.write("[ Cancel ]", x: cx, y: y + 4, style: Style(reverse: true))
-        buf.write("  y = yes", x: cx + 10, y: y + 4)
+        let cx = frame.x + (frame.width - Sanitizer.width(choice)) / 2
+        buf.write("[ Cancel ]", x: cx, y: frame.y + 4, style: Style(reverse: true))
+        buf.write("  y = yes", x: cx + 10, y: frame.y + 4)
     }
 }
 

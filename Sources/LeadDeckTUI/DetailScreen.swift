@@ -6,27 +6,35 @@ import LeadDeckCore
 enum DetailScreen {
     typealias Line = [(String, Style)]
 
-    static func draw(_ buf: inout Buffer, _ m: AppModel, desk: Desk, feed: LiveFeed) {
+    /// Draws the screen into the body of `layout`: two fixed lines, then the scrolling lines; returns where the
+    /// view stands when they do not all fit.
+    static func render(_ m: AppModel, desk: Desk, feed: LiveFeed, layout: Layout, into buf: inout Buffer) -> ScrollSpan? {
         guard let id = m.detailSource, let source = desk.catalog.source(id) else {
-            buf.write("no source selected: pick one on the Sources screen and press Enter", x: 2, y: 3, style: .dim)
-            return
+            buf.write("no source selected: pick one on the Sources screen and press Enter", x: layout.body.x + 2, y: layout.body.y + 1, style: .dim)
+            return nil
         }
         let all = content(source, m: m, desk: desk, feed: feed)
         // The source's name and settings stay at the top; the rest scrolls.
         let fixed = Array(all.prefix(2)), lines = Array(all.dropFirst(2))
-        func draw(_ line: Line, _ y: Int) {
-            var x = 1
-            for (text, style) in line { x = buf.write(text, x: x, y: y, style: style, maxWidth: max(0, m.width - 1 - x)) }
+        func draw(_ line: Line, in row: Rect) {
+            let area = row.inset(left: 1, right: 1)
+            buf.clipped(to: area) { buf in
+                var x = area.x
+                for (text, style) in line { x = buf.write(text, x: x, y: area.y, style: style) }
+            }
         }
-        for (i, line) in fixed.enumerated() { draw(line, 2 + i) }
-        let visible = visibleRows(m)
+        for (line, row) in zip(fixed, [layout.info, layout.columnHeader]) { draw(line, in: row) }
+        let visible = layout.visibleTableRows
         let start = min(m.detailScroll, max(0, lines.count - visible))
-        for (i, line) in lines.dropFirst(start).prefix(visible).enumerated() { draw(line, 4 + i) }
-        if lines.count > visible { Renderer.scrollNote(&buf, m, first: start + 1, last: min(lines.count, start + visible), of: lines.count) }
+        for (i, line) in lines.dropFirst(start).prefix(visible).enumerated() { draw(line, in: layout.tableRows.row(i)) }
+        return lines.count > visible ? ScrollSpan(first: start + 1, last: min(lines.count, start + visible), total: lines.count) : nil
     }
 
-    /// Rows for the scrolling part (below the two fixed lines, above the bottom bar).
-    static func visibleRows(_ m: AppModel) -> Int { max(1, m.height - 5) }
+    /// Lines of the scrolling part (all but the two fixed lines), counted without drawing.
+    static func scrollingLineCount(_ m: AppModel, desk: Desk, feed: LiveFeed) -> Int {
+        guard let id = m.detailSource, let source = desk.catalog.source(id) else { return 0 }
+        return max(0, content(source, m: m, desk: desk, feed: feed).count - 2)
+    }
 
     static func content(_ s: Source, m: AppModel, desk: Desk, feed: LiveFeed) -> [Line] {
         let st = desk.policy.settings(for: s.id)

@@ -1,16 +1,57 @@
 import LeadDeckCore
 
+/// The columns of the live flow table, by a stable id; the title is only what the screen shows.
+public enum FlowColumnID: String, Sendable, CaseIterable {
+    case time, lead, source, vertical, state, offer, price, decision, outcome
+}
+
 /// Screen 2: leads as they are offered and decided, newest first, with later outcomes filled in.
 enum FlowScreen {
-    static func draw(_ buf: inout Buffer, _ m: AppModel, desk: Desk, feed: LiveFeed) {
+    /// The columns that fit the table's row `area`, placed from one cell in: the vertical only from 100
+    /// columns, the outcome taking what is left. Drawing and hit-testing both use this.
+    static func visibleColumns(in area: Rect) -> [TableColumn<FlowColumnID>] {
+        var cols: [TableColumn<FlowColumnID>] = [TableColumn(.time, "time", width: 8), TableColumn(.lead, "lead", width: 7),
+                                                 TableColumn(.source, "source/sub", width: 11)]
+        if area.width >= 100 { cols.append(TableColumn(.vertical, "vertical", width: 8)) }
+        cols += [TableColumn(.state, "st", width: 2), TableColumn(.offer, "offer", width: 9),
+                 TableColumn(.price, "price", width: 8, alignRight: true), TableColumn(.decision, "decision", width: 9)]
+        let used = cols.reduce(1) { $0 + $1.width + 1 }
+        cols.append(TableColumn(.outcome, "outcome", width: max(6, area.width - used - 1)))
+        return TableColumns.place(cols, from: area.x + 1)
+    }
+
+    /// Draws the screen into the body area of `layout`.
+    static func render(_ m: AppModel, desk: Desk, feed: LiveFeed, layout: Layout, into buf: inout Buffer) {
+        drawInfo(&buf, m, desk: desk, feed: feed, in: layout.info)
+        let cols = visibleColumns(in: layout.columnHeader)
+        buf.putTitles(cols, y: layout.columnHeader.y)
+        let area = layout.tableRows
+        let items = m.flowItems(feed)
+        if items.isEmpty {
+            buf.write(m.flowFilter.isEmpty ? "waiting for leads..." : "no lead matches the filter \"\(m.flowFilter)\"",
+                      x: area.x + 2, y: area.y + 1, style: .dim)
+            return
+        }
+        let selected = m.flowSelectedIndex(items)
+        let top = m.flowTopShown(items)
+        for (i, item) in items[top..<min(items.count, top + layout.visibleTableRows)].enumerated() {
+            let y = area.y + i
+            buf.putCells(cols.map { cell($0.id, item, desk: desk) }, cols, y: y)
+            if top + i == selected { buf.restyle(x: area.x, y: y, width: area.width) { $0.reverse = true } }
+        }
+    }
+
+    /// The rate sparkline, today's counts and the pause badge, on one row.
+    static func drawInfo(_ buf: inout Buffer, _ m: AppModel, desk: Desk, feed: LiveFeed, in line: Rect) {
         let today = desk.metrics.total(window: .today)
         let source = m.paused ? (m.frozenFeed ?? feed) : feed
         let badge = m.paused ? " PAUSED " : ""
-        let right = m.width - 1 - Sanitizer.width(badge)
-        var x = buf.write("offers/min ", x: 1, y: 2, style: .dim)
-        x = buf.write(Widgets.sparkline(source.perMinute.suffix(30).map { Int64($0) }, ascii: m.ascii), x: x, y: 2, style: .accent)
+        let right = line.maxX - 1 - Sanitizer.width(badge)
+        let y = line.y
+        var x = buf.write("offers/min ", x: line.x + 1, y: y, style: .dim)
+        x = buf.write(Widgets.sparkline(source.perMinute.suffix(30).map { Int64($0) }, ascii: m.ascii), x: x, y: y, style: .accent)
         // The minute in progress is partial; the rate is the last whole minute.
-        x = buf.write(" \(source.perMinute[58]) last min", x: x, y: 2, style: .dim)
+        x = buf.write(" \(source.perMinute[58]) last min", x: x, y: y, style: .dim)
         // Whole fields only: a number is never cut short.
         var fields = ["today \(Fmt.count(today.offered)) offered",
                       "bought \(Fmt.count(today.boughtShared)) shared + \(Fmt.count(today.boughtExclusive)) exclusive"]
@@ -19,50 +60,32 @@ enum FlowScreen {
         for (i, f) in fields.enumerated() {
             let text = (i > 2 ? ", " : " · ") + f
             if x + Sanitizer.width(text) > right { break }
-            x = buf.write(text, x: x, y: 2, style: .dim)
+            x = buf.write(text, x: x, y: y, style: .dim)
         }
-        if m.paused { buf.write(badge, x: right, y: 2, style: Style(fg: .yellow, bold: true, reverse: true)) }
+        if m.paused { buf.write(badge, x: right, y: y, style: Style(fg: .yellow, bold: true, reverse: true)) }
+    }
 
-        let wide = m.width >= 100
-        var cols: [(String, Int, Bool)] = [("time", 8, false), ("lead", 7, false), ("source/sub", 11, false)]
-        if wide { cols.append(("vertical", 8, false)) }
-        cols += [("st", 2, false), ("offer", 9, false), ("price", 8, true), ("decision", 9, false)]
-        let used = cols.reduce(1) { $0 + $1.1 + 1 }
-        cols.append(("outcome", max(6, m.width - used - 1), false))
-        var cx = 1
-        for (t, w, r) in cols {
-            buf.put(t, x: cx, y: 3, width: w, style: Style(bold: true, underline: true), right: r)
-            cx += w + 1
-        }
-        let items = m.flowItems(feed)
-        if items.isEmpty {
-            buf.write(m.flowFilter.isEmpty ? "waiting for leads..." : "no lead matches the filter \"\(m.flowFilter)\"", x: 2, y: 5, style: .dim)
-            return
-        }
-        let selected = m.flowSelectedIndex(items)
-        let top = AppModel.scroll(top: m.flowTop, selected: selected, visible: m.tableHeight, count: items.count)
-        for (i, item) in items[top..<min(items.count, top + m.tableHeight)].enumerated() {
-            let y = 4 + i
-            let decisionText: String
-            let decisionStyle: Style
-            switch item.decision {
-            case .bought(let mode)?: decisionText = "BOUGHT"; decisionStyle = mode == .exclusive ? Style(fg: .magenta, bold: true) : Style(fg: .green, bold: true)
-            case .rejected(let r)?: decisionText = r.rawValue; decisionStyle = .dim
-            case nil: decisionText = "outcome"; decisionStyle = .accent
-            }
-            let outcomeStyle: Style = item.outcomeKind == .converted ? Style(fg: .green, bold: true) : (item.outcomeKind == .returned ? .bad : .plain)
+    /// The text and style of one cell of a feed row.
+    static func cell(_ id: FlowColumnID, _ item: FeedItem, desk: Desk) -> (String, Style) {
+        switch id {
+        case .time: return (desk.policy.clock.formatTime(item.time), .dim)
+        case .lead: return (item.leadID, .plain)
+        case .source: return ("\(item.sourceID)/\(item.subID)", .plain)
+        case .vertical: return (item.vertical.rawValue, .plain)
+        case .state: return (item.state, .plain)
+        case .offer:
             let offer = item.decision == nil ? item.saleType.rawValue : (item.saleType == .shared ? "shared x\(item.legs)" : "exclusive")
-            var cells: [(String, Style)] = [(desk.policy.clock.formatTime(item.time), .dim), (item.leadID, .plain),
-                                            ("\(item.sourceID)/\(item.subID)", .plain)]
-            if wide { cells.append((item.vertical.rawValue, .plain)) }
-            cells += [(item.state, .plain), (offer, item.saleType == .exclusive ? Style(fg: .magenta) : .plain),
-                      (item.price.formatted, .plain), (decisionText, decisionStyle), (item.outcome ?? "", outcomeStyle)]
-            var cx = 1
-            for ((text, style), (_, w, r)) in zip(cells, cols) {
-                buf.put(text, x: cx, y: y, width: w, style: style, right: r)
-                cx += w + 1
+            return (offer, item.saleType == .exclusive ? Style(fg: .magenta) : .plain)
+        case .price: return (item.price.formatted, .plain)
+        case .decision:
+            switch item.decision {
+            case .bought(let mode)?: return ("BOUGHT", mode == .exclusive ? Style(fg: .magenta, bold: true) : Style(fg: .green, bold: true))
+            case .rejected(let r)?: return (r.rawValue, .dim)
+            case nil: return ("outcome", .accent)
             }
-            if top + i == selected { buf.restyle(x: 0, y: y, width: m.width) { $0.reverse = true } }
+        case .outcome:
+            let style: Style = item.outcomeKind == .converted ? Style(fg: .green, bold: true) : (item.outcomeKind == .returned ? .bad : .plain)
+            return (item.outcome ?? "", style)
         }
     }
 }

@@ -1,50 +1,101 @@
 import LeadDeckCore
 
+/// The columns of the ROI screen's small tables, by a stable id; the title is only what the screen shows.
+public enum ROIColumnID: String, Sendable, CaseIterable {
+    case label, bought, cpl, conv, cpa, roi
+}
+
 /// Screen 3: money over time, today against all time, shared against exclusive, verticals, best and worst.
 /// Drawn onto a tall page and shown through the screen's window, so ↑/↓ and PgUp/PgDn scroll it when the
 /// terminal is short.
 enum ROIScreen {
-    static let pageHeight = 80
+    /// What the page shows, gathered once: the layout is computed from it without drawing.
+    struct Content {
+        var summary: [SummaryLine]
+        var modes: [Row]
+        var verticals: [Row]
+        var best: [Row]
+        var worst: [Row]
 
-    /// Rows of the page the screen shows at once.
-    static func visibleRows(_ m: AppModel) -> Int { max(1, m.height - 3) }
-
-    static func draw(_ buf: inout Buffer, _ m: AppModel, desk: Desk) {
-        var page = Buffer(width: m.width, height: pageHeight)
-        let used = drawPage(&page, m, desk: desk)
-        let visible = visibleRows(m)
-        let start = min(m.roiScroll, max(0, used - visible))
-        for y in 0..<max(0, min(visible, used - start)) {
-            for x in 0..<m.width { buf[x, 2 + y] = page[x, start + y] }
+        init(_ m: AppModel, desk: Desk) {
+            summary = ROIScreen.summaryLines(desk)
+            modes = ROIScreen.modeRows(desk, m.window)
+            verticals = ROIScreen.verticalRows(desk, m.window)
+            let ranked = ROIScreen.ranked(desk)
+            best = ranked.best
+            worst = ranked.worst
         }
-        if used > visible { Renderer.scrollNote(&buf, m, first: start + 1, last: min(used, start + visible), of: used) }
     }
 
-    /// Draws everything from row 0 down; returns the rows used.
-    static func drawPage(_ buf: inout Buffer, _ m: AppModel, desk: Desk) -> Int {
-        let leftW = (m.width - 3) / 2
-        let rightX = leftW + 3
-        let rightW = m.width - rightX - 1
-        buf.writeFields(["tables: \(m.windowLabel) (w)", "outcomes count toward the day their lead was bought"], x: 1, y: 0, limit: m.width - 1)
-        var y = todayVersusAll(&buf, desk: desk, x: 1, y: 1, width: leftW)
-        daily(&buf, m, desk: desk, x: rightX, y: 1, width: rightW, height: max(10, y - 1))
-        y = max(y, 12) + 1
-        let modeEnd = table(&buf, title: "Shared vs exclusive", rows: modeRows(desk, m.window), x: 1, y: y, width: leftW)
-        let vertEnd = table(&buf, title: "By vertical", rows: verticalRows(desk, m.window), x: rightX, y: y, width: rightW)
-        y = max(modeEnd, vertEnd) + 1
-        let (best, worst) = ranked(desk)
-        let bestEnd = table(&buf, title: "Top sources by ROI (all time, 30+ leads)", rows: best, x: 1, y: y, width: leftW)
-        let worstEnd = table(&buf, title: "Bottom sources by ROI", rows: worst, x: rightX, y: y, width: rightW)
-        return max(bestEnd, worstEnd)
+    /// Where each part of the page goes; row 0 is the page's top.
+    struct Page {
+        var note: Rect
+        var summary: Rect
+        var daily: Rect
+        var modes: Rect
+        var verticals: Rect
+        var best: Rect
+        var worst: Rect
+        /// Rows the page uses.
+        var height: Int { max(best.maxY, worst.maxY) }
+
+        /// Two columns with a gap of two; the summary and the daily chart side by side, then two rows of
+        /// tables, each part starting below the taller of the two above it.
+        init(width: Int, content c: Content) {
+            let leftW = (width - 3) / 2
+            let rightX = leftW + 3
+            let rightW = width - rightX - 1
+            func table(_ x: Int, _ y: Int, _ w: Int, _ rows: [Row]) -> Rect {
+                Rect(x: x, y: y, width: w, height: 2 + max(1, rows.count))
+            }
+            note = Rect(x: 1, y: 0, width: width - 2, height: 1)
+            summary = Rect(x: 1, y: 1, width: leftW, height: c.summary.count + 2)
+            // The chart's area runs to the page's edge: its last column is the margin, where only a long
+            // row label may reach.
+            daily = Rect(x: rightX, y: 1, width: width - rightX, height: max(10, summary.height))
+            let y = max(summary.maxY, 12) + 1
+            modes = table(1, y, leftW, c.modes)
+            verticals = table(rightX, y, rightW, c.verticals)
+            let y2 = max(modes.maxY, verticals.maxY) + 1
+            best = table(1, y2, leftW, c.best)
+            worst = table(rightX, y2, rightW, c.worst)
+        }
     }
 
-    /// A two-column comparison of today and all time. Returns the next free row.
-    static func todayVersusAll(_ buf: inout Buffer, desk: Desk, x: Int, y: Int, width: Int) -> Int {
+    /// Rows of the page, computed without drawing (key handling scrolls by it).
+    static func pageHeight(_ m: AppModel, desk: Desk) -> Int { Page(width: m.width, content: Content(m, desk: desk)).height }
+
+    /// Draws the page into the body of `layout`, scrolled to `m.roiScroll`; returns where the view stands
+    /// when the page is taller than the body.
+    static func render(_ m: AppModel, desk: Desk, layout: Layout, into buf: inout Buffer) -> ScrollSpan? {
+        let content = Content(m, desk: desk)
+        let page = Page(width: m.width, content: content)
+        var paper = Buffer(width: m.width, height: page.height)
+        drawPage(&paper, m, desk: desk, content: content, page: page)
+        let visible = layout.visibleBodyRows
+        let start = min(m.roiScroll, max(0, page.height - visible))
+        buf.copy(paper, from: start, into: layout.body)
+        return page.height > visible ? ScrollSpan(first: start + 1, last: min(page.height, start + visible), total: page.height) : nil
+    }
+
+    /// Draws every part of the page into its area.
+    static func drawPage(_ buf: inout Buffer, _ m: AppModel, desk: Desk, content c: Content, page: Page) {
+        buf.writeFields(["tables: \(m.windowLabel) (w)", "outcomes count toward the day their lead was bought"], in: page.note)
+        buf.clipped(to: page.summary) { todayVersusAll(&$0, c.summary, in: page.summary) }
+        buf.clipped(to: page.daily) { daily(&$0, m, desk: desk, in: page.daily) }
+        for (title, rows, area) in [("Shared vs exclusive", c.modes, page.modes), ("By vertical", c.verticals, page.verticals),
+                                    ("Top sources by ROI (all time, 30+ leads)", c.best, page.best),
+                                    ("Bottom sources by ROI", c.worst, page.worst)] {
+            buf.clipped(to: area) { table(&$0, title: title, rows: rows, in: area) }
+        }
+    }
+
+    /// One line of the today-versus-all-time summary: label, both values, and their styles when not plain.
+    typealias SummaryLine = (label: String, today: String, all: String, todayStyle: Style?, allStyle: Style?)
+
+    static func summaryLines(_ desk: Desk) -> [SummaryLine] {
         let t = MetricsRow(desk.metrics.total(window: .today)), a = MetricsRow(desk.metrics.total(window: .all))
-        let colW = min(14, (width - 14) / 2)
-        buf.put("today", x: x + 14, y: y, width: colW, style: .bold, right: true)
-        buf.put("all time", x: x + 15 + colW, y: y, width: colW - 1, style: .bold, right: true)
-        let lines: [(String, String, String, Style?, Style?)] = [
+        return [
             ("spend", Fmt.whole(t.counters.spend), Fmt.whole(a.counters.spend), nil, nil),
             ("refunds", Fmt.whole(t.counters.refunds), Fmt.whole(a.counters.refunds), nil, nil),
             ("net spend", Fmt.whole(t.counters.netSpend), Fmt.whole(a.counters.netSpend), nil, nil),
@@ -57,6 +108,14 @@ enum ROIScreen {
             ("conversion", t.conversionRate.percentText, a.conversionRate.percentText, nil, nil),
             ("leads bought", "\(t.counters.bought)", "\(a.counters.bought)", nil, nil),
         ]
+    }
+
+    /// A two-column comparison of today and all time: titles, one row per line, and a note.
+    static func todayVersusAll(_ buf: inout Buffer, _ lines: [SummaryLine], in area: Rect) {
+        let (x, y, width) = (area.x, area.y, area.width)
+        let colW = min(14, (width - 14) / 2)
+        buf.put("today", x: x + 14, y: y, width: colW, style: .bold, right: true)
+        buf.put("all time", x: x + 15 + colW, y: y, width: colW - 1, style: .bold, right: true)
         var row = y + 1
         for (label, today, all, ts, al) in lines {
             buf.put(label, x: x, y: row, width: 13, style: .dim)
@@ -66,11 +125,11 @@ enum ROIScreen {
         }
         // Today's leads are hours old; their sales arrive over hours to days, so its ROI starts low.
         buf.write(width >= 50 ? "today's leads are young: sales still coming in" : "today: sales still coming in", x: x, y: row, style: .dim, maxWidth: width)
-        return row + 1
     }
 
     /// Daily net spend and revenue bars for the days kept, with each day's ROI, ROAS and CPA.
-    static func daily(_ buf: inout Buffer, _ m: AppModel, desk: Desk, x: Int, y: Int, width: Int, height: Int) {
+    static func daily(_ buf: inout Buffer, _ m: AppModel, desk: Desk, in area: Rect) {
+        let (x, y, width, height) = (area.x, area.y, area.width - 1, area.height)  // the last column is the margin
         guard height >= 8, width >= 24 else { return }
         let group = 5
         let days = desk.metrics.daily().suffix(max(1, (width - 6) / group))
@@ -87,7 +146,7 @@ enum ROIScreen {
         }
         let chartH = height - 6
         let labelX = x + days.count * group
-        Widgets.barChart(&buf, x: x, y: y + 1, height: chartH, groups: days.map { [$0.counters.netSpend.cents, $0.counters.revenue.cents] },
+        Widgets.barChart(&buf, in: Rect(x: x, y: y + 1, width: labelX - x, height: chartH), groups: days.map { [$0.counters.netSpend.cents, $0.counters.revenue.cents] },
                          styles: [.bad, .good], groupWidth: group, ascii: m.ascii, fills: fills)
         let rowsY = y + 1 + chartH
         for (label, dy) in [("day", 0), ("ROI %", 1), ("ROAS", 2), ("CPA $", 3), ("refund $", 4)] {
@@ -130,7 +189,7 @@ enum ROIScreen {
             .sorted { $0.counters.spend > $1.counters.spend }
     }
 
-    static func ranked(_ desk: Desk) -> ([Row], [Row]) {
+    static func ranked(_ desk: Desk) -> (best: [Row], worst: [Row]) {
         let names = Dictionary(desk.catalog.sources.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows = desk.metrics.table(.source, window: .all).filter { $0.value.bought >= 30 && MetricsRow($0.value).roi != nil }
             .map { Row(label: "\($0.key.value) \(names[$0.key.value] ?? "")", counters: $0.value) }
@@ -138,32 +197,44 @@ enum ROIScreen {
         return (Array(rows.prefix(5)), Array(rows.suffix(5).reversed()))
     }
 
-    /// A small table: label, bought, CPL, conversion, CPA, ROI. Returns the next free row.
-    static func table(_ buf: inout Buffer, title: String, rows: [Row], x: Int, y: Int, width: Int) -> Int {
+    /// The columns of a small table `width` wide, placed from `x`: the label takes what the figures leave;
+    /// CPA is left out when the label would get fewer than 12 cells.
+    static func columns(in area: Rect) -> [TableColumn<ROIColumnID>] {
+        var figures: [TableColumn<ROIColumnID>] = [
+            TableColumn(.bought, "bought", width: 6, alignRight: true), TableColumn(.cpl, "CPL", width: 7, alignRight: true),
+            TableColumn(.conv, "conv", width: 5, alignRight: true), TableColumn(.cpa, "CPA", width: 7, alignRight: true),
+            TableColumn(.roi, "ROI", width: 7, alignRight: true),
+        ]
+        if area.width - 37 < 12 { figures.removeAll { $0.id == .cpa } }
+        let labelW = area.width - figures.reduce(0) { $0 + $1.width + 1 } - 1
+        return TableColumns.place([TableColumn(.label, "", width: labelW)] + figures, from: area.x)
+    }
+
+    /// A small table in `area`: its title, the column titles, then label, bought, CPL, conversion, CPA, ROI
+    /// per row (or "no leads yet").
+    static func table(_ buf: inout Buffer, title: String, rows: [Row], in area: Rect) {
+        let (x, y, width) = (area.x, area.y, area.width)
         buf.write(title, x: x, y: y, style: .bold, maxWidth: width)
-        var heads = [("bought", 6), ("CPL", 7), ("conv", 5), ("CPA", 7), ("ROI", 7)]
-        if width - 37 < 12 { heads.remove(at: 3) }
-        let labelW = width - heads.reduce(0) { $0 + $1.1 + 1 } - 1
-        var cx = x + labelW + 1
-        for (h, w) in heads {
-            buf.put(h, x: cx, y: y + 1, width: w, style: Style(bold: true, underline: true), right: true)
-            cx += w + 1
-        }
+        let cols = columns(in: area)
+        buf.putTitles(cols, y: y + 1)
         var row = y + 2
-        if rows.isEmpty { buf.write("no leads yet", x: x, y: row, style: .dim); return row + 1 }
+        if rows.isEmpty { buf.write("no leads yet", x: x, y: row, style: .dim); return }
         for r in rows {
-            let m = MetricsRow(r.counters)
-            buf.put(r.label, x: x, y: row, width: labelW)
-            var cells: [(String, Style)] = [("\(r.counters.bought)", .plain), (Fmt.money(m.cpl), .plain), (m.conversionRate.percentText, .plain),
-                                            (Fmt.whole(m.cpa), .plain), (Fmt.roi(m.roi), Fmt.roiStyle(m.roi))]
-            if heads.count == 4 { cells.remove(at: 3) }
-            var cx = x + labelW + 1
-            for ((text, style), (_, w)) in zip(cells, heads) {
-                buf.put(text, x: cx, y: row, width: w, style: style, right: true)
-                cx += w + 1
-            }
+            buf.putCells(cols.map { cell($0.id, r) }, cols, y: row)
             row += 1
         }
-        return row
+    }
+
+    /// The text and style of one cell of a small table.
+    static func cell(_ id: ROIColumnID, _ r: Row) -> (String, Style) {
+        let m = MetricsRow(r.counters)
+        switch id {
+        case .label: return (r.label, .plain)
+        case .bought: return ("\(r.counters.bought)", .plain)
+        case .cpl: return (Fmt.money(m.cpl), .plain)
+        case .conv: return (m.conversionRate.percentText, .plain)
+        case .cpa: return (Fmt.whole(m.cpa), .plain)
+        case .roi: return (Fmt.roi(m.roi), Fmt.roiStyle(m.roi))
+        }
     }
 }

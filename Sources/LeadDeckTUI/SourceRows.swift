@@ -1,9 +1,18 @@
 import LeadDeckCore
 
-/// Columns the sources table can be sorted by, in the order `s` cycles them.
-public enum SortColumn: String, Sendable, CaseIterable {
+/// The columns of the sources table, by a stable id (the raw value, shown in "sorted by ..."). Sorting,
+/// choosing columns and mouse clicks refer to a column by its id; its title is only what the screen shows.
+public enum SourceColumnID: String, Sendable, CaseIterable {
     case priority = "pri", status, name, vertical, channel, mode, today, spend, cpl, contact, conv, cpa, roi, returns
+    /// The recent-volume sparkline.
+    case offers
+
+    /// Whether the table can be sorted by this column (`s` cycles through the sortable ones on screen).
+    public var isSortable: Bool { self != .offers }
 }
+
+/// The sources table's sort key: the id of the column it sorts by.
+public typealias SortColumn = SourceColumnID
 
 /// A row of the sources table: a source, or one of its sub-IDs when expanded.
 public struct SourceRow: Sendable, Hashable {
@@ -137,6 +146,7 @@ public enum SourceTable {
         case .cpa: return opt(ma.cpa, mb.cpa)
         case .roi: return opt(ma.roi, mb.roi)
         case .returns: return opt(ma.returnRate.value, mb.returnRate.value)
+        case .offers: return 0  // not sortable: rows keep their id order
         }
     }
 

@@ -22,15 +22,16 @@ public enum Widgets {
     }
 
     /// A vertical bar chart of `series` (each a set of values per column) drawn upward from the bottom row of
-    /// the area; the bars of several series stand side by side within a group.
+    /// `area`, and only inside it; the bars of several series stand side by side within a group.
     /// `fills` gives each series its own glyph for whole cells (for terminals without colour); nil uses blocks.
-    public static func barChart(_ buf: inout Buffer, x: Int, y: Int, height: Int, groups: [[Int64]], styles: [Style],
+    public static func barChart(_ buf: inout Buffer, in area: Rect, groups: [[Int64]], styles: [Style],
                                 groupWidth: Int, ascii: Bool, fills: [String]? = nil) {
+        let (x, y, height) = (area.x, area.y, area.height)
         let top = max(1, groups.flatMap { $0 }.max() ?? 1)
         for (g, values) in groups.enumerated() {
             for (s, v) in values.enumerated() {
                 let col = x + g * groupWidth + s
-                guard col < buf.width else { continue }
+                guard col < area.maxX else { continue }
                 let eighths = Int((Double(max(0, v)) / Double(top) * Double(height * 8)).rounded())
                 for row in 0..<height {
                     let level = max(0, min(8, eighths - row * 8))
@@ -43,9 +44,9 @@ public enum Widgets {
         }
     }
 
-    /// A frame with a title on its top edge.
-    public static func box(_ buf: inout Buffer, x: Int, y: Int, width: Int, height: Int, title: String, ascii: Bool,
-                           style: Style = .dim) {
+    /// A frame around `area` with a title on its top edge.
+    public static func box(_ buf: inout Buffer, in area: Rect, title: String, ascii: Bool, style: Style = .dim) {
+        let (x, y, width, height) = (area.x, area.y, area.width, area.height)
         guard width >= 2, height >= 2 else { return }
         let (h, v, tl, tr, bl, br) = ascii ? ("-", "|", "+", "+", "+", "+") : ("─", "│", "┌", "┐", "└", "┘")
         buf.write(tl + String(repeating: h, count: width - 2) + tr, x: x, y: y, style: style)
@@ -59,10 +60,11 @@ public enum Widgets {
 }
 
 extension Buffer {
-    /// Writes whole fields from left to right, separated by " · ", while they fit before `limit`: a field is
-    /// never cut in the middle. Returns the column after the last one written.
+    /// Writes whole fields from left to right along the first row of `area`, separated by " · ", while they
+    /// fit in it: a field is never cut in the middle. Returns the column after the last one written.
     @discardableResult
-    public mutating func writeFields(_ fields: [String], x: Int, y: Int, limit: Int, style: Style = .dim) -> Int {
+    public mutating func writeFields(_ fields: [String], in area: Rect, style: Style = .dim) -> Int {
+        let (x, y, limit) = (area.x, area.y, area.maxX)
         var col = x
         for (i, f) in fields.enumerated() {
             let text = (i == 0 ? "" : " · ") + f

@@ -1,0 +1,65 @@
+import LeadDeckCore
+@testable import LeadDeckTUI
+import Testing
+
+@Suite("Columns keyed by id")
+struct ColumnIDTests {
+    var desk: Desk { TUIFixture.state.0 }
+
+    @Test func everySourceColumnHasOneIdAndTheTitleIsOnlyDisplay() {
+        #expect(SourcesScreen.columns.map(\.id) == SourceColumnID.allCases)
+        #expect(SourceColumnID.allCases.filter { !$0.isSortable } == [.offers])
+        // Ids are stable strings, independent of the titles ("CPL", "cont", "source").
+        #expect(SourceColumnID(rawValue: "cpl") == .cpl && SourceColumnID(rawValue: "contact") == .contact)
+        #expect(SourcesScreen.columns.first { $0.id == .name }?.title == "source")
+        #expect(!SourcesScreen.visibleSorts(width: 200).contains(.offers))
+        #expect(SourcesScreen.visibleColumns(in: Layout(width: 200, height: 40).columnHeader).contains { $0.id == .offers })
+    }
+
+    @Test func placedColumnsDoNotOverlapAndFitTheWidth() {
+        for width in [80, 100, 120, 160, 200] {
+            let cols = SourcesScreen.visibleColumns(in: Layout(width: width, height: 24).columnHeader)
+            #expect(cols.first?.x == 1)
+            for (a, b) in zip(cols, cols.dropFirst()) { #expect(b.x == a.span.upperBound + 1) }
+            #expect((cols.last?.span.upperBound ?? 0) <= width)
+            #expect(SourcesScreen.visibleSorts(width: width) == cols.map(\.id).filter(\.isSortable))
+        }
+    }
+
+    @Test func sortingIsKeyedByTheColumnId() {
+        var m = TUIFixture.model(200, 40)
+        for id in SourcesScreen.visibleSorts(width: 200) {
+            m.sort = id
+            m.descending = SourceTable.defaultDescending(id)
+            let rows = m.sourceRows(desk)
+            // Rows in the column's order (ties by source id), rows without a figure last.
+            for (a, b) in zip(rows, rows.dropFirst()) where SourceTable.hasValue(a, id) && SourceTable.hasValue(b, id) {
+                let o = SourceTable.order(a, b, id)
+                #expect(m.descending ? o >= 0 : o <= 0, "\(id)")
+            }
+            // The arrow is drawn on the column with that id (in its padding, or the gap just before it).
+            let header = Array(TUIFixture.render(m).text.split(separator: "\n")[3])
+            let arrows = header.indices.filter { header[$0] == "↓" || header[$0] == "↑" }
+            let col = SourcesScreen.visibleColumns(in: m.layout.columnHeader).first { $0.id == id }!
+            #expect(arrows.count == 1 && (col.x - 1..<col.span.upperBound).contains(arrows[0]), "\(id): \(String(header))")
+        }
+    }
+
+    @Test func sCyclesByIdAndSaysSoInTheStatusLine() {
+        var m = TUIFixture.model(200, 40)
+        let shown = SourcesScreen.visibleSorts(width: 200)
+        let start = shown.firstIndex(of: m.sort)!
+        TUIFixture.press(&m, .char("s"))
+        #expect(m.sort == shown[(start + 1) % shown.count])
+        #expect(m.status?.text.hasPrefix("sorted by \(m.sort.rawValue) ") == true)
+    }
+
+    @Test func roiTablesDropCPAWhenNarrowAndKeepTheLabelFirst() {
+        let wide = ROIScreen.columns(in: Rect(x: 1, y: 0, width: 58, height: 4))
+        #expect(wide.map(\.id) == ROIColumnID.allCases)
+        #expect(wide.first?.x == 1 && wide.last?.span.upperBound == 58)
+        let narrow = ROIScreen.columns(in: Rect(x: 41, y: 0, width: 38, height: 4))
+        #expect(narrow.map(\.id) == [.label, .bought, .cpl, .conv, .roi])
+        #expect(TableColumns.column(atX: 41, in: narrow)?.id == .label)
+    }
+}
