@@ -93,7 +93,8 @@ public enum Renderer {
         let spent = desk.ledger.day == p.clock.day(desk.metrics.latest) ? desk.ledger.spentToday : .zero
         let fraction = p.dailyBudget.cents > 0 ? Double(spent.cents) / Double(p.dailyBudget.cents) : 0
         let now = info.clock ?? desk.metrics.latest
-        let clock = now.seconds > 0 ? p.clock.format(now, seconds: true) : "no data yet"
+        // Every time on screen is on the market's clock (simulated time on a simulated store); the header says so.
+        let clock = now.seconds > 0 ? "market " + p.clock.format(now, seconds: true) : "no data yet"
         let head = Style(reverse: true)
         // Pieces by importance: the least important are left out first when the terminal is narrow.
         struct Piece { var text: String; var style: Style; var rank: Int }

@@ -122,11 +122,13 @@ enum DetailScreen {
         out.append([])
 
         // History of changes.
-        out.append([("Changes to this source (who, when)", .bold)])
+        out.append([("Changes to this source (market time, who, what; made at wall-clock time)", .bold)])
         let changes = desk.recentChanges.filter { $0.change.source == s.id }.suffix(10).reversed()
         if changes.isEmpty { out.append([("  none recorded", .dim)]) }
         for c in changes {
-            out.append([("  \(desk.policy.clock.format(c.time))  ", .dim), (c.actor.padding(12), .accent), (c.change.summary, .plain)])
+            // The market's clock, like every other time on screen; the wall-clock time it was made comes last.
+            out.append([("  \(desk.policy.clock.format(c.effectiveTime))  ", .dim), (c.actor.padding(12), .accent),
+                        (c.change.summary, .plain), ("  made \(desk.policy.clock.format(c.time)) wall clock", .dim)])
         }
         return out
     }

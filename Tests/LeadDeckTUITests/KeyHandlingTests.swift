@@ -347,3 +347,28 @@ struct TooSmallTests {
         }
     }
 }
+
+/// Issue 7, defect 4: one clock per screen. A change made now (wall clock) on a store whose market runs
+/// elsewhere in time is listed at the market time it took effect, beside the leads it stopped.
+@Suite struct OneClockTests {
+    @Test func changeHistoryUsesTheMarketClockAndSaysWhenItWasMade() throws {
+        var (desk, feed) = TUIFixture.state
+        _ = feed
+        let market = desk.metrics.latest
+        let wall = Timestamp(iso8601: "2026-11-27T02:00:00Z")!
+        desk.apply(.policy(PolicyEvent(time: wall, actor: "bob", change: .block(source: "AUT01", subID: "a1"), marketTime: market)))
+        let source = try #require(desk.catalog.source("AUT01"))
+        let text = DetailScreen.content(source, m: TUIFixture.model(), desk: desk, feed: feed)
+            .map { $0.map(\.0).joined() }
+        let line = try #require(text.first { $0.contains("bob") })
+        let clock = desk.policy.clock
+        #expect(line.hasPrefix("  \(clock.format(market))"), "\(line)")
+        #expect(line.contains("made \(clock.format(wall)) wall clock"))
+
+    }
+
+    @Test func theHeaderSaysWhichClockItShows() {
+        let text = String(TUIFixture.render(TUIFixture.model()).text.split(separator: "\n")[0])
+        #expect(text.contains("market 2026-11-03"), "\(text)")
+    }
+}
