@@ -70,6 +70,20 @@ public struct Counters: Sendable, Hashable, Codable {
         returned += o.returned
     }
 
+    /// Takes another set of counters away (the inverse of `add`).
+    public mutating func subtract(_ o: Counters) {
+        offered -= o.offered
+        boughtShared -= o.boughtShared
+        boughtExclusive -= o.boughtExclusive
+        for r in RejectReason.allCases { rejected[r] -= o.rejected[r] }
+        spend = Money(cents: spend.cents - o.spend.cents)
+        refunds = Money(cents: refunds.cents - o.refunds.cents)
+        revenue = Money(cents: revenue.cents - o.revenue.cents)
+        contacted -= o.contacted
+        converted -= o.converted
+        returned -= o.returned
+    }
+
     /// Counts a decided offer.
     public mutating func count(_ decision: Decision, price: Money) {
         offered += 1

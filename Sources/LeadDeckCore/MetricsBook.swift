@@ -42,6 +42,8 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     public private(set) var series: [MetricKey: Series] = [:]
     /// The latest event time seen: the book's "now".
     public private(set) var latest = Timestamp(seconds: 0)
+    /// How long after purchase each vertical's sales come (for marking maturing figures).
+    public private(set) var saleLags = SaleLags()
     /// Oldest day and slot still kept (older ones have been dropped from every series).
     private var firstDayKept: Int64 = .min
     private var firstSlotKept: Int64 = .min
@@ -80,6 +82,7 @@ public struct MetricsBook: Sendable, Hashable, Codable {
         case .outcome(let e):
             if e.time > latest { advance(to: e.time) }
             let l = e.lead
+            if e.kind == .converted { saleLags.record(l.vertical, lagSeconds: e.time.seconds - l.boughtAt.seconds) }
             update(at: l.boughtAt, source: l.sourceID, subID: l.subID, vertical: l.vertical, mode: l.mode) {
                 $0.count(e)
             }
@@ -162,7 +165,7 @@ extension MetricsBook.Series {
 }
 
 extension MetricsBook {
-    enum CodingKeys: String, CodingKey { case clock, allTime, days, slots, latest }
+    enum CodingKeys: String, CodingKey { case clock, allTime, days, slots, latest, saleLags }
 
     /// Slices are keyed "dimension:value" in JSON, so a bucket is a plain object of counter lists.
     static func decodeMap(_ m: [String: Counters]) throws -> [MetricKey: Counters] {
@@ -192,6 +195,7 @@ extension MetricsBook {
             for (k, v) in try Self.decodeMap(m) { series[k, default: Series()].slots[i] = v }
         }
         self.series = series
+        saleLags = try c.decodeIfPresent(SaleLags.self, forKey: .saleLags) ?? SaleLags()
         if latest.seconds > 0 {
             firstDayKept = clock.day(latest) - Self.daysKept + 1
             firstSlotKept = floorDiv(latest.seconds, Self.slotSeconds) - Self.slotsKept + 1
@@ -214,5 +218,6 @@ extension MetricsBook {
         try c.encode(all, forKey: .allTime)
         try c.encode(days, forKey: .days)
         try c.encode(slots, forKey: .slots)
+        try c.encode(saleLags, forKey: .saleLags)
     }
 }

@@ -119,6 +119,10 @@ public struct LocalClock: Sendable, Hashable, Codable {
     public func localSeconds(_ t: Timestamp) -> Int64 { t.seconds + Int64(utcOffsetMinutes) * 60 }
     /// The buyer's local day number (days since 1970-01-01 local).
     public func day(_ t: Timestamp) -> Int64 { floorDiv(localSeconds(t), 86_400) }
+    /// The moment the local day of `t` began.
+    public func startOfDay(_ t: Timestamp) -> Timestamp {
+        Timestamp(seconds: day(t) * 86_400 - Int64(utcOffsetMinutes) * 60)
+    }
     /// Hours since the epoch, on the local clock.
     public func hourIndex(_ t: Timestamp) -> Int64 { floorDiv(localSeconds(t), 3600) }
     /// The local hour of day, 0-23.

@@ -43,6 +43,8 @@ public struct AppModel: Sendable {
     public var sort: SortColumn = .today
     public var descending = true
     public var window: Window = .all
+    /// Count only mature cohorts: leads bought before their vertical's usual sale lag (key `a`).
+    public var matureOnly = false
     public var filter = "" {
         didSet { if filter != oldValue { pinned = nil } }
     }
@@ -93,7 +95,7 @@ public struct AppModel: Sendable {
     /// Rows of the sources table as they stand now.
     public func sourceRows(_ desk: Desk) -> [SourceRow] {
         SourceTable.rows(desk: desk, window: window, sort: sort, descending: descending, filter: filter, expanded: expanded,
-                         pinned: pinned)
+                         pinned: pinned, matureOnly: matureOnly)
     }
 
     /// Feed items shown on the flow screen (frozen while paused), filtered.
@@ -248,6 +250,9 @@ public struct AppModel: Sendable {
         case .window:
             window = window == .all ? .today : (window == .today ? .hour : .all)
             status = StatusMessage(text: "metrics window: \(windowLabel)", isError: false)
+        case .matureOnly:
+            matureOnly.toggle()
+            status = StatusMessage(text: matureOnly ? "figures on mature leads only (bought before their vertical's usual sale lag)" : "figures on every lead, maturing ones marked ~", isError: false)
         case .pause:
             paused.toggle()
             frozenFeed = paused ? feed : nil

@@ -4,7 +4,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case up, down, pageUp, pageDown, top, bottom, open, back
     case filter, sortNext, sortReverse, expand, collapse, window
     case block, raisePriority, lowerPriority, cycleMode, toggleGlobalMode, undo, redo
-    case pause
+    case pause, matureOnly
 }
 
 /// The screens of the dashboard, in Tab order.
@@ -54,12 +54,13 @@ public enum Bindings {
         Binding(keys: [.end, .char("G")], action: .bottom, description: "last row", dangerous: false, screens: nil, hint: nil),
         Binding(keys: [.enter], action: .open, description: "open the selected source's detail", dangerous: false, screens: [.sources, .flow], hint: "detail"),
         Binding(keys: [.escape], action: .back, description: "back / clear the filter / close", dangerous: false, screens: nil, hint: nil),
-        Binding(keys: [.char("/")], action: .filter, description: "filter: text, vertical:auto, channel:search, mode:exclusive, tier:1, blocked, active", dangerous: false, screens: [.sources, .flow], hint: "filter"),
+        Binding(keys: [.char("/")], action: .filter, description: "filter: text, vertical:auto, channel:search, mode:exclusive, tier:1, status:active|partial|blocked", dangerous: false, screens: [.sources, .flow], hint: "filter"),
         Binding(keys: [.char("s")], action: .sortNext, description: "sort by the next column", dangerous: false, screens: [.sources], hint: "sort"),
         Binding(keys: [.char("S")], action: .sortReverse, description: "reverse the sort", dangerous: false, screens: [.sources], hint: nil),
         Binding(keys: [.right, .char("l")], action: .expand, description: "show the source's sub-IDs", dangerous: false, screens: [.sources], hint: nil),
         Binding(keys: [.left, .char("h")], action: .collapse, description: "hide the source's sub-IDs", dangerous: false, screens: [.sources], hint: nil),
         Binding(keys: [.char("w")], action: .window, description: "metrics window: all time / today / last hour", dangerous: false, screens: [.sources, .roi], hint: "window"),
+        Binding(keys: [.char("a")], action: .matureOnly, description: "figures on mature leads only (older than their vertical's usual sale lag) / on all", dangerous: false, screens: [.sources], hint: nil),
         Binding(keys: [.char(" ")], action: .pause, description: "pause / resume the feed (the engine keeps running)", dangerous: false, screens: [.flow], hint: "pause"),
         Binding(keys: [.char("b")], action: .block, description: "block / unblock the source or sub-ID (asks first)", dangerous: true, screens: sourceScreens, hint: "block"),
         Binding(keys: [.char("+"), .char("=")], action: .raisePriority, description: "raise priority (tier 5 -> 1)", dangerous: true, screens: sourceScreens, hint: "priority"),

@@ -41,7 +41,10 @@ enum DetailScreen {
         let inForce = st.mode.resolved(global: desk.policy.globalMode)
         var out: [Line] = []
         out.append([("\(s.id) ", .title), (s.name, .bold), ("  \(s.vertical.label) · \(s.channel.short)", .dim)])
-        out.append([("status ", .dim), (st.blocked ? "BLOCKED" : "active", st.blocked ? Style(fg: .red, bold: true) : .good),
+        let status = SourceStatus(st, subIDs: s.subIDs)
+        let blockedSubs = s.subIDs.filter { st.blockedSubIDs.contains($0.id) }.count
+        let statusText = status == .partial ? "partial (\(blockedSubs) of \(s.subIDs.count) sub-IDs blocked)" : status.rawValue
+        out.append([("status ", .dim), (statusText, status == .blocked ? Style(fg: .red, bold: true) : (status == .partial ? .warn : .good)),
                     ("   priority ", .dim), ("\(st.priority)", .bold), (" (spends up to \(desk.policy.share(forTier: st.priority))% of budget and caps)", .dim),
                     ("   mode ", .dim), (inForce.rawValue, .bold), (st.mode == .inherit ? " (global)" : " (own setting)", .dim),
                     (st.dailyCap.map { "   daily cap \($0)" } ?? "", .dim)])
@@ -103,9 +106,9 @@ enum DetailScreen {
             let mr = MetricsRow(c)
             let blocked = st.isBlocked(subID: sub.id)
             out.append([("  \(sub.id.padding(6))", blocked ? Style(fg: .red) : .plain), (sub.name.padding(16), .dim),
-                        ((blocked ? "BLOCKED" : "active").padding(8), blocked ? .bad : .good),
+                        (SourceStatus.of(subID: sub.id, st).rawValue.padding(8), blocked ? .bad : .good),
                         ("bought \(c.bought)".padding(12), .plain), ("CPL \(Fmt.money(mr.cpl))".padding(14), .plain),
-                        ("ROI \(Fmt.roi(mr.roi))".padding(13), Fmt.roiStyle(mr.roi)), ("conv \(mr.conversionRate.detailText)", .plain)])
+                        ("ROI \(Fmt.roi(mr.roi))".padding(13), Evidence.isEnough(c) ? Fmt.roiStyle(mr.roi) : .dim), ("conv \(mr.conversionRate.detailText)", .plain)])
         }
         out.append([])
 

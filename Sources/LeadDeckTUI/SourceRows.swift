@@ -9,6 +9,14 @@ public enum SourceColumnID: String, Sendable, CaseIterable {
 
     /// Whether the table can be sorted by this column (`s` cycles through the sortable ones on screen).
     public var isSortable: Bool { self != .offers }
+
+    /// Whether the column is a ratio that needs enough bought leads behind it to be judged.
+    public var restsOnEvidence: Bool {
+        switch self {
+        case .contact, .conv, .cpa, .roi, .returns: return true
+        default: return false
+        }
+    }
 }
 
 /// The sources table's sort key: the id of the column it sorts by.
@@ -39,6 +47,18 @@ public struct SourceRow: Sendable, Hashable {
     public var subCount: Int
     /// Shown although it no longer matches the filter: the source just changed and is still selected.
     public var outsideFilter = false
+    /// Whether most leads behind the row's figures are younger than their vertical's usual sale lag (sales
+    /// still coming in), so conversion, CPA and ROI are not yet a verdict.
+    public var maturing = false
+
+    /// The row's status in the shared vocabulary: a sub-ID is blocked when it or its source is.
+    public var status: SourceStatus {
+        if blocked || sourceBlocked { return .blocked }
+        return blockedSubs > 0 ? .partial : .active
+    }
+
+    /// Whether the row's ratios rest on enough bought leads to be coloured and ranked (`Evidence.minLeads`).
+    public var hasEvidence: Bool { Evidence.isEnough(counters) }
 }
 
 /// A parsed filter: every token must match.
@@ -52,8 +72,9 @@ public struct RowFilter: Sendable {
             if let v = t.value(after: "channel:") { return r.channel.rawValue.hasPrefix(v) || r.channel.short.hasPrefix(v) }
             if let v = t.value(after: "mode:") { return r.modeInForce.rawValue.hasPrefix(v) }
             if let v = t.value(after: "tier:") ?? t.value(after: "pri:") { return "\(r.priority)" == v }
-            if t == "blocked" { return r.blocked || r.blockedSubs > 0 || r.sourceBlocked }
-            if t == "active" { return !r.blocked && !r.sourceBlocked }
+            if let v = t.value(after: "status:") ?? (SourceStatus(rawValue: t).map { _ in t }) {
+                return r.status.rawValue.hasPrefix(v)
+            }
             return r.key.source.lowercased().contains(t) || r.name.lowercased().contains(t)
                 || (r.key.subID?.lowercased().contains(t) ?? false) || r.vertical.rawValue.contains(t)
                 || r.channel.rawValue.contains(t)
@@ -69,8 +90,17 @@ extension String {
 public enum SourceTable {
     /// - Parameter pinned: a source shown even when it does not match the filter (marked `outsideFilter`), so a
     ///   change that takes the selected source out of the filter never moves the selection onto another one.
+    /// - Parameter matureOnly: count only leads bought before their vertical's usual sale lag (mature cohorts).
     public static func rows(desk: Desk, window: Window, sort: SortColumn, descending: Bool, filter: String,
-                            expanded: Set<String>, pinned: String? = nil) -> [SourceRow] {
+                            expanded: Set<String>, pinned: String? = nil, matureOnly: Bool = false) -> [SourceRow] {
+        let book = desk.metrics
+        let lags = book.saleLags
+        func counters(_ key: MetricKey, _ vertical: Vertical, _ table: [MetricKey: Counters]) -> Counters {
+            matureOnly ? book.matureCounters(key, window: window, lag: lags.usualLag(vertical)) ?? Counters() : table[key] ?? Counters()
+        }
+        func maturing(_ key: MetricKey, _ vertical: Vertical) -> Bool {
+            !matureOnly && (book.youngShare(key, window: window, lag: lags.usualLag(vertical)) ?? 0) > 0.5
+        }
         let metrics = desk.metrics.table(.source, window: window)
         let today = window == .today ? metrics : desk.metrics.table(.source, window: .today)
         let subMetrics = expanded.isEmpty ? [:] : desk.metrics.table(.subid, window: window)
@@ -86,8 +116,9 @@ public enum SourceTable {
                                 blockedSubs: s.subIDs.filter { st.blockedSubIDs.contains($0.id) }.count, sourceBlocked: false,
                                 mode: st.mode,
                                 modeInForce: st.mode.resolved(global: desk.policy.globalMode),
-                                boughtToday: today[key]?.bought ?? 0, counters: metrics[key] ?? Counters(),
-                                volume: desk.metrics.recentVolume(key), subCount: s.subIDs.count)
+                                boughtToday: today[key]?.bought ?? 0, counters: counters(key, s.vertical, metrics),
+                                volume: desk.metrics.recentVolume(key), subCount: s.subIDs.count,
+                                maturing: maturing(key, s.vertical))
             if f.matches(row) {
                 parents.append(row)
             } else if s.id == pinned {
@@ -97,9 +128,11 @@ public enum SourceTable {
             }
         }
         parents.sort { a, b in
-            // Rows with no figure for the column go last whichever way the sort runs.
+            // Rows with no figure for the column go last whichever way the sort runs, and figures on too few
+            // leads go after those on enough: a +1,000% on two leads does not top the list.
             let (na, nb) = (hasValue(a, sort), hasValue(b, sort))
             if na != nb { return na }
+            if sort.restsOnEvidence, a.hasEvidence != b.hasEvidence { return a.hasEvidence }
             let o = order(a, b, sort)
             return o == 0 ? a.key.source < b.key.source : (descending ? o > 0 : o < 0)
         }
@@ -113,7 +146,8 @@ public enum SourceTable {
                                      channel: s.channel, priority: p.priority, blocked: st.blockedSubIDs.contains(sub.id),
                                      blockedSubs: 0, sourceBlocked: st.blocked,
                                      mode: p.mode, modeInForce: p.modeInForce, boughtToday: subToday[key]?.bought ?? 0,
-                                     counters: subMetrics[key] ?? Counters(), volume: [], subCount: 0))
+                                     counters: counters(key, s.vertical, subMetrics), volume: [], subCount: 0,
+                                     maturing: maturing(key, s.vertical)))
             }
         }
         return out
@@ -133,7 +167,7 @@ public enum SourceTable {
         let ma = MetricsRow(a.counters), mb = MetricsRow(b.counters)
         switch c {
         case .priority: return cmp(a.priority, b.priority)
-        case .status: return cmp(a.blocked ? 1 : 0, b.blocked ? 1 : 0)
+        case .status: return cmp(SourceStatus.allCases.firstIndex(of: a.status)!, SourceStatus.allCases.firstIndex(of: b.status)!)
         case .name: return cmp(a.name.lowercased(), b.name.lowercased())
         case .vertical: return cmp(a.vertical.rawValue, b.vertical.rawValue)
         case .channel: return cmp(a.channel.rawValue, b.channel.rawValue)

@@ -49,7 +49,15 @@ enum SourcesScreen {
         let sources = rows.filter { $0.key.subID == nil }.count
         var fields = ["\(sources) of \(desk.catalog.sources.count) sources"]
         if !m.filter.isEmpty { fields.append("filter: \(m.filter)") }
-        fields += ["sort: \(m.sort.rawValue) \(m.descending ? "↓" : "↑") (s/S)", "metrics: \(m.windowLabel) (w)", "→ sub-IDs"]
+        fields += ["sort: \(m.sort.rawValue) \(m.descending ? "↓" : "↑") (s/S)",
+                   "metrics: \(m.windowLabel)\(m.matureOnly ? ", mature leads only" : "") (w, a)"]
+        if rows.contains(where: \.maturing) { fields.append("~ sales still coming in") }
+        if !rows.contains(where: { $0.counters.bought > 0 }) {
+            fields.append(m.matureOnly ? "no mature leads in this window yet" : "no leads bought in this window")
+        } else if rows.contains(where: { !$0.hasEvidence }) {
+            fields.append("dim: under \(Evidence.minLeads) leads")
+        }
+        fields.append("→ sub-IDs")
         let info = layout.info
         buf.writeFields(fields, in: info.inset(left: 1, right: 12))
         let cols = visibleColumns(in: layout.columnHeader)
@@ -102,10 +110,11 @@ enum SourcesScreen {
         switch c.id {
         case .priority: text = isSub ? "" : "\(r.priority)"; if r.priority == 1 && !isSub { style = Style(fg: .cyan, bold: true) }
         case .status:
-            if r.blocked { text = "BLK"; style = Style(fg: .red, bold: true) }
-            else if r.sourceBlocked { text = "src"; style = .dim }  // a sub-ID whose source is blocked
-            else if r.blockedSubs > 0 { text = "sub"; style = .warn }  // a source with blocked sub-IDs
-            else { text = "ok"; style = .good }
+            if r.sourceBlocked && !r.blocked { text = "src"; style = .dim }  // a sub-ID blocked with its source
+            else {
+                text = r.status.short
+                style = r.status == .blocked ? Style(fg: .red, bold: true) : (r.status == .partial ? .warn : .good)
+            }
         case .name:
             if let sub = r.key.subID {
                 text = (ascii ? "  `- " : "  └ ") + "\(sub) \(r.name)"
@@ -126,11 +135,17 @@ enum SourcesScreen {
         case .contact: text = m.contactRate.percentText
         case .conv: text = m.conversionRate.percentText
         case .cpa: text = Fmt.whole(m.cpa)
-        case .roi: text = Fmt.roi(m.roi); if !r.blocked { style = Fmt.roiStyle(m.roi) }
+        case .roi: text = Fmt.roi(m.roi); if !r.blocked && r.hasEvidence && !r.maturing { style = Fmt.roiStyle(m.roi) }
         case .returns: text = m.returnRate.percentText
-            if let v = m.returnRate.value, v > 0.2, !r.blocked { style = .warn }
+            if let v = m.returnRate.value, v > 0.2, !r.blocked, r.hasEvidence { style = .warn }
         case .offers: text = r.volume.isEmpty ? "" : Widgets.sparkline(r.volume.suffix(c.width).map { $0 }, ascii: ascii)
             style = .accent
+        }
+        // Evidence before colour: a ratio on too few leads is dimmed (never red or green), and one whose sales
+        // are still coming in is marked "~".
+        if c.id.restsOnEvidence {
+            if !r.hasEvidence { style = .dim }
+            if r.maturing && [.conv, .cpa, .roi].contains(c.id) { return (Fmt.maturing(text, width: c.width), .dim) }
         }
         return (text, style)
     }

@@ -89,6 +89,16 @@ public enum Fmt {
         let p = Int64(saturating: (v * 100).rounded())
         return p >= 100_000 ? "+999k%" : p <= -100_000 ? "-999k%" : "\(p >= 0 ? "+" : "")\(p)%"
     }
+    /// A figure whose sales are still coming in: "~" in front, fitted to `width` (decimals go first).
+    public static func maturing(_ text: String, width: Int) -> String {
+        guard text != "-" else { return text }
+        var t = "~" + text
+        if t.count > width, let dot = t.firstIndex(of: ".") {
+            let suffix = t.last.map { $0.isNumber ? "" : String($0) } ?? ""
+            t = String(t[..<dot]) + suffix
+        }
+        return t
+    }
     public static func roiStyle(_ v: Double?) -> Style {
         guard let v else { return .dim }
         return v >= 0 ? .good : .bad
