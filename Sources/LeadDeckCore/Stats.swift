@@ -27,7 +27,7 @@ public struct Rate: Sendable, Hashable {
     /// "12.3% [9.8-15.1] n=412".
     public var detailText: String {
         guard let v = value, let i = interval else { return "- n=0" }
-        return "\(formatPercent(v)) [\(formatPercent(i.low, sign: false, suffix: ""))-\(formatPercent(i.high))] n=\(trials)"
+        return "\(formatPercent(v)) [\(formatPercent(i.low, sign: false, suffix: ""))-\(formatPercent(i.high))] n=\(Money.grouped(UInt64(max(0, trials))))"
     }
 }
 

@@ -129,7 +129,10 @@ public struct AppModel: Sendable {
 
     /// Index of the highlighted feed row (0, the newest, until the user moves).
     public func flowSelectedIndex(_ items: [FeedItem]) -> Int {
-        guard let k = flowSelectedKey, let i = items.firstIndex(where: { Self.feedKey($0) == k }) else { return 0 }
+        guard let k = flowSelectedKey else { return 0 }
+        // Rows leave the feed only at its old end, so a selected row that is gone fell off the bottom: the
+        // highlight stays at the bottom instead of jumping to the top (End/G on a running feed).
+        guard let i = items.firstIndex(where: { Self.feedKey($0) == k }) else { return max(0, items.count - 1) }
         return i
     }
 

@@ -94,7 +94,10 @@ public enum Renderer {
         let fraction = p.dailyBudget.cents > 0 ? Double(spent.cents) / Double(p.dailyBudget.cents) : 0
         let now = info.clock ?? desk.metrics.latest
         // Every time on screen is on the market's clock (simulated time on a simulated store); the header says so.
-        let clock = now.seconds > 0 ? "market " + p.clock.format(now, seconds: true) : "no data yet"
+        // Narrow terminals get the time of day only, so the engine and budget keep their place.
+        let narrow = line.width < 100
+        let stamp = narrow ? p.clock.formatTime(now) : p.clock.format(now, seconds: true)
+        let clock = now.seconds > 0 ? "market " + stamp : "no data yet"
         let head = Style(reverse: true)
         // Pieces by importance: the least important are left out first when the terminal is narrow.
         struct Piece { var text: String; var style: Style; var rank: Int }
@@ -102,8 +105,10 @@ public enum Renderer {
             Piece(text: " LeadDeck ", style: Style(bold: true, reverse: true), rank: 0),
             Piece(text: "│ \(Sanitizer.fit(info.storePath, min(22, Sanitizer.width(info.storePath)))) ", style: head, rank: 5),
             Piece(text: "│ \(info.engine) ", style: Style(fg: info.engineOK ? .default : .red, reverse: true), rank: 3),
-            Piece(text: "│ mode \(p.globalMode.rawValue.uppercased()) ", style: Style(bold: true, reverse: true), rank: 1),
-            Piece(text: "│ budget \(Widgets.gauge(fraction, width: 8, ascii: m.ascii)) \(spent.formattedWhole)/\(p.dailyBudget.formattedWhole) ",
+            Piece(text: narrow ? "│ \(p.globalMode.rawValue.uppercased()) " : "│ mode \(p.globalMode.rawValue.uppercased()) ",
+                  style: Style(bold: true, reverse: true), rank: 1),
+            Piece(text: narrow ? "│ \(spent.formattedWhole)/\(p.dailyBudget.formattedWhole) "
+                    : "│ budget \(Widgets.gauge(fraction, width: 8, ascii: m.ascii)) \(spent.formattedWhole)/\(p.dailyBudget.formattedWhole) ",
                   style: Style(fg: fraction >= 0.95 ? .red : .default, reverse: true), rank: 2),
         ]
         if m.readOnly { pieces.append(Piece(text: "│ READ-ONLY ", style: Style(fg: .yellow, bold: true, reverse: true), rank: 0)) }
@@ -159,21 +164,65 @@ public enum Renderer {
         }
     }
 
-    /// The help, generated from the same binding table that handles keys.
+    /// The help, generated from the same binding table that handles keys, with what every column, status
+    /// code and mark means; wrapped at word boundaries to the help box (continuation lines indented), so
+    /// nothing is cut at 80x24 and ↑/↓ scroll the rest.
     public static func helpLines(_ m: AppModel) -> [String] {
+        let width = max(20, m.layout.helpBox(lines: 1).width - 4)
         var lines = ["Keys (this list is the key table the dashboard uses):", ""]
+        /// `lead` (a key, a column title) padded to `indent`, then `text` wrapped at words; continuation lines
+        /// are indented to line up under the text.
+        func add(_ lead: String, _ text: String, indent: Int) {
+            let wrapped = DetailScreen.wrap(text, width: width - indent)
+            lines.append((lead.isEmpty ? String(repeating: " ", count: indent) : lead.padding(indent)) + (wrapped.first ?? ""))
+            for rest in wrapped.dropFirst() { lines.append(String(repeating: " ", count: indent) + rest) }
+        }
         for b in Bindings.all where !(m.readOnly && b.dangerous) {
             let keys = b.keys.map(\.label).joined(separator: " ")
             let screens = b.screens.map { " [" + $0.sorted { $0.rawValue < $1.rawValue }.map(\.title).joined(separator: ", ") + "]" } ?? ""
-            lines.append("\(keys.padding(12))\(b.description)\(screens)")
+            add(keys, b.description + screens, indent: 12)
         }
-        lines += ["", "Priority: tier 1 may spend 100% of the budget and caps, tier 2 90%, 3 80%, 4 65%, 5 50%.",
-                  "Mode shown with * is the source's own; others follow the global mode.",
-                  "∉ before a source: you just changed it and it no longer matches the filter; it stays selected until you move.",
-                  "Rejections: " + RejectReason.allCases.map(\.rawValue).joined(separator: ", ") + "."]
+        lines.append("")
+        lines.append("Columns of the Sources screen (figures over the window chosen with w):")
+        for (title, meaning) in columnHelp { add(title, meaning, indent: 12) }
+        lines.append("")
+        for text in [
+            "Status: " + SourceStatus.allCases.map { "\($0.short) \($0.rawValue) (\($0.meaning))" }.joined(separator: "; ")
+                + "; src: a sub-ID blocked with its whole source.",
+            "~ before a figure: most of its leads are younger than their vertical's usual sale lag (learned from this store's sales, a day until a vertical has \(SaleLags.minSales) sales), so sales are still coming in; a maturing figure is never red. Key a shows mature leads only.",
+            "Dim figures rest on fewer than \(Evidence.minLeads) bought leads: shown, never coloured, and sorted after the rest.",
+            "Priority: tier 1 may spend 100% of the budget and caps, tier 2 90%, 3 80%, 4 65%, 5 50%.",
+            "Mode shown with * is the source's own; others follow the global mode.",
+            "∉ before a source: you just changed it and it no longer matches the filter; it stays selected until you move.",
+            "Rejections: " + RejectReason.allCases.map(\.rawValue).joined(separator: ", ") + ".",
+            "Times: every time on screen is on the market's clock (the header's), in the buyer's time zone; a change also shows the wall-clock time it was made.",
+        ] {
+            let wrapped = DetailScreen.wrap(text, width: width - 2)
+            lines.append(wrapped.first ?? "")
+            for rest in wrapped.dropFirst() { lines.append("  " + rest) }
+        }
         if m.readOnly { lines.append("Read-only: keys that change the policy are disabled.") }
         return lines
     }
+
+    /// What each Sources column shows, for the help.
+    static let columnHelp: [(String, String)] = [
+        ("pri", "priority tier, 1 (highest) to 5"),
+        ("st", "status code (see below)"),
+        ("source", "source id and name; under it, its sub-IDs when expanded (→)"),
+        ("vertical", "what the leads are for"),
+        ("channel", "how the source produces leads"),
+        ("mode", "purchase mode in force: shared or exclusive"),
+        ("today", "leads bought today (buyer's local day)"),
+        ("spend", "dollars spent on leads bought"),
+        ("CPL", "cost per lead: spend / leads bought"),
+        ("cont", "contact rate: leads reached / leads bought"),
+        ("conv", "conversion: sales / leads bought"),
+        ("CPA", "cost per sale: (spend - refunds) / sales"),
+        ("ROI", "(revenue - (spend - refunds)) / (spend - refunds)"),
+        ("ret", "return rate: leads returned / leads bought"),
+        ("offers", "offers per 5 minutes over the last 2 hours, each row scaled to its own peak"),
+    ]
 
     static func drawHelp(_ buf: inout Buffer, _ m: AppModel, layout: Layout) {
         let lines = helpLines(m)

@@ -59,10 +59,10 @@ enum DetailScreen {
         func row(_ label: String, _ f: (Counters, MetricsRow) -> String) {
             out.append([(label.padding(21), .dim)] + zip(cs, ms).map { (f($0, $1).leftPad(colW), .plain) })
         }
-        row("offered") { c, _ in "\(c.offered)" }
-        row("bought sh / ex") { c, _ in "\(c.boughtShared) / \(c.boughtExclusive)" }
+        row("offered") { c, _ in Fmt.count(c.offered) }
+        row("bought sh / ex") { c, _ in "\(Fmt.count(c.boughtShared)) / \(Fmt.count(c.boughtExclusive))" }
         for r in RejectReason.allCases where cs.contains(where: { $0.rejected[r] > 0 }) {
-            row("  rejected \(r.rawValue)") { c, _ in "\(c.rejected[r])" }
+            row("  rejected \(r.rawValue)") { c, _ in Fmt.count(c.rejected[r]) }
         }
         row("spend / refunds") { c, _ in "\(Fmt.whole(c.spend)) / \(Fmt.whole(c.refunds))" }
         row("CPL / eff. CPL") { _, m in "\(Fmt.money(m.cpl)) / \(Fmt.money(m.effectiveCPL))" }
@@ -107,7 +107,7 @@ enum DetailScreen {
             let blocked = st.isBlocked(subID: sub.id)
             out.append([("  \(sub.id.padding(6))", blocked ? Style(fg: .red) : .plain), (sub.name.padding(16), .dim),
                         (SourceStatus.of(subID: sub.id, st).rawValue.padding(8), blocked ? .bad : .good),
-                        ("bought \(c.bought)".padding(12), .plain), ("CPL \(Fmt.money(mr.cpl))".padding(14), .plain),
+                        ("bought \(Fmt.count(c.bought))".padding(12), .plain), ("CPL \(Fmt.money(mr.cpl))".padding(14), .plain),
                         ("ROI \(Fmt.roi(mr.roi))".padding(13), Evidence.isEnough(c) ? Fmt.roiStyle(mr.roi) : .dim), ("conv \(mr.conversionRate.detailText)", .plain)])
         }
         out.append([])

@@ -106,7 +106,7 @@ enum ROIScreen {
             ("CPL", Fmt.money(t.cpl), Fmt.money(a.cpl), nil, nil),
             ("CPA", Fmt.whole(t.cpa), Fmt.whole(a.cpa), nil, nil),
             ("conversion", t.conversionRate.percentText, a.conversionRate.percentText, nil, nil),
-            ("leads bought", "\(t.counters.bought)", "\(a.counters.bought)", nil, nil),
+            ("leads bought", Fmt.count(t.counters.bought), Fmt.count(a.counters.bought), nil, nil),
         ]
     }
 

@@ -76,9 +76,10 @@ enum SourcesScreen {
             drawRow(&buf, row, cols: cols, y: y, ascii: m.ascii)
             if top + i == selected { buf.restyle(x: area.x, y: y, width: area.width) { $0.reverse = true } }
         }
-        if rows.count > visible {
-            buf.write("\(selected + 1)/\(rows.count)", x: info.maxX - 10, y: info.y, style: .dim)
-        }
+        // Where the highlight is among the sources listed (sub-ID rows are not sources), shown whatever the filter.
+        let position = rows[...selected].filter { $0.key.subID == nil }.count
+        let counter = "\(max(1, position))/\(sources)"
+        buf.write(counter, x: info.maxX - Sanitizer.width(counter) - 1, y: info.y, style: .dim)
     }
 
     /// The column titles, the sorted one highlighted with an arrow.
@@ -129,7 +130,7 @@ enum SourcesScreen {
         case .channel: text = isSub ? "" : r.channel.short
         case .mode: text = isSub ? "" : r.modeInForce.rawValue + (r.mode == .inherit ? "" : "*")
             if r.modeInForce == .exclusive && !isSub { style = Style(fg: .magenta) }
-        case .today: text = "\(r.boughtToday)"
+        case .today: text = Fmt.count(r.boughtToday)
         case .spend: text = Fmt.whole(r.counters.spend)
         case .cpl: text = Fmt.money(m.cpl)
         case .contact: text = m.contactRate.percentText

@@ -1,3 +1,4 @@
+import Foundation
 import LeadDeckCore
 @testable import LeadDeckTUI
 import Testing
@@ -370,5 +371,66 @@ struct TooSmallTests {
     @Test func theHeaderSaysWhichClockItShows() {
         let text = String(TUIFixture.render(TUIFixture.model()).text.split(separator: "\n")[0])
         #expect(text.contains("market 2026-11-03"), "\(text)")
+    }
+}
+
+/// Issue 7, defect 7: the small things that mislead.
+@Suite struct SmallDefectTests {
+    static func offer(_ i: Int) -> Event {
+        let o = Offer(leadID: "N\(i)", sourceID: "AUT01", subID: "a1", vertical: .autoInsurance, state: "TX", postalCode: "75001",
+                      city: "Dallas", saleType: .shared, maxSells: 3, price: .dollars(10),
+                      receivedAt: Timestamp(seconds: 1_793_700_000 + Int64(i)), firstName: "A", lastName: "B", phone: "", email: "")
+        return .offer(OfferEvent(offer: o, decision: .rejected(.closed), tier: 3))
+    }
+
+    @Test func endOnARunningFeedKeepsTheHighlightAtTheBottom() {
+        var feed = LiveFeed(capacity: 50)
+        for i in 0..<50 { feed.add(Self.offer(i)) }
+        var m = TUIFixture.model()
+        m.handle(.char("2"), desk: TUIFixture.state.0, feed: feed)
+        m.handle(.char("G"), desk: TUIFixture.state.0, feed: feed)
+        #expect(m.flowSelectedIndex(m.flowItems(feed)) == 49)
+        // New leads push the selected (oldest) row out of the feed: the highlight stays on the bottom row.
+        for i in 50..<60 { feed.add(Self.offer(i)) }
+        let items = m.flowItems(feed)
+        #expect(m.flowSelectedIndex(items) == items.count - 1)
+        let buf = Renderer.render(m, desk: TUIFixture.state.0, feed: feed, info: TUIFixture.info)
+        let highlighted = (0..<buf.height).filter { y in (0..<buf.width).contains { buf[$0, y].style.reverse } && y > 1 && y < buf.height - 1 }
+        #expect(!highlighted.isEmpty, "a row is still highlighted")
+    }
+
+    @Test func helpAt80x24WrapsAtWordsAndScrollsToTheEnd() {
+        var m = TUIFixture.model(80, 24)
+        let lines = Renderer.helpLines(m)
+        let inner = m.layout.helpBox(lines: lines.count).width - 4
+        #expect(lines.allSatisfy { Sanitizer.width($0) <= inner }, "\(lines.filter { Sanitizer.width($0) > inner })")
+        // Every word of every key description is somewhere in the help (nothing cut).
+        let words = Set(lines.joined(separator: " ").split(separator: " ").map(String.init))
+        for b in Bindings.all { for w in b.description.split(separator: " ") { #expect(words.contains(String(w)), "\(w)") } }
+        m.handle(.char("?"), desk: TUIFixture.state.0, feed: TUIFixture.state.1)
+        for _ in 0..<200 { m.handle(.down, desk: TUIFixture.state.0, feed: TUIFixture.state.1) }
+        let text = TUIFixture.render(m).text
+        let last = Renderer.helpLines(m).last!.trimmingCharacters(in: .whitespaces)
+        #expect(text.contains(last), "the last line can be reached: \(last)")
+    }
+
+    @Test func thePositionCounterCountsSourcesAndStaysUnderAFilter() {
+        var m = TUIFixture.model()
+        m.filter = "aut"
+        m.expanded = ["AUT01"]
+        m.handle(.down, desk: TUIFixture.state.0, feed: TUIFixture.state.1)
+        m.handle(.down, desk: TUIFixture.state.0, feed: TUIFixture.state.1)
+        m.handle(.down, desk: TUIFixture.state.0, feed: TUIFixture.state.1)
+        let info = String(TUIFixture.render(m).text.split(separator: "\n")[2])
+        #expect(info.hasSuffix("2/2"), "\(info)")
+    }
+
+    @Test func countsHaveThousandsSeparators() {
+        var d = Desk(catalog: TUIFixture.catalog(), policy: TUIFixture.policy())
+        for i in 0..<1_200 { d.apply(Self.offer(i)) }
+        let source = d.catalog.source("AUT01")!
+        let text = DetailScreen.content(source, m: TUIFixture.model(), desk: d, feed: LiveFeed()).map { $0.map(\.0).joined() }
+        let offered = text.first { $0.hasPrefix("offered") }!
+        #expect(offered.contains("1,200"), "\(offered)")
     }
 }
