@@ -11,6 +11,9 @@ public struct Desk: Sendable {
     public static let changesKept = 200
     /// How many changes this desk has recorded in all (not capped), so a viewer can tell which are new.
     public private(set) var changeCount = 0
+    /// The latest alerts, newest last (at most `alertsKept`), for the alerts screen and "once per day".
+    public private(set) var recentAlerts: [AlertEvent] = []
+    public static let alertsKept = 200
     private var sourceIDs: Set<String>
 
     /// A desk with no history.
@@ -21,9 +24,10 @@ public struct Desk: Sendable {
 
     /// A desk resumed from a checkpoint.
     public init(catalog: Catalog, policy: Policy, ledger: Ledger, metrics: MetricsBook, leads: LeadIndex,
-                recentChanges: [PolicyEvent] = []) {
+                recentChanges: [PolicyEvent] = [], recentAlerts: [AlertEvent] = []) {
         self.catalog = catalog
         self.recentChanges = recentChanges
+        self.recentAlerts = recentAlerts
         self.changeCount = recentChanges.count
         self.policy = policy
         self.ledger = ledger
@@ -71,6 +75,7 @@ public struct Desk: Sendable {
 
     private mutating func book(_ e: OfferEvent) {
         ledger.noteOffer(at: e.offer.receivedAt)
+        if e.decision == .rejected(.budget), policy.share(forTier: e.tier) >= 100 { ledger.noteBudgetOut(at: e.offer.receivedAt) }
         if e.decision.isBought { ledger.recordPurchase(e.offer) }
         let ev = Event.offer(e)
         metrics.apply(ev)
@@ -92,6 +97,8 @@ public struct Desk: Sendable {
             metrics.apply(event)
         case .note:
             metrics.apply(event)
+        case .alert(let a):
+            recordAlert(a)
         }
     }
 
@@ -99,6 +106,17 @@ public struct Desk: Sendable {
     public mutating func restoreLeadState(leads: LeadIndex, consumers: [String: Int64]) {
         self.leads = leads
         ledger.restoreConsumers(consumers)
+    }
+
+    /// Remembers an alert (for the alerts screen and so the same condition is not raised twice a day).
+    public mutating func recordAlert(_ a: AlertEvent) {
+        recentAlerts.append(a)
+        if recentAlerts.count > Self.alertsKept { recentAlerts.removeFirst(recentAlerts.count - Self.alertsKept) }
+    }
+
+    /// Whether an alert for this condition was raised on local day `day`.
+    public func alertRaisedToday(_ condition: String, day: Int64) -> Bool {
+        recentAlerts.reversed().prefix { policy.clock.day($0.time) >= day }.contains { $0.condition == condition && policy.clock.day($0.time) == day }
     }
 
     /// Remembers a change for history views, without applying it (it may already be in the policy).

@@ -67,6 +67,8 @@ public enum Event: Sendable, Hashable {
     case policy(PolicyEvent)
     /// Marks a simulation run (start or end), so the log explains gaps in time.
     case note(time: Timestamp, text: String)
+    /// An alert the engine raised (budget spent out, a cap reached, a source below break-even...).
+    case alert(AlertEvent)
 
     /// When it happened on the market's clock (a policy change without one: its wall-clock time).
     public var marketTime: Timestamp {
@@ -81,13 +83,14 @@ public enum Event: Sendable, Hashable {
         case .outcome(let e): return e.time
         case .policy(let e): return e.time
         case .note(let t, _): return t
+        case .alert(let a): return a.time
         }
     }
 }
 
 extension Event: Codable {
-    enum CodingKeys: String, CodingKey { case type, offer, decision, tier, outcome, policy, time, text }
-    enum Kind: String, Codable { case offer, outcome, policy, note }
+    enum CodingKeys: String, CodingKey { case type, offer, decision, tier, outcome, policy, time, text, alert }
+    enum Kind: String, Codable { case offer, outcome, policy, note, alert }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -110,6 +113,8 @@ extension Event: Codable {
             self = .policy(try c.decode(PolicyEvent.self, forKey: .policy))
         case .note:
             self = .note(time: try c.decode(Timestamp.self, forKey: .time), text: try c.decode(String.self, forKey: .text))
+        case .alert:
+            self = .alert(try c.decode(AlertEvent.self, forKey: .alert))
         }
     }
 
@@ -131,6 +136,9 @@ extension Event: Codable {
             try c.encode(Kind.note, forKey: .type)
             try c.encode(t, forKey: .time)
             try c.encode(text, forKey: .text)
+        case .alert(let a):
+            try c.encode(Kind.alert, forKey: .type)
+            try c.encode(a, forKey: .alert)
         }
     }
 }

@@ -19,5 +19,7 @@ public func describe(_ event: Event, clock: LocalClock) -> String {
         return "\(time)  policy   \(Sanitizer.clean(e.actor)): \(Sanitizer.clean(e.change.summary)) (made \(e.time.iso8601) wall clock)"
     case .note(_, let text):
         return "\(time)  note     \(Sanitizer.clean(text))"
+    case .alert(let a):
+        return "\(time)  ALERT    \(Sanitizer.clean(a.text))"
     }
 }

@@ -125,7 +125,7 @@ public struct LeadIndex: Sendable, Hashable, Codable {
             case .converted: entries[e.leadID]?.converted = true
             case .returned: entries[e.leadID]?.returned = true
             }
-        case .policy, .note:
+        case .policy, .note, .alert:
             break
         }
     }

@@ -8,6 +8,8 @@ public struct Ledger: Sendable, Hashable, Codable {
     public private(set) var boughtToday = 0
     public private(set) var boughtThisHour = 0
     public private(set) var perSource: [String: SourceTally] = [:]
+    /// When today's budget ran out: the first offer a full-share tier could not buy for budget (nil: not yet).
+    public private(set) var budgetOutAt: Timestamp?
     /// When the latest offer decided was received (nil in a ledger saved before this was kept).
     public private(set) var lastOfferAt: Timestamp?
     /// Consumer key -> when a lead of theirs was last bought (seconds).
@@ -24,7 +26,7 @@ public struct Ledger: Sendable, Hashable, Codable {
 
     /// The JSON form leaves out `recentConsumers`, which the store keeps in a file of its own (it is large
     /// and only the engine needs it).
-    enum CodingKeys: String, CodingKey { case day, hour, spentToday, boughtToday, boughtThisHour, perSource, lastOfferAt }
+    enum CodingKeys: String, CodingKey { case day, hour, spentToday, boughtToday, boughtThisHour, perSource, lastOfferAt, budgetOutAt }
 
     /// Puts back the consumers saved apart from the rest of the ledger.
     public mutating func restoreConsumers(_ consumers: [String: Int64]) { recentConsumers = consumers }
@@ -43,11 +45,17 @@ public struct Ledger: Sendable, Hashable, Codable {
         if d > day || day == .min {
             day = d
             spentToday = .zero
+            budgetOutAt = nil
             boughtToday = 0
             perSource = [:]
             let horizon = t.seconds - Int64(dedupeWindowDays) * 86_400
             recentConsumers = recentConsumers.filter { $0.value > horizon }
         }
+    }
+
+    /// Notes that the budget stopped an offer that could have used all of it (its tier's share is 100%).
+    public mutating func noteBudgetOut(at t: Timestamp) {
+        if budgetOutAt == nil { budgetOutAt = t }
     }
 
     /// Notes that an offer received at `t` was decided (bought or not).

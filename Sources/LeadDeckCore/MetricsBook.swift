@@ -86,7 +86,7 @@ public struct MetricsBook: Sendable, Hashable, Codable {
             update(at: l.boughtAt, source: l.sourceID, subID: l.subID, vertical: l.vertical, mode: l.mode) {
                 $0.count(e)
             }
-        case .policy, .note:
+        case .policy, .note, .alert:
             break
         }
     }

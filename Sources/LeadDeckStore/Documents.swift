@@ -46,6 +46,8 @@ public struct CheckpointDocument: Codable, Sendable {
     public var metrics: MetricsBook
     public var recentChanges: [PolicyEvent]?
     public var simulator: MarketSimulator?
+    /// The latest alerts (absent in checkpoints written before alerts existed).
+    public var recentAlerts: [AlertEvent]? = nil
 }
 
 /// `checkpoint-leads.json`: the bought-lead index and the dedupe memory at the same position as

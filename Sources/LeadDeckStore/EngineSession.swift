@@ -116,11 +116,14 @@ public final class EngineSession {
         if let broken { throw broken }
         var appended = 0
         do {
+            var checkedHour = lastFullAlertCheck
             let others = try store.transaction(&state) { desk throws(StoreError) in
-                let events = try body(&desk)
+                var events = try body(&desk)
+                if !events.isEmpty { events += Self.raiseAlerts(on: &desk, lastFullCheck: &checkedHour) }
                 appended = events.count
                 return events
             }
+            lastFullAlertCheck = checkedHour
             sinceCheckpoint += appended + others.count
             return others
         } catch {
@@ -130,6 +133,23 @@ public final class EngineSession {
                 broken = reload
             }
             throw error
+        }
+    }
+
+    /// The market hour in which the per-source alert rules last ran (they run once an hour; budget and caps
+    /// every batch).
+    private var lastFullAlertCheck: Int64 = .min
+
+    /// Alerts the desk calls for after a batch, folded into the desk and returned to be appended with it.
+    static func raiseAlerts(on desk: inout Desk, lastFullCheck: inout Int64) -> [Event] {
+        let now = desk.metrics.latest
+        let hour = desk.policy.clock.hourIndex(now)
+        let full = hour != lastFullCheck
+        if full { lastFullCheck = hour }
+        return AlertRules.check(desk, at: now, full: full).map { a in
+            let e = Event.alert(a)
+            desk.apply(e)
+            return e
         }
     }
 

@@ -54,7 +54,7 @@ struct EventEncoder {
             if let r = e.revenue { key("revenue", &out); money(r, &out) }
             key("time", &out); int(e.time.seconds, &out)
             out.append(contentsOf: #"},"type":"outcome"}"#.utf8)
-        case .policy, .note:
+        case .policy, .note, .alert:
             out += [UInt8](try! fallback.encode(event))
         }
     }

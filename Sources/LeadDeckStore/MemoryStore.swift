@@ -37,7 +37,8 @@ public final class MemoryStore: EventStore {
         var from: Int64 = 0
         if let cp = checkpoint {
             desk = Desk(catalog: catalog, policy: policy, ledger: cp.desk.ledger, metrics: cp.desk.metrics,
-                        leads: leads ? cp.desk.leads : LeadIndex(), recentChanges: cp.desk.recentChanges)
+                        leads: leads ? cp.desk.leads : LeadIndex(), recentChanges: cp.desk.recentChanges,
+                        recentAlerts: cp.desk.recentAlerts)
             if leads { desk.restoreLeadState(leads: cp.desk.leads, consumers: cp.desk.ledger.recentConsumers) }
             from = cp.cursor.seq
         } else {

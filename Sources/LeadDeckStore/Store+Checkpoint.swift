@@ -6,7 +6,8 @@ extension Store {
     /// atomically), so a crash in between leaves files that disagree and are rebuilt, never a wrong state.
     public func saveCheckpoint(_ desk: Desk, simulator: MarketSimulator?, at position: LogPosition) throws(StoreError) {
         let doc = CheckpointDocument(schemaVersion: CheckpointDocument.current, position: position, ledger: desk.ledger,
-                                     metrics: desk.metrics, recentChanges: desk.recentChanges, simulator: simulator)
+                                     metrics: desk.metrics, recentChanges: desk.recentChanges, simulator: simulator,
+                                     recentAlerts: desk.recentAlerts)
         let leads = LeadsCheckpointDocument(schemaVersion: LeadsCheckpointDocument.current, position: position,
                                             leads: desk.leads, recentConsumers: desk.ledger.recentConsumers)
         let encoder = JSONEncoder()

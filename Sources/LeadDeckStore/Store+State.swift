@@ -46,7 +46,7 @@ extension Store {
         var desk: Desk
         if let cp = checkpoint {
             desk = Desk(catalog: catalog, policy: policyDoc.policy, ledger: cp.ledger, metrics: cp.metrics, leads: LeadIndex(),
-                        recentChanges: cp.recentChanges ?? [])
+                        recentChanges: cp.recentChanges ?? [], recentAlerts: cp.recentAlerts ?? [])
             if let l = leadsDoc { desk.restoreLeadState(leads: l.leads, consumers: l.recentConsumers) }
         } else {
             desk = Desk(catalog: catalog, policy: policyDoc.policy)

@@ -36,6 +36,8 @@ public struct AppModel: Sendable {
     public var colors = true
     public var showHelp = false
     public var helpScroll = 0
+    /// First line shown on the Alerts screen.
+    public var alertsScroll = 0
     public var confirmation: Confirmation?
     public var status: StatusMessage?
 
@@ -219,12 +221,15 @@ public struct AppModel: Sendable {
         switch action {
         case .quit: return [.quit]
         case .help: showHelp = true; helpScroll = 0
-        case .nextScreen: switchTo(ScreenID(rawValue: screen.rawValue % 4 + 1)!, desk: desk)
-        case .prevScreen: switchTo(ScreenID(rawValue: (screen.rawValue + 2) % 4 + 1)!, desk: desk)
+        case .nextScreen: switchTo(ScreenID(rawValue: screen.rawValue % ScreenID.allCases.count + 1)!, desk: desk)
+        case .prevScreen:
+            let n = ScreenID.allCases.count
+            switchTo(ScreenID(rawValue: (screen.rawValue + n - 2) % n + 1)!, desk: desk)
         case .screenSources: switchTo(.sources, desk: desk)
         case .screenFlow: switchTo(.flow, desk: desk)
         case .screenROI: switchTo(.roi, desk: desk)
         case .screenDetail: switchTo(.detail, desk: desk)
+        case .screenAlerts: switchTo(.alerts, desk: desk)
         case .up, .down, .pageUp, .pageDown, .top, .bottom: move(action, desk: desk, feed: feed)
         case .open:
             if screen == .flow {
@@ -362,6 +367,9 @@ public struct AppModel: Sendable {
         case .detail:
             let rows = DetailScreen.scrollingLineCount(self, desk: desk, feed: feed)
             detailScroll = Self.scrollText(detailScroll, action, page: layout.textPageStep, maxOffset: max(0, rows - layout.visibleTableRows))
+        case .alerts:
+            alertsScroll = Self.scrollText(alertsScroll, action, page: layout.textPageStep,
+                                           maxOffset: max(0, desk.recentAlerts.count - layout.visibleTableRows))
         case .roi:
             let rows = ROIScreen.pageHeight(self, desk: desk)
             roiScroll = Self.scrollText(roiScroll, action, page: layout.textPageStep, maxOffset: max(0, rows - layout.visibleBodyRows))

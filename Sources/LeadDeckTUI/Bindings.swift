@@ -1,6 +1,6 @@
 /// Everything a key can do.
 public enum Action: String, Sendable, Hashable, CaseIterable {
-    case quit, help, nextScreen, prevScreen, screenSources, screenFlow, screenROI, screenDetail
+    case quit, help, nextScreen, prevScreen, screenSources, screenFlow, screenROI, screenDetail, screenAlerts
     case up, down, pageUp, pageDown, top, bottom, open, back
     case filter, sortNext, sortReverse, expand, collapse, window
     case block, raisePriority, lowerPriority, cycleMode, toggleGlobalMode, undo, redo
@@ -9,14 +9,15 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
 
 /// The screens of the dashboard, in Tab order.
 public enum ScreenID: Int, Sendable, Hashable, CaseIterable {
-    case sources = 1, flow, roi, detail
+    case sources = 1, flow, roi, detail, alerts
 
     public var title: String {
         switch self {
         case .sources: return "Sources"
         case .flow: return "Live flow"
         case .roi: return "ROI"
-        case .detail: return "Source detail"
+        case .detail: return "Detail"
+        case .alerts: return "Alerts"
         }
     }
 }
@@ -46,6 +47,7 @@ public enum Bindings {
         Binding(keys: [.char("2")], action: .screenFlow, description: "Live flow screen", dangerous: false, screens: nil, hint: nil),
         Binding(keys: [.char("3")], action: .screenROI, description: "ROI screen", dangerous: false, screens: nil, hint: nil),
         Binding(keys: [.char("4")], action: .screenDetail, description: "detail of the selected source", dangerous: false, screens: nil, hint: nil),
+        Binding(keys: [.char("5")], action: .screenAlerts, description: "Alerts screen (budget out, caps, below break-even, returns)", dangerous: false, screens: nil, hint: nil),
         Binding(keys: [.up, .char("k")], action: .up, description: "move up", dangerous: false, screens: nil, hint: nil),
         Binding(keys: [.down, .char("j")], action: .down, description: "move down", dangerous: false, screens: nil, hint: nil),
         Binding(keys: [.pageUp, .ctrl("b")], action: .pageUp, description: "page up", dangerous: false, screens: nil, hint: nil),

@@ -35,7 +35,8 @@ public enum Renderer {
         }
         let layout = m.layout
         buf.clipped(to: layout.header) { drawHeader(&$0, m, desk: desk, info: info, in: layout.header) }
-        buf.clipped(to: layout.tabBar) { drawTabs(&$0, m, layout: layout) }
+        let alertsToday = desk.alertsToday
+        buf.clipped(to: layout.tabBar) { drawTabs(&$0, m, layout: layout, alertsToday: alertsToday.count) }
         // A screen draws only into the body; the scroll note it reports goes on the tab bar.
         let scroll: ScrollSpan? = buf.clipped(to: layout.body) { buf in
             switch m.screen {
@@ -43,6 +44,7 @@ public enum Renderer {
             case .flow: FlowScreen.render(m, desk: desk, feed: feed, layout: layout, into: &buf); return nil
             case .roi: return ROIScreen.render(m, desk: desk, layout: layout, into: &buf)
             case .detail: return DetailScreen.render(m, desk: desk, feed: feed, layout: layout, into: &buf)
+            case .alerts: return AlertsScreen.render(m, desk: desk, layout: layout, into: &buf)
             }
         }
         if let scroll { buf.clipped(to: layout.tabBar) { scrollNote(&$0, scroll, layout: layout) } }
@@ -112,6 +114,12 @@ public enum Renderer {
                   style: Style(fg: fraction >= 0.95 ? .red : .default, reverse: true), rank: 2),
         ]
         if m.readOnly { pieces.append(Piece(text: "│ READ-ONLY ", style: Style(fg: .yellow, bold: true, reverse: true), rank: 0)) }
+        // The latest alert of the day, in one line (the Alerts screen, key 5, lists them all).
+        let today = desk.alertsToday
+        if let last = today.last {
+            let more = today.count > 1 ? " +\(today.count - 1)" : ""
+            pieces.append(Piece(text: "│ ! \(last.kind.label)\(more) ", style: Style(fg: .red, bold: true, reverse: true), rank: 4))
+        }
         let right = "│ \(clock) "
         let room = line.width - Sanitizer.width(right)
         while pieces.reduce(0, { $0 + Sanitizer.width($1.text) }) > room, let worst = pieces.indices.max(by: { pieces[$0].rank < pieces[$1].rank }),
@@ -131,10 +139,12 @@ public enum Renderer {
         if x > layout.tabsEnd { buf.write(note, x: x, y: bar.y, style: .dim) }
     }
 
-    static func drawTabs(_ buf: inout Buffer, _ m: AppModel, layout: Layout) {
+    static func drawTabs(_ buf: inout Buffer, _ m: AppModel, layout: Layout, alertsToday: Int) {
         for tab in layout.tabs {
-            buf.write(Layout.tabLabel(tab.screen), x: tab.area.x, y: tab.area.y,
-                      style: tab.screen == m.screen ? Style(fg: .cyan, bold: true, reverse: true) : .dim)
+            var style = tab.screen == m.screen ? Style(fg: .cyan, bold: true, reverse: true) : .dim
+            // The Alerts tab turns red while today has alerts.
+            if tab.screen == .alerts && alertsToday > 0 { style = Style(fg: .red, bold: true, reverse: tab.screen == m.screen) }
+            buf.write(Layout.tabLabel(tab.screen), x: tab.area.x, y: tab.area.y, style: style)
         }
     }
 

@@ -43,7 +43,7 @@ extension AppModel {
             let items = flowItems(feed)
             let i = flowTopShown(items) + offset
             return i < items.count ? .flowRow(i) : .nothing
-        case .roi, .detail:
+        case .roi, .detail, .alerts:
             return .nothing
         }
     }

@@ -5,7 +5,7 @@ import LeadDeckCore
 ///
 /// ```
 /// row 0        header      LeadDeck │ store │ engine │ mode │ budget ........ │ clock
-/// row 1        tabBar      1 Sources  2 Live flow  3 ROI  4 Source detail .. scroll note
+/// row 1        tabBar      1 Sources  2 Live flow  3 ROI  4 Detail  5 Alerts .. scroll note
 /// row 2        info        ┐ body: the current screen (table screens split it like this;
 /// row 3        columnHeader│ the detail screen's two fixed lines take info and columnHeader,
 /// rows 4...    tableRows   ┘ the ROI screen scrolls its page through the whole body)

@@ -63,7 +63,7 @@ public struct LiveFeed: Sendable {
                                        decision: nil, outcome: text, outcomeKind: e.kind))
                 if items.count > capacity { items.removeLast() }
             }
-        case .policy, .note:
+        case .policy, .note, .alert:
             break
         }
     }

@@ -13,6 +13,8 @@ final class DashboardRunner {
     var feed = LiveFeed()
     let terminal: Terminal
     let user = currentUser()
+    /// Ring the bell when a new alert arrives (`--bell`).
+    var bellOnAlert = false
     var statusWall: Date?
     var info: DashboardInfo
 
@@ -81,6 +83,11 @@ final class DashboardRunner {
                 lastTick = now
                 let update = driver.tick()
                 for e in update.events { feed.add(e) }
+                let alerts = update.events.compactMap { e -> AlertEvent? in if case .alert(let a) = e { return a } else { return nil } }
+                if let a = alerts.last {
+                    setStatus("ALERT: \(Sanitizer.clean(a.text))", error: true)
+                    if bellOnAlert { terminal.bell() }
+                }
                 show(update.notices)
                 announce(update.othersChanges)
                 describeEngine()

@@ -135,6 +135,9 @@ final class Terminal {
     }
 
     /// Restores the terminal.
+    /// Rings the terminal bell (for a new alert, with --bell).
+    func bell() { beep() }
+
     func close() {
         endwin()
         delscreen(screen)

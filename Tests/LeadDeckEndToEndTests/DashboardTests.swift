@@ -79,7 +79,7 @@ struct DashboardTests {
         try t.resize(70, 20)
         #expect(t.wait(for: "terminal too small: need 80x24, have 70x20").found)
         try t.resize(100, 30)
-        #expect(t.wait(for: "Source detail").found)
+        #expect(t.wait(for: "4 Detail").found)
         try t.keys("C-c")
         let end = t.wait(for: "[exited with 0]")
         #expect(end.found, "\(end.screen)")

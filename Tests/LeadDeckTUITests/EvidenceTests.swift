@@ -122,3 +122,33 @@ import Testing
         #expect(detail[1].hasPrefix("status partial (1 of 2 sub-IDs blocked)"), "\(detail[1])")
     }
 }
+
+/// Alerts in the dashboard: a line in the header, a red tab, and the Alerts screen (key 5).
+@Suite struct AlertScreenTests {
+    @Test func anAlertTodayShowsInTheHeaderTheTabAndTheList() throws {
+        var (desk, feed) = TUIFixture.state
+        let now = desk.metrics.latest
+        desk.apply(.alert(AlertEvent(time: now, kind: .budget, source: nil, text: "daily budget spent out at 14:40: $9,000 of $9,000")))
+        desk.apply(.alert(AlertEvent(time: now, kind: .cap, source: "AUT01", text: "AUT01 reached its daily cap of 5 leads at 15:00")))
+        var m = TUIFixture.model()
+        let top = Renderer.render(m, desk: desk, feed: feed, info: TUIFixture.info)
+        let header = String(top.text.split(separator: "\n")[0])
+        #expect(header.contains("! cap reached +1"), "\(header)")
+        let tabRow = 1
+        let tabX = try #require(m.layout.tabs.first { $0.screen == .alerts }).area.x + 1
+        #expect(top[tabX, tabRow].style.fg == .red)
+        m.handle(.char("5"), desk: desk, feed: feed)
+        #expect(m.screen == .alerts)
+        let text = Renderer.render(m, desk: desk, feed: feed, info: TUIFixture.info).text
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[2].contains("2 alerts kept, 2 today"), "\(lines[2])")
+        #expect(lines[4].contains("cap reached") && lines[4].contains("AUT01 reached its daily cap"), "newest first: \(lines[4])")
+        #expect(lines[5].contains("budget out") && lines[5].contains("daily budget spent out at 14:40"))
+    }
+
+    @Test func noAlertsSaysWhatWouldRaiseOne() {
+        var m = TUIFixture.model()
+        m.handle(.char("5"), desk: TUIFixture.state.0, feed: TUIFixture.state.1)
+        #expect(TUIFixture.render(m).text.contains("No alerts. The engine raises one when the budget is spent out"))
+    }
+}

@@ -21,9 +21,9 @@ struct LayoutTests {
         #expect(l.tableRows == Rect(x: 0, y: 4, width: w, height: h - 5))
         // The counts key handling pages by (they were `height - 5`, `height - 3` and `height - 6`).
         #expect(l.visibleTableRows == h - 5 && l.visibleBodyRows == h - 3 && l.textPageStep == h - 6)
-        #expect(l.tabs.map(\.area.columns) == [0..<11, 12..<25, 26..<33, 34..<51])
+        #expect(l.tabs.map(\.area.columns) == [0..<11, 12..<25, 26..<33, 34..<44, 45..<55])
         #expect(l.tabs.map(\.screen) == ScreenID.allCases)
-        #expect(l.tabsEnd == 51)
+        #expect(l.tabsEnd == 55)
         // The regions tile the screen: every row belongs to exactly one of them.
         let rows = [l.header, l.tabBar, l.info, l.columnHeader, l.tableRows, l.status].flatMap { Array($0.rows) }
         #expect(rows == Array(0..<h))

@@ -31,6 +31,9 @@ struct Dashboard: ParsableCommand {
     @Flag(help: "Draw with ASCII characters only.")
     var ascii = false
 
+    @Flag(help: "Ring the terminal bell when a new alert is raised (off by default).")
+    var bell = false
+
     func validate() throws {
         guard speed > 0 && speed <= 100_000 else { throw ValidationError("--speed must be above 0 and at most 100000") }
     }
@@ -50,6 +53,7 @@ struct Dashboard: ParsableCommand {
                 throw error
             }
             let runner = DashboardRunner(driver: driver, terminal: terminal, readOnly: readOnly)
+            runner.bellOnAlert = bell
             try runner.run()
             flushNotices(store)
         }
