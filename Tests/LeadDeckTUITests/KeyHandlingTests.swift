@@ -437,3 +437,21 @@ struct TooSmallTests {
         #expect(offered.contains("1,200"), "\(offered)")
     }
 }
+
+/// The README's key table stays in step with the key table the dashboard uses.
+@Suite struct ReadmeKeyTableTests {
+    @Test func everyKeyIsDocumentedInTheReadme() throws {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        let readme = try String(contentsOf: url.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = readme.components(separatedBy: "## The dashboard").dropFirst().first ?? ""
+        for b in Bindings.all {
+            let documented = b.keys.contains { k in
+                let label = k.label
+                return section.contains("`\(label)`") || section.contains("`\(label) ") || section.contains(" \(label)`")
+                    || (label.count == 1 && label.first!.isNumber && section.contains("`1`-`5`"))
+            }
+            #expect(documented, "README's dashboard section does not list \(b.keys.map(\.label)) (\(b.description))")
+        }
+    }
+}
