@@ -35,6 +35,8 @@ public struct AppModel: Sendable {
     /// Whether colours are shown (NO_COLOR unset); charts then tell series apart by colour, else by glyph.
     public var colors = true
     public var showHelp = false
+    /// The Live flow's selected lead is shown in detail (Enter on Live flow; Esc closes).
+    public var showLeadDetail = false
     public var helpScroll = 0
     /// First line shown on the Alerts screen.
     public var alertsScroll = 0
@@ -139,8 +141,17 @@ public struct AppModel: Sendable {
     }
 
     /// The source the actions apply to on this screen, and the sub-ID if a sub-ID row is selected.
-    public func target(_ desk: Desk) -> SourceRow.Key? {
+    /// What a source action applies to: the selected source or sub-ID (Sources), the shown source (Detail), or
+    /// the selected lead's sub-ID (Live flow, given the feed).
+    public func target(_ desk: Desk, feed: LiveFeed? = nil) -> SourceRow.Key? {
         switch screen {
+        case .flow:
+            // The selected lead's sub-ID (outcome rows name their lead's source and sub-ID too).
+            guard let feed else { return nil }
+            let items = flowItems(feed)
+            guard !items.isEmpty else { return nil }
+            let item = items[flowSelectedIndex(items)]
+            return SourceRow.Key(source: item.sourceID, subID: item.subID)
         case .detail: return detailSource.map { SourceRow.Key(source: $0, subID: nil) }
         case .sources: return currentSelection(sourceRows(desk))
         default: return nil
@@ -205,6 +216,22 @@ public struct AppModel: Sendable {
         return perform(binding.action, desk: desk, feed: feed)
     }
 
+    /// Holds the flow's highlight on the lead it is on now (it otherwise follows the newest lead).
+    mutating func pinFlowSelection(_ feed: LiveFeed) {
+        let items = flowItems(feed)
+        if !items.isEmpty { flowSelectedKey = Self.feedKey(items[flowSelectedIndex(items)]) }
+    }
+
+    /// Asks before blocking (or unblocking) a source or sub-ID; `y` confirms.
+    mutating func confirmBlock(_ t: SourceRow.Key, desk: Desk) {
+        let st = desk.policy.settings(for: t.source)
+        let isBlocked = t.subID.map { st.blockedSubIDs.contains($0) } ?? st.blocked
+        let name = Sanitizer.clean(desk.catalog.source(t.source)?.name ?? t.source)
+        let what = t.subID.map { "sub-ID \(t.source)/\($0)" } ?? "source \(t.source) (\(name))"
+        let change: PolicyChange = isBlocked ? .unblock(source: t.source, subID: t.subID) : .block(source: t.source, subID: t.subID)
+        confirmation = Confirmation(question: "\(isBlocked ? "Unblock" : "Block") \(what)?", effect: .change(change))
+    }
+
     mutating func editFilter(_ key: Key) {
         var text = screen == .flow ? flowFilter : filter
         switch key {
@@ -232,6 +259,17 @@ public struct AppModel: Sendable {
         case .screenAlerts: switchTo(.alerts, desk: desk)
         case .up, .down, .pageUp, .pageDown, .top, .bottom: move(action, desk: desk, feed: feed)
         case .open:
+            if screen == .flow && !showLeadDetail {
+                // First Enter: the lead itself; a second Enter goes on to its source. The lead shown is pinned
+                // as the selection, so newer leads arriving never change what the next key acts on.
+                let items = flowItems(feed)
+                if !items.isEmpty {
+                    flowSelectedKey = Self.feedKey(items[flowSelectedIndex(items)])
+                    showLeadDetail = true
+                }
+                return []
+            }
+            showLeadDetail = false
             if screen == .flow {
                 let items = flowItems(feed)
                 if !items.isEmpty { detailSource = items[flowSelectedIndex(items)].sourceID }
@@ -240,7 +278,8 @@ public struct AppModel: Sendable {
             }
             if detailSource != nil { previousScreen = screen; screen = .detail; detailScroll = 0 }
         case .back:
-            if screen == .detail { screen = previousScreen == .detail ? .sources : previousScreen }
+            if showLeadDetail { showLeadDetail = false }
+            else if screen == .detail { screen = previousScreen == .detail ? .sources : previousScreen }
             else if screen == .flow && !flowFilter.isEmpty { flowFilter = "" }
             else if !filter.isEmpty { filter = "" }
         case .filter: editingFilter = true
@@ -265,15 +304,15 @@ public struct AppModel: Sendable {
             paused.toggle()
             frozenFeed = paused ? feed : nil
             status = StatusMessage(text: paused ? "feed paused (the engine keeps buying); Space resumes" : "feed resumed", isError: false)
+        case .blockSource:
+            guard let t = target(desk, feed: feed) else { return [] }
+            pinFlowSelection(feed)
+            confirmBlock(SourceRow.Key(source: t.source, subID: nil), desk: desk)
         case .block:
-            guard let t = target(desk) else { return [] }
-            let st = desk.policy.settings(for: t.source)
-            let isBlocked = t.subID.map { st.blockedSubIDs.contains($0) } ?? st.blocked
-            let name = desk.catalog.source(t.source)?.name ?? t.source
-            let what = t.subID.map { "sub-ID \(t.source)/\($0)" } ?? "source \(t.source) (\(name))"
-            let change: PolicyChange = isBlocked ? .unblock(source: t.source, subID: t.subID) : .block(source: t.source, subID: t.subID)
+            guard let t = target(desk, feed: feed) else { return [] }
+            if screen == .flow { pinFlowSelection(feed); confirmBlock(t, desk: desk); return [] }
             hold(t)
-            confirmation = Confirmation(question: "\(isBlocked ? "Unblock" : "Block") \(what)?", effect: .change(change))
+            confirmBlock(t, desk: desk)
         case .raisePriority, .lowerPriority:
             guard let t = target(desk) else { return [] }
             let p = desk.policy.settings(for: t.source).priority
@@ -319,6 +358,7 @@ public struct AppModel: Sendable {
     }
 
     mutating func switchTo(_ s: ScreenID, desk: Desk) {
+        showLeadDetail = false
         if s == .detail {
             if screen != .detail { previousScreen = screen }
             // The source highlighted on the Sources screen, whichever screen this comes from.

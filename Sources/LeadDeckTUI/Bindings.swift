@@ -4,7 +4,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case up, down, pageUp, pageDown, top, bottom, open, back
     case filter, sortNext, sortReverse, expand, collapse, window
     case block, raisePriority, lowerPriority, cycleMode, toggleGlobalMode, undo, redo
-    case pause, matureOnly
+    case pause, matureOnly, blockSource
 }
 
 /// The screens of the dashboard, in Tab order.
@@ -54,7 +54,7 @@ public enum Bindings {
         Binding(keys: [.pageDown, .ctrl("f")], action: .pageDown, description: "page down", dangerous: false, screens: nil, hint: nil),
         Binding(keys: [.home, .char("g")], action: .top, description: "first row", dangerous: false, screens: nil, hint: nil),
         Binding(keys: [.end, .char("G")], action: .bottom, description: "last row", dangerous: false, screens: nil, hint: nil),
-        Binding(keys: [.enter], action: .open, description: "open the selected source's detail", dangerous: false, screens: [.sources, .flow], hint: "detail"),
+        Binding(keys: [.enter], action: .open, description: "open the selected source's detail (on Live flow: the lead's detail; Enter again: its source)", dangerous: false, screens: [.sources, .flow], hint: "detail"),
         Binding(keys: [.escape], action: .back, description: "back / clear the filter / close", dangerous: false, screens: nil, hint: nil),
         Binding(keys: [.char("/")], action: .filter, description: "filter: text, vertical:auto, channel:search, mode:exclusive, tier:1, status:active|partial|blocked", dangerous: false, screens: [.sources, .flow], hint: "filter"),
         Binding(keys: [.char("s")], action: .sortNext, description: "sort by the next column", dangerous: false, screens: [.sources], hint: "sort"),
@@ -64,7 +64,8 @@ public enum Bindings {
         Binding(keys: [.char("w")], action: .window, description: "metrics window: all time / today / last hour", dangerous: false, screens: [.sources, .roi], hint: "window"),
         Binding(keys: [.char("a")], action: .matureOnly, description: "figures on mature leads only (older than their vertical's usual sale lag) / on all", dangerous: false, screens: [.sources], hint: nil),
         Binding(keys: [.char(" ")], action: .pause, description: "pause / resume the feed (the engine keeps running)", dangerous: false, screens: [.flow], hint: "pause"),
-        Binding(keys: [.char("b")], action: .block, description: "block / unblock the source or sub-ID (asks first)", dangerous: true, screens: sourceScreens, hint: "block"),
+        Binding(keys: [.char("b")], action: .block, description: "block / unblock the source or sub-ID (on Live flow: the lead's sub-ID) (asks first)", dangerous: true, screens: sourceScreens.union([.flow]), hint: "block"),
+        Binding(keys: [.char("B")], action: .blockSource, description: "block / unblock the selected lead's whole source (asks first)", dangerous: true, screens: [.flow], hint: nil),
         Binding(keys: [.char("+"), .char("=")], action: .raisePriority, description: "raise priority (tier 5 -> 1)", dangerous: true, screens: sourceScreens, hint: "priority"),
         Binding(keys: [.char("-")], action: .lowerPriority, description: "lower priority (tier 1 -> 5)", dangerous: true, screens: sourceScreens, hint: nil),
         Binding(keys: [.char("m")], action: .cycleMode, description: "source mode: shared -> exclusive -> inherit", dangerous: true, screens: sourceScreens, hint: "mode"),

@@ -49,6 +49,7 @@ public enum Renderer {
         }
         if let scroll { buf.clipped(to: layout.tabBar) { scrollNote(&$0, scroll, layout: layout) } }
         buf.clipped(to: layout.status) { drawBottomBar(&$0, m, in: layout.status) }
+        if m.showLeadDetail && m.screen == .flow { LeadDetail.draw(&buf, m, desk: desk, feed: feed, layout: layout) }
         if m.showHelp { drawHelp(&buf, m, layout: layout) }
         if let c = m.confirmation { drawConfirm(&buf, c, ascii: m.ascii, layout: layout) }
         if m.ascii { asciiOnly(&buf) }

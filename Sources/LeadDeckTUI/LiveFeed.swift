@@ -17,6 +17,8 @@ public struct FeedItem: Sendable, Hashable {
     /// Latest outcome text ("contacted", "SOLD $540.00", "returned: wrong number").
     public var outcome: String?
     public var outcomeKind: OutcomeKind?
+    /// Every outcome seen for this lead while it was in the feed, oldest first (for the lead's detail).
+    public var steps: [OutcomeEvent] = []
 }
 
 /// The bounded ring of recent leads, newest first, with per-minute counts for a sparkline. Memory is flat.
@@ -52,6 +54,7 @@ public struct LiveFeed: Sendable {
             }
             // Outcomes arrive minutes to days later; a lead still in view is updated in place.
             if let i = items.prefix(400).firstIndex(where: { $0.leadID == e.leadID && $0.decision != nil }) {
+                items[i].steps.append(e)
                 if items[i].outcomeKind != .converted || e.kind == .returned {
                     items[i].outcome = text
                     items[i].outcomeKind = e.kind
@@ -60,7 +63,7 @@ public struct LiveFeed: Sendable {
                 let l = e.lead
                 items.prepend(FeedItem(time: e.time, leadID: e.leadID, sourceID: l.sourceID, subID: l.subID,
                                        vertical: l.vertical, state: "", saleType: l.mode, legs: 0, price: l.price,
-                                       decision: nil, outcome: text, outcomeKind: e.kind))
+                                       decision: nil, outcome: text, outcomeKind: e.kind, steps: [e]))
                 if items.count > capacity { items.removeLast() }
             }
         case .policy, .note, .alert:

@@ -148,6 +148,8 @@ struct KeyHandlingTests {
         let items = m.flowItems(feed)
         #expect(items[m.flowSelectedIndex(items)].leadID == chosen)
         _ = m.handle(.enter, desk: desk, feed: feed)
+        #expect(m.showLeadDetail, "Enter on Live flow opens the lead first")
+        _ = m.handle(.enter, desk: desk, feed: feed)
         #expect(m.screen == .detail && m.detailSource == items[m.flowSelectedIndex(items)].sourceID)
     }
 
@@ -453,5 +455,59 @@ struct TooSmallTests {
             }
             #expect(documented, "README's dashboard section does not list \(b.keys.map(\.label)) (\(b.description))")
         }
+    }
+}
+
+/// Act where you look: Enter on Live flow opens the lead; b / B block its sub-ID / source, asking first,
+/// and never a lead other than the one shown.
+@Suite struct FlowActionTests {
+    static func offer(_ id: String, _ source: String, _ sub: String, _ t: Int64, bought: Bool) -> Event {
+        let o = Offer(leadID: id, sourceID: source, subID: sub, vertical: .autoInsurance, state: "TX", postalCode: "75001",
+                      city: "Dallas", saleType: .shared, maxSells: 3, price: .dollars(12),
+                      receivedAt: Timestamp(seconds: 1_793_700_000 + t), firstName: "A", lastName: "B", phone: "", email: "")
+        return .offer(OfferEvent(offer: o, decision: bought ? .bought(.shared) : .rejected(.price), tier: 3))
+    }
+
+    @Test func enterOpensTheLeadAndItsOutcomesThenBBlocksItsSubID() throws {
+        var desk = TUIFixture.state.0
+        var feed = LiveFeed()
+        let e = Self.offer("Q1", "AUT01", "b2", 0, bought: true)
+        desk.apply(e)
+        feed.add(e)
+        let lead = try #require(desk.leads["Q1"]).lead
+        let ret = Event.outcome(OutcomeEvent(time: Timestamp(seconds: 1_793_700_900), leadID: "Q1", kind: .returned,
+                                             refund: .dollars(12), reason: "wrong number", lead: lead))
+        desk.apply(ret)
+        feed.add(ret)
+        var m = TUIFixture.model()
+        m.handle(.char("2"), desk: desk, feed: feed)
+        m.handle(.enter, desk: desk, feed: feed)
+        #expect(m.showLeadDetail && m.screen == .flow)
+        let text = Renderer.render(m, desk: desk, feed: feed, info: TUIFixture.info).text
+        #expect(text.contains("lead Q1"))
+        #expect(text.contains("decision BOUGHT shared for $12.00"))
+        #expect(text.contains("returned  refund $12.00  (wrong number)"), "\(text)")
+        // A newer lead arrives: b still acts on the lead shown.
+        feed.add(Self.offer("Q2", "HOM02", "a1", 60, bought: false))
+        m.handle(.char("b"), desk: desk, feed: feed)
+        #expect(m.confirmation?.question == "Block sub-ID AUT01/b2?")
+        #expect(m.handle(.char("y"), desk: desk, feed: feed) == [.change(.block(source: "AUT01", subID: "b2"))])
+        m.handle(.char("B"), desk: desk, feed: feed)
+        #expect(m.confirmation?.question.hasPrefix("Block source AUT01 (") == true)
+        m.handle(.escape, desk: desk, feed: feed)
+        m.handle(.escape, desk: desk, feed: feed)
+        #expect(!m.showLeadDetail)
+    }
+
+    @Test func aSecondEnterGoesToTheSourceAndReadOnlyCannotBlock() {
+        var feed = LiveFeed()
+        feed.add(Self.offer("Q3", "SOL03", "a1", 0, bought: false))
+        var m = TUIFixture.model(readOnly: true)
+        m.handle(.char("2"), desk: TUIFixture.state.0, feed: feed)
+        m.handle(.enter, desk: TUIFixture.state.0, feed: feed)
+        m.handle(.char("b"), desk: TUIFixture.state.0, feed: feed)
+        #expect(m.confirmation == nil)
+        m.handle(.enter, desk: TUIFixture.state.0, feed: feed)
+        #expect(m.screen == .detail && m.detailSource == "SOL03")
     }
 }
