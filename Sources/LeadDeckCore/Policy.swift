@@ -149,12 +149,21 @@ public enum PolicyChange: Sendable, Hashable, Codable {
     case sourceMode(source: String, from: ModeSetting, to: ModeSetting)
     case globalMode(from: PurchaseMode, to: PurchaseMode)
     case dailyBudget(from: Money, to: Money)
+    /// Daily and hourly lead caps: a source's own (`source`), or the global ones (nil).
+    case caps(source: String?, from: LeadCaps, to: LeadCaps)
+    /// Hours of operation (nil: always open).
+    case hours(from: BusinessHours?, to: BusinessHours?)
+    /// The highest price paid for a vertical, per mode (nil: the vertical is not bought).
+    case maxPrice(vertical: String, from: PriceLimit?, to: PriceLimit?)
+    /// Days a consumer bought once is refused as a duplicate (0: no dedupe).
+    case dedupe(from: Int, to: Int)
 
     /// The source this change is about, if any.
     public var source: String? {
         switch self {
         case .block(let s, _), .unblock(let s, _), .priority(let s, _, _), .sourceMode(let s, _, _): return s
-        case .globalMode, .dailyBudget: return nil
+        case .caps(let s, _, _): return s
+        case .globalMode, .dailyBudget, .hours, .maxPrice, .dedupe: return nil
         }
     }
 
@@ -167,6 +176,10 @@ public enum PolicyChange: Sendable, Hashable, Codable {
         case .sourceMode(let s, let f, let t): return .sourceMode(source: s, from: t, to: f)
         case .globalMode(let f, let t): return .globalMode(from: t, to: f)
         case .dailyBudget(let f, let t): return .dailyBudget(from: t, to: f)
+        case .caps(let s, let f, let t): return .caps(source: s, from: t, to: f)
+        case .hours(let f, let t): return .hours(from: t, to: f)
+        case .maxPrice(let v, let f, let t): return .maxPrice(vertical: v, from: t, to: f)
+        case .dedupe(let f, let t): return .dedupe(from: t, to: f)
         }
     }
 
@@ -179,6 +192,10 @@ public enum PolicyChange: Sendable, Hashable, Codable {
         case .sourceMode(let s, let f, let t): return "mode of \(s) \(f.rawValue) -> \(t.rawValue)"
         case .globalMode(let f, let t): return "global mode \(f.rawValue) -> \(t.rawValue)"
         case .dailyBudget(let f, let t): return "daily budget \(f.formatted) -> \(t.formatted)"
+        case .caps(let s, let f, let t): return "\(s.map { "caps of \($0)" } ?? "global caps") \(f) -> \(t)"
+        case .hours(let f, let t): return "hours \(BusinessHours.describe(f)) -> \(BusinessHours.describe(t))"
+        case .maxPrice(let v, let f, let t): return "max price of \(v) \(PriceLimit.describe(f)) -> \(PriceLimit.describe(t))"
+        case .dedupe(let f, let t): return "dedupe window \(f) -> \(t) days"
         }
     }
 
@@ -212,13 +229,44 @@ public enum PolicyChange: Sendable, Hashable, Codable {
         case .dailyBudget(_, let t):
             guard (0...Policy.maxBudget.cents).contains(t.cents) else { throw PolicyError("daily budget must be $0 to \(Policy.maxBudget.formatted)") }
             p.dailyBudget = t
+        case .caps(let s, _, let t):
+            for c in [t.daily, t.hourly].compactMap({ $0 }) where !(0...Policy.maxCap).contains(c) {
+                throw PolicyError("a cap must be 0 to \(Policy.maxCap) leads, got \(c)")
+            }
+            if let s {
+                var st = p.settings(for: s)
+                st.dailyCap = t.daily
+                st.hourlyCap = t.hourly
+                p.sources[s] = st
+            } else {
+                p.dailyCap = t.daily
+                p.hourlyCap = t.hourly
+            }
+        case .hours(_, let t):
+            if let h = t, !(0...23).contains(h.open) || !(1...24).contains(h.close) || h.open == h.close {
+                throw PolicyError("hours must open 0-23 and close 1-24, at different hours")
+            }
+            p.hours = t
+        case .maxPrice(let v, _, let t):
+            guard Vertical(rawValue: v) != nil else {
+                throw PolicyError("unknown vertical '\(v)' (known: \(Vertical.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            if let t, !(0...Policy.maxPrice.cents).contains(t.shared.cents) || !(0...Policy.maxPrice.cents).contains(t.exclusive.cents) {
+                throw PolicyError("a maximum price must be $0 to \(Policy.maxPrice.formatted)")
+            }
+            p.maxPrice[v] = t
+            // A price makes the vertical bought; removing it is enough to stop buying (no limit, not bought).
+            if t != nil, let vertical = Vertical(rawValue: v), !p.verticals.contains(vertical) { p.verticals.append(vertical) }
+        case .dedupe(_, let t):
+            guard (0...365).contains(t) else { throw PolicyError("the dedupe window must be 0-365 days, got \(t)") }
+            p.dedupeWindowDays = t
         }
         return p
     }
 }
 
 /// A policy change that cannot be applied, with a message for the user.
-public struct PolicyError: Error, Sendable, CustomStringConvertible {
+public struct PolicyError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String
     public init(_ d: String) { description = d }
 }
@@ -237,6 +285,10 @@ extension PolicyChange {
         case .sourceMode(let s, _, let t): return policy.settings(for: s).mode == t
         case .globalMode(_, let t): return policy.globalMode == t
         case .dailyBudget(_, let t): return policy.dailyBudget == t
+        case .caps(let s, _, let t): return LeadCaps(policy, source: s) == t
+        case .hours(_, let t): return policy.hours == t
+        case .maxPrice(let v, _, let t): return policy.maxPrice[v] == t
+        case .dedupe(_, let t): return policy.dedupeWindowDays == t
         }
     }
 
@@ -248,6 +300,10 @@ extension PolicyChange {
         case .sourceMode(let s, _, let t): return .sourceMode(source: s, from: policy.settings(for: s).mode, to: t)
         case .globalMode(_, let t): return .globalMode(from: policy.globalMode, to: t)
         case .dailyBudget(_, let t): return .dailyBudget(from: policy.dailyBudget, to: t)
+        case .caps(let s, _, let t): return .caps(source: s, from: LeadCaps(policy, source: s), to: t)
+        case .hours(_, let t): return .hours(from: policy.hours, to: t)
+        case .maxPrice(let v, _, let t): return .maxPrice(vertical: v, from: policy.maxPrice[v], to: t)
+        case .dedupe(_, let t): return .dedupe(from: policy.dedupeWindowDays, to: t)
         case .block, .unblock: return self
         }
     }

@@ -53,6 +53,9 @@ public struct AppModel: Sendable {
         didSet { if filter != oldValue { pinned = nil } }
     }
     public var editingFilter = false
+    /// The `:` settings prompt is open, with what has been typed.
+    public var editingCommand = false
+    public var commandText = ""
     public var expanded: Set<String> = []
     public var selected: SourceRow.Key?
     public var top = 0
@@ -194,6 +197,7 @@ public struct AppModel: Sendable {
             return []
         }
         if editingFilter { editFilter(key); return [] }
+        if editingCommand { return editCommand(key, desk: desk) }
         if showHelp {
             // Scrolls within the help: past its last page, ↑ would otherwise seem dead for a while.
             let lines = Renderer.helpLines(self).count
@@ -230,6 +234,23 @@ public struct AppModel: Sendable {
         let what = t.subID.map { "sub-ID \(t.source)/\($0)" } ?? "source \(t.source) (\(name))"
         let change: PolicyChange = isBlocked ? .unblock(source: t.source, subID: t.subID) : .block(source: t.source, subID: t.subID)
         confirmation = Confirmation(question: "\(isBlocked ? "Unblock" : "Block") \(what)?", effect: .change(change))
+    }
+
+    /// Typing in the `:` prompt; Enter turns the text into a policy change (or says what is wrong).
+    mutating func editCommand(_ key: Key, desk: Desk) -> [Effect] {
+        switch key {
+        case .escape: editingCommand = false
+        case .backspace, .delete: if !commandText.isEmpty { commandText.removeLast() }
+        case .char(let c): if commandText.count < 80 { commandText.append(c) }
+        case .enter:
+            editingCommand = false
+            switch SettingsPrompt.parse(commandText, selected: target(desk)?.source, policy: desk.policy) {
+            case .failure(let e): status = StatusMessage(text: e.description, isError: true)
+            case .success(let change): return [.change(change)]
+            }
+        default: break
+        }
+        return []
     }
 
     mutating func editFilter(_ key: Key) {
@@ -283,6 +304,7 @@ public struct AppModel: Sendable {
             else if screen == .flow && !flowFilter.isEmpty { flowFilter = "" }
             else if !filter.isEmpty { filter = "" }
         case .filter: editingFilter = true
+        case .command: editingCommand = true; commandText = ""
         case .sortNext:
             // Only columns on screen: sorting by one the user cannot see would look random.
             let shown = SourcesScreen.visibleSorts(in: layout)

@@ -4,7 +4,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case up, down, pageUp, pageDown, top, bottom, open, back
     case filter, sortNext, sortReverse, expand, collapse, window
     case block, raisePriority, lowerPriority, cycleMode, toggleGlobalMode, undo, redo
-    case pause, matureOnly, blockSource
+    case pause, matureOnly, blockSource, command
 }
 
 /// The screens of the dashboard, in Tab order.
@@ -70,6 +70,7 @@ public enum Bindings {
         Binding(keys: [.char("-")], action: .lowerPriority, description: "lower priority (tier 1 -> 5)", dangerous: true, screens: sourceScreens, hint: nil),
         Binding(keys: [.char("m")], action: .cycleMode, description: "source mode: shared -> exclusive -> inherit", dangerous: true, screens: sourceScreens, hint: "mode"),
         Binding(keys: [.char("M")], action: .toggleGlobalMode, description: "global mode: shared <-> exclusive", dangerous: true, screens: nil, hint: "global mode"),
+        Binding(keys: [.char(":")], action: .command, description: "change a setting: budget, caps, hours, maxprice, dedupe (see below)", dangerous: true, screens: nil, hint: "settings"),
         Binding(keys: [.char("u")], action: .undo, description: "undo your last change", dangerous: true, screens: nil, hint: "undo"),
         Binding(keys: [.ctrl("r")], action: .redo, description: "redo", dangerous: true, screens: nil, hint: nil),
     ]

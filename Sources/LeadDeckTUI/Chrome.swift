@@ -152,6 +152,10 @@ public enum Renderer {
     static func drawBottomBar(_ buf: inout Buffer, _ m: AppModel, in line: Rect) {
         let y = line.y
         buf.fill(line, style: Style(reverse: true))
+        if m.editingCommand {
+            buf.write(" :\(m.commandText)▏  Enter saves, Esc cancels; budget, caps, hours, maxprice, dedupe (? for help)", x: line.x, y: y, style: Style(reverse: true))
+            return
+        }
         if m.editingFilter {
             let text = m.screen == .flow ? m.flowFilter : m.filter
             buf.write(" filter: \(text)▏  Enter keeps, Esc clears", x: line.x, y: y, style: Style(reverse: true))
@@ -193,6 +197,9 @@ public enum Renderer {
             let screens = b.screens.map { " [" + $0.sorted { $0.rawValue < $1.rawValue }.map(\.title).joined(separator: ", ") + "]" } ?? ""
             add(keys, b.description + screens, indent: 12)
         }
+        lines.append("")
+        lines.append("Settings (key :), each saved as a logged change you can undo with u:")
+        for (form, meaning) in SettingsPrompt.usage { add("  " + form, meaning, indent: 36) }
         lines.append("")
         lines.append("Columns of the Sources screen (figures over the window chosen with w):")
         for (title, meaning) in columnHelp { add(title, meaning, indent: 12) }

@@ -54,7 +54,8 @@ struct LeadDeckCommand: ParsableCommand {
             The store is --store DIR, else $LEADDECK_STORE, else ./data/store (created from ./data's seed files).
             """,
         subcommands: [Dashboard.self, Simulate.self, ReportCommand.self, SourcesCommand.self, Block.self, Unblock.self,
-                      Priority.self, Mode.self, Budget.self, Ingest.self, Outcomes.self, Log.self, Check.self],
+                      Priority.self, Mode.self, Budget.self, Caps.self, Hours.self, MaxPrice.self, Dedupe.self, PolicyCommand.self,
+                      Ingest.self, Outcomes.self, Log.self, Check.self],
         defaultSubcommand: Dashboard.self
     )
 }

@@ -98,6 +98,35 @@ struct CommandLineTests {
         return f.string(from: cal.date(from: c)!)
     }
 
+    /// Every setting is a CLI command: logged with who, seen by `sources --json` and `policy --json`; a bad value
+    /// is one line and changes nothing.
+    @Test func settingsFromTheCommandLine() throws {
+        let store = Binary.tempStore()
+        #expect(try Binary.run(["caps", "--store", store, "--source", "HOM08", "--daily", "40", "--hourly", "6"]).stdout
+            .contains("caps of HOM08 daily none / hourly none -> daily 40 / hourly 6 (by "))
+        #expect(try Binary.run(["hours", "9-20", "--store", store]).status == 0)
+        #expect(try Binary.run(["maxprice", "auto", "--shared", "35.50", "--store", store]).status == 0)
+        #expect(try Binary.run(["dedupe", "10", "--store", store]).status == 0)
+        let sources = try Binary.run(["sources", "--json", "--store", store])
+        let list = try JSONSerialization.jsonObject(with: Data(sources.stdout.utf8)) as! [[String: Any]]
+        let hom08 = try #require(list.first { $0["id"] as? String == "HOM08" })
+        #expect(hom08["dailyCap"] as? Int == 40 && hom08["hourlyCap"] as? Int == 6)
+        let policy = try JSONSerialization.jsonObject(with: Data(try Binary.run(["policy", "--json", "--store", store]).stdout.utf8)) as! [String: Any]
+        #expect((policy["hours"] as? [String: Int]) == ["open": 9, "close": 20])
+        #expect(policy["dedupeWindowDays"] as? Int == 10)
+        #expect(((policy["maxPrice"] as? [String: Any])?["auto"] as? [String: Any]).flatMap { ($0["shared"] as? [String: Any])?["cents"] as? Int } == 3550)
+        let before = try Binary.run(["policy", "--json", "--store", store]).stdout
+        for bad in [["caps", "--daily", "many"], ["hours", "25-2"], ["maxprice", "boats", "--shared", "3"], ["dedupe", "999"],
+                    ["caps", "--source", "NOPE9", "--daily", "3"]] {
+            let r = try Binary.run(bad + ["--store", store])
+            #expect(r.status == 1, "\(bad)")
+            #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.hasPrefix("leaddeck: "), "\(bad): \(r.stderr)")
+        }
+        #expect(try Binary.run(["policy", "--json", "--store", store]).stdout == before, "nothing changed")
+        let log = try Binary.run(["log", "--store", store])
+        #expect(log.stdout.contains("hours 08-21 -> 09-20") && log.stdout.contains("dedupe window 30 -> 10 days"))
+    }
+
     /// A retried file (an exchange resending after a timeout) is answered as before and recorded once.
     @Test func ingestingTheSameOffersTwiceRecordsThemOnce() throws {
         let store = Binary.tempStore()

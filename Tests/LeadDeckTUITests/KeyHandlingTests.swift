@@ -511,3 +511,41 @@ struct TooSmallTests {
         #expect(m.screen == .detail && m.detailSource == "SOL03")
     }
 }
+
+/// Settings without leaving: `:` then a short command, saved as a change (undoable), or one clear error.
+@Suite struct SettingsPromptTests {
+    static func type(_ m: inout AppModel, _ text: String) -> [Effect] {
+        var effects = m.handle(.char(":"), desk: TUIFixture.state.0, feed: TUIFixture.state.1)
+        for c in text { effects = m.handle(.char(c), desk: TUIFixture.state.0, feed: TUIFixture.state.1) }
+        return m.handle(.enter, desk: TUIFixture.state.0, feed: TUIFixture.state.1)
+    }
+
+    @Test func eachSettingBecomesOneChange() {
+        let p = TUIFixture.state.0.policy
+        var m = TUIFixture.model()
+        #expect(Self.type(&m, "budget 7,500") == [.change(.dailyBudget(from: p.dailyBudget, to: .dollars(7_500)))])
+        // `caps` without `global` applies to the highlighted source.
+        let selected = m.target(TUIFixture.state.0)!.source
+        #expect(Self.type(&m, "caps 150 none") == [.change(.caps(source: selected, from: LeadCaps(p, source: selected), to: LeadCaps(daily: 150, hourly: nil)))])
+        #expect(Self.type(&m, "caps global 900 90") == [.change(.caps(source: nil, from: LeadCaps(p, source: nil), to: LeadCaps(daily: 900, hourly: 90)))])
+        #expect(Self.type(&m, "hours 9-17") == [.change(.hours(from: p.hours, to: BusinessHours(open: 9, close: 17)))])
+        #expect(Self.type(&m, "maxprice solar 90 310") == [.change(.maxPrice(vertical: "solar", from: p.maxPrice["solar"], to: PriceLimit(shared: .dollars(90), exclusive: .dollars(310))))])
+        #expect(Self.type(&m, "dedupe 7") == [.change(.dedupe(from: p.dedupeWindowDays, to: 7))])
+    }
+
+    @Test func aBadSettingSaysWhatIsWrongAndChangesNothing() {
+        var m = TUIFixture.model()
+        for (text, message) in [("budget lots", "is not a dollar amount"), ("hours 9-9", "at different hours"),
+                                ("maxprice boats 1 2", "unknown vertical 'boats'"), ("caps 5", "expected caps DAILY HOURLY"),
+                                ("speed 3", "unknown setting 'speed'"), ("dedupe 999", "0 to 365")] {
+            #expect(Self.type(&m, text).isEmpty, "\(text)")
+            #expect(m.status?.isError == true && m.status?.text.contains(message) == true, "\(text): \(m.status?.text ?? "")")
+        }
+    }
+
+    @Test func readOnlyRefusesThePrompt() {
+        var m = TUIFixture.model(readOnly: true)
+        _ = m.handle(.char(":"), desk: TUIFixture.state.0, feed: TUIFixture.state.1)
+        #expect(!m.editingCommand)
+    }
+}

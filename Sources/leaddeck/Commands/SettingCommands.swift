@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import LeadDeckCore
+import LeadDeckStore
+
+/// Turns a parse failure of a setting into the command's one-line error.
+func setting<T>(_ r: Result<T, PolicyError>) throws -> T {
+    switch r {
+    case .success(let v): return v
+    case .failure(let e): throw Failure(description: e.description)
+    }
+}
+
+/// The policy in force, read from the store (for commands that show a setting).
+func policyInForce(_ options: StoreOptions) throws -> Policy {
+    let store = try options.open()
+    return try Failure.wrap { () throws(StoreError) in try store.loadPolicyDocument().policy }
+}
+
+struct Caps: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set the daily and hourly lead caps, global or one source's (--source); without values, show them.",
+        discussion: "A cap is a number of leads or none. A value left out keeps what is in force. Global caps are shared out by priority tier (tierSpendShare); a source's own caps apply to it alone.")
+    @OptionGroup var options: StoreOptions
+    @Option(help: "Source id; without it the global caps change.") var source: String?
+    @Option(help: "Most leads bought per local day, or none.") var daily: String?
+    @Option(help: "Most leads bought per hour, or none.") var hourly: String?
+
+    func run() throws {
+        try guarded {
+            let ref = try source.map(parseRef)
+            if let ref, ref.subID != nil { throw Failure(description: "caps apply to a whole source, not a sub-ID") }
+            guard daily != nil || hourly != nil else {
+                let p = try policyInForce(options)
+                writeOut("\(ref.map { "caps of \($0.source)" } ?? "global caps"): \(LeadCaps(p, source: ref?.source))\n")
+                return
+            }
+            let d = try daily.map { try setting(LeadCaps.parseCap($0, field: "--daily")) }
+            let h = try hourly.map { try setting(LeadCaps.parseCap($0, field: "--hourly")) }
+            try applyPolicyChange(options, ref: ref) { p throws(StoreError) in
+                let now = LeadCaps(p, source: ref?.source)
+                return .caps(source: ref?.source, from: now, to: LeadCaps(daily: d ?? now.daily, hourly: h ?? now.hourly))
+            }
+        }
+    }
+}
+
+struct Hours: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set the hours of operation on the buyer's clock (OPEN-CLOSE like 8-21, or always); without a value, show them.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "OPEN-CLOSE (hours 0-24), or always.") var hours: String?
+
+    func run() throws {
+        try guarded {
+            guard let hours else {
+                writeOut("hours \(BusinessHours.describe(try policyInForce(options).hours))\n")
+                return
+            }
+            let h = try setting(BusinessHours.parse(hours))
+            try applyPolicyChange(options, ref: nil) { p throws(StoreError) in .hours(from: p.hours, to: h) }
+        }
+    }
+}
+
+struct MaxPrice: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "maxprice",
+        abstract: "Set the highest price paid for a vertical's leads, per mode; --none stops buying the vertical; without prices, show them.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "Vertical: \(Vertical.allCases.map(\.rawValue).joined(separator: ", ")).") var vertical: String
+    @Option(help: "Dollars for a shared lead.") var shared: String?
+    @Option(help: "Dollars for an exclusive lead.") var exclusive: String?
+    @Flag(help: "Stop buying this vertical (no price limit means not bought).") var none = false
+
+    func run() throws {
+        try guarded {
+            guard Vertical(rawValue: vertical) != nil else {
+                throw Failure(description: "unknown vertical '\(Sanitizer.clean(vertical))' (known: \(Vertical.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            if none {
+                guard shared == nil && exclusive == nil else { throw Failure(description: "--none takes no prices") }
+                try applyPolicyChange(options, ref: nil) { p throws(StoreError) in .maxPrice(vertical: vertical, from: p.maxPrice[vertical], to: nil) }
+                return
+            }
+            guard shared != nil || exclusive != nil else {
+                writeOut("max price of \(vertical): \(PriceLimit.describe(try policyInForce(options).maxPrice[vertical]))\n")
+                return
+            }
+            let s = try shared.map { try setting(Money.parseDollars($0, field: "--shared", max: Policy.maxPrice)) }
+            let x = try exclusive.map { try setting(Money.parseDollars($0, field: "--exclusive", max: Policy.maxPrice)) }
+            try applyPolicyChange(options, ref: nil) { p throws(StoreError) in
+                let now = p.maxPrice[vertical]
+                guard let sharedPrice = s ?? now?.shared, let exclusivePrice = x ?? now?.exclusive else {
+                    throw StoreError("\(vertical) is not bought yet: give both --shared and --exclusive", kind: .badInput)
+                }
+                return .maxPrice(vertical: vertical, from: now, to: PriceLimit(shared: sharedPrice, exclusive: exclusivePrice))
+            }
+        }
+    }
+}
+
+struct Dedupe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set how many days a consumer once bought is refused as a duplicate (0 turns dedupe off); without a value, show it.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "Days, 0-365.") var days: Int?
+
+    func run() throws {
+        try guarded {
+            guard let days else {
+                writeOut("dedupe window \(try policyInForce(options).dedupeWindowDays) days\n")
+                return
+            }
+            guard (0...365).contains(days) else { throw Failure(description: "dedupe: the window must be 0-365 days, got \(days)") }
+            try applyPolicyChange(options, ref: nil) { p throws(StoreError) in .dedupe(from: p.dedupeWindowDays, to: days) }
+        }
+    }
+}
+
+struct PolicyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "policy", abstract: "Print the whole policy in force (text, or --json).")
+    @OptionGroup var options: StoreOptions
+    @Flag(help: "Print JSON (the policy document as stored).") var json = false
+
+    func run() throws {
+        try guarded {
+            let store = try options.open()
+            let doc = try Failure.wrap { () throws(StoreError) in try store.loadPolicyDocument() }
+            if json {
+                writeOut(String(decoding: JSONFile.encodePretty(doc.policy), as: UTF8.self))
+                return
+            }
+            let p = doc.policy
+            var out = "Policy of \(store.directory) (last change seq \(doc.lastChangeSeq))\n"
+            out += "  global mode     \(p.globalMode.rawValue)\n"
+            out += "  daily budget    \(p.dailyBudget.formatted)\n"
+            out += "  global caps     \(LeadCaps(p, source: nil))\n"
+            out += "  hours           \(BusinessHours.describe(p.hours)) (clock UTC\(p.clock.utcOffsetMinutes >= 0 ? "+" : "-")\(abs(p.clock.utcOffsetMinutes) / 60):\(String(format: "%02d", abs(p.clock.utcOffsetMinutes) % 60)))\n"
+            out += "  dedupe window   \(p.dedupeWindowDays) days\n"
+            out += "  states          \(p.states.isEmpty ? "all" : p.states.joined(separator: " "))\n"
+            out += "  tier shares     \(p.tierSpendShare.enumerated().map { "\($0.offset + 1): \($0.element)%" }.joined(separator: ", "))\n"
+            out += "  max price       (shared / exclusive)\n"
+            for v in Vertical.allCases {
+                out += "    \(v.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0))\(p.verticals.contains(v) ? "" : "(not bought) ")\(PriceLimit.describe(p.maxPrice[v.rawValue]))\n"
+            }
+            let own = p.sources.sorted { $0.key < $1.key }.filter { $0.value != .default }
+            out += "  sources with their own settings: \(own.count)\n"
+            for (id, st) in own {
+                var parts = ["priority \(st.priority)", "mode \(st.mode.rawValue)"]
+                if st.blocked { parts.append("BLOCKED") }
+                if !st.blockedSubIDs.isEmpty { parts.append("blocked sub-IDs \(st.blockedSubIDs.joined(separator: " "))") }
+                if st.dailyCap != nil || st.hourlyCap != nil { parts.append("caps \(LeadCaps(daily: st.dailyCap, hourly: st.hourlyCap))") }
+                out += "    \(id.padding(toLength: 8, withPad: " ", startingAt: 0))\(parts.joined(separator: ", "))\n"
+            }
+            writeOut(out)
+        }
+    }
+}
