@@ -49,13 +49,23 @@ public struct AppModel: Sendable {
     public var window: Window = .all
     /// Count only mature cohorts: leads bought before their vertical's usual sale lag (key `a`).
     public var matureOnly = false
+    /// The Sources filter in force: applied with Enter, so always one that parses (see `RowFilter`).
     public var filter = "" {
         didSet { if filter != oldValue { pinned = nil } }
     }
+    /// Whether a filter is being typed (after `/`); every key then goes to it.
     public var editingFilter = false
     /// The `:` settings prompt is open, with what has been typed.
     public var editingCommand = false
     public var commandText = ""
+    /// The filter being typed, on whichever of Sources and Live flow is open; Enter applies it.
+    public var filterDraft = ""
+    /// Sources filters applied with Enter, most recent first, at most `filterHistoryLimit`; ↑/↓ recall them
+    /// while typing. Kept in memory only: public so that a caller can save and restore it.
+    public var filterHistory: [String] = []
+    /// Which history entry ↑/↓ show in the draft (nil: the text typed), and that typed text.
+    var historyIndex: Int?
+    var typedDraft = ""
     public var expanded: Set<String> = []
     public var selected: SourceRow.Key?
     public var top = 0
@@ -66,7 +76,10 @@ public struct AppModel: Sendable {
     // Live flow screen
     public var paused = false
     public var frozenFeed: LiveFeed?
+    /// The Live flow filter in force: applied with Enter, so always one that parses (see `FlowFilter`).
     public var flowFilter = ""
+    /// Live flow filters applied with Enter, most recent first, at most `filterHistoryLimit`.
+    public var flowFilterHistory: [String] = []
     /// The highlighted lead (its row key), so new leads arriving above do not move the highlight.
     public var flowSelectedKey: String?
     public var flowTop = 0
@@ -85,6 +98,8 @@ public struct AppModel: Sendable {
     /// The smallest terminal the dashboard draws on (see `Layout`).
     public static let minWidth = Layout.minWidth
     public static let minHeight = Layout.minHeight
+    /// How many filters each screen's history keeps.
+    public static let filterHistoryLimit = 50
 
     public init(width: Int, height: Int, readOnly: Bool = false, ascii: Bool = false) {
         self.width = width
@@ -101,34 +116,16 @@ public struct AppModel: Sendable {
 
     /// Rows of the sources table as they stand now.
     public func sourceRows(_ desk: Desk) -> [SourceRow] {
-        SourceTable.rows(desk: desk, window: window, sort: sort, descending: descending, filter: filter, expanded: expanded,
+        SourceTable.rows(desk: desk, window: window, sort: sort, descending: descending, filter: shownFilter, expanded: expanded,
                          pinned: pinned, matureOnly: matureOnly)
     }
 
     /// Feed items shown on the flow screen (frozen while paused), filtered.
     public func flowItems(_ feed: LiveFeed) -> [FeedItem] {
         let items = Array((paused ? frozenFeed ?? feed : feed).items)
-        let tokens = flowFilter.lowercased().split(separator: " ").map(String.init)
-        guard !tokens.isEmpty else { return items }
-        return items.filter { i in
-            let words = Self.decisionWords(i.decision)
-            let hay = "\(i.sourceID)/\(i.subID) \(i.vertical.rawValue) \(i.state) \(i.saleType.rawValue) \(words.joined(separator: " ")) \(i.outcome ?? "") \(i.leadID)".lowercased()
-            return tokens.allSatisfy { t in
-                if let v = t.value(after: "vertical:") { return i.vertical.rawValue.hasPrefix(v) }
-                if let v = t.value(after: "decision:") { return words.contains { $0.hasPrefix(v) } }
-                return hay.contains(t)
-            }
-        }
-    }
-
-    /// The words a decision answers to in the flow filter: `bought` and its mode, or `rejected` and its reason,
-    /// or `outcome` for an outcome row.
-    static func decisionWords(_ d: Decision?) -> [String] {
-        switch d {
-        case .bought(let mode)?: return ["bought", mode.rawValue]
-        case .rejected(let reason)?: return ["rejected", reason.rawValue]
-        case nil: return ["outcome"]
-        }
+        // Only filters that parse are applied; text set directly that does not parse shows no lead.
+        guard let f = try? FlowFilter.parse(shownFlowFilter).get() else { return [] }
+        return f.isEmpty ? items : items.filter(f.matches)
     }
 
     /// The key that identifies a feed row (a lead's offer row, or an outcome row of a lead gone from view).
@@ -253,18 +250,6 @@ public struct AppModel: Sendable {
         return []
     }
 
-    mutating func editFilter(_ key: Key) {
-        var text = screen == .flow ? flowFilter : filter
-        switch key {
-        case .enter: editingFilter = false
-        case .escape: editingFilter = false; text = ""
-        case .backspace, .delete: if !text.isEmpty { text.removeLast() }
-        case .char(let c): if text.count < 60 { text.append(c) }
-        default: break
-        }
-        if screen == .flow { flowFilter = text; flowSelectedKey = nil; flowTop = 0 } else { filter = text; top = 0 }
-    }
-
     mutating func perform(_ action: Action, desk: Desk, feed: LiveFeed) -> [Effect] {
         switch action {
         case .quit: return [.quit]
@@ -303,7 +288,7 @@ public struct AppModel: Sendable {
             else if screen == .detail { screen = previousScreen == .detail ? .sources : previousScreen }
             else if screen == .flow && !flowFilter.isEmpty { flowFilter = "" }
             else if !filter.isEmpty { filter = "" }
-        case .filter: editingFilter = true
+        case .filter: beginFilter()
         case .command: editingCommand = true; commandText = ""
         case .sortNext:
             // Only columns on screen: sorting by one the user cannot see would look random.

@@ -56,7 +56,7 @@ public enum Bindings {
         Binding(keys: [.end, .char("G")], action: .bottom, description: "last row", dangerous: false, screens: nil, hint: nil),
         Binding(keys: [.enter], action: .open, description: "open the selected source's detail (on Live flow: the lead's detail; Enter again: its source)", dangerous: false, screens: [.sources, .flow], hint: "detail"),
         Binding(keys: [.escape], action: .back, description: "back / clear the filter / close", dangerous: false, screens: nil, hint: nil),
-        Binding(keys: [.char("/")], action: .filter, description: "filter: text, vertical:auto, channel:search, mode:exclusive, tier:1, status:active|partial|blocked", dangerous: false, screens: [.sources, .flow], hint: "filter"),
+        Binding(keys: [.char("/")], action: .filter, description: "filter: words that must all match, ! negates one: text, vertical:auto, status:blocked, roi<0, cpl>50, state:TX (syntax below); Enter applies, ↑/↓ recall earlier filters", dangerous: false, screens: [.sources, .flow], hint: "filter"),
         Binding(keys: [.char("s")], action: .sortNext, description: "sort by the next column", dangerous: false, screens: [.sources], hint: "sort"),
         Binding(keys: [.char("S")], action: .sortReverse, description: "reverse the sort", dangerous: false, screens: [.sources], hint: nil),
         Binding(keys: [.right, .char("l")], action: .expand, description: "show the source's sub-IDs", dangerous: false, screens: [.sources], hint: nil),

@@ -157,8 +157,13 @@ public enum Renderer {
             return
         }
         if m.editingFilter {
-            let text = m.screen == .flow ? m.flowFilter : m.filter
-            buf.write(" filter: \(text)▏  Enter keeps, Esc clears", x: line.x, y: y, style: Style(reverse: true))
+            let x = buf.write(" filter: \(m.filterDraft)▏  ", x: line.x, y: y, style: Style(reverse: true))
+            // What is wrong with the draft shows as it is typed: Enter would refuse it and keep the filter in force.
+            if let e = m.filterDraftError {
+                buf.write(e.message, x: x, y: y, style: Style(fg: .red, bold: true, reverse: true), maxWidth: max(0, line.maxX - x))
+            } else {
+                buf.write("Enter applies, ↑/↓ earlier filters, Esc clears", x: x, y: y, style: Style(reverse: true), maxWidth: max(0, line.maxX - x))
+            }
             return
         }
         if let s = m.status {
@@ -213,6 +218,7 @@ public enum Renderer {
             "Mode shown with * is the source's own; others follow the global mode.",
             "∉ before a source: you just changed it and it no longer matches the filter; it stays selected until you move.",
             "Rejections: " + RejectReason.allCases.map(\.rawValue).joined(separator: ", ") + ".",
+            filterHelp,
             "Times: every time on screen is on the market's clock (the header's), in the buyer's time zone; a change also shows the wall-clock time it was made.",
         ] {
             let wrapped = DetailScreen.wrap(text, width: width - 2)
@@ -221,6 +227,22 @@ public enum Renderer {
         }
         if m.readOnly { lines.append("Read-only: keys that change the policy are disabled.") }
         return lines
+    }
+
+    /// The filter syntax, for the help; the key lists come from the filters' own tables.
+    static var filterHelp: String {
+        func keys<S>(_ f: FilterFields<S>) -> (words: String, numbers: String) {
+            (f.words.map { $0.names[0] == "decision" ? "decision:bought|rejected|REASON" : $0.names.joined(separator: "/") + ":" }
+                .joined(separator: " "),
+             f.numbers.map { $0.names[0] }.joined(separator: " "))
+        }
+        let s = keys(FilterFields<SourceRow>.sources), f = keys(FilterFields<FeedItem>.flow)
+        return "Filter (/): words separated by spaces, all must match; ! before a word negates it (!vertical:auto, !blocked). "
+            + "Sources: text (id, name, sub-ID, vertical, channel), a status word, \(s.words), or a comparison with < <= > >= = != "
+            + "on \(s.numbers) (roi, conv, cont, ret in %; spend, cpl, cpa in $; over the metrics window), as in roi<0 leads>=30 cpl>50; "
+            + "a source without the figure yet matches no comparison, only its negation. "
+            + "Live flow: text, \(f.words), or \(f.numbers)>50 (in $). "
+            + "An unknown key, value or number is refused and the filter in force stays; ↑/↓ while typing recall earlier filters."
     }
 
     /// What each Sources column shows, for the help.

@@ -28,7 +28,12 @@ enum FlowScreen {
         let area = layout.tableRows
         let items = m.flowItems(feed)
         if items.isEmpty {
-            buf.write(m.flowFilter.isEmpty ? "waiting for leads..." : "no lead matches the filter \"\(m.flowFilter)\"",
+            let filter = m.shownFlowFilter
+            let why: String
+            if filter.isEmpty { why = "waiting for leads..." }
+            else if case .failure(let e) = FlowFilter.parse(filter) { why = "\(e) (Esc clears it)" }
+            else { why = "no lead matches the filter \"\(filter)\"" }
+            buf.write(why,
                       x: area.x + 2, y: area.y + 1, style: .dim)
             return
         }

@@ -61,36 +61,13 @@ public struct SourceRow: Sendable, Hashable {
     public var hasEvidence: Bool { Evidence.isEnough(counters) }
 }
 
-/// A parsed filter: every token must match.
-public struct RowFilter: Sendable {
-    public var tokens: [String]
-    public init(_ text: String) { tokens = text.lowercased().split(separator: " ").map(String.init) }
-
-    public func matches(_ r: SourceRow) -> Bool {
-        tokens.allSatisfy { t in
-            if let v = t.value(after: "vertical:") { return r.vertical.rawValue.hasPrefix(v) || r.vertical.label.hasPrefix(v) }
-            if let v = t.value(after: "channel:") { return r.channel.rawValue.hasPrefix(v) || r.channel.short.hasPrefix(v) }
-            if let v = t.value(after: "mode:") { return r.modeInForce.rawValue.hasPrefix(v) }
-            if let v = t.value(after: "tier:") ?? t.value(after: "pri:") { return "\(r.priority)" == v }
-            if let v = t.value(after: "status:") ?? (SourceStatus(rawValue: t).map { _ in t }) {
-                return r.status.rawValue.hasPrefix(v)
-            }
-            return r.key.source.lowercased().contains(t) || r.name.lowercased().contains(t)
-                || (r.key.subID?.lowercased().contains(t) ?? false) || r.vertical.rawValue.contains(t)
-                || r.channel.rawValue.contains(t)
-        }
-    }
-}
-
-extension String {
-    func value(after prefix: String) -> String? { hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil }
-}
-
 /// Builds the sources table from the desk: filtered, sorted, with expanded sub-IDs under their source.
 public enum SourceTable {
     /// - Parameter pinned: a source shown even when it does not match the filter (marked `outsideFilter`), so a
     ///   change that takes the selected source out of the filter never moves the selection onto another one.
     /// - Parameter matureOnly: count only leads bought before their vertical's usual sale lag (mature cohorts).
+    /// - Parameter filter: a `RowFilter` text; text that does not parse matches no row (`AppModel` applies only
+    ///   filters that parse, and the screen then shows the error).
     public static func rows(desk: Desk, window: Window, sort: SortColumn, descending: Bool, filter: String,
                             expanded: Set<String>, pinned: String? = nil, matureOnly: Bool = false) -> [SourceRow] {
         let book = desk.metrics
@@ -105,7 +82,7 @@ public enum SourceTable {
         let today = window == .today ? metrics : desk.metrics.table(.source, window: .today)
         let subMetrics = expanded.isEmpty ? [:] : desk.metrics.table(.subid, window: window)
         let subToday = expanded.isEmpty || window == .today ? subMetrics : desk.metrics.table(.subid, window: .today)
-        let f = RowFilter(filter)
+        let f = try? RowFilter.parse(filter).get()
         var out: [SourceRow] = []
         var parents: [SourceRow] = []
         for s in desk.catalog.sources {
@@ -119,7 +96,7 @@ public enum SourceTable {
                                 boughtToday: today[key]?.bought ?? 0, counters: counters(key, s.vertical, metrics),
                                 volume: desk.metrics.recentVolume(key), subCount: s.subIDs.count,
                                 maturing: maturing(key, s.vertical))
-            if f.matches(row) {
+            if f?.matches(row) ?? false {
                 parents.append(row)
             } else if s.id == pinned {
                 var kept = row

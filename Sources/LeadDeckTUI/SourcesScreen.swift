@@ -48,7 +48,8 @@ enum SourcesScreen {
         let rows = m.sourceRows(desk)
         let sources = rows.filter { $0.key.subID == nil }.count
         var fields = ["\(sources) of \(desk.catalog.sources.count) sources"]
-        if !m.filter.isEmpty { fields.append("filter: \(m.filter)") }
+        let filter = m.shownFilter
+        if !filter.isEmpty { fields.append("filter: \(filter)") }
         fields += ["sort: \(m.sort.rawValue) \(m.descending ? "↓" : "↑") (s/S)",
                    "metrics: \(m.windowLabel)\(m.matureOnly ? ", mature leads only" : "") (w, a)"]
         if rows.contains(where: \.maturing) { fields.append("~ sales still coming in") }
@@ -64,7 +65,11 @@ enum SourcesScreen {
         drawTitles(&buf, cols, m, y: layout.columnHeader.y)
         let area = layout.tableRows
         if rows.isEmpty {
-            buf.write(m.filter.isEmpty ? "no sources in the catalog" : "no source matches the filter \"\(m.filter)\" (Esc clears it)",
+            let why: String
+            if filter.isEmpty { why = "no sources in the catalog" }
+            else if case .failure(let e) = RowFilter.parse(filter) { why = "\(e) (Esc clears it)" }
+            else { why = "no source matches the filter \"\(filter)\" (Esc clears it)" }
+            buf.write(why,
                       x: area.x + 2, y: area.y + 1, style: .warn)
             return
         }
