@@ -47,6 +47,11 @@ public struct AppModel: Sendable {
     public var sort: SortColumn = .today
     public var descending = true
     public var window: Window = .all
+    /// Which Sources columns show, in what order (key C).
+    public var columnSetup = ColumnSetup.default
+    /// The column setup overlay is open, with the row chosen in it.
+    public var showColumnSetup = false
+    public var columnSetupIndex = 0
     /// Count only mature cohorts: leads bought before their vertical's usual sale lag (key `a`).
     public var matureOnly = false
     /// The Sources filter in force: applied with Enter, so always one that parses (see `RowFilter`).
@@ -195,6 +200,7 @@ public struct AppModel: Sendable {
         }
         if editingFilter { editFilter(key); return [] }
         if editingCommand { return editCommand(key, desk: desk) }
+        if showColumnSetup { editColumns(key); return [] }
         if showHelp {
             // Scrolls within the help: past its last page, ↑ would otherwise seem dead for a while.
             let lines = Renderer.helpLines(self).count
@@ -231,6 +237,25 @@ public struct AppModel: Sendable {
         let what = t.subID.map { "sub-ID \(t.source)/\($0)" } ?? "source \(t.source) (\(name))"
         let change: PolicyChange = isBlocked ? .unblock(source: t.source, subID: t.subID) : .block(source: t.source, subID: t.subID)
         confirmation = Confirmation(question: "\(isBlocked ? "Unblock" : "Block") \(what)?", effect: .change(change))
+    }
+
+    /// Keys on the column setup overlay.
+    mutating func editColumns(_ key: Key) {
+        let order = columnSetup.order
+        let id = order[min(columnSetupIndex, order.count - 1)]
+        switch key {
+        case .up, .char("k"): columnSetupIndex = max(0, columnSetupIndex - 1)
+        case .down, .char("j"): columnSetupIndex = min(order.count - 1, columnSetupIndex + 1)
+        case .char(" "), .enter: columnSetup.toggle(id)
+        case .char("["): columnSetup.move(id, by: -1); columnSetupIndex = max(0, columnSetupIndex - 1)
+        case .char("]"): columnSetup.move(id, by: 1); columnSetupIndex = min(order.count - 1, columnSetupIndex + 1)
+        case .escape, .char("C"), .char("q"):
+            showColumnSetup = false
+            // Sorting by a column no longer shown would look random: fall back to the first shown.
+            let shown = SourcesScreen.visibleSorts(in: layout, setup: columnSetup)
+            if !shown.contains(sort), let first = shown.first { sort = first; descending = SourceTable.defaultDescending(first) }
+        default: break
+        }
     }
 
     /// Typing in the `:` prompt; Enter turns the text into a policy change (or says what is wrong).
@@ -290,9 +315,17 @@ public struct AppModel: Sendable {
             else if !filter.isEmpty { filter = "" }
         case .filter: beginFilter()
         case .command: editingCommand = true; commandText = ""
+        case .columns: showColumnSetup = true; columnSetupIndex = 0
+        case .sortLeft, .sortRight:
+            let shown = SourcesScreen.visibleSorts(in: layout, setup: columnSetup)
+            guard !shown.isEmpty else { return [] }
+            let i = shown.firstIndex(of: sort) ?? 0
+            sort = shown[action == .sortLeft ? max(0, i - 1) : min(shown.count - 1, i + 1)]
+            descending = SourceTable.defaultDescending(sort)
+            status = StatusMessage(text: "sorted by \(sort.rawValue) \(descending ? "(high to low)" : "(low to high)")", isError: false)
         case .sortNext:
             // Only columns on screen: sorting by one the user cannot see would look random.
-            let shown = SourcesScreen.visibleSorts(in: layout)
+            let shown = SourcesScreen.visibleSorts(in: layout, setup: columnSetup)
             sort = shown.firstIndex(of: sort).map { shown[($0 + 1) % shown.count] } ?? shown.first ?? sort
             descending = SourceTable.defaultDescending(sort)
             status = StatusMessage(text: "sorted by \(sort.rawValue) \(descending ? "(high to low)" : "(low to high)")", isError: false)

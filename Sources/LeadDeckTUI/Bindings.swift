@@ -4,7 +4,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case up, down, pageUp, pageDown, top, bottom, open, back
     case filter, sortNext, sortReverse, expand, collapse, window
     case block, raisePriority, lowerPriority, cycleMode, toggleGlobalMode, undo, redo
-    case pause, matureOnly, blockSource, command
+    case pause, matureOnly, blockSource, command, columns, sortLeft, sortRight
 }
 
 /// The screens of the dashboard, in Tab order.
@@ -58,6 +58,9 @@ public enum Bindings {
         Binding(keys: [.escape], action: .back, description: "back / clear the filter / close", dangerous: false, screens: nil, hint: nil),
         Binding(keys: [.char("/")], action: .filter, description: "filter: words that must all match, ! negates one: text, vertical:auto, status:blocked, roi<0, cpl>50, state:TX (syntax below); Enter applies, ↑/↓ recall earlier filters", dangerous: false, screens: [.sources, .flow], hint: "filter"),
         Binding(keys: [.char("s")], action: .sortNext, description: "sort by the next column", dangerous: false, screens: [.sources], hint: "sort"),
+        Binding(keys: [.char("<")], action: .sortLeft, description: "sort by the column left of the sorted one", dangerous: false, screens: [.sources], hint: nil),
+        Binding(keys: [.char(">")], action: .sortRight, description: "sort by the column right of the sorted one", dangerous: false, screens: [.sources], hint: nil),
+        Binding(keys: [.char("C")], action: .columns, description: "choose and order the columns (profit, revenue, spend...)", dangerous: false, screens: [.sources], hint: "columns"),
         Binding(keys: [.char("S")], action: .sortReverse, description: "reverse the sort", dangerous: false, screens: [.sources], hint: nil),
         Binding(keys: [.right, .char("l")], action: .expand, description: "show the source's sub-IDs", dangerous: false, screens: [.sources], hint: nil),
         Binding(keys: [.left, .char("h")], action: .collapse, description: "hide the source's sub-IDs", dangerous: false, screens: [.sources], hint: nil),

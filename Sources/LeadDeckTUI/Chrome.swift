@@ -50,6 +50,7 @@ public enum Renderer {
         if let scroll { buf.clipped(to: layout.tabBar) { scrollNote(&$0, scroll, layout: layout) } }
         buf.clipped(to: layout.status) { drawBottomBar(&$0, m, in: layout.status) }
         if m.showLeadDetail && m.screen == .flow { LeadDetail.draw(&buf, m, desk: desk, feed: feed, layout: layout) }
+        if m.showColumnSetup { ColumnSetupScreen.draw(&buf, m, layout: layout) }
         if m.showHelp { drawHelp(&buf, m, layout: layout) }
         if let c = m.confirmation { drawConfirm(&buf, c, ascii: m.ascii, layout: layout) }
         if m.ascii { asciiOnly(&buf) }
@@ -207,7 +208,8 @@ public enum Renderer {
         for (form, meaning) in SettingsPrompt.usage { add("  " + form, meaning, indent: 36) }
         lines.append("")
         lines.append("Columns of the Sources screen (figures over the window chosen with w):")
-        for (title, meaning) in columnHelp { add(title, meaning, indent: 12) }
+        for c in SourcesScreen.columns { add(c.title, c.id.meaning, indent: 12) }
+        add("", "C chooses which columns show and their order; < and > sort by the column left or right of the sorted one.", indent: 2)
         lines.append("")
         for text in [
             "Status: " + SourceStatus.allCases.map { "\($0.short) \($0.rawValue) (\($0.meaning))" }.joined(separator: "; ")
@@ -245,24 +247,6 @@ public enum Renderer {
             + "An unknown key, value or number is refused and the filter in force stays; ↑/↓ while typing recall earlier filters."
     }
 
-    /// What each Sources column shows, for the help.
-    static let columnHelp: [(String, String)] = [
-        ("pri", "priority tier, 1 (highest) to 5"),
-        ("st", "status code (see below)"),
-        ("source", "source id and name; under it, its sub-IDs when expanded (→)"),
-        ("vertical", "what the leads are for"),
-        ("channel", "how the source produces leads"),
-        ("mode", "purchase mode in force: shared or exclusive"),
-        ("today", "leads bought today (buyer's local day)"),
-        ("spend", "dollars spent on leads bought"),
-        ("CPL", "cost per lead: spend / leads bought"),
-        ("cont", "contact rate: leads reached / leads bought"),
-        ("conv", "conversion: sales / leads bought"),
-        ("CPA", "cost per sale: (spend - refunds) / sales"),
-        ("ROI", "(revenue - (spend - refunds)) / (spend - refunds)"),
-        ("ret", "return rate: leads returned / leads bought"),
-        ("offers", "offers per 5 minutes over the last 2 hours, each row scaled to its own peak"),
-    ]
 
     static func drawHelp(_ buf: inout Buffer, _ m: AppModel, layout: Layout) {
         let lines = helpLines(m)

@@ -29,7 +29,7 @@ extension AppModel {
         switch screen {
         case .sources:
             if y == layout.columnHeader.y {
-                return TableColumns.column(atX: x, in: SourcesScreen.visibleColumns(in: layout.columnHeader)).map { .sourceColumn($0.id) } ?? .nothing
+                return TableColumns.column(atX: x, in: SourcesScreen.visibleColumns(in: layout.columnHeader, setup: columnSetup)).map { .sourceColumn($0.id) } ?? .nothing
             }
             guard let offset = layout.tableRowOffset(atY: y) else { return .nothing }
             let rows = sourceRows(desk)

@@ -3,7 +3,10 @@ import LeadDeckCore
 /// The columns of the sources table, by a stable id (the raw value, shown in "sorted by ..."). Sorting,
 /// choosing columns and mouse clicks refer to a column by its id; its title is only what the screen shows.
 public enum SourceColumnID: String, Sendable, CaseIterable {
-    case priority = "pri", status, name, vertical, channel, mode, today, spend, cpl, contact, conv, cpa, roi, returns
+    case priority = "pri", status, name, vertical, channel, mode, today, spend, cpl, contact, conv, cpa, roi
+    /// Profit, revenue - (spend - refunds), and revenue, in dollars (ROI % alone ranks a small win above a big loss).
+    case profit, revenue
+    case returns
     /// The recent-volume sparkline.
     case offers
 
@@ -13,7 +16,7 @@ public enum SourceColumnID: String, Sendable, CaseIterable {
     /// Whether the column is a ratio that needs enough bought leads behind it to be judged.
     public var restsOnEvidence: Bool {
         switch self {
-        case .contact, .conv, .cpa, .roi, .returns: return true
+        case .contact, .conv, .cpa, .roi, .returns, .profit: return true
         default: return false
         }
     }
@@ -155,6 +158,8 @@ public enum SourceTable {
         case .contact: return opt(ma.contactRate.value, mb.contactRate.value)
         case .conv: return opt(ma.conversionRate.value, mb.conversionRate.value)
         case .cpa: return opt(ma.cpa, mb.cpa)
+        case .revenue: return cmp(a.counters.revenue, b.counters.revenue)
+        case .profit: return cmp(ma.profit, mb.profit)
         case .roi: return opt(ma.roi, mb.roi)
         case .returns: return opt(ma.returnRate.value, mb.returnRate.value)
         case .offers: return 0  // not sortable: rows keep their id order
@@ -166,7 +171,7 @@ public enum SourceTable {
         let m = MetricsRow(r.counters)
         switch c {
         case .cpl: return m.cpl != nil
-        case .contact, .conv, .returns: return r.counters.bought > 0
+        case .contact, .conv, .returns, .profit: return r.counters.bought > 0
         case .cpa: return m.cpa != nil
         case .roi: return m.roi != nil
         default: return true

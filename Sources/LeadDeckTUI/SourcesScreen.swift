@@ -18,13 +18,36 @@ enum SourcesScreen {
         TableColumn(.conv, "conv", width: 5, alignRight: true, keep: 7),
         TableColumn(.cpa, "CPA", width: 7, alignRight: true, keep: 6),
         TableColumn(.roi, "ROI", width: 7, alignRight: true, keep: 8),
+        TableColumn(.profit, "profit", width: 9, alignRight: true, keep: 6),
+        TableColumn(.revenue, "revenue", width: 9, alignRight: true, keep: 1),
         TableColumn(.returns, "ret", width: 5, alignRight: true, keep: 5),
         TableColumn(.offers, "offers", width: 8, keep: 2),
     ]
 
+    /// What each column shows, for the help and the column setup screen.
+    static let columnHelp: [SourceColumnID: String] = [
+        .priority: "priority tier, 1 (highest) to 5",
+        .status: "status code (see below)",
+        .name: "source id and name; under it, its sub-IDs when expanded (→)",
+        .vertical: "what the leads are for",
+        .channel: "how the source produces leads",
+        .mode: "purchase mode in force: shared or exclusive",
+        .today: "leads bought today (buyer's local day)",
+        .spend: "dollars spent on leads bought",
+        .cpl: "cost per lead: spend / leads bought",
+        .contact: "contact rate: leads reached / leads bought",
+        .conv: "conversion: sales / leads bought",
+        .cpa: "cost per sale: (spend - refunds) / sales",
+        .roi: "(revenue - (spend - refunds)) / (spend - refunds)",
+        .returns: "return rate: leads returned / leads bought",
+        .offers: "offers per 5 minutes over the last 2 hours, each row scaled to its own peak",
+        .profit: "dollars made: revenue - (spend - refunds)",
+        .revenue: "revenue from sales",
+    ]
+
     /// The sort columns shown in `layout`, in screen order (`s` cycles through these only).
-    static func visibleSorts(in layout: Layout) -> [SortColumn] {
-        visibleColumns(in: layout.columnHeader).map(\.id).filter(\.isSortable)
+    static func visibleSorts(in layout: Layout, setup: ColumnSetup = .default) -> [SortColumn] {
+        visibleColumns(in: layout.columnHeader, setup: setup).map(\.id).filter(\.isSortable)
     }
 
     /// The sort columns shown at `width` (the height does not change them).
@@ -32,9 +55,9 @@ enum SourcesScreen {
 
     /// The columns that fit the table's row `area`, placed from one cell in: the source column takes what is
     /// left (at least 20). Drawing and hit-testing both use this.
-    static func visibleColumns(in area: Rect) -> [TableColumn<SourceColumnID>] {
+    static func visibleColumns(in area: Rect, setup: ColumnSetup = .default) -> [TableColumn<SourceColumnID>] {
         let width = area.width
-        var cols = columns
+        var cols = setup.order.compactMap { id in setup.hidden.contains(id) ? nil : columns.first { $0.id == id } }
         func fixed() -> Int { cols.reduce(0) { $0 + $1.width + 1 } }
         while width - fixed() < 21, let drop = cols.enumerated().filter({ $0.element.width > 0 }).min(by: { $0.element.keep < $1.element.keep }) {
             cols.remove(at: drop.offset)
@@ -61,7 +84,7 @@ enum SourcesScreen {
         fields.append("→ sub-IDs")
         let info = layout.info
         buf.writeFields(fields, in: info.inset(left: 1, right: 12))
-        let cols = visibleColumns(in: layout.columnHeader)
+        let cols = visibleColumns(in: layout.columnHeader, setup: m.columnSetup)
         drawTitles(&buf, cols, m, y: layout.columnHeader.y)
         let area = layout.tableRows
         if rows.isEmpty {
@@ -141,6 +164,10 @@ enum SourcesScreen {
         case .contact: text = m.contactRate.percentText
         case .conv: text = m.conversionRate.percentText
         case .cpa: text = Fmt.whole(m.cpa)
+        case .revenue: text = Fmt.whole(r.counters.revenue)
+        case .profit:
+            text = r.counters.bought > 0 ? Fmt.whole(m.profit) : "-"
+            if r.counters.bought > 0, !r.blocked, r.hasEvidence, !r.maturing { style = m.profit.cents >= 0 ? .good : .bad }
         case .roi: text = Fmt.roi(m.roi); if !r.blocked && r.hasEvidence && !r.maturing { style = Fmt.roiStyle(m.roi) }
         case .returns: text = m.returnRate.percentText
             if let v = m.returnRate.value, v > 0.2, !r.blocked, r.hasEvidence { style = .warn }
@@ -151,7 +178,7 @@ enum SourcesScreen {
         // are still coming in is marked "~".
         if c.id.restsOnEvidence {
             if !r.hasEvidence { style = .dim }
-            if r.maturing && [.conv, .cpa, .roi].contains(c.id) { return (Fmt.maturing(text, width: c.width), .dim) }
+            if r.maturing && [.conv, .cpa, .roi, .profit].contains(c.id) { return (Fmt.maturing(text, width: c.width), .dim) }
         }
         return (text, style)
     }

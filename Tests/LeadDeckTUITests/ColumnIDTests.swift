@@ -1,3 +1,4 @@
+import Foundation
 import LeadDeckCore
 @testable import LeadDeckTUI
 import Testing
@@ -61,5 +62,57 @@ struct ColumnIDTests {
         let narrow = ROIScreen.columns(in: Rect(x: 41, y: 0, width: 38, height: 4))
         #expect(narrow.map(\.id) == [.label, .bought, .cpl, .conv, .roi])
         #expect(TableColumns.column(atX: 41, in: narrow)?.id == .label)
+    }
+}
+
+/// Column setup (key C), profit $, and sorting by a chosen column with < and >.
+@Suite struct ColumnSetupTests {
+    @Test func hidingAndMovingColumnsChangesWhatIsDrawnAndKeepsTheSourceColumn() {
+        var m = TUIFixture.model(200, 40)
+        var cols = SourcesScreen.visibleColumns(in: m.layout.columnHeader, setup: m.columnSetup).map(\.id)
+        #expect(cols.contains(.profit) && !cols.contains(.revenue))
+        TUIFixture.press(&m, .char("C"))
+        #expect(m.showColumnSetup)
+        // Down to "revenue" and show it; hide "channel"; move "profit" to the front.
+        let revenueRow = m.columnSetup.order.firstIndex(of: .revenue)!
+        for _ in 0..<revenueRow { TUIFixture.press(&m, .down) }
+        TUIFixture.press(&m, .char(" "))
+        m.columnSetup.toggle(.channel)
+        m.columnSetupIndex = m.columnSetup.order.firstIndex(of: .profit)!
+        for _ in 0..<20 { TUIFixture.press(&m, .char("[")) }
+        m.columnSetup.toggle(.name)  // refused: the source column always shows
+        TUIFixture.press(&m, .escape)
+        #expect(!m.showColumnSetup)
+        cols = SourcesScreen.visibleColumns(in: m.layout.columnHeader, setup: m.columnSetup).map(\.id)
+        #expect(cols.first == .profit && cols.contains(.revenue) && !cols.contains(.channel) && cols.contains(.name))
+        let header = String(TUIFixture.render(m).text.split(separator: "\n")[3])
+        #expect(header.hasPrefix("   profit") || header.contains(" profit "), "\(header)")
+        #expect(header.contains("revenue") && !header.contains("channel"))
+    }
+
+    @Test func angleBracketsSortByTheNeighbouringColumn() {
+        var m = TUIFixture.model(200, 40)
+        m.sort = .roi
+        TUIFixture.press(&m, .char(">"))
+        #expect(m.sort == .profit)
+        TUIFixture.press(&m, .char("<"), .char("<"))
+        #expect(m.sort == .cpa)
+    }
+
+    @Test func profitRanksABigLossBelowASmallWin() {
+        var m = TUIFixture.model(200, 40)
+        m.sort = .profit
+        m.descending = true
+        let rows = m.sourceRows(TUIFixture.state.0).filter { $0.key.subID == nil && $0.hasEvidence }
+        let profits = rows.map { MetricsRow($0.counters).profit.cents }
+        #expect(profits == profits.sorted(by: >), "\(profits)")
+    }
+
+    @Test func aSavedSetupFromAnotherVersionLoads() throws {
+        let json = #"{"order":["roi","pri","warp","name"],"hidden":["name","spend","zzz"]}"#
+        let setup = try JSONDecoder().decode(ColumnSetup.self, from: Data(json.utf8))
+        #expect(setup.order.prefix(3) == [.roi, .priority, .name])
+        #expect(Set(setup.order) == Set(SourceColumnID.allCases), "new columns join at the end, unknown ones are dropped")
+        #expect(setup.hidden == [.spend], "the source column cannot be hidden")
     }
 }
