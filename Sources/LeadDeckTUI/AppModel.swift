@@ -121,8 +121,43 @@ public struct AppModel: Sendable {
 
     /// Rows of the sources table as they stand now.
     public func sourceRows(_ desk: Desk) -> [SourceRow] {
-        SourceTable.rows(desk: desk, window: window, sort: sort, descending: descending, filter: shownFilter, expanded: expanded,
-                         pinned: pinned, matureOnly: matureOnly)
+        let rows = SourceTable.rows(desk: desk, window: window, sort: sort, descending: descending, filter: shownFilter, expanded: expanded,
+                                    pinned: pinned, matureOnly: matureOnly)
+        guard let held = heldOrder else { return rows }
+        return Self.keeping(rows, inOrder: held)
+    }
+
+    /// The rows with sources in `order` (each followed by its sub-IDs); sources not in it come after, as sorted.
+    static func keeping(_ rows: [SourceRow], inOrder order: [String]) -> [SourceRow] {
+        var groups: [[SourceRow]] = []
+        for r in rows {
+            if r.key.subID == nil || groups.isEmpty { groups.append([r]) } else { groups[groups.count - 1].append(r) }
+        }
+        let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let sorted = groups.enumerated().sorted { a, b in
+            let (ra, rb) = (rank[a.element[0].key.source] ?? Int.max, rank[b.element[0].key.source] ?? Int.max)
+            return ra != rb ? ra < rb : a.offset < b.offset
+        }
+        return sorted.flatMap(\.element)
+    }
+
+    /// The order of the Sources rows held while the person navigates (so rows do not move under the cursor)
+    /// or frozen with Z; nil when rows follow the sort live.
+    public var heldOrder: [String]?
+    /// The order was frozen with Z (it stays until Z again); otherwise it is held only while navigating.
+    public var orderFrozen = false
+
+    /// Holds the current order of the Sources rows (on navigation keys).
+    mutating func holdOrder(_ desk: Desk) {
+        guard heldOrder == nil else { return }
+        heldOrder = SourceTable.rows(desk: desk, window: window, sort: sort, descending: descending, filter: shownFilter,
+                                     expanded: [], pinned: pinned, matureOnly: matureOnly).map(\.key.source)
+    }
+
+    /// Lets rows follow the sort again after a pause in navigating, unless frozen. The runtime calls this when
+    /// no key came for a few seconds.
+    public mutating func releaseHeldOrder() {
+        if !orderFrozen { heldOrder = nil }
     }
 
     /// Feed items shown on the flow screen (frozen while paused), filtered.
@@ -276,6 +311,8 @@ public struct AppModel: Sendable {
     }
 
     mutating func perform(_ action: Action, desk: Desk, feed: LiveFeed) -> [Effect] {
+        // Asking for a sort is asking for the rows to move: a held or frozen order gives way.
+        if [.sortNext, .sortReverse, .sortLeft, .sortRight].contains(action) { heldOrder = nil; orderFrozen = false }
         switch action {
         case .quit: return [.quit]
         case .help: showHelp = true; helpScroll = 0
@@ -288,7 +325,14 @@ public struct AppModel: Sendable {
         case .screenROI: switchTo(.roi, desk: desk)
         case .screenDetail: switchTo(.detail, desk: desk)
         case .screenAlerts: switchTo(.alerts, desk: desk)
-        case .up, .down, .pageUp, .pageDown, .top, .bottom: move(action, desk: desk, feed: feed)
+        case .up, .down, .pageUp, .pageDown, .top, .bottom:
+            // Rows do not reorder under the cursor: the order is held while the person moves [htop].
+            if screen == .sources { holdOrder(desk) }
+            move(action, desk: desk, feed: feed)
+        case .freeze:
+            orderFrozen.toggle()
+            if orderFrozen { heldOrder = nil; holdOrder(desk) } else { heldOrder = nil }
+            status = StatusMessage(text: orderFrozen ? "row order frozen: figures update, rows stay put (Z again re-sorts)" : "rows follow the sort again", isError: false)
         case .open:
             if screen == .flow && !showLeadDetail {
                 // First Enter: the lead itself; a second Enter goes on to its source. The lead shown is pinned

@@ -4,7 +4,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case up, down, pageUp, pageDown, top, bottom, open, back
     case filter, sortNext, sortReverse, expand, collapse, window
     case block, raisePriority, lowerPriority, cycleMode, toggleGlobalMode, undo, redo
-    case pause, matureOnly, blockSource, command, columns, sortLeft, sortRight
+    case pause, matureOnly, blockSource, command, columns, sortLeft, sortRight, freeze
 }
 
 /// The screens of the dashboard, in Tab order.
@@ -60,6 +60,7 @@ public enum Bindings {
         Binding(keys: [.char("s")], action: .sortNext, description: "sort by the next column", dangerous: false, screens: [.sources], hint: "sort"),
         Binding(keys: [.char("<")], action: .sortLeft, description: "sort by the column left of the sorted one", dangerous: false, screens: [.sources], hint: nil),
         Binding(keys: [.char(">")], action: .sortRight, description: "sort by the column right of the sorted one", dangerous: false, screens: [.sources], hint: nil),
+        Binding(keys: [.char("Z")], action: .freeze, description: "freeze the row order (figures still update) / follow the sort again", dangerous: false, screens: [.sources], hint: nil),
         Binding(keys: [.char("C")], action: .columns, description: "choose and order the columns (profit, revenue, spend...)", dangerous: false, screens: [.sources], hint: "columns"),
         Binding(keys: [.char("S")], action: .sortReverse, description: "reverse the sort", dangerous: false, screens: [.sources], hint: nil),
         Binding(keys: [.right, .char("l")], action: .expand, description: "show the source's sub-IDs", dangerous: false, screens: [.sources], hint: nil),

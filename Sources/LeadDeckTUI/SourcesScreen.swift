@@ -75,6 +75,7 @@ enum SourcesScreen {
         if !filter.isEmpty { fields.append("filter: \(filter)") }
         fields += ["sort: \(m.sort.rawValue) \(m.descending ? "↓" : "↑") (s/S)",
                    "metrics: \(m.windowLabel)\(m.matureOnly ? ", mature leads only" : "") (w, a)"]
+        if m.orderFrozen { fields.append("order frozen (Z)") } else if m.heldOrder != nil { fields.append("order held while you move") }
         if rows.contains(where: \.maturing) { fields.append("~ sales still coming in") }
         if !rows.contains(where: { $0.counters.bought > 0 }) {
             fields.append(m.matureOnly ? "no mature leads in this window yet" : "no leads bought in this window")

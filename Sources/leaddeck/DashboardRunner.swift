@@ -65,8 +65,10 @@ final class DashboardRunner {
         var dirty = true
         var lastTick = Date.distantPast
         var lastDraw = Date.distantPast
+        var lastKey = Date()
         while !quitRequested.load(ordering: .relaxed) {
             if let key = terminal.readKey() {
+                lastKey = Date()
                 if key == .resize {
                     let (w, h) = terminal.size
                     model.width = w
@@ -92,6 +94,11 @@ final class DashboardRunner {
                 announce(update.othersChanges)
                 describeEngine()
                 if update.changed || !update.othersChanges.isEmpty { dirty = true }
+            }
+            // Rows held still while the person navigates follow the sort again after a few idle seconds.
+            if model.heldOrder != nil, !model.orderFrozen, now.timeIntervalSince(lastKey) > 3 {
+                model.releaseHeldOrder()
+                dirty = true
             }
             if let shown = statusWall, now.timeIntervalSince(shown) > 5 {
                 model.status = nil

@@ -116,3 +116,45 @@ struct ColumnIDTests {
         #expect(setup.hidden == [.spend], "the source column cannot be hidden")
     }
 }
+
+/// Stable rows: the order holds while the person navigates (or is frozen with Z), so a key never lands on a
+/// row that moved under the cursor; it follows the sort again when idle.
+@Suite struct StableRowTests {
+    static func busier(_ desk: Desk, source: String, leads: Int) -> Desk {
+        var d = desk
+        for i in 0..<leads {
+            let o = Offer(leadID: "X\(source)\(i)", sourceID: source, subID: "a1", vertical: .solar, state: "TX", postalCode: "1",
+                          city: "x", saleType: .exclusive, maxSells: 1, price: .dollars(50), receivedAt: d.metrics.latest + 1,
+                          firstName: "a", lastName: "b", phone: "", email: "")
+            d.apply(.offer(OfferEvent(offer: o, decision: .bought(.exclusive), tier: 3)))
+        }
+        return d
+    }
+
+    @Test func rowsHoldStillWhileNavigatingAndFollowTheSortWhenIdle() {
+        var m = TUIFixture.model()
+        let desk = TUIFixture.state.0
+        let before = m.sourceRows(desk).map(\.key.source)
+        TUIFixture.press(&m, .down)
+        // SOL03 (third by leads today) suddenly buys the most: the rows must not reorder under the cursor.
+        let changed = Self.busier(desk, source: "SOL03", leads: 400)
+        #expect(m.sourceRows(changed).map(\.key.source) == before)
+        #expect(TUIFixture.render(m).text.contains("order held while you move"))
+        m.releaseHeldOrder()
+        #expect(m.sourceRows(changed).first?.key.source == "SOL03")
+    }
+
+    @Test func zFreezesUntilPressedAgainAndSortingReleasesIt() {
+        var m = TUIFixture.model()
+        let desk = TUIFixture.state.0
+        let before = m.sourceRows(desk).map(\.key.source)
+        TUIFixture.press(&m, .char("Z"))
+        m.releaseHeldOrder()  // idle: a frozen order stays
+        let changed = Self.busier(desk, source: "SOL03", leads: 400)
+        #expect(m.sourceRows(changed).map(\.key.source) == before)
+        TUIFixture.press(&m, .char("Z"))
+        #expect(m.sourceRows(changed).first?.key.source == "SOL03")
+        TUIFixture.press(&m, .char("Z"), .char("S"))
+        #expect(!m.orderFrozen && m.heldOrder == nil)
+    }
+}
