@@ -6,7 +6,8 @@ import LeadDeckTUI
 
 /// The dashboard's main loop: keys, the screen, and the engine driver that owns the desk (running the
 /// simulated exchange, or following the log another process writes). Single-threaded: it reads keys with a
-/// 100 ms timeout, ticks the driver four times a second, and redraws on change or once a second.
+/// 100 ms timeout, ticks the driver four times a second, and redraws on change or once a second. Ctrl-Z stops
+/// the whole process, engine included; on `fg` the driver skips the time it was stopped.
 final class DashboardRunner {
     let driver: EngineDriver
     var model: AppModel
@@ -64,6 +65,14 @@ final class DashboardRunner {
         var lastTick = Date.distantPast
         var lastDraw = Date.distantPast
         while !quitRequested.load(ordering: .relaxed) {
+            if suspendRequested.load(ordering: .relaxed) {
+                terminal.suspend()
+                dirty = true
+            }
+            if repaintRequested.load(ordering: .relaxed) {
+                terminal.repaint()
+                dirty = true
+            }
             if let key = terminal.readKey() {
                 if key == .resize {
                     let (w, h) = terminal.size
@@ -126,6 +135,10 @@ final class DashboardRunner {
         case .redo:
             guard let next = model.redoStack.popLast() else { setStatus("nothing to redo", error: false); return }
             if !report(driver.redo(next, actor: user), next, origin: .redo) { model.redoStack.append(next) }
+        case .suspend:
+            terminal.suspend()
+        case .copy(let id):
+            terminal.copyToClipboard(id)
         }
     }
 
