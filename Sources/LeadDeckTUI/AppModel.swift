@@ -6,6 +6,10 @@ public enum Effect: Sendable, Hashable {
     case change(PolicyChange)
     case undo
     case redo
+    /// Give the terminal back and stop the process until the shell's `fg` (Ctrl-Z).
+    case suspend
+    /// Put this id on the terminal's clipboard (`Clipboard.osc52`); the model has already checked it is safe.
+    case copy(String)
 }
 
 /// A question waiting for `y`; any other key cancels.
@@ -227,6 +231,8 @@ public struct AppModel: Sendable {
         if key == .resize { return [] }
         // A hidden dialog takes no keys: while the terminal is too small only q (quit) works.
         if tooSmall { return key == .char("q") ? [.quit] : [] }
+        // Every mouse press goes through `hitTest`, dialogs included, in one place.
+        if case .mouse(let event) = key { return handleMouse(event, desk: desk, feed: feed) }
         if let c = confirmation {
             confirmation = nil
             if key == .char("y") { return [c.effect] }
@@ -370,9 +376,7 @@ public struct AppModel: Sendable {
         case .sortNext:
             // Only columns on screen: sorting by one the user cannot see would look random.
             let shown = SourcesScreen.visibleSorts(in: layout, setup: columnSetup)
-            sort = shown.firstIndex(of: sort).map { shown[($0 + 1) % shown.count] } ?? shown.first ?? sort
-            descending = SourceTable.defaultDescending(sort)
-            status = StatusMessage(text: "sorted by \(sort.rawValue) \(descending ? "(high to low)" : "(low to high)")", isError: false)
+            sortBy(shown.firstIndex(of: sort).map { shown[($0 + 1) % shown.count] } ?? shown.first ?? sort)
         case .sortReverse: descending.toggle()
         case .expand:
             if let t = target(desk) { expanded.insert(t.source) }
@@ -421,8 +425,41 @@ public struct AppModel: Sendable {
                                         effect: .change(.globalMode(from: g, to: to)))
         case .undo: return [.undo]
         case .redo: return [.redo]
+        case .suspend: return [.suspend]
+        case .copyID: return copySelectedID(desk: desk, feed: feed)
         }
         return []
+    }
+
+    /// Copies the id of what is selected: the lead on Live flow, else the source (a sub-ID row's source).
+    mutating func copySelectedID(desk: Desk, feed: LiveFeed) -> [Effect] {
+        let what: String, id: String
+        if screen == .flow {
+            let items = flowItems(feed)
+            guard !items.isEmpty else { status = StatusMessage(text: "no lead to copy", isError: true); return [] }
+            (what, id) = ("lead id", items[flowSelectedIndex(items)].leadID)
+        } else {
+            guard let t = target(desk) else { status = StatusMessage(text: "no source to copy", isError: true); return [] }
+            (what, id) = ("source id", t.source)
+        }
+        // The refused id is never shown: it may hold escape sequences a source sent.
+        if let why = Clipboard.refusal(id) {
+            status = StatusMessage(text: "not copied: \(why)", isError: true)
+            return []
+        }
+        status = StatusMessage(text: "copied \(what) \(id) to the clipboard (OSC 52)", isError: false)
+        return [.copy(id)]
+    }
+
+    /// Sorts the sources by `column`, in its natural direction, and says so.
+    mutating func sortBy(_ column: SortColumn) {
+        sort = column
+        descending = SourceTable.defaultDescending(column)
+        announceSort()
+    }
+
+    mutating func announceSort() {
+        status = StatusMessage(text: "sorted by \(sort.rawValue) \(descending ? "(high to low)" : "(low to high)")", isError: false)
     }
 
     /// Keeps the changed row selected and in the list, whatever the change does to the filter.
@@ -471,23 +508,11 @@ public struct AppModel: Sendable {
         case .sources:
             let rows = sourceRows(desk)
             guard !rows.isEmpty else { return }
-            let i = step(selectedIndex(rows), count: rows.count)
-            selected = rows[i].key
-            // Once the selection moves off the changed source, it leaves the list if the filter excludes it.
-            if let p = pinned, rows[i].key.source != p {
-                pinned = nil
-                let now = sourceRows(desk)
-                let j = now.firstIndex { $0.key == rows[i].key } ?? 0
-                top = Self.scroll(top: top, selected: j, visible: page, count: now.count)
-            } else {
-                top = Self.scroll(top: top, selected: i, visible: page, count: rows.count)
-            }
+            selectSource(step(selectedIndex(rows), count: rows.count), in: rows, desk: desk)
         case .flow:
             let items = flowItems(feed)
             guard !items.isEmpty else { return }
-            let i = step(flowSelectedIndex(items), count: items.count)
-            flowSelectedKey = Self.feedKey(items[i])
-            flowTop = Self.scroll(top: flowTop, selected: i, visible: page, count: items.count)
+            selectFlowItem(step(flowSelectedIndex(items), count: items.count), in: items)
         case .detail:
             let rows = DetailScreen.scrollingLineCount(self, desk: desk, feed: feed)
             detailScroll = Self.scrollText(detailScroll, action, page: layout.textPageStep, maxOffset: max(0, rows - layout.visibleTableRows))
@@ -498,6 +523,27 @@ public struct AppModel: Sendable {
             let rows = ROIScreen.pageHeight(self, desk: desk)
             roiScroll = Self.scrollText(roiScroll, action, page: layout.textPageStep, maxOffset: max(0, rows - layout.visibleBodyRows))
         }
+    }
+
+    /// Selects source row `i` of `rows` (the rows as they stand) and scrolls it into view.
+    mutating func selectSource(_ i: Int, in rows: [SourceRow], desk: Desk) {
+        let page = layout.visibleTableRows
+        selected = rows[i].key
+        // Once the selection moves off the changed source, it leaves the list if the filter excludes it.
+        if let p = pinned, rows[i].key.source != p {
+            pinned = nil
+            let now = sourceRows(desk)
+            let j = now.firstIndex { $0.key == rows[i].key } ?? 0
+            top = Self.scroll(top: top, selected: j, visible: page, count: now.count)
+        } else {
+            top = Self.scroll(top: top, selected: i, visible: page, count: rows.count)
+        }
+    }
+
+    /// Highlights feed row `i` of `items` and scrolls it into view.
+    mutating func selectFlowItem(_ i: Int, in items: [FeedItem]) {
+        flowSelectedKey = Self.feedKey(items[i])
+        flowTop = Self.scroll(top: flowTop, selected: i, visible: layout.visibleTableRows, count: items.count)
     }
 
     /// A text view's new scroll offset, within 0...maxOffset.

@@ -4,7 +4,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case up, down, pageUp, pageDown, top, bottom, open, back
     case filter, sortNext, sortReverse, expand, collapse, window
     case block, raisePriority, lowerPriority, cycleMode, toggleGlobalMode, undo, redo
-    case pause, matureOnly, blockSource, command, columns, sortLeft, sortRight, freeze
+    case pause, matureOnly, blockSource, command, columns, sortLeft, sortRight, freeze, copyID, suspend
 }
 
 /// The screens of the dashboard, in Tab order.
@@ -40,6 +40,7 @@ public enum Bindings {
     static let sourceScreens: Set<ScreenID> = [.sources, .detail]
     public static let all: [Binding] = [
         Binding(keys: [.char("q")], action: .quit, description: "quit (Ctrl-C too)", dangerous: false, screens: nil, hint: "quit"),
+        Binding(keys: [.ctrl("z")], action: .suspend, description: "suspend to the shell; fg resumes (the market stops meanwhile)", dangerous: false, screens: nil, hint: nil),
         Binding(keys: [.char("?")], action: .help, description: "show or hide this help", dangerous: false, screens: nil, hint: "help"),
         Binding(keys: [.tab], action: .nextScreen, description: "next screen", dangerous: false, screens: nil, hint: nil),
         Binding(keys: [.backTab], action: .prevScreen, description: "previous screen", dangerous: false, screens: nil, hint: nil),
@@ -77,6 +78,7 @@ public enum Bindings {
         Binding(keys: [.char(":")], action: .command, description: "change a setting: budget, caps, hours, maxprice, dedupe (see below)", dangerous: true, screens: nil, hint: "settings"),
         Binding(keys: [.char("u")], action: .undo, description: "undo your last change", dangerous: true, screens: nil, hint: "undo"),
         Binding(keys: [.ctrl("r")], action: .redo, description: "redo", dangerous: true, screens: nil, hint: nil),
+        Binding(keys: [.char("c")], action: .copyID, description: "copy the selected source's id (the lead's id on Live flow) to the clipboard (OSC 52)", dangerous: false, screens: [.sources, .flow, .detail], hint: "copy"),
     ]
 
     /// The binding for a key on a screen, if any.

@@ -212,6 +212,7 @@ public enum Renderer {
         add("", "C chooses which columns show and their order; < and > sort by the column left or right of the sorted one.", indent: 2)
         lines.append("")
         for text in [
+            "Mouse: click a tab, a row (a double click opens it, like Enter) or a Sources column title (sorts by it; again reverses); the wheel moves \(AppModel.wheelStep) rows. A confirmation takes only a click on [ Cancel ]; y confirms. Start with --no-mouse to leave the mouse to the terminal (text selection).",
             "Status: " + SourceStatus.allCases.map { "\($0.short) \($0.rawValue) (\($0.meaning))" }.joined(separator: "; ")
                 + "; src: a sub-ID blocked with its whole source.",
             "~ before a figure: most of its leads are younger than their vertical's usual sale lag (learned from this store's sales, a day until a vertical has \(SaleLags.minSales) sales), so sales are still coming in; a maturing figure is never red. Key a shows mature leads only.",
@@ -270,10 +271,9 @@ public enum Renderer {
         Widgets.box(&buf, in: frame, title: "Confirm", ascii: ascii, style: .warn)
         let inside = frame.inset(left: 3, right: 3)
         buf.write(text, x: inside.x, y: frame.y + 2, style: .bold, maxWidth: inside.width)
-        let choice = "[ Cancel ]  y = yes"
-        let cx = frame.x + (frame.width - Sanitizer.width(choice)) / 2
-        buf.write("[ Cancel ]", x: cx, y: frame.y + 4, style: Style(reverse: true))
-        buf.write("  y = yes", x: cx + 10, y: frame.y + 4)
+        let cancel = layout.confirmCancelButton(textWidth: Sanitizer.width(text))
+        let x = buf.write(Layout.cancelButton, x: cancel.x, y: cancel.y, style: Style(reverse: true))
+        buf.write(String(Layout.confirmChoices.dropFirst(Layout.cancelButton.count)), x: x, y: cancel.y)
     }
 }
 

@@ -14,6 +14,8 @@ public enum Hit: Sendable, Hashable {
     case flowRow(Int)
     /// The help or a confirmation is open: a click belongs to it, not to what lies beneath.
     case overlay
+    /// The `[ Cancel ]` of the open confirmation dialog.
+    case dialogCancel
     /// Nothing a click acts on (the header, the status line, a gap between columns, below the last row...).
     case nothing
 }
@@ -24,7 +26,10 @@ extension AppModel {
     public func hitTest(x: Int, y: Int, desk: Desk, feed: LiveFeed) -> Hit {
         let layout = self.layout
         guard !tooSmall, layout.screen.contains(x: x, y: y) else { return .nothing }
-        if showHelp || confirmation != nil { return .overlay }
+        if let c = confirmation {
+            return layout.confirmCancelButton(textWidth: Sanitizer.width(c.question)).contains(x: x, y: y) ? .dialogCancel : .overlay
+        }
+        if showHelp { return .overlay }
         if let s = layout.tab(atX: x, y: y) { return .tab(s) }
         switch screen {
         case .sources:

@@ -1,10 +1,13 @@
-/// A key press, as the app understands it (the backend translates terminal codes).
+/// A key press, as the app understands it (the backend translates terminal codes); mouse presses come the
+/// same way, so one update function sees every input.
 public enum Key: Sendable, Hashable {
     case char(Character)
     case ctrl(Character)
     case up, down, left, right, pageUp, pageDown, home, end
     case enter, escape, tab, backTab, backspace, delete
     case resize
+    /// A mouse press or wheel step (never in the key table: `AppModel` maps it through `hitTest`).
+    case mouse(MouseEvent)
 
     /// How the key is written in help and hints ("Ctrl-R", "PgDn", "/").
     public var label: String {
@@ -27,6 +30,7 @@ public enum Key: Sendable, Hashable {
         case .backspace: return "Backspace"
         case .delete: return "Del"
         case .resize: return "resize"
+        case .mouse: return "mouse"
         }
     }
 }

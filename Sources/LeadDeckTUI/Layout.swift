@@ -108,4 +108,16 @@ public struct Layout: Sendable, Hashable {
         let w = min(screen.width - 4, max(44, textWidth + 6)), h = 6
         return Rect(x: (screen.width - w) / 2, y: screen.height / 2 - 3, width: w, height: h)
     }
+
+    /// The line of choices under a confirmation's question: Cancel (the default) first.
+    public static let confirmChoices = "[ Cancel ]  y = yes"
+    public static let cancelButton = "[ Cancel ]"
+
+    /// Where the confirmation dialog's `[ Cancel ]` is drawn, for a question `textWidth` columns wide: the one
+    /// place in a dialog a click acts on (the mouse can cancel, never confirm).
+    public func confirmCancelButton(textWidth: Int) -> Rect {
+        let frame = confirmBox(textWidth: textWidth)
+        let x = frame.x + (frame.width - Sanitizer.width(Self.confirmChoices)) / 2
+        return Rect(x: x, y: frame.y + 4, width: Sanitizer.width(Self.cancelButton), height: 1)
+    }
 }

@@ -6,7 +6,8 @@ import LeadDeckTUI
 
 /// The dashboard's main loop: keys, the screen, and the engine driver that owns the desk (running the
 /// simulated exchange, or following the log another process writes). Single-threaded: it reads keys with a
-/// 100 ms timeout, ticks the driver four times a second, and redraws on change or once a second.
+/// 100 ms timeout, ticks the driver four times a second, and redraws on change or once a second. Ctrl-Z stops
+/// the whole process, engine included; on `fg` the driver skips the time it was stopped.
 final class DashboardRunner {
     let driver: EngineDriver
     var model: AppModel
@@ -67,6 +68,14 @@ final class DashboardRunner {
         var lastDraw = Date.distantPast
         var lastKey = Date()
         while !quitRequested.load(ordering: .relaxed) {
+            if suspendRequested.load(ordering: .relaxed) {
+                terminal.suspend()
+                dirty = true
+            }
+            if repaintRequested.load(ordering: .relaxed) {
+                terminal.repaint()
+                dirty = true
+            }
             if let key = terminal.readKey() {
                 lastKey = Date()
                 if key == .resize {
@@ -140,6 +149,10 @@ final class DashboardRunner {
         case .redo:
             guard let next = model.redoStack.popLast() else { setStatus("nothing to redo", error: false); return }
             if !report(driver.redo(next, actor: user), next, origin: .redo) { model.redoStack.append(next) }
+        case .suspend:
+            terminal.suspend()
+        case .copy(let id):
+            terminal.copyToClipboard(id)
         }
     }
 

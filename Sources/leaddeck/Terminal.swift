@@ -6,13 +6,20 @@ import Synchronization
 /// Set by SIGINT/SIGTERM; the loop sees it and leaves through `endwin`, so the terminal is restored.
 let quitRequested = Atomic<Bool>(false)
 
-/// The ncurses backend: checks there is a usable terminal, draws buffers, reads keys.
+/// The ncurses backend: checks there is a usable terminal, draws buffers, reads keys and mouse presses.
 final class Terminal {
     private let screen: OpaquePointer
     private let useColor: Bool
     var colors: Bool { useColor }
     private var pairs: [Color: Int16] = [:]
     let ascii: Bool
+    /// Whether mouse reporting is on (off with `--no-mouse`, leaving the mouse to the terminal's selection).
+    let mouse: Bool
+    /// The key code wget_wch returns for the start of an SGR mouse report, `ESC [ <` (see Terminal+Mouse).
+    var sgrMouseCode: Int32 = -1
+    var clicks = ClickCounter()
+    /// Mouse presses decoded together with an earlier one, handed out by the next `readKey` calls.
+    var pending: [Key] = []
 
     /// Why the dashboard cannot start on this terminal, or nil when it can.
     static func unusableReason() -> String? {
@@ -24,8 +31,9 @@ final class Terminal {
         return nil
     }
 
-    /// Starts ncurses on stdin/stdout.
-    init(noColor: Bool, forceASCII: Bool) throws {
+    /// Starts ncurses on stdin/stdout, with mouse reporting unless `mouse` is false.
+    init(noColor: Bool, forceASCII: Bool, mouse: Bool) throws {
+        self.mouse = mouse
         setlocale(LC_ALL, "")
         let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
         ascii = forceASCII || codeset.uppercased().replacingOccurrences(of: "-", with: "") != "UTF8"
@@ -41,7 +49,7 @@ final class Terminal {
         keypad(ld_stdscr(), true)
         set_escdelay(25)
         curs_set(0)
-        wtimeout(ld_stdscr(), 100)
+        wtimeout(ld_stdscr(), Self.keyTimeoutMS)
         useColor = !noColor && has_colors()
         if useColor {
             start_color()
@@ -59,7 +67,13 @@ final class Terminal {
         signal(SIGTERM) { _ in quitRequested.store(true, ordering: .relaxed) }
         signal(SIGHUP) { _ in quitRequested.store(true, ordering: .relaxed) }
         signal(SIGPIPE, SIG_IGN)
+        Self.catchSuspend()
+        Self.unblockSignals()
+        if mouse { enableMouse() }
     }
+
+    /// How long `readKey` waits for a key, in milliseconds.
+    static let keyTimeoutMS: Int32 = 100
 
     var size: (width: Int, height: Int) { (Int(ld_cols()), Int(ld_lines())) }
 
@@ -93,6 +107,7 @@ final class Terminal {
 
     /// The next key, or nil after the timeout.
     func readKey() -> Key? {
+        if !pending.isEmpty { return pending.removeFirst() }
         var ch: wint_t = 0
         let r = wget_wch(ld_stdscr(), &ch)
         if r == ERR { return nil }
@@ -111,6 +126,8 @@ final class Terminal {
             case KEY_DC: return .delete
             case KEY_ENTER: return .enter
             case ld_key_resize(): return .resize
+            case KEY_MOUSE: return ncursesMouse()
+            case sgrMouseCode where sgrMouseCode > 0: return sgrMouse()
             default: return nil
             }
         }
@@ -134,12 +151,31 @@ final class Terminal {
         draw(buf)
     }
 
+    /// Puts `id` on the clipboard of the terminal (OSC 52), if `Clipboard` allows it. Inside tmux the sequence
+    /// reaches the outer terminal only with `set -g set-clipboard on`.
+    func copyToClipboard(_ id: String) {
+        if let sequence = Clipboard.osc52(id) { writeRaw(sequence) }
+    }
+
+    /// Writes bytes straight to the terminal, beside ncurses (which has flushed its own output after each
+    /// frame); only for sequences that do not move the cursor or change what is on screen.
+    func writeRaw(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return }
+            bytes = bytes.dropFirst(n)
+        }
+    }
+
     /// Restores the terminal.
     /// Rings the terminal bell (for a new alert, with --bell).
     func bell() { beep() }
 
     func close() {
         endwin()
+        if mouse { disableSGRMouse() }
         delscreen(screen)
     }
 }

@@ -8,11 +8,23 @@ final class Tmux {
     static let tmuxPath = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/tmux"
 
     /// Starts `command` (a shell command line) in a `width` x `height` terminal with TERM=xterm-256color.
-    init(_ command: String, width: Int = 120, height: Int = 40) throws {
-        socket = "leaddeck-test-\(UUID().uuidString.prefix(8))"
+    convenience init(_ command: String, width: Int = 120, height: Int = 40) throws {
         let wrapped = "trap : INT; \(command); echo \"[exited with $?]\"; sleep 60"
+        try self.init(argv: ["sh", "-c", wrapped], width: width, height: height)
+    }
+
+    /// Starts the program `argv` in a `width` x `height` terminal with TERM=xterm-256color.
+    init(argv: [String], width: Int, height: Int) throws {
+        socket = "leaddeck-test-\(UUID().uuidString.prefix(8))"
         try Self.spawn(["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "\(width)", "-y", "\(height)",
-                        "env", "TERM=xterm-256color", "sh", "-c", wrapped])
+                        "env", "TERM=xterm-256color"] + argv)
+    }
+
+    /// An interactive shell with job control (so Ctrl-Z and `fg` work), prompt `$ `; run commands with `type`.
+    static func shell(width: Int = 120, height: Int = 40) throws -> Tmux {
+        let bash = ["/bin/bash", "/usr/bin/bash"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let argv = bash.map { ["PS1=$ ", "HISTFILE=/dev/null", $0, "--norc", "--noprofile", "-i"] } ?? ["PS1=$ ", "ENV=", "sh", "-i"]
+        return try Tmux(argv: argv, width: width, height: height)
     }
 
     deinit { try? Self.spawn(["-L", socket, "kill-server"]) }
@@ -43,7 +55,15 @@ final class Tmux {
     }
 
     /// The screen as text.
-    func screen() -> String {
+    func screen() -> String { output(["capture-pane", "-p", "-t", "main"]) }
+
+    /// A tmux format about the pane, e.g. `#{mouse_sgr_flag}` (whether the program asked for SGR mouse reports).
+    func format(_ format: String) -> String {
+        output(["display-message", "-p", "-t", "main", format]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// What a tmux command prints.
+    func output(_ command: [String]) -> String {
         let out = NSTemporaryDirectory() + "tmux-capture-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: out) }
         var pid: pid_t = 0
@@ -53,7 +73,7 @@ final class Tmux {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let args: [String] = [Self.tmuxPath, "-L", socket, "capture-pane", "-p", "-t", "main"]
+        let args: [String] = [Self.tmuxPath, "-L", socket] + command
         let argv = args.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         guard posix_spawn(&pid, Self.tmuxPath, &actions, nil, argv, environ) == 0 else { return "" }

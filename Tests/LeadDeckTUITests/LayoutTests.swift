@@ -97,7 +97,7 @@ struct LayoutTests {
     @Test func helpScrollStopsAtItsLastPage() {
         var m = TUIFixture.model(80, 24)
         TUIFixture.press(&m, .char("?"))
-        for _ in 0..<100 { TUIFixture.press(&m, .down) }
+        for _ in 0..<400 { TUIFixture.press(&m, .down) }
         let lines = Renderer.helpLines(m).count
         let last = lines - m.layout.helpVisibleLines(lines: lines)
         #expect(last > 0 && m.helpScroll == last)

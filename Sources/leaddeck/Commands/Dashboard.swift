@@ -11,7 +11,8 @@ struct Dashboard: ParsableCommand {
             Runs the embedded simulated exchange on the store unless another leaddeck process already runs the \
             engine there, in which case it follows that process's log (both can change the policy). A new store \
             starts a day in the past and catches up in a few seconds, so charts have history. Needs a terminal \
-            of at least 80x24; honours NO_COLOR.
+            of at least 80x24; honours NO_COLOR. Takes mouse clicks and the wheel unless --no-mouse; Ctrl-Z \
+            suspends it (fg resumes).
             """)
 
     @OptionGroup var options: StoreOptions
@@ -34,6 +35,9 @@ struct Dashboard: ParsableCommand {
     @Flag(help: "Ring the terminal bell when a new alert is raised (off by default).")
     var bell = false
 
+    @Flag(help: "Leave the mouse to the terminal (its own text selection) instead of clicks and the wheel.")
+    var noMouse = false
+
     func validate() throws {
         guard speed > 0 && speed <= 100_000 else { throw ValidationError("--speed must be above 0 and at most 100000") }
     }
@@ -43,7 +47,7 @@ struct Dashboard: ParsableCommand {
             if let reason = Terminal.unusableReason() { throw Failure(description: reason) }
             let store = try options.open()
             // The terminal comes up first, so a long load (a store without a checkpoint) shows what it is doing.
-            let terminal = try Terminal(noColor: !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty, forceASCII: ascii)
+            let terminal = try Terminal(noColor: !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty, forceASCII: ascii, mouse: !noMouse)
             terminal.showMessage("LeadDeck: opening \(store.directory)...")
             let driver: EngineDriver
             do {
