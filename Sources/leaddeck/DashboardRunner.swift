@@ -14,6 +14,9 @@ final class DashboardRunner {
     var feed = LiveFeed()
     let terminal: Terminal
     let user = currentUser()
+    /// Where preferences are saved on quit (nil: not saved, e.g. the file could not be read).
+    var prefsFile: PreferencesFile?
+    var startupNotice: String?
     /// Ring the bell when a new alert arrives (`--bell`).
     var bellOnAlert = false
     var statusWall: Date?
@@ -25,12 +28,22 @@ final class DashboardRunner {
         let (w, h) = terminal.size
         model = AppModel(width: w, height: h, readOnly: readOnly, ascii: terminal.ascii)
         model.colors = terminal.colors
+        // Remembered preferences (sort, window, columns...), from the user's config folder, never the store.
+        prefsFile = PreferencesFile.forUser()
+        switch prefsFile?.load() {
+        case .success(let prefs?)?: prefs.apply(to: &model)
+        case .failure(let problem)?:
+            prefsFile = nil  // a file that cannot be read is left as it is
+            startupNotice = problem.description
+        default: break
+        }
         // The feed starts with the latest leads already recorded, so nothing looks empty after a restart.
         for r in (try? driver.store.lastRecords(600))?.records ?? [] { feed.add(r.event) }
         info = DashboardInfo(storePath: driver.store.location, engine: "")
         describeEngine()
         // The highlight starts on the first source and stays with it, not with the first row.
         model.selected = model.sourceRows(driver.desk).first?.key
+        if let startupNotice { setStatus(startupNotice, error: true) }
     }
 
     static func speedText(_ s: Double) -> String { s == s.rounded() ? "\(Int(s))" : String(format: "%.1f", s) }
@@ -180,7 +193,14 @@ final class DashboardRunner {
     }
 
     func finish() {
+        if let prefsFile {
+            do { try prefsFile.save(DashboardPreferences(model)) } catch { printAfterClose = "leaddeck: note: \(error)" }
+        }
         driver.finish()
         terminal.close()
+        if let printAfterClose { printError(printAfterClose) }
     }
+
+    /// A line for stderr once the terminal is restored.
+    var printAfterClose: String?
 }

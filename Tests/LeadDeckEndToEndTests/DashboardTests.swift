@@ -113,3 +113,51 @@ struct DashboardTests {
         #expect(unknown.wait(for: "unknown terminal type TERM=no-such-terminal").found)
     }
 }
+
+/// Preferences: kept across a restart in the user's config folder, never in the store; a broken file is
+/// reported and left alone.
+@Suite("Dashboard preferences (tmux)", .serialized, .enabled(if: Tmux.available, "tmux is not installed"))
+struct PreferencesTests {
+    func command(_ store: String) -> String { "cd '\(Binary.repoRoot)' && '\(Binary.path)' --store '\(store)' --speed 60" }
+
+    @Test func sortWindowAndColumnsAreKeptAcrossARestart() throws {
+        let store = Binary.tempStore()
+        let config = Tmux.newConfigHome()
+        do {
+            let t = try Tmux(command(store), configHome: config)
+            #expect(t.wait(for: "of 36 sources").found)
+            try t.keys("w")                 // window: today
+            try t.keys(">")                 // sort: the column right of "today"
+            try t.keys("C")                 // column setup: hide the first column (pri)
+            try t.keys("Space")
+            try t.keys("Escape")
+            #expect(t.wait(for: "metrics: today").found)
+            try t.keys("q")
+            #expect(t.wait(for: "[exited with 0]").found)
+        }
+        let saved = try String(contentsOfFile: config + "/leaddeck/config.json", encoding: .utf8)
+        #expect(saved.contains("\"window\" : \"today\""), "\(saved)")
+        #expect(!FileManager.default.fileExists(atPath: store + "/config.json"), "never in the store")
+        let again = try Tmux(command(store), configHome: config)
+        let screen = again.wait(for: "metrics: today")
+        #expect(screen.found, "\(screen.screen)")
+        #expect(!screen.screen.contains("sort: today"), "the sort was kept too")
+        #expect(!screen.screen.split(separator: "\n")[3].hasPrefix(" pri"), "the hidden column stays hidden")
+        try again.keys("q")
+        #expect(again.wait(for: "[exited with 0]").found)
+    }
+
+    @Test func aBrokenPreferencesFileIsReportedAndLeftAlone() throws {
+        let store = Binary.tempStore()
+        let config = Tmux.newConfigHome()
+        try FileManager.default.createDirectory(atPath: config + "/leaddeck", withIntermediateDirectories: true)
+        let broken = Data("{\"version\": 1, \"window\": ".utf8)
+        try broken.write(to: URL(fileURLWithPath: config + "/leaddeck/config.json"))
+        let t = try Tmux(command(store), configHome: config)
+        let shown = t.wait(for: "not valid preferences")
+        #expect(shown.found, "\(shown.screen)")
+        try t.keys("w", "q")
+        #expect(t.wait(for: "[exited with 0]").found)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: config + "/leaddeck/config.json")) == broken, "left as it was")
+    }
+}

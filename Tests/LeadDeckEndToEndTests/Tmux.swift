@@ -8,16 +8,25 @@ final class Tmux {
     static let tmuxPath = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/tmux"
 
     /// Starts `command` (a shell command line) in a `width` x `height` terminal with TERM=xterm-256color.
-    convenience init(_ command: String, width: Int = 120, height: Int = 40) throws {
+    /// Each session gets its own preferences folder (XDG_CONFIG_HOME) unless one is given, so tests never see
+    /// each other's remembered sort or columns.
+    convenience init(_ command: String, width: Int = 120, height: Int = 40, configHome: String? = nil) throws {
         let wrapped = "trap : INT; \(command); echo \"[exited with $?]\"; sleep 60"
-        try self.init(argv: ["sh", "-c", wrapped], width: width, height: height)
+        try self.init(argv: ["sh", "-c", wrapped], width: width, height: height, configHome: configHome)
+    }
+
+    /// A new, empty folder for a session's preferences.
+    static func newConfigHome() -> String {
+        let dir = NSTemporaryDirectory() + "leaddeck-config-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
     }
 
     /// Starts the program `argv` in a `width` x `height` terminal with TERM=xterm-256color.
-    init(argv: [String], width: Int, height: Int) throws {
+    init(argv: [String], width: Int, height: Int, configHome: String? = nil) throws {
         socket = "leaddeck-test-\(UUID().uuidString.prefix(8))"
         try Self.spawn(["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "\(width)", "-y", "\(height)",
-                        "env", "TERM=xterm-256color"] + argv)
+                        "env", "TERM=xterm-256color", "XDG_CONFIG_HOME=\(configHome ?? Self.newConfigHome())"] + argv)
     }
 
     /// An interactive shell with job control (so Ctrl-Z and `fg` work), prompt `$ `; run commands with `type`.

@@ -158,3 +158,26 @@ struct ColumnIDTests {
         #expect(!m.orderFrozen && m.heldOrder == nil)
     }
 }
+
+@Suite struct PreferencesModelTests {
+    @Test func preferencesRoundTripThroughJSONAndSkipWhatTheyDoNotKnow() throws {
+        var m = TUIFixture.model()
+        m.sort = .profit
+        m.descending = false
+        m.window = .today
+        m.matureOnly = true
+        m.columnSetup.toggle(.channel)
+        m.expanded = ["AUT01"]
+        m.filterHistory = ["roi<0", "vertical:auto"]
+        let data = try JSONEncoder().encode(DashboardPreferences(m))
+        var fresh = TUIFixture.model()
+        try JSONDecoder().decode(DashboardPreferences.self, from: data).apply(to: &fresh)
+        #expect(fresh.sort == .profit && !fresh.descending && fresh.window == .today && fresh.matureOnly)
+        #expect(fresh.columnSetup == m.columnSetup && fresh.expanded == ["AUT01"] && fresh.filterHistory == m.filterHistory)
+        // A newer file's unknown fields and values are skipped.
+        let newer = #"{"version":1,"sort":"warp","window":"decade","expanded":["AUT01","bad id!"],"extra":{"x":1}}"#
+        var other = TUIFixture.model()
+        try JSONDecoder().decode(DashboardPreferences.self, from: Data(newer.utf8)).apply(to: &other)
+        #expect(other.sort == .today && other.window == .all && other.expanded == ["AUT01"])
+    }
+}
