@@ -4,6 +4,8 @@ import LeadDeckCore
 public enum Effect: Sendable, Hashable {
     case quit
     case change(PolicyChange)
+    /// Several changes at once (a bulk action on marked rows), each saved and undoable on its own.
+    case changes([PolicyChange])
     case undo
     case redo
     /// Give the terminal back and stop the process until the shell's `fg` (Ctrl-Z).
@@ -51,6 +53,8 @@ public struct AppModel: Sendable {
     public var sort: SortColumn = .today
     public var descending = true
     public var window: Window = .all
+    /// Rows marked for a bulk action (key x): sources, or sub-IDs as "SOURCE/SUB".
+    public var marked: Set<SourceRow.Key> = []
     /// Which Sources columns show, in what order (key C).
     public var columnSetup = ColumnSetup.default
     /// The column setup overlay is open, with the row chosen in it.
@@ -270,6 +274,23 @@ public struct AppModel: Sendable {
         if !items.isEmpty { flowSelectedKey = Self.feedKey(items[flowSelectedIndex(items)]) }
     }
 
+    /// Asks before blocking every marked row (or unblocking them all when all are blocked already).
+    mutating func confirmBulkBlock(_ desk: Desk) {
+        let keys = marked.sorted { ($0.source, $0.subID ?? "") < ($1.source, $1.subID ?? "") }
+        func isBlocked(_ k: SourceRow.Key) -> Bool {
+            let st = desk.policy.settings(for: k.source)
+            return k.subID.map { st.blockedSubIDs.contains($0) } ?? st.blocked
+        }
+        let unblock = keys.allSatisfy(isBlocked)
+        let changes: [PolicyChange] = keys.filter { isBlocked($0) == unblock }.map {
+            unblock ? .unblock(source: $0.source, subID: $0.subID) : .block(source: $0.source, subID: $0.subID)
+        }
+        let names = keys.map { SourceRef(source: $0.source, subID: $0.subID).description }
+        let list = names.prefix(4).joined(separator: ", ") + (names.count > 4 ? " and \(names.count - 4) more" : "")
+        confirmation = Confirmation(question: "\(unblock ? "Unblock" : "Block") \(changes.count) marked: \(list)?", effect: .changes(changes))
+        marked = []
+    }
+
     /// Asks before blocking (or unblocking) a source or sub-ID; `y` confirms.
     mutating func confirmBlock(_ t: SourceRow.Key, desk: Desk) {
         let st = desk.policy.settings(for: t.source)
@@ -360,6 +381,7 @@ public struct AppModel: Sendable {
             if detailSource != nil { previousScreen = screen; screen = .detail; detailScroll = 0 }
         case .back:
             if showLeadDetail { showLeadDetail = false }
+            else if screen == .sources && !marked.isEmpty { marked = []; status = StatusMessage(text: "marks cleared", isError: false) }
             else if screen == .detail { screen = previousScreen == .detail ? .sources : previousScreen }
             else if screen == .flow && !flowFilter.isEmpty { flowFilter = "" }
             else if !filter.isEmpty { filter = "" }
@@ -396,6 +418,13 @@ public struct AppModel: Sendable {
             guard let t = target(desk, feed: feed) else { return [] }
             pinFlowSelection(feed)
             confirmBlock(SourceRow.Key(source: t.source, subID: nil), desk: desk)
+        case .mark:
+            guard let t = target(desk) else { return [] }
+            if marked.contains(t) { marked.remove(t) } else { marked.insert(t) }
+            status = StatusMessage(text: marked.isEmpty ? "no rows marked" : "\(marked.count) marked: b blocks or unblocks them all (x again unmarks, Esc clears)", isError: false)
+            move(.down, desk: desk, feed: feed)
+        case .block where screen == .sources && !marked.isEmpty:
+            confirmBulkBlock(desk)
         case .block:
             guard let t = target(desk, feed: feed) else { return [] }
             if screen == .flow { pinFlowSelection(feed); confirmBlock(t, desk: desk); return [] }

@@ -4,7 +4,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case up, down, pageUp, pageDown, top, bottom, open, back
     case filter, sortNext, sortReverse, expand, collapse, window
     case block, raisePriority, lowerPriority, cycleMode, toggleGlobalMode, undo, redo
-    case pause, matureOnly, blockSource, command, columns, sortLeft, sortRight, freeze, copyID, suspend
+    case pause, matureOnly, blockSource, command, columns, sortLeft, sortRight, freeze, copyID, suspend, mark
 }
 
 /// The screens of the dashboard, in Tab order.
@@ -70,6 +70,7 @@ public enum Bindings {
         Binding(keys: [.char("a")], action: .matureOnly, description: "figures on mature leads only (older than their vertical's usual sale lag) / on all", dangerous: false, screens: [.sources], hint: nil),
         Binding(keys: [.char(" ")], action: .pause, description: "pause / resume the feed (the engine keeps running)", dangerous: false, screens: [.flow], hint: "pause"),
         Binding(keys: [.char("b")], action: .block, description: "block / unblock the source or sub-ID (on Live flow: the lead's sub-ID) (asks first)", dangerous: true, screens: sourceScreens.union([.flow]), hint: "block"),
+        Binding(keys: [.char("x")], action: .mark, description: "mark / unmark the row for a bulk block (b then acts on every marked row; Esc clears the marks)", dangerous: true, screens: [.sources], hint: nil),
         Binding(keys: [.char("B")], action: .blockSource, description: "block / unblock the selected lead's whole source (asks first)", dangerous: true, screens: [.flow], hint: nil),
         Binding(keys: [.char("+"), .char("=")], action: .raisePriority, description: "raise priority (tier 5 -> 1)", dangerous: true, screens: sourceScreens, hint: "priority"),
         Binding(keys: [.char("-")], action: .lowerPriority, description: "lower priority (tier 1 -> 5)", dangerous: true, screens: sourceScreens, hint: nil),

@@ -102,7 +102,7 @@ enum SourcesScreen {
         let visible = layout.visibleTableRows
         for (i, row) in rows[top..<min(rows.count, top + visible)].enumerated() {
             let y = area.y + i
-            drawRow(&buf, row, cols: cols, y: y, ascii: m.ascii)
+            drawRow(&buf, row, cols: cols, y: y, ascii: m.ascii, marked: m.marked.contains(row.key))
             if top + i == selected { buf.restyle(x: area.x, y: y, width: area.width) { $0.reverse = true } }
         }
         // Where the highlight is among the sources listed (sub-ID rows are not sources), shown whatever the filter.
@@ -127,13 +127,13 @@ enum SourcesScreen {
         }
     }
 
-    static func drawRow(_ buf: inout Buffer, _ r: SourceRow, cols: [TableColumn<SourceColumnID>], y: Int, ascii: Bool) {
+    static func drawRow(_ buf: inout Buffer, _ r: SourceRow, cols: [TableColumn<SourceColumnID>], y: Int, ascii: Bool, marked: Bool = false) {
         let metrics = MetricsRow(r.counters)
-        buf.putCells(cols.map { cell($0, r, metrics, ascii: ascii) }, cols, y: y)
+        buf.putCells(cols.map { cell($0, r, metrics, ascii: ascii, marked: marked) }, cols, y: y)
     }
 
     /// The text and style of one cell of a row.
-    static func cell(_ c: TableColumn<SourceColumnID>, _ r: SourceRow, _ m: MetricsRow, ascii: Bool) -> (String, Style) {
+    static func cell(_ c: TableColumn<SourceColumnID>, _ r: SourceRow, _ m: MetricsRow, ascii: Bool, marked: Bool = false) -> (String, Style) {
         let isSub = r.key.subID != nil
         var style: Style = r.blocked || r.sourceBlocked ? .dim : .plain
         let text: String
@@ -147,11 +147,14 @@ enum SourcesScreen {
             }
         case .name:
             if let sub = r.key.subID {
-                text = (ascii ? "  `- " : "  └ ") + "\(sub) \(r.name)"
+                text = (marked ? "* " : "  ") + (ascii ? "`- " : "└ ") + "\(sub) \(r.name)"
             } else if r.outsideFilter {
                 // Just changed, no longer matching the filter: kept until the selection moves.
                 text = (ascii ? "!" : "∉") + "\(r.key.source) \(r.name)"
                 style = .warn
+            } else if marked {
+                text = "*\(r.key.source) \(r.name)"
+                style = Style(fg: .cyan, bold: true)
             } else {
                 text = "\(r.subCount > 0 ? "" : " ")\(r.key.source) \(r.name)"
             }

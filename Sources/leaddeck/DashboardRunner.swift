@@ -156,6 +156,14 @@ final class DashboardRunner {
         case .quit: break
         case .change(let change):
             report(driver.change(change, actor: user), change, origin: .user)
+        case .changes(let changes):
+            // Each saved (and undoable) on its own; the first refusal stops the rest and says so.
+            var saved = 0
+            for c in changes {
+                guard report(driver.change(c, actor: user), c, origin: .user) else { break }
+                saved += 1
+            }
+            if saved == changes.count, saved > 1 { setStatus("\(saved) changes saved as \(user) (u undoes them one by one)", error: false) }
         case .undo:
             guard let last = model.undoStack.popLast() else { setStatus("nothing to undo", error: false); return }
             if !report(driver.undo(last, actor: user), last, origin: .undo) { model.undoStack.append(last) }

@@ -549,3 +549,32 @@ struct TooSmallTests {
         #expect(!m.editingCommand)
     }
 }
+
+/// Bulk actions: x marks rows, b blocks (or unblocks) every marked row after one question.
+@Suite struct BulkActionTests {
+    @Test func markedSubIDsAreBlockedTogether() {
+        var m = TUIFixture.model()
+        let desk = TUIFixture.state.0
+        m.expanded = ["AUT01"]
+        m.selected = SourceRow.Key(source: "AUT01", subID: "a1")
+        TUIFixture.press(&m, .char("x"))           // marks a1, moves to b2
+        TUIFixture.press(&m, .char("x"))           // marks b2
+        #expect(m.marked == [SourceRow.Key(source: "AUT01", subID: "a1"), SourceRow.Key(source: "AUT01", subID: "b2")])
+        #expect(TUIFixture.render(m).text.contains("* └ a1"))
+        let effects = m.handle(.char("b"), desk: desk, feed: TUIFixture.state.1)
+        #expect(effects.isEmpty)
+        #expect(m.confirmation?.question == "Block 2 marked: AUT01/a1, AUT01/b2?")
+        #expect(m.handle(.char("y"), desk: desk, feed: TUIFixture.state.1)
+                == [.changes([.block(source: "AUT01", subID: "a1"), .block(source: "AUT01", subID: "b2")])])
+        #expect(m.marked.isEmpty)
+    }
+
+    @Test func escClearsTheMarksAndReadOnlyCannotMark() {
+        var m = TUIFixture.model()
+        TUIFixture.press(&m, .char("x"), .escape)
+        #expect(m.marked.isEmpty)
+        var r = TUIFixture.model(readOnly: true)
+        TUIFixture.press(&r, .char("x"))
+        #expect(r.marked.isEmpty)
+    }
+}
