@@ -46,11 +46,13 @@ enum FlowScreen {
         }
     }
 
-    /// The rate sparkline, today's counts and the pause badge, on one row.
+    /// The rate sparkline, today's counts, and the filter and pause badges, on one row.
     static func drawInfo(_ buf: inout Buffer, _ m: AppModel, desk: Desk, feed: LiveFeed, in line: Rect) {
         let today = desk.metrics.total(window: .today)
         let source = m.paused ? (m.frozenFeed ?? feed) : feed
-        let badge = m.paused ? " PAUSED " : ""
+        // What narrows or stops the list is always on screen: the filter in force and a pause.
+        let filterBadge = m.flowFilter.isEmpty ? "" : " filter: \(Sanitizer.clean(m.flowFilter)) "
+        let badge = filterBadge + (m.paused ? " PAUSED " : "")
         let right = line.maxX - 1 - Sanitizer.width(badge)
         let y = line.y
         var x = buf.write("offers/min ", x: line.x + 1, y: y, style: .dim)
@@ -67,7 +69,8 @@ enum FlowScreen {
             if x + Sanitizer.width(text) > right { break }
             x = buf.write(text, x: x, y: y, style: .dim)
         }
-        if m.paused { buf.write(badge, x: right, y: y, style: Style(fg: .yellow, bold: true, reverse: true)) }
+        if !filterBadge.isEmpty { buf.write(filterBadge, x: right, y: y, style: Style(fg: .cyan, bold: true, reverse: true)) }
+        if m.paused { buf.write(" PAUSED ", x: right + Sanitizer.width(filterBadge), y: y, style: Style(fg: .yellow, bold: true, reverse: true)) }
     }
 
     /// The text and style of one cell of a feed row.
