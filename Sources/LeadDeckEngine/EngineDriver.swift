@@ -174,10 +174,7 @@ public final class EngineDriver {
             checkpointIfDue(now: now, into: &update)
         case .follower:
             do throws(StoreError) {
-                let (records, end) = try store.readNew(after: followed.position)
-                followed.position = end
-                followed.absorb(records)
-                take(records, into: &update)
+                try follow(into: &update)
                 if options.mayRunEngine, !engineFailedHere, now - lastTakeoverTry >= options.takeoverSeconds {
                     lastTakeoverTry = now
                     try takeOver(into: &update)
@@ -362,20 +359,21 @@ public final class EngineDriver {
         return pendingNotices
     }
 
+    /// As a follower: reads what was appended since, folding it into the followed state in place.
+    private func follow(into update: inout Update) throws(StoreError) {
+        let (records, end) = try store.readNew(after: followed.position)
+        followed.position = end
+        followed.absorb(records)
+        take(records, into: &update)
+    }
+
     /// Folds in what others appended, without running the market.
     private func refresh(into update: inout Update) {
         switch role {
         case .engine:
             do throws(StoreError) { take(try session!.poll(), into: &update) } catch { fail(error, into: &update) }
         case .follower:
-            do throws(StoreError) {
-                let (records, end) = try store.readNew(after: followed.position)
-                followed.position = end
-                followed.absorb(records)
-                take(records, into: &update)
-            } catch {
-                stop(error, into: &update)
-            }
+            do throws(StoreError) { try follow(into: &update) } catch { stop(error, into: &update) }
         case .stopped:
             break
         }
