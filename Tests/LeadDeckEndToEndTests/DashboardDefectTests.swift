@@ -117,4 +117,18 @@ struct DashboardDefectTests {
         #expect(try sources(store)["HOM08"]?["dailyCap"] is NSNull)
         try t.keys("q")
     }
+
+    // Defect 7: a read-only dashboard says so when the engine it follows stops.
+    @Test func aReadOnlyViewerSaysWhenTheEngineStops() throws {
+        let store = Binary.tempStore()
+        let engine = try Tmux(command(store))
+        #expect(engine.wait(for: "live sim x60").found)
+        let viewer = try Tmux(command(store, "--read-only"))
+        #expect(viewer.wait(for: "read-only, following").found)
+        try engine.keys("q")
+        #expect(engine.wait(for: "[exited with 0]").found)
+        let told = viewer.wait(for: "read-only, no engine running")
+        #expect(told.found, "\(told.screen)")
+        try viewer.keys("q")
+    }
 }
