@@ -108,14 +108,18 @@ public enum Renderer {
         var pieces = [
             Piece(text: " LeadDeck ", style: Style(bold: true, reverse: true), rank: 0),
             Piece(text: "│ \(Sanitizer.fit(info.storePath, min(22, Sanitizer.width(info.storePath)))) ", style: head, rank: 5),
-            Piece(text: "│ \(info.engine) ", style: Style(fg: info.engineOK ? .default : .red, reverse: true), rank: 3),
+            // Read-only says so in the engine's place (which then never gives way): "read-only, following".
+            Piece(text: "│ \(info.engine) ", style: m.readOnly ? Style(fg: .yellow, bold: true, reverse: true)
+                    : Style(fg: info.engineOK ? .default : .red, reverse: true), rank: m.readOnly ? 0 : 3),
             Piece(text: narrow ? "│ \(p.globalMode.rawValue.uppercased()) " : "│ mode \(p.globalMode.rawValue.uppercased()) ",
                   style: Style(bold: true, reverse: true), rank: 1),
             Piece(text: narrow ? "│ \(spent.formattedWhole)/\(p.dailyBudget.formattedWhole) "
                     : "│ budget \(Widgets.gauge(fraction, width: 8, ascii: m.ascii)) \(spent.formattedWhole)/\(p.dailyBudget.formattedWhole) ",
                   style: Style(fg: fraction >= 0.95 ? .red : .default, reverse: true), rank: 2),
         ]
-        if m.readOnly { pieces.append(Piece(text: "│ READ-ONLY ", style: Style(fg: .yellow, bold: true, reverse: true), rank: 0)) }
+        if m.readOnly && !info.engine.hasPrefix("read-only") {
+            pieces.append(Piece(text: "│ READ-ONLY ", style: Style(fg: .yellow, bold: true, reverse: true), rank: 0))
+        }
         // The latest alert of the day, in one line (the Alerts screen, key 5, lists them all).
         let today = desk.alertsToday
         if let last = today.last {

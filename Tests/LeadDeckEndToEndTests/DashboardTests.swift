@@ -90,7 +90,7 @@ struct DashboardTests {
         try Binary.run(["simulate", "--store", store, "--hours", "2", "--seed", "4"])
         let before = try String(contentsOfFile: store + "/policy.json", encoding: .utf8)
         let t = try Tmux(command(store, "--read-only"))
-        #expect(t.wait(for: "READ-ONLY").found)
+        #expect(t.wait(for: "read-only, no engine running").found, "the header says read-only, and that no engine runs")
         try t.keys("b")
         #expect(t.wait(for: "read-only: changes are disabled").found)
         try t.keys("q")
