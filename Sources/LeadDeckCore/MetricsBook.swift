@@ -57,7 +57,7 @@ public struct MetricsBook: Sendable, Hashable, Codable {
 
     public init(clock: LocalClock) { self.clock = clock }
 
-    /// Calls `body` with every slice an event of this source, sub-ID, vertical and (bought) mode counts in.
+    /// Calls `body` with every slice an event of this source, sub-ID, vertical and sale type counts in.
     static func forEachKey(source: String, subID: String, vertical: Vertical, mode: PurchaseMode?, _ body: (MetricKey) -> Void) {
         body(.total)
         body(MetricKey(.source, source))
@@ -74,7 +74,8 @@ public struct MetricsBook: Sendable, Hashable, Codable {
         switch event {
         case .offer(let e):
             if e.offer.receivedAt > latest { advance(to: e.offer.receivedAt) }
-            let mode: PurchaseMode? = { if case .bought(let m) = e.decision { return m } else { return nil } }()
+            // Offers count under their sale type, bought or not, so a mode's row says how many were offered in it.
+            let mode: PurchaseMode? = e.offer.saleType
             let o = e.offer
             update(at: o.receivedAt, source: o.sourceID, subID: o.subID, vertical: o.vertical, mode: mode) {
                 $0.count(e.decision, price: o.price)

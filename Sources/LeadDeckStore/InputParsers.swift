@@ -124,6 +124,13 @@ public enum OfferParser {
             guard case .int(let n) = c, n > 0, n <= Policy.maxPrice.cents else {
                 throw StoreError("price_cents: expected a positive whole number up to \(Policy.maxPrice.cents)", kind: .badInput)
             }
+            // Both given: they must agree, or which one the exchange meant is a guess.
+            if o["price"] != nil {
+                let dollars = try parseDollars(o["price"], field: "price")
+                guard dollars.cents == n else {
+                    throw StoreError("price \(dollars.formatted) and price_cents \(n) disagree; send one, or both equal", kind: .badInput)
+                }
+            }
             return Money(cents: n)
         }
         return try parseDollars(o["price"], field: "price")

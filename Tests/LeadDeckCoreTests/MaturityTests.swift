@@ -25,3 +25,19 @@ import Testing
         #expect(book.saleLags.usualLag(.mortgage) == 6 * 3600)
     }
 }
+
+@Suite struct ModeSliceTests {
+    @Test func offersCountUnderTheirSaleTypeBoughtOrNot() {
+        var book = MetricsBook(clock: LocalClock(utcOffsetMinutes: 0))
+        for (i, (type, decision)) in [(PurchaseMode.shared, Decision.bought(.shared)), (.shared, .rejected(.price)),
+                                       (.exclusive, .rejected(.mode))].enumerated() {
+            let o = Offer(leadID: "M\(i)", sourceID: "S", subID: "a", vertical: .solar, state: "TX", postalCode: "1", city: "x",
+                          saleType: type, maxSells: type == .shared ? 3 : 1, price: .dollars(10),
+                          receivedAt: Timestamp(seconds: 1_793_600_000 + Int64(i)), firstName: "", lastName: "", phone: "", email: "")
+            book.apply(.offer(OfferEvent(offer: o, decision: decision, tier: 3)))
+        }
+        let modes = book.table(.mode, window: .all)
+        #expect(modes[MetricKey(.mode, "shared")]?.offered == 2 && modes[MetricKey(.mode, "shared")]?.bought == 1)
+        #expect(modes[MetricKey(.mode, "exclusive")]?.offered == 1 && modes[MetricKey(.mode, "exclusive")]?.bought == 0)
+    }
+}

@@ -51,3 +51,16 @@ import Testing
         #expect { try store.append([StoreFixture.note(1)], at: &position) } throws: { ($0 as? StoreError)?.kind == .io }
     }
 }
+
+/// Input fidelity (issue 10): an offer whose two prices disagree is refused, not bought at one of them.
+@Suite struct PriceFidelityTests {
+    @Test func disagreeingPricesAreRefusedAndAgreeingOnesAccepted() {
+        let now = Timestamp(seconds: 1_793_600_000)
+        let base = #""lead_id":"P1","source_id":"AUT01","sub_id":"a91","vertical":"auto","state":"TX","sale_type":"shared","max_sells":3"#
+        guard case .failure(let e) = OfferParser.parse("{\(base),\"price\":20,\"price_cents\":2500}", now: now) else {
+            Issue.record("bought at one of two prices"); return
+        }
+        #expect(e.description == "price $20.00 and price_cents 2500 disagree; send one, or both equal")
+        #expect((try? OfferParser.parse("{\(base),\"price\":\"25.00\",\"price_cents\":2500}", now: now).get())?.price == .dollars(25))
+    }
+}
