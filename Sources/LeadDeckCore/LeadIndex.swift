@@ -4,7 +4,8 @@ public struct LeadIndex: Sendable, Hashable, Codable {
     public static let keepDays: Int64 = 45
 
     /// One bought lead. In JSON a compact list: [source, sub-ID, vertical, mode, bought at, price cents, flags]
-    /// where flags add 1 for contacted, 2 for converted, 4 for returned.
+    /// where flags add 1 for contacted, 2 for converted, 4 for returned, then the consumer's state when known
+    /// (checkpoints written before states were kept have seven items).
     public struct Entry: Sendable, Hashable, Codable {
         public var lead: LeadRef
         public var contacted = false
@@ -18,8 +19,9 @@ public struct LeadIndex: Sendable, Hashable, Codable {
             let source = try c.decode(String.self), sub = try c.decode(String.self)
             let vertical = try c.decode(Vertical.self), mode = try c.decode(PurchaseMode.self)
             let at = try c.decode(Int64.self), price = try c.decode(Int64.self), flags = try c.decode(Int.self)
+            let state = c.isAtEnd ? nil : try c.decode(String.self)
             lead = LeadRef(sourceID: source, subID: sub, vertical: vertical, mode: mode, boughtAt: Timestamp(seconds: at),
-                           price: Money(cents: price))
+                           price: Money(cents: price), state: state)
             contacted = flags & 1 != 0
             converted = flags & 2 != 0
             returned = flags & 4 != 0
@@ -34,6 +36,7 @@ public struct LeadIndex: Sendable, Hashable, Codable {
             try c.encode(lead.boughtAt.seconds)
             try c.encode(lead.price.cents)
             try c.encode((contacted ? 1 : 0) | (converted ? 2 : 0) | (returned ? 4 : 0))
+            if let state = lead.state { try c.encode(state) }
         }
     }
 
@@ -112,7 +115,7 @@ public struct LeadIndex: Sendable, Hashable, Codable {
             }
             let o = e.offer
             entries[o.leadID] = Entry(lead: LeadRef(sourceID: o.sourceID, subID: o.subID, vertical: o.vertical,
-                                                    mode: mode, boughtAt: o.receivedAt, price: o.price))
+                                                    mode: mode, boughtAt: o.receivedAt, price: o.price, state: o.state))
             let day = floorDiv(o.receivedAt.seconds, 86_400)
             if day > prunedThrough {
                 prunedThrough = day

@@ -30,7 +30,8 @@ public enum Window: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// Running aggregates of every event: all-time totals, per local day (35 days kept) and per 5-minute slot
-/// (the last 2 hours kept), for every slice. Memory stays flat however long the history.
+/// (the last 2 hours kept), for every slice, and each source's all-time breakdowns by return reason, state
+/// and hour of day. Memory stays flat however long the history.
 public struct MetricsBook: Sendable, Hashable, Codable {
     public static let slotSeconds: Int64 = 300
     public static let slotsKept: Int64 = 24
@@ -44,6 +45,8 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     public private(set) var latest = Timestamp(seconds: 0)
     /// How long after purchase each vertical's sales come (for marking maturing figures).
     public private(set) var saleLags = SaleLags()
+    /// Each source's all time returns by reason, results by state and by local hour of day.
+    public private(set) var breakdowns = SourceBreakdowns()
     /// Oldest day and slot still kept (older ones have been dropped from every series).
     private var firstDayKept: Int64 = .min
     private var firstSlotKept: Int64 = .min
@@ -80,6 +83,7 @@ public struct MetricsBook: Sendable, Hashable, Codable {
             update(at: o.receivedAt, source: o.sourceID, subID: o.subID, vertical: o.vertical, mode: mode) {
                 $0.count(e.decision, price: o.price)
             }
+            breakdowns.count(offer: o, decision: e.decision, hour: clock.hourOfDay(o.receivedAt))
         case .outcome(let e):
             if e.time > latest { advance(to: e.time) }
             let l = e.lead
@@ -87,6 +91,7 @@ public struct MetricsBook: Sendable, Hashable, Codable {
             update(at: l.boughtAt, source: l.sourceID, subID: l.subID, vertical: l.vertical, mode: l.mode) {
                 $0.count(e)
             }
+            breakdowns.count(outcome: e, hour: clock.hourOfDay(l.boughtAt))
         case .policy, .note, .alert:
             break
         }
@@ -166,7 +171,7 @@ extension MetricsBook.Series {
 }
 
 extension MetricsBook {
-    enum CodingKeys: String, CodingKey { case clock, allTime, days, slots, latest, saleLags }
+    enum CodingKeys: String, CodingKey { case clock, allTime, days, slots, latest, saleLags, breakdowns }
 
     /// Slices are keyed "dimension:value" in JSON, so a bucket is a plain object of counter lists.
     static func decodeMap(_ m: [String: Counters]) throws -> [MetricKey: Counters] {
@@ -197,6 +202,9 @@ extension MetricsBook {
         }
         self.series = series
         saleLags = try c.decodeIfPresent(SaleLags.self, forKey: .saleLags) ?? SaleLags()
+        // A checkpoint from before breakdowns were kept: they count from its time on, and say so.
+        breakdowns = try c.decodeIfPresent(SourceBreakdowns.self, forKey: .breakdowns)
+            ?? SourceBreakdowns(countedSince: latest.seconds > 0 ? latest : nil)
         if latest.seconds > 0 {
             firstDayKept = clock.day(latest) - Self.daysKept + 1
             firstSlotKept = floorDiv(latest.seconds, Self.slotSeconds) - Self.slotsKept + 1
@@ -220,5 +228,6 @@ extension MetricsBook {
         try c.encode(days, forKey: .days)
         try c.encode(slots, forKey: .slots)
         try c.encode(saleLags, forKey: .saleLags)
+        try c.encode(breakdowns, forKey: .breakdowns)
     }
 }

@@ -99,20 +99,71 @@ public struct LeadRef: Sendable, Hashable, Codable {
     public var subID: String
     public var vertical: Vertical
     public var mode: PurchaseMode
+    /// The consumer's state as two ASCII letters packed in two bytes (0: not known). It sits in the padding
+    /// after `mode`, so keeping it does not make a bought lead (or the lead index) any larger.
+    private var stateCode: UInt16 = 0
     public var boughtAt: Timestamp
     public var price: Money
 
-    public init(sourceID: String, subID: String, vertical: Vertical, mode: PurchaseMode, boughtAt: Timestamp, price: Money) {
+    /// - Parameter state: the consumer's two-letter state; anything else (or nil) is kept as "not known".
+    public init(sourceID: String, subID: String, vertical: Vertical, mode: PurchaseMode, boughtAt: Timestamp, price: Money,
+                state: String? = nil) {
         self.sourceID = sourceID
         self.subID = subID
         self.vertical = vertical
         self.mode = mode
         self.boughtAt = boughtAt
         self.price = price
+        self.stateCode = state.map(Self.pack) ?? 0
+    }
+
+    /// The consumer's state ("CA"), or nil for a lead recorded before states were kept with its outcomes.
+    public var state: String? {
+        get {
+            guard stateCode != 0 else { return nil }
+            return String(decoding: [UInt8(stateCode >> 8), UInt8(stateCode & 0xFF)], as: UTF8.self)
+        }
+        set { stateCode = newValue.map(Self.pack) ?? 0 }
+    }
+
+    /// Two ASCII letters, upper-cased, in two bytes; 0 for anything else.
+    /// (Called for every offer: it reads the UTF-8 view in place and allocates nothing.)
+    static func pack(_ s: String) -> UInt16 {
+        let u = s.utf8
+        guard u.count == 2 else { return 0 }
+        func upper(_ c: UInt8) -> UInt16? {
+            switch c {
+            case 65...90: return UInt16(c)
+            case 97...122: return UInt16(c - 32)
+            default: return nil
+            }
+        }
+        guard let a = upper(u[u.startIndex]), let c = upper(u[u.index(after: u.startIndex)]) else { return 0 }
+        return a << 8 | c
     }
 
     enum CodingKeys: String, CodingKey {
-        case sourceID = "source_id", subID = "sub_id", vertical, mode, boughtAt = "bought_at", price
+        case sourceID = "source_id", subID = "sub_id", vertical, mode, boughtAt = "bought_at", price, state
+    }
+
+    /// Reads `state` when present: outcomes logged before it was kept have none.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(sourceID: try c.decode(String.self, forKey: .sourceID), subID: try c.decode(String.self, forKey: .subID),
+                  vertical: try c.decode(Vertical.self, forKey: .vertical), mode: try c.decode(PurchaseMode.self, forKey: .mode),
+                  boughtAt: try c.decode(Timestamp.self, forKey: .boughtAt), price: try c.decode(Money.self, forKey: .price),
+                  state: try c.decodeIfPresent(String.self, forKey: .state))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(sourceID, forKey: .sourceID)
+        try c.encode(subID, forKey: .subID)
+        try c.encode(vertical, forKey: .vertical)
+        try c.encode(mode, forKey: .mode)
+        try c.encode(boughtAt, forKey: .boughtAt)
+        try c.encode(price, forKey: .price)
+        try c.encodeIfPresent(state, forKey: .state)
     }
 }
 

@@ -148,7 +148,7 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
                                        sub: SubSource, buyer: BuyerProfile, into heap: inout Heap<PendingOutcome>) {
         let t = offer.receivedAt
         let lead = LeadRef(sourceID: offer.sourceID, subID: offer.subID, vertical: offer.vertical, mode: mode,
-                           boughtAt: t, price: offer.price)
+                           boughtAt: t, price: offer.price, state: offer.state)
         func schedule(_ after: Double, _ kind: OutcomeKind, revenue: Money? = nil, refund: Money? = nil, reason: String? = nil) {
             let e = OutcomeEvent(time: t + Int64(after), leadID: offer.leadID, kind: kind, revenue: revenue,
                                  refund: refund, reason: reason, lead: lead)

@@ -45,6 +45,7 @@ struct EventEncoder {
             key("mode", &out); string(l.mode.rawValue, &out)
             key("price", &out); money(l.price, &out)
             key("source_id", &out); string(l.sourceID, &out)
+            if let s = l.state { key("state", &out); string(s, &out) }
             key("sub_id", &out); string(l.subID, &out)
             key("vertical", &out); string(l.vertical.rawValue, &out)
             out.append(UInt8(ascii: "}"))

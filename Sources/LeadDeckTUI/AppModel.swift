@@ -38,7 +38,7 @@ public struct AppModel: Sendable {
     public var previousScreen: ScreenID = .sources
     public var readOnly: Bool
     public var ascii: Bool
-    /// Whether colours are shown (NO_COLOR unset); charts then tell series apart by colour, else by glyph.
+    /// Whether colours are shown (NO_COLOR unset). Charts tell their series apart by glyph either way.
     public var colors = true
     public var showHelp = false
     /// The Live flow's selected lead is shown in detail (Enter on Live flow; Esc closes).

@@ -1,8 +1,9 @@
 import LeadDeckCore
 
-/// Screen 4: everything about one source: metrics with counts and intervals, sub-IDs, recent leads, the
-/// history of changes, and what shared and exclusive have each earned, with a recommendation only when the
-/// data supports one.
+/// Screen 4: everything about one source: metrics with counts and intervals, its funnel, what shared and
+/// exclusive have each earned (with a recommendation only when the data supports one), sub-IDs, why it makes
+/// or loses money (daily trend, returns by reason, results by state and by hour; `DetailSections.swift`),
+/// recent leads and the history of changes.
 enum DetailScreen {
     typealias Line = [(String, Style)]
 
@@ -49,12 +50,11 @@ enum DetailScreen {
                     ("   mode ", .dim), (inForce.rawValue, .bold), (st.mode == .inherit ? " (global)" : " (own setting)", .dim),
                     (st.dailyCap.map { "   daily cap \($0)" } ?? "", .dim)])
         // Metrics: last hour (when there is room), today, all time.
-        let windows: [Window] = m.width >= 100 ? [.hour, .today, .all] : [.today, .all]
-        let colW = min(26, (m.width - 22) / windows.count)
+        let windows = metricWindows(m), colW = metricColumnWidth(m)
         let key = MetricKey(.source, s.id)
         let cs = windows.map { desk.metrics.table(.source, window: $0)[key] ?? Counters() }
         let ms = cs.map(MetricsRow.init)
-        let titles = windows.map { $0 == .hour ? "last hour" : ($0 == .today ? "today" : "all time") }
+        let titles = windows.map(windowTitle)
         out.append([("metric".padding(21), Style(bold: true, underline: true))] + titles.map { ($0.leftPad(colW), Style(bold: true, underline: true)) })
         func row(_ label: String, _ f: (Counters, MetricsRow) -> String) {
             out.append([(label.padding(21), .dim)] + zip(cs, ms).map { (f($0, $1).leftPad(colW), .plain) })
@@ -72,6 +72,8 @@ enum DetailScreen {
         row("CPA") { _, m in Fmt.whole(m.cpa) }
         row("revenue") { c, _ in Fmt.whole(c.revenue) }
         row("ROI / ROAS") { _, m in "\(Fmt.roi(m.roi)) / \(m.roas.map(formatRatio) ?? "-")" }
+        out.append([])
+        out += funnel(s.id, m: m, desk: desk)
         out.append([])
 
         // What-if: shared vs exclusive as measured.
@@ -112,6 +114,14 @@ enum DetailScreen {
         }
         out.append([])
 
+        // Why it makes or loses money.
+        let breakdown = desk.metrics.breakdowns[s.id], since = sinceText(desk)
+        for section in [dailyTrend(s.id, m: m, desk: desk), returnsByReason(breakdown, since: since, m: m),
+                        byState(breakdown, since: since, m: m), byHour(breakdown, since: since, m: m)] {
+            out += section
+            out.append([])
+        }
+
         // Recent leads from the live feed.
         out.append([("Recent leads", .bold)])
         let recent = feed.items.lazy.filter { $0.sourceID == s.id }.prefix(8)
@@ -135,6 +145,14 @@ enum DetailScreen {
         }
         return out
     }
+
+    /// The windows of the metric table and the funnel: last hour (when there is room), today, all time.
+    static func metricWindows(_ m: AppModel) -> [Window] { m.width >= 100 ? [.hour, .today, .all] : [.today, .all] }
+
+    /// The width of each window's column in the metric table and the funnel (after a 21-column label).
+    static func metricColumnWidth(_ m: AppModel) -> Int { min(26, (m.width - 22) / metricWindows(m).count) }
+
+    static func windowTitle(_ w: Window) -> String { w == .hour ? "last hour" : (w == .today ? "today" : "all time") }
 
     /// Splits text at spaces into lines of at most `width` columns.
     static func wrap(_ text: String, width: Int) -> [String] {

@@ -5,9 +5,9 @@ public enum ROIColumnID: String, Sendable, CaseIterable {
     case label, bought, cpl, conv, cpa, roi
 }
 
-/// Screen 3: money over time, today against all time, shared against exclusive, verticals, best and worst.
-/// Drawn onto a tall page and shown through the screen's window, so ↑/↓ and PgUp/PgDn scroll it when the
-/// terminal is short.
+/// Screen 3: today against all time, shared against exclusive, verticals, money per day across the whole
+/// width, best and worst sources. Drawn onto a tall page and shown through the screen's window, so ↑/↓ and
+/// PgUp/PgDn scroll it when the terminal is short.
 enum ROIScreen {
     /// What the page shows, gathered once: the layout is computed from it without drawing.
     struct Content {
@@ -39,8 +39,9 @@ enum ROIScreen {
         /// Rows the page uses.
         var height: Int { max(best.maxY, worst.maxY) }
 
-        /// Two columns with a gap of two; the summary and the daily chart side by side, then two rows of
-        /// tables, each part starting below the taller of the two above it.
+        /// Two columns with a gap of two: the summary on the left, shared against exclusive and the verticals
+        /// on the right; then the daily chart across the whole width; then best and worst side by side. Each
+        /// part starts below the taller of the two above it.
         init(width: Int, content c: Content) {
             let leftW = (width - 3) / 2
             let rightX = leftW + 3
@@ -50,13 +51,11 @@ enum ROIScreen {
             }
             note = Rect(x: 1, y: 0, width: width - 2, height: 1)
             summary = Rect(x: 1, y: 1, width: leftW, height: c.summary.count + 2)
-            // The chart's area runs to the page's edge: its last column is the margin, where only a long
-            // row label may reach.
-            daily = Rect(x: rightX, y: 1, width: width - rightX, height: max(10, summary.height))
-            let y = max(summary.maxY, 12) + 1
-            modes = table(1, y, leftW, c.modes)
-            verticals = table(rightX, y, rightW, c.verticals)
-            let y2 = max(modes.maxY, verticals.maxY) + 1
+            modes = table(rightX, 1, rightW, c.modes)
+            verticals = table(rightX, modes.maxY + 1, rightW, c.verticals)
+            let y = max(summary.maxY, verticals.maxY) + 1
+            daily = Rect(x: 1, y: y, width: width - 2, height: DailyChart.height(barRows: ROIScreen.barRows, figures: ROIScreen.dayFigures.count))
+            let y2 = daily.maxY + 1
             best = table(1, y2, leftW, c.best)
             worst = table(rightX, y2, rightW, c.worst)
         }
@@ -127,54 +126,16 @@ enum ROIScreen {
         buf.write(width >= 50 ? "today's leads are young: sales still coming in" : "today: sales still coming in", x: x, y: row, style: .dim, maxWidth: width)
     }
 
-    /// Daily net spend and revenue bars for the days kept, with each day's ROI, ROAS and CPA.
-    static func daily(_ buf: inout Buffer, _ m: AppModel, desk: Desk, in area: Rect) {
-        let (x, y, width, height) = (area.x, area.y, area.width - 1, area.height)  // the last column is the margin
-        guard height >= 8, width >= 24 else { return }
-        let group = 5
-        let days = desk.metrics.daily().suffix(max(1, (width - 6) / group))
-        // Without colour the two series differ by glyph; the legend shows which is which.
-        let fills: [String]? = m.colors && !m.ascii ? nil : (m.ascii ? ["=", "#"] : ["░", "█"])
-        let spendGlyph = fills?[0] ?? "█", revenueGlyph = fills?[1] ?? "█"
-        var lx = buf.write("Daily net spend ", x: x, y: y, style: .bold)
-        lx = buf.write(spendGlyph, x: lx, y: y, style: .bad)
-        lx = buf.write(" vs revenue ", x: lx, y: y, style: .bold)
-        buf.write(revenueGlyph, x: lx, y: y, style: .good)
-        if days.isEmpty {
-            buf.write("no days recorded yet", x: x, y: y + 2, style: .dim)
-            return
-        }
-        let chartH = height - 6
-        let labelX = x + days.count * group
-        Widgets.barChart(&buf, in: Rect(x: x, y: y + 1, width: labelX - x, height: chartH), groups: days.map { [$0.counters.netSpend.cents, $0.counters.revenue.cents] },
-                         styles: [.bad, .good], groupWidth: group, ascii: m.ascii, fills: fills)
-        let rowsY = y + 1 + chartH
-        for (label, dy) in [("day", 0), ("ROI %", 1), ("ROAS", 2), ("CPA $", 3), ("refund $", 4)] {
-            buf.write(label, x: labelX, y: rowsY + dy, style: .dim)
-        }
-        for (i, d) in days.enumerated() {
-            let cx = x + i * group
-            let (_, _, dd) = Timestamp.civil(fromDays: d.day)
-            let mr = MetricsRow(d.counters)
-            buf.put(dd < 10 ? "0\(dd)" : "\(dd)", x: cx, y: rowsY, width: group - 1, style: .dim)
-            let roi = mr.roi.map { r in r >= 9.99 ? "+999" : (r <= -0.995 ? "-99" : "\(r >= 0 ? "+" : "")\(Int((r * 100).rounded()))") } ?? "-"
-            buf.put(roi, x: cx, y: rowsY + 1, width: group - 1, style: Fmt.roiStyle(mr.roi), right: true)
-            let roas = mr.roas.map { v -> String in
-                let t = v >= 10 ? 100 : Int((v * 10).rounded())
-                return t >= 100 ? "10+" : "\(t / 10).\(t % 10)"
-            } ?? "-"
-            buf.put(roas, x: cx, y: rowsY + 2, width: group - 1, right: true)
-            buf.put(mr.cpa.map(shortDollars) ?? "-", x: cx, y: rowsY + 3, width: group - 1, right: true)
-            buf.put(shortDollars(d.counters.refunds), x: cx, y: rowsY + 4, width: group - 1, right: true)
-        }
-    }
+    /// Rows of bars in the daily chart.
+    static let barRows = 8
+    /// The figures under each day of the daily chart.
+    static let dayFigures: [DailyChart.Figure] = [.roi, .roas, .cpa, .refunds]
 
-    /// Whole dollars in four columns: "820", "1.5k", "12k", "3M".
-    static func shortDollars(_ m: Money) -> String {
-        let d = m.cents / 100
-        if d < 1000 { return "\(d)" }
-        if d < 10_000 { return "\(d / 1000).\(d % 1000 / 100)k" }
-        return d < 1_000_000 ? "\(d / 1000)k" : "\(d / 1_000_000)M"
+    /// Daily net spend and revenue bars for as many of the days kept as fit the page's width, over a dollar
+    /// axis, with each day's ROI, ROAS, CPA and refunds.
+    static func daily(_ buf: inout Buffer, _ m: AppModel, desk: Desk, in area: Rect) {
+        DailyChart(title: "Daily", days: desk.metrics.daily(), figures: dayFigures, barRows: barRows, ascii: m.ascii)
+            .draw(&buf, in: area)
     }
 
     struct Row { var label: String; var counters: Counters }
@@ -230,7 +191,7 @@ enum ROIScreen {
         let m = MetricsRow(r.counters)
         switch id {
         case .label: return (r.label, .plain)
-        case .bought: return ("\(r.counters.bought)", .plain)
+        case .bought: return (Fmt.count(r.counters.bought), .plain)
         case .cpl: return (Fmt.money(m.cpl), .plain)
         case .conv: return (m.conversionRate.percentText, .plain)
         case .cpa: return (Fmt.whole(m.cpa), .plain)

@@ -22,22 +22,33 @@ public enum Widgets {
     }
 
     /// A vertical bar chart of `series` (each a set of values per column) drawn upward from the bottom row of
-    /// `area`, and only inside it; the bars of several series stand side by side within a group.
-    /// `fills` gives each series its own glyph for whole cells (for terminals without colour); nil uses blocks.
+    /// `area`, and only inside it; the bars of several series stand side by side within a group. Bars are
+    /// scaled so `top` fills the area's height (the largest value when nil).
+    ///
+    /// `fills` gives each series its own glyph (`ChartGlyphs`), so series differ without colour: a "█" series
+    /// is drawn in eighths of a cell, any other glyph in half cells (the glyph from half a cell up, "░" below).
+    /// In ASCII every series is drawn in half cells, "." below half.
     public static func barChart(_ buf: inout Buffer, in area: Rect, groups: [[Int64]], styles: [Style],
-                                groupWidth: Int, ascii: Bool, fills: [String]? = nil) {
+                                groupWidth: Int, ascii: Bool, fills: [String]? = nil, top: Int64? = nil) {
         let (x, y, height) = (area.x, area.y, area.height)
-        let top = max(1, groups.flatMap { $0 }.max() ?? 1)
+        let top = max(1, top ?? groups.flatMap { $0 }.max() ?? 1)
         for (g, values) in groups.enumerated() {
             for (s, v) in values.enumerated() {
                 let col = x + g * groupWidth + s
                 guard col < area.maxX else { continue }
                 let eighths = Int((Double(max(0, v)) / Double(top) * Double(height * 8)).rounded())
+                let fill = fills.map { $0[s % $0.count] }
                 for row in 0..<height {
                     let level = max(0, min(8, eighths - row * 8))
                     guard level > 0 else { break }
-                    var ch = ascii ? (level >= 4 ? "#" : ".") : String(blocks[level])
-                    if let fills, level == 8 || ascii { ch = level >= 4 || !ascii ? fills[s % fills.count] : "." }
+                    let ch: String
+                    if ascii {
+                        ch = level >= 4 ? (fill ?? "#") : "."
+                    } else if let fill, fill != "█" {
+                        ch = level >= 4 ? fill : "░"
+                    } else {
+                        ch = String(blocks[level])
+                    }
                     buf.write(ch, x: col, y: y + height - 1 - row, style: styles[s % styles.count])
                 }
             }
@@ -73,6 +84,15 @@ extension Buffer {
         }
         return col
     }
+}
+
+/// The glyphs of the daily charts' two series, different in every mode so a chart reads without colour:
+/// spend solid, revenue shaded (ASCII: the characters `--ascii` turns those two into).
+public enum ChartGlyphs {
+    /// Net spend's bars: "█", or "#" in ASCII.
+    public static func spend(ascii: Bool) -> String { ascii ? "#" : "█" }
+    /// Revenue's bars: "▒", or "=" in ASCII.
+    public static func revenue(ascii: Bool) -> String { ascii ? "=" : "▒" }
 }
 
 /// Formatting for tight columns.

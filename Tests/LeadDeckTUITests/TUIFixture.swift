@@ -45,6 +45,34 @@ enum TUIFixture {
         return (desk, feed)
     }()
 
+    /// A desk with 40 days of history, more than the 35 days kept: AUT01 buys 10-16 leads a day in three
+    /// states, sells some and returns a few, so daily charts have more days than fit a terminal.
+    static let longHistory: Desk = {
+        var desk = Desk(catalog: catalog(), policy: policy())
+        let start = Timestamp(iso8601: "2026-09-28T15:00:00Z")!
+        for d in 0..<40 {
+            let day = start + Int64(d) * 86_400
+            for i in 0..<(10 + d % 7) {
+                let t = day + Int64(i) * 600
+                let offer = Offer(leadID: "H\(d)-\(i)", sourceID: "AUT01", subID: "a1", vertical: .autoInsurance,
+                                  state: ["CA", "TX", "NY"][i % 3], postalCode: "90001", city: "Los Angeles", saleType: .shared,
+                                  maxSells: 4, price: .dollars(15 + Int64(d % 5)), receivedAt: t, firstName: "Ann", lastName: "Lee",
+                                  phone: "555\(1_000_000 + d * 100 + i)", email: "")
+                desk.apply(.offer(OfferEvent(offer: offer, decision: .bought(.shared), tier: 1)))
+                let lead = LeadRef(sourceID: "AUT01", subID: "a1", vertical: .autoInsurance, mode: .shared, boughtAt: t,
+                                   price: offer.price, state: offer.state)
+                if i % 6 == d % 6 {
+                    desk.apply(.outcome(OutcomeEvent(time: t + 3600, leadID: offer.leadID, kind: .converted,
+                                                     revenue: .dollars(100 + 40 * Int64(d % 9)), lead: lead)))
+                } else if i % 9 == 1 {
+                    desk.apply(.outcome(OutcomeEvent(time: t + 7200, leadID: offer.leadID, kind: .returned, refund: offer.price,
+                                                     reason: "wrong number", lead: lead)))
+                }
+            }
+        }
+        return desk
+    }()
+
     static let info = DashboardInfo(storePath: "test/store", engine: "live sim x10")
 
     static func model(_ w: Int = 120, _ h: Int = 40, readOnly: Bool = false) -> AppModel {
