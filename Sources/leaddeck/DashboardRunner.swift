@@ -14,6 +14,8 @@ final class DashboardRunner {
     var feed = LiveFeed()
     let terminal: Terminal
     let user = currentUser()
+    /// When the last key came (rows held still while navigating re-sort after a few idle seconds).
+    var lastKey = Date()
     /// Where preferences are saved on quit (nil: not saved, e.g. the file could not be read).
     var prefsFile: PreferencesFile?
     var startupNotice: String?
@@ -79,7 +81,6 @@ final class DashboardRunner {
         var dirty = true
         var lastTick = Date.distantPast
         var lastDraw = Date.distantPast
-        var lastKey = Date()
         while !quitRequested.load(ordering: .relaxed) {
             if suspendRequested.load(ordering: .relaxed) {
                 terminal.suspend()
@@ -90,16 +91,17 @@ final class DashboardRunner {
                 dirty = true
             }
             if let key = terminal.readKey() {
-                lastKey = Date()
-                if key == .resize {
-                    let (w, h) = terminal.size
-                    model.width = w
-                    model.height = h
+                // Keys typed ahead (and the second click of a double click) are handled before the next tick and
+                // frame, so a slow frame never splits them; at most 64 at a time, so ticks are never starved.
+                var next: Key? = key
+                var handled = 0
+                var quit = false
+                while let k = next {
+                    if handleKey(k) { quit = true; break }
+                    handled += 1
+                    next = handled < 64 ? terminal.readWaitingKey() : nil
                 }
-                let effects = model.handle(key, desk: desk, feed: feed)
-                if effects.contains(.quit) { break }
-                for e in effects { perform(e) }
-                show(driver.takeNotices())
+                if quit { break }
                 dirty = true
             }
             let now = Date()
@@ -134,6 +136,21 @@ final class DashboardRunner {
             }
         }
         finish()
+    }
+
+    /// One key (or mouse event) through the model and its effects. Returns whether it asked to quit.
+    func handleKey(_ key: Key) -> Bool {
+        lastKey = Date()
+        if key == .resize {
+            let (w, h) = terminal.size
+            model.width = w
+            model.height = h
+        }
+        let effects = model.handle(key, desk: desk, feed: feed)
+        if effects.contains(.quit) { return true }
+        for e in effects { perform(e) }
+        show(driver.takeNotices())
+        return false
     }
 
     func show(_ notices: [EngineDriver.Notice]) {

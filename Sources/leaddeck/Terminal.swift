@@ -105,6 +105,14 @@ final class Terminal {
         doupdate()
     }
 
+    /// A key already waiting (typed ahead, the second half of a double click), or nil at once.
+    func readWaitingKey() -> Key? {
+        if !pending.isEmpty { return pending.removeFirst() }
+        wtimeout(ld_stdscr(), 0)
+        defer { wtimeout(ld_stdscr(), Self.keyTimeoutMS) }
+        return readKey()
+    }
+
     /// The next key, or nil after the timeout.
     func readKey() -> Key? {
         if !pending.isEmpty { return pending.removeFirst() }
