@@ -91,16 +91,13 @@ final class DashboardRunner {
                 dirty = true
             }
             if let key = terminal.readKey() {
-                // Keys typed ahead (and the second click of a double click) are handled before the next tick and
-                // frame, so a slow frame never splits them; at most 64 at a time, so ticks are never starved.
-                var next: Key? = key
-                var handled = 0
+                // Mouse reports already waiting (both clicks of a double click) are read at once, so their times are
+                // close and a slow update never splits a double click. Reading stops after the first key that is not
+                // a mouse report: input after a `q` stays for whatever runs next (the shell).
+                var keys = [key]
+                while keys.count < 64, case .mouse = keys[keys.count - 1], let more = terminal.readWaitingKey() { keys.append(more) }
                 var quit = false
-                while let k = next {
-                    if handleKey(k) { quit = true; break }
-                    handled += 1
-                    next = handled < 64 ? terminal.readWaitingKey() : nil
-                }
+                for k in keys where !quit { quit = handleKey(k) }
                 if quit { break }
                 dirty = true
             }
