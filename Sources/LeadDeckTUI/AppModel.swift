@@ -232,7 +232,15 @@ public struct AppModel: Sendable {
 
     /// Handles one key. `desk` is the current state (for rows and current policy values); `feed` the live feed.
     public mutating func handle(_ key: Key, desk: Desk, feed: LiveFeed) -> [Effect] {
-        if key == .resize { return [] }
+        if key == .resize {
+            // A dialog the terminal got too small to show is cancelled, not kept: a `y` typed while it is hidden
+            // must never confirm it once the window grows back (the resize may even be read before that `y`).
+            if tooSmall, confirmation != nil {
+                confirmation = nil
+                status = StatusMessage(text: "cancelled: the terminal got too small to show the question", isError: false)
+            }
+            return []
+        }
         // A hidden dialog takes no keys: while the terminal is too small only q (quit) works.
         if tooSmall { return key == .char("q") ? [.quit] : [] }
         // Every mouse press goes through `hitTest`, dialogs included, in one place.

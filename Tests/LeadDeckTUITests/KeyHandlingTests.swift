@@ -345,6 +345,22 @@ struct VisibleSortTests {
 
 @Suite("Small-terminal message")
 struct TooSmallTests {
+    /// The resize back to a usable size can be read before a `y` typed while the dialog was hidden: the dialog
+    /// is cancelled when the terminal gets too small, so that `y` finds nothing to confirm.
+    @Test func aDialogHiddenByATooSmallTerminalIsCancelled() {
+        var m = TUIFixture.model()
+        TUIFixture.press(&m, .char("M"))
+        #expect(m.confirmation != nil)
+        m.width = 50
+        m.height = 15
+        TUIFixture.press(&m, .resize)
+        m.width = 120
+        m.height = 40
+        TUIFixture.press(&m, .resize)
+        #expect(m.confirmation == nil)
+        #expect(m.handle(.char("y"), desk: TUIFixture.state.0, feed: TUIFixture.state.1).isEmpty)
+    }
+
     @Test func theMessageIsNeverCut() {
         for (w, h) in [(40, 10), (30, 12), (79, 23), (20, 8)] {
             let m = TUIFixture.model(w, h)
