@@ -105,19 +105,28 @@ final class Terminal {
         doupdate()
     }
 
-    /// A key already waiting (typed ahead, the second half of a double click), or nil at once.
+    /// A key already waiting (typed ahead, the second half of a double click), or nil at once. Input that
+    /// makes no key (a mouse button release, an unknown sequence) is skipped, so what follows it is still found.
     func readWaitingKey() -> Key? {
         if !pending.isEmpty { return pending.removeFirst() }
-        wtimeout(ld_stdscr(), 0)
         defer { wtimeout(ld_stdscr(), Self.keyTimeoutMS) }
-        return readKey()
+        for _ in 0..<16 {
+            wtimeout(ld_stdscr(), 0)  // again each time: reading a mouse report sets its own timeout
+            if let k = readKey() { return k }
+            if !lastReadTookInput { return nil }
+        }
+        return nil
     }
+
+    /// Whether the last read consumed input (false: nothing was waiting).
+    private(set) var lastReadTookInput = false
 
     /// The next key, or nil after the timeout.
     func readKey() -> Key? {
         if !pending.isEmpty { return pending.removeFirst() }
         var ch: wint_t = 0
         let r = wget_wch(ld_stdscr(), &ch)
+        lastReadTookInput = r != ERR
         if r == ERR { return nil }
         if r == KEY_CODE_YES {
             switch Int32(ch) {

@@ -64,3 +64,18 @@ import Testing
         #expect((try? OfferParser.parse("{\(base),\"price\":\"25.00\",\"price_cents\":2500}", now: now).get())?.price == .dollars(25))
     }
 }
+
+/// `listDirectory` read each entry's whole 256-byte name field, past the end of short records (found by
+/// AddressSanitizer when a store was created in a busy /tmp); it must read each name only up to its end.
+@Suite struct ListDirectoryTests {
+    @Test func namesOfEveryLengthAreListedExactly() throws {
+        let dir = StoreFixture.tempDir("many")
+        var expected: [String] = []
+        for i in 0..<300 {
+            let name = "f\(i)-" + String(repeating: "x", count: i % 200)
+            FileManager.default.createFile(atPath: dir + "/" + name, contents: nil)
+            expected.append(name)
+        }
+        #expect(PosixFileSystem().listDirectory(dir) == expected.sorted())
+    }
+}
