@@ -33,7 +33,7 @@ extension BusinessHours {
 
     /// Parses "8-21" or "08-21" (open and close hours on the buyer's clock); "always" is nil (always open).
     public static func parse(_ text: String) -> Result<BusinessHours?, PolicyError> {
-        let t = text.trimmedSpaces.lowercased()
+        let t = text.trimmingWhitespace().lowercased()
         if t == "always" || t == "24h" || t == "none" { return .success(nil) }
         let parts = t.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, let o = Int(parts[0]), let c = Int(parts[1]) else {
@@ -57,7 +57,7 @@ extension PriceLimit {
 extension LeadCaps {
     /// Parses a cap: a whole number of leads, or "none".
     public static func parseCap(_ text: String, field: String) -> Result<Int?, PolicyError> {
-        let t = text.trimmedSpaces.lowercased().filter { $0 != "," }
+        let t = text.trimmingWhitespace().lowercased().filter { $0 != "," }
         if t == "none" || t == "off" || t == "-" { return .success(nil) }
         guard let n = Int(t), (0...Policy.maxCap).contains(n) else {
             return .failure(PolicyError("\(field): '\(Sanitizer.clean(text))' is not a number of leads from 0 to \(Policy.maxCap), or none"))
@@ -69,19 +69,11 @@ extension LeadCaps {
 extension Money {
     /// Parses a dollar amount typed by a person: "45000", "45,000.50", "$12.5".
     public static func parseDollars(_ text: String, field: String, max: Money) -> Result<Money, PolicyError> {
-        var t = text.trimmedSpaces
+        var t = text.trimmingWhitespace()
         if t.hasPrefix("$") { t.removeFirst() }
         guard let m = Money(decimalString: t.filter { $0 != "," }), m.cents >= 0, m <= max else {
             return .failure(PolicyError("\(field): '\(Sanitizer.clean(text))' is not a dollar amount from $0 to \(max.formatted) with at most two decimals"))
         }
         return .success(m)
-    }
-}
-
-extension String {
-    /// Without leading and trailing spaces and tabs (Core has no Foundation).
-    var trimmedSpaces: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
     }
 }

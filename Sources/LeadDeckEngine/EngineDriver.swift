@@ -122,9 +122,6 @@ public final class EngineDriver {
     /// Simulated time the engine reached; nil when not running the engine.
     public var simulatedNow: Timestamp? { session?.now }
 
-    /// Whether the store was new when this driver's engine began.
-    public var startedOnNewStore: Bool { session?.isNew ?? false }
-
     /// How far simulated time is behind where the pace says it should be (catching up), in seconds.
     public var behindSeconds: Int64 {
         guard let s = session else { return 0 }

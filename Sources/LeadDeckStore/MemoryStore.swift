@@ -119,19 +119,6 @@ public final class MemoryStore: EventStore {
     }
 
     public func engineIsRunning() -> Bool { leaseHeld }
-
-    /// Appends records as another process would (an admin's change made elsewhere, an outcome).
-    public func appendAsOther(_ events: [Event]) throws(StoreError) {
-        for e in events {
-            if case .policy(let p) = e {
-                do throws(PolicyError) { policy = try p.change.apply(to: policy) } catch { throw StoreError(error.description, kind: .badInput) }
-                try append([e])
-                policySeq = Int64(records.count)
-            } else {
-                try append([e])
-            }
-        }
-    }
 }
 
 /// The engine lease of a `MemoryStore`.

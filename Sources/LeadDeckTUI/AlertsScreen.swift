@@ -18,7 +18,7 @@ enum AlertsScreen {
     /// Draws the screen into the body area of `layout`; returns the scroll span when the list is longer.
     static func render(_ m: AppModel, desk: Desk, layout: Layout, into buf: inout Buffer) -> ScrollSpan? {
         let all = lines(desk)
-        let today = desk.recentAlerts.filter { desk.policy.clock.day($0.time) == desk.policy.clock.day(desk.metrics.latest) }.count
+        let today = desk.alertsToday.count
         buf.writeFields(["\(all.count) alert\(all.count == 1 ? "" : "s") kept, \(today) today",
                          "each condition at most once a day, raised by the engine and seen by every terminal",
                          "times on the market's clock"], in: layout.info.inset(left: 1, right: 1))
@@ -46,16 +46,6 @@ extension AlertEvent.Kind {
         case .cap: return "cap reached"
         case .belowBreakEven: return "below break-even"
         case .returns: return "returns jump"
-        }
-    }
-}
-
-extension AlertEvent {
-    /// A few words for the header: what and where ("budget out 14:40", "cap reached AUT03").
-    public var headline: String {
-        switch kind {
-        case .budget: return "budget spent out"
-        default: return kind.label + (source.map { " " + Sanitizer.clean($0) } ?? "")
         }
     }
 }

@@ -34,8 +34,8 @@ public enum Renderer {
             return buf
         }
         let layout = m.layout
-        buf.clipped(to: layout.header) { drawHeader(&$0, m, desk: desk, info: info, in: layout.header) }
         let alertsToday = desk.alertsToday
+        buf.clipped(to: layout.header) { drawHeader(&$0, m, desk: desk, info: info, alertsToday: alertsToday, in: layout.header) }
         buf.clipped(to: layout.tabBar) { drawTabs(&$0, m, layout: layout, alertsToday: alertsToday.count) }
         // A screen draws only into the body; the scroll note it reports goes on the tab bar.
         let scroll: ScrollSpan? = buf.clipped(to: layout.body) { buf in
@@ -91,7 +91,8 @@ public enum Renderer {
         }
     }
 
-    static func drawHeader(_ buf: inout Buffer, _ m: AppModel, desk: Desk, info: DashboardInfo, in line: Rect) {
+    static func drawHeader(_ buf: inout Buffer, _ m: AppModel, desk: Desk, info: DashboardInfo, alertsToday today: [AlertEvent],
+                           in line: Rect) {
         buf.fill(line, style: Style(reverse: true))
         let p = desk.policy
         let spent = desk.ledger.day == p.clock.day(desk.metrics.latest) ? desk.ledger.spentToday : .zero
@@ -121,7 +122,6 @@ public enum Renderer {
             pieces.append(Piece(text: "│ READ-ONLY ", style: Style(fg: .yellow, bold: true, reverse: true), rank: 0))
         }
         // The latest alert of the day, in one line (the Alerts screen, key 5, lists them all).
-        let today = desk.alertsToday
         if let last = today.last {
             let more = today.count > 1 ? " +\(today.count - 1)" : ""
             pieces.append(Piece(text: "│ ! \(last.kind.label)\(more) ", style: Style(fg: .red, bold: true, reverse: true), rank: 4))

@@ -4,7 +4,7 @@ import LeadDeckStore
 
 /// Applies one policy change to the store, after the validation every entry point shares (the source and
 /// sub-ID exist), and prints what happened.
-func applyPolicyChange(_ options: StoreOptions, ref: SourceRef?, _ make: @escaping (Policy) throws(StoreError) -> PolicyChange?) throws {
+func applyPolicyChange(_ options: StoreOptions, _ make: @escaping (Policy) throws(StoreError) -> PolicyChange?) throws {
     let store = try options.open()
     let catalog = store.catalog
     let user = currentUser()
@@ -39,7 +39,7 @@ struct Block: ParsableCommand {
     func run() throws {
         try guarded {
             let ref = try parseRef(target)
-            try applyPolicyChange(options, ref: ref) { _ throws(StoreError) in .block(source: ref.source, subID: ref.subID) }
+            try applyPolicyChange(options) { _ throws(StoreError) in .block(source: ref.source, subID: ref.subID) }
         }
     }
 }
@@ -51,7 +51,7 @@ struct Unblock: ParsableCommand {
     func run() throws {
         try guarded {
             let ref = try parseRef(target)
-            try applyPolicyChange(options, ref: ref) { _ throws(StoreError) in .unblock(source: ref.source, subID: ref.subID) }
+            try applyPolicyChange(options) { _ throws(StoreError) in .unblock(source: ref.source, subID: ref.subID) }
         }
     }
 }
@@ -70,7 +70,7 @@ struct Priority: ParsableCommand {
         try guarded {
             let ref = try parseRef(source)
             guard ref.subID == nil else { throw Failure(description: "priority applies to a whole source, not a sub-ID") }
-            try applyPolicyChange(options, ref: ref) { p throws(StoreError) in
+            try applyPolicyChange(options) { p throws(StoreError) in
                 .priority(source: ref.source, from: p.settings(for: ref.source).priority, to: tier)
             }
         }
@@ -88,7 +88,7 @@ struct Mode: ParsableCommand {
             if let source {
                 let ref = try parseRef(source)
                 guard ref.subID == nil else { throw Failure(description: "mode applies to a whole source, not a sub-ID") }
-                try applyPolicyChange(options, ref: ref) { p throws(StoreError) in
+                try applyPolicyChange(options) { p throws(StoreError) in
                     .sourceMode(source: ref.source, from: p.settings(for: ref.source).mode, to: mode)
                 }
             } else {
@@ -98,7 +98,7 @@ struct Mode: ParsableCommand {
                 case .exclusive: global = .exclusive
                 case .inherit: throw Failure(description: "the global mode must be shared or exclusive; inherit is for a source (--source)")
                 }
-                try applyPolicyChange(options, ref: nil) { p throws(StoreError) in .globalMode(from: p.globalMode, to: global) }
+                try applyPolicyChange(options) { p throws(StoreError) in .globalMode(from: p.globalMode, to: global) }
             }
         }
     }
@@ -112,16 +112,11 @@ struct Budget: ParsableCommand {
     func run() throws {
         try guarded {
             guard let amount else {
-                let store = try options.open()
-                let p = try Failure.wrap { () throws(StoreError) in try store.loadPolicyDocument().policy }
-                writeOut("daily budget \(p.dailyBudget.formatted)\n")
+                writeOut("daily budget \(try policyInForce(options).dailyBudget.formatted)\n")
                 return
             }
-            let text = amount.hasPrefix("$") ? String(amount.dropFirst()) : amount
-            guard let money = Money(decimalString: text.replacingOccurrences(of: ",", with: "")), money <= Policy.maxBudget else {
-                throw Failure(description: "budget: '\(Sanitizer.clean(amount))' is not a dollar amount from 0 to \(Policy.maxBudget.formatted) with at most two decimals")
-            }
-            try applyPolicyChange(options, ref: nil) { p throws(StoreError) in .dailyBudget(from: p.dailyBudget, to: money) }
+            let money = try setting(Money.parseDollars(amount, field: "budget", max: Policy.maxBudget))
+            try applyPolicyChange(options) { p throws(StoreError) in .dailyBudget(from: p.dailyBudget, to: money) }
         }
     }
 }

@@ -37,7 +37,7 @@ struct Caps: ParsableCommand {
             }
             let d = try daily.map { try setting(LeadCaps.parseCap($0, field: "--daily")) }
             let h = try hourly.map { try setting(LeadCaps.parseCap($0, field: "--hourly")) }
-            try applyPolicyChange(options, ref: ref) { p throws(StoreError) in
+            try applyPolicyChange(options) { p throws(StoreError) in
                 let now = LeadCaps(p, source: ref?.source)
                 return .caps(source: ref?.source, from: now, to: LeadCaps(daily: d ?? now.daily, hourly: h ?? now.hourly))
             }
@@ -58,7 +58,7 @@ struct Hours: ParsableCommand {
                 return
             }
             let h = try setting(BusinessHours.parse(hours))
-            try applyPolicyChange(options, ref: nil) { p throws(StoreError) in .hours(from: p.hours, to: h) }
+            try applyPolicyChange(options) { p throws(StoreError) in .hours(from: p.hours, to: h) }
         }
     }
 }
@@ -80,7 +80,7 @@ struct MaxPrice: ParsableCommand {
             }
             if none {
                 guard shared == nil && exclusive == nil else { throw Failure(description: "--none takes no prices") }
-                try applyPolicyChange(options, ref: nil) { p throws(StoreError) in .maxPrice(vertical: vertical, from: p.maxPrice[vertical], to: nil) }
+                try applyPolicyChange(options) { p throws(StoreError) in .maxPrice(vertical: vertical, from: p.maxPrice[vertical], to: nil) }
                 return
             }
             guard shared != nil || exclusive != nil else {
@@ -89,7 +89,7 @@ struct MaxPrice: ParsableCommand {
             }
             let s = try shared.map { try setting(Money.parseDollars($0, field: "--shared", max: Policy.maxPrice)) }
             let x = try exclusive.map { try setting(Money.parseDollars($0, field: "--exclusive", max: Policy.maxPrice)) }
-            try applyPolicyChange(options, ref: nil) { p throws(StoreError) in
+            try applyPolicyChange(options) { p throws(StoreError) in
                 let now = p.maxPrice[vertical]
                 guard let sharedPrice = s ?? now?.shared, let exclusivePrice = x ?? now?.exclusive else {
                     throw StoreError("\(vertical) is not bought yet: give both --shared and --exclusive", kind: .badInput)
@@ -113,7 +113,7 @@ struct Dedupe: ParsableCommand {
                 return
             }
             guard (0...365).contains(days) else { throw Failure(description: "dedupe: the window must be 0-365 days, got \(days)") }
-            try applyPolicyChange(options, ref: nil) { p throws(StoreError) in .dedupe(from: p.dedupeWindowDays, to: days) }
+            try applyPolicyChange(options) { p throws(StoreError) in .dedupe(from: p.dedupeWindowDays, to: days) }
         }
     }
 }
