@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -10,6 +10,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // The HTTP server of `leaddeck serve`; its optional traits (swift-configuration, full Foundation) are off.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         .target(
@@ -20,6 +25,19 @@ let package = Package(
         ),
         .target(name: "LeadDeckStore", dependencies: ["LeadDeckCore"]),
         .target(name: "LeadDeckEngine", dependencies: ["LeadDeckCore", "LeadDeckStore"]),
+        .target(
+            name: "LeadDeckServer",
+            dependencies: [
+                "LeadDeckCore",
+                "LeadDeckStore",
+                "LeadDeckEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "LeadDeckTUI",
             dependencies: [
@@ -35,6 +53,7 @@ let package = Package(
                 "LeadDeckStore",
                 "LeadDeckEngine",
                 "LeadDeckTUI",
+                "LeadDeckServer",
                 "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

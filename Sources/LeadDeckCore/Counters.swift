@@ -1,8 +1,8 @@
 /// Running totals for one slice of the business (a source, a vertical, everything...) over one window.
 /// Outcomes count in the window the lead was bought in (cohort accounting).
 ///
-/// In JSON (the checkpoint) it is a compact list of 17 integers, in `Counters.fieldOrder`; money is in cents of
-/// the store's currency.
+/// In JSON (the checkpoint) it is a compact list of 20 integers, in `Counters.fieldOrder`; money is in cents of
+/// the store's currency. (Checkpoints written before pings were counted hold the first 17.)
 public struct Counters: Sendable, Hashable, Codable {
     public var offered: Int64 = 0
     public var boughtShared: Int64 = 0
@@ -14,6 +14,11 @@ public struct Counters: Sendable, Hashable, Codable {
     public var contacted: Int64 = 0
     public var converted: Int64 = 0
     public var returned: Int64 = 0
+    /// Pings an exchange sent, pings bid on, and posts bought for a bid (bid rate = bids / pinged, win rate =
+    /// won / bids).
+    public var pinged: Int64 = 0
+    public var bids: Int64 = 0
+    public var won: Int64 = 0
 
     public init() {}
 
@@ -21,11 +26,13 @@ public struct Counters: Sendable, Hashable, Codable {
 
     /// The order of the integers in the JSON form.
     public static let fieldOrder = ["offered", "boughtShared", "boughtExclusive"] + RejectReason.allCases.map { "rejected.\($0.rawValue)" }
-        + ["spendCents", "refundCents", "revenueCents", "contacted", "converted", "returned"]
+        + ["spendCents", "refundCents", "revenueCents", "contacted", "converted", "returned", "pinged", "bids", "won"]
+    /// How many integers checkpoints held before pings were counted.
+    static let fieldCountBeforePings = fieldOrder.count - 3
 
     public init(from decoder: Decoder) throws {
         var c = try decoder.unkeyedContainer()
-        guard c.count == Self.fieldOrder.count else {
+        guard c.count == Self.fieldOrder.count || c.count == Self.fieldCountBeforePings else {
             throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected \(Self.fieldOrder.count) counters, got \(c.count ?? 0)")
         }
         offered = try c.decode(Int64.self)
@@ -38,6 +45,11 @@ public struct Counters: Sendable, Hashable, Codable {
         contacted = try c.decode(Int64.self)
         converted = try c.decode(Int64.self)
         returned = try c.decode(Int64.self)
+        if c.count == Self.fieldOrder.count {
+            pinged = try c.decode(Int64.self)
+            bids = try c.decode(Int64.self)
+            won = try c.decode(Int64.self)
+        }
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -52,6 +64,9 @@ public struct Counters: Sendable, Hashable, Codable {
         try c.encode(contacted)
         try c.encode(converted)
         try c.encode(returned)
+        try c.encode(pinged)
+        try c.encode(bids)
+        try c.encode(won)
     }
     public var rejectedTotal: Int64 { rejected.total }
     public var netSpend: Money { spend - refunds }
@@ -68,6 +83,9 @@ public struct Counters: Sendable, Hashable, Codable {
         contacted += o.contacted
         converted += o.converted
         returned += o.returned
+        pinged += o.pinged
+        bids += o.bids
+        won += o.won
     }
 
     /// Takes another set of counters away (the inverse of `add`).
@@ -82,17 +100,32 @@ public struct Counters: Sendable, Hashable, Codable {
         contacted -= o.contacted
         converted -= o.converted
         returned -= o.returned
+        pinged -= o.pinged
+        bids -= o.bids
+        won -= o.won
     }
 
-    /// Counts a decided offer.
-    public mutating func count(_ decision: Decision, price: Money) {
+    /// Counts a decided offer; `forBid` when it was posted for a ping this desk bid on.
+    public mutating func count(_ decision: Decision, price: Money, forBid: Bool = false) {
         offered += 1
+        if forBid && decision.isBought { won += 1 }
         switch decision {
         case .bought(.shared): boughtShared += 1; spend += price
         case .bought(.exclusive): boughtExclusive += 1; spend += price
         case .rejected(let r): rejected[r] += 1
         }
     }
+
+    /// Counts a ping and whether it got a bid.
+    public mutating func count(_ ping: BidDecision) {
+        pinged += 1
+        if ping.price != nil { bids += 1 }
+    }
+
+    /// Bids per ping (nil without pings).
+    public var bidRate: Double? { pinged > 0 ? Double(bids) / Double(pinged) : nil }
+    /// Posts bought per bid (nil without bids).
+    public var winRate: Double? { bids > 0 ? Double(won) / Double(bids) : nil }
 
     /// Counts an outcome of a bought lead.
     public mutating func count(_ o: OutcomeEvent) {

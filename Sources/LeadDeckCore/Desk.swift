@@ -73,6 +73,17 @@ public struct Desk: Sendable {
         return e
     }
 
+    /// Answers a ping (no contact data, so no dedupe) and books it; a bid may be taken up by a post until
+    /// `ttlSeconds` after the ping.
+    public mutating func bid(on ping: Ping, ttlSeconds: Int64) -> PingEvent {
+        ledger.roll(to: ping.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
+        let decision = Engine.bid(ping, policy: policy, ledger: ledger)
+        let e = PingEvent(ping: ping, decision: decision, expiresAt: decision.price == nil ? nil : ping.receivedAt + ttlSeconds,
+                          tier: policy.settings(for: ping.sourceID).priority)
+        metrics.apply(.ping(e))
+        return e
+    }
+
     private mutating func book(_ e: OfferEvent) {
         ledger.noteOffer(at: e.offer.receivedAt)
         if e.decision == .rejected(.budget), policy.share(forTier: e.tier) >= 100 { ledger.noteBudgetOut(at: e.offer.receivedAt) }
@@ -99,6 +110,9 @@ public struct Desk: Sendable {
             metrics.apply(event)
         case .alert(let a):
             recordAlert(a)
+        case .ping(let e):
+            ledger.roll(to: e.ping.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
+            metrics.apply(event)
         }
     }
 

@@ -36,21 +36,55 @@ public enum Engine {
 
         if offer.price > limit.limit(for: mode) { return .rejected(.price) }
 
+        if let r = limitReached(source: offer.sourceID, at: t, cost: offer.price, settings: settings, policy: policy, ledger: ledger) {
+            return .rejected(r)
+        }
+
+        return .bought(mode)
+    }
+
+    /// The bid on a ping: every rule that can be judged without contact data, in `decide`'s order (blocked,
+    /// filtered, closed, mode), then the floor, then caps and budget at the bid's price.
+    ///
+    /// The bid is the vertical's maximum price for the ping's sale type times the source's tier share of
+    /// `tierBidShare`, rounded down to the cent (`Policy.bidPrice`); below the exchange's floor (or zero) there
+    /// is no bid.
+    public static func bid(_ ping: Ping, policy: Policy, ledger: Ledger) -> BidDecision {
+        let settings = policy.settings(for: ping.sourceID)
+        if settings.isBlocked(subID: ping.subID) { return .noBid(.blocked) }
+        guard policy.verticals.contains(ping.vertical),
+              let limit = policy.maxPrice[ping.vertical.rawValue],
+              policy.states.isEmpty || policy.states.contains(ping.state)
+        else { return .noBid(.filtered) }
+        let t = ping.receivedAt
+        if let hours = policy.hours, !hours.contains(hour: policy.clock.hourOfDay(t)) { return .noBid(.closed) }
+        let mode = settings.mode.resolved(global: policy.globalMode)
+        if ping.saleType != mode { return .noBid(.mode) }
+        let price = policy.bidPrice(max: limit.limit(for: mode), tier: settings.priority)
+        if price.cents <= 0 || ping.floor.map({ price < $0 }) == true { return .noBid(.floor) }
+        switch limitReached(source: ping.sourceID, at: t, cost: price, settings: settings, policy: policy, ledger: ledger) {
+        case .cap?: return .noBid(.cap)
+        case _?: return .noBid(.budget)
+        case nil: return .bid(price)
+        }
+    }
+
+    /// Rules 7 and 8: `.cap` or `.budget` when buying one more lead at `cost` would pass a cap or the budget.
+    static func limitReached(source: String, at t: Timestamp, cost: Money, settings: SourceSettings, policy: Policy,
+                             ledger: Ledger) -> RejectReason? {
         // Counters from an earlier day or hour do not count against this one.
         let sameDay = ledger.day == policy.clock.day(t)
         let sameHour = ledger.hour == policy.clock.hourIndex(t)
-        let tally = ledger.tally(offer.sourceID)
+        let tally = ledger.tally(source)
         let srcDay = sameDay ? tally.boughtToday : 0
         let srcHour = sameHour ? tally.boughtThisHour : 0
-        if let cap = settings.dailyCap, srcDay >= cap { return .rejected(.cap) }
-        if let cap = settings.hourlyCap, srcHour >= cap { return .rejected(.cap) }
+        if let cap = settings.dailyCap, srcDay >= cap { return .cap }
+        if let cap = settings.hourlyCap, srcHour >= cap { return .cap }
         let share = policy.share(forTier: settings.priority)
-        if let cap = policy.dailyCap, (sameDay ? ledger.boughtToday : 0) >= cap * share / 100 { return .rejected(.cap) }
-        if let cap = policy.hourlyCap, (sameHour ? ledger.boughtThisHour : 0) >= cap * share / 100 { return .rejected(.cap) }
-
+        if let cap = policy.dailyCap, (sameDay ? ledger.boughtToday : 0) >= cap * share / 100 { return .cap }
+        if let cap = policy.hourlyCap, (sameHour ? ledger.boughtThisHour : 0) >= cap * share / 100 { return .cap }
         let spent = sameDay ? ledger.spentToday : .zero
-        if spent + offer.price > policy.dailyBudget.percent(share) { return .rejected(.budget) }
-
-        return .bought(mode)
+        if spent + cost > policy.dailyBudget.percent(share) { return .budget }
+        return nil
     }
 }

@@ -23,9 +23,11 @@ public struct OutcomeEvent: Sendable, Hashable, Codable {
     /// Return reason, for `returned`. Untrusted text.
     public var reason: String?
     public var lead: LeadRef
+    /// The exchange that reported it over HTTP (the name of its API key); nil otherwise.
+    public var exchange: String?
 
     public init(time: Timestamp, leadID: String, kind: OutcomeKind, revenue: Money? = nil, refund: Money? = nil,
-                reason: String? = nil, lead: LeadRef) {
+                reason: String? = nil, lead: LeadRef, exchange: String? = nil) {
         self.time = time
         self.leadID = leadID
         self.kind = kind
@@ -33,9 +35,10 @@ public struct OutcomeEvent: Sendable, Hashable, Codable {
         self.refund = refund
         self.reason = reason
         self.lead = lead
+        self.exchange = exchange
     }
 
-    enum CodingKeys: String, CodingKey { case time, leadID = "lead_id", kind, revenue, refund, reason, lead }
+    enum CodingKeys: String, CodingKey { case time, leadID = "lead_id", kind, revenue, refund, reason, lead, exchange }
 }
 
 /// A change to the buyer's policy: who made it, when, and what.
@@ -69,6 +72,8 @@ public enum Event: Sendable, Hashable {
     case note(time: Timestamp, text: String)
     /// An alert the engine raised (budget spent out, a cap reached, a source below break-even...).
     case alert(AlertEvent)
+    /// An exchange's ping and the bid (or no bid) it got.
+    case ping(PingEvent)
 
     /// When it happened on the market's clock (a policy change without one: its wall-clock time).
     public var marketTime: Timestamp {
@@ -84,13 +89,17 @@ public enum Event: Sendable, Hashable {
         case .policy(let e): return e.time
         case .note(let t, _): return t
         case .alert(let a): return a.time
+        case .ping(let e): return e.ping.receivedAt
         }
     }
 }
 
 extension Event: Codable {
-    enum CodingKeys: String, CodingKey { case type, offer, decision, tier, outcome, policy, time, text, alert }
-    enum Kind: String, Codable { case offer, outcome, policy, note, alert }
+    enum CodingKeys: String, CodingKey {
+        case type, offer, decision, tier, outcome, policy, time, text, alert, ping, price
+        case expiresAt = "expires_at"
+    }
+    enum Kind: String, Codable { case offer, outcome, policy, note, alert, ping }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -115,6 +124,19 @@ extension Event: Codable {
             self = .note(time: try c.decode(Timestamp.self, forKey: .time), text: try c.decode(String.self, forKey: .text))
         case .alert:
             self = .alert(try c.decode(AlertEvent.self, forKey: .alert))
+        case .ping:
+            let label = try c.decode(String.self, forKey: .decision)
+            let decision: BidDecision
+            if label == "bid" {
+                decision = .bid(try c.decode(Money.self, forKey: .price))
+            } else if let r = NoBidReason(rawValue: label) {
+                decision = .noBid(r)
+            } else {
+                throw DecodingError.dataCorruptedError(forKey: .decision, in: c, debugDescription: "unknown bid decision '\(label)'")
+            }
+            self = .ping(PingEvent(ping: try c.decode(Ping.self, forKey: .ping), decision: decision,
+                                   expiresAt: try c.decodeIfPresent(Timestamp.self, forKey: .expiresAt),
+                                   tier: try c.decode(Int.self, forKey: .tier)))
         }
     }
 
@@ -139,6 +161,13 @@ extension Event: Codable {
         case .alert(let a):
             try c.encode(Kind.alert, forKey: .type)
             try c.encode(a, forKey: .alert)
+        case .ping(let e):
+            try c.encode(Kind.ping, forKey: .type)
+            try c.encode(e.decision.label, forKey: .decision)
+            try c.encodeIfPresent(e.decision.price, forKey: .price)
+            try c.encodeIfPresent(e.expiresAt, forKey: .expiresAt)
+            try c.encode(e.ping, forKey: .ping)
+            try c.encode(e.tier, forKey: .tier)
         }
     }
 }

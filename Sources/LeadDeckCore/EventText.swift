@@ -9,6 +9,7 @@ public func describe(_ event: Event, clock: LocalClock) -> String {
         return "\(time)  offer    \(Sanitizer.clean(o.leadID))  \(src)  \(o.vertical.rawValue)  \(Sanitizer.clean(o.state))  "
             + "\(o.saleType.rawValue)\(o.saleType == .shared ? " x\(o.maxSells)" : "")  \(o.price.formatted)  -> "
             + (e.decision.isBought ? "BOUGHT \(e.decision.label)" : "rejected: \(e.decision.label)")
+            + (o.exchange.map { "  from \(Sanitizer.clean($0))" } ?? "")
     case .outcome(let e):
         var s = "\(time)  outcome  \(Sanitizer.clean(e.leadID))  \(Sanitizer.clean(e.lead.sourceID))/\(Sanitizer.clean(e.lead.subID))  \(e.kind.rawValue)"
         if let r = e.revenue { s += " \(r.formatted)" }
@@ -21,5 +22,12 @@ public func describe(_ event: Event, clock: LocalClock) -> String {
         return "\(time)  note     \(Sanitizer.clean(text))"
     case .alert(let a):
         return "\(time)  ALERT    \(Sanitizer.clean(a.text))"
+    case .ping(let e):
+        let p = e.ping
+        let src = Sanitizer.clean("\(p.sourceID)/\(p.subID)")
+        let from = p.exchange.map { "  from \(Sanitizer.clean($0))" } ?? ""
+        return "\(time)  ping     \(Sanitizer.clean(p.pingID))  \(src)  \(p.vertical.rawValue)  \(Sanitizer.clean(p.state))  "
+            + "\(p.saleType.rawValue)\(p.saleType == .shared ? " x\(p.maxSells)" : "")  -> "
+            + (e.decision.price.map { "BID \($0.formatted)" } ?? "no bid: \(e.decision.label)") + from
     }
 }

@@ -128,7 +128,7 @@ public struct LeadIndex: Sendable, Hashable, Codable {
             case .converted: entries[e.leadID]?.converted = true
             case .returned: entries[e.leadID]?.returned = true
             }
-        case .policy, .note, .alert:
+        case .policy, .note, .alert, .ping:
             break
         }
     }

@@ -3,6 +3,8 @@ public enum Dimension: String, Sendable, Hashable, Codable, CaseIterable {
     case total, source, subid, vertical, mode
     /// A source in one purchase mode ("S01|exclusive"), for comparing what each mode earns.
     case sourcemode
+    /// The exchange that sent pings, posts and dispositions over HTTP (its API key's name).
+    case exchange
 }
 
 /// A slice: a dimension and the value in it ("source" "S01", "subid" "S01/a", "mode" "shared").
@@ -61,7 +63,9 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     public init(clock: LocalClock) { self.clock = clock }
 
     /// Calls `body` with every slice an event of this source, sub-ID, vertical and sale type counts in.
-    static func forEachKey(source: String, subID: String, vertical: Vertical, mode: PurchaseMode?, _ body: (MetricKey) -> Void) {
+    static func forEachKey(source: String, subID: String, vertical: Vertical, mode: PurchaseMode?, exchange: String?,
+                           _ body: (MetricKey) -> Void) {
+        if let exchange { body(MetricKey(.exchange, exchange)) }
         body(.total)
         body(MetricKey(.source, source))
         body(MetricKey(.subid, "\(source)/\(subID)"))
@@ -80,25 +84,32 @@ public struct MetricsBook: Sendable, Hashable, Codable {
             // Offers count under their sale type, bought or not, so a mode's row says how many were offered in it.
             let mode: PurchaseMode? = e.offer.saleType
             let o = e.offer
-            update(at: o.receivedAt, source: o.sourceID, subID: o.subID, vertical: o.vertical, mode: mode) {
-                $0.count(e.decision, price: o.price)
+            let forBid = o.pingID != nil
+            update(at: o.receivedAt, source: o.sourceID, subID: o.subID, vertical: o.vertical, mode: mode, exchange: o.exchange) {
+                $0.count(e.decision, price: o.price, forBid: forBid)
             }
             breakdowns.count(offer: o, decision: e.decision, hour: clock.hourOfDay(o.receivedAt))
         case .outcome(let e):
             if e.time > latest { advance(to: e.time) }
             let l = e.lead
             if e.kind == .converted { saleLags.record(l.vertical, lagSeconds: e.time.seconds - l.boughtAt.seconds) }
-            update(at: l.boughtAt, source: l.sourceID, subID: l.subID, vertical: l.vertical, mode: l.mode) {
+            update(at: l.boughtAt, source: l.sourceID, subID: l.subID, vertical: l.vertical, mode: l.mode, exchange: e.exchange) {
                 $0.count(e)
             }
             breakdowns.count(outcome: e, hour: clock.hourOfDay(l.boughtAt))
+        case .ping(let e):
+            let p = e.ping
+            if p.receivedAt > latest { advance(to: p.receivedAt) }
+            update(at: p.receivedAt, source: p.sourceID, subID: p.subID, vertical: p.vertical, mode: p.saleType, exchange: p.exchange) {
+                $0.count(e.decision)
+            }
         case .policy, .note, .alert:
             break
         }
     }
 
     private mutating func update(at t: Timestamp, source: String, subID: String, vertical: Vertical, mode: PurchaseMode?,
-                                 _ f: (inout Counters) -> Void) {
+                                 exchange: String?, _ f: (inout Counters) -> Void) {
         let day = clock.day(t)
         let slot = floorDiv(t.seconds, Self.slotSeconds)
         let keepDay = day >= firstDayKept
@@ -108,7 +119,9 @@ public struct MetricsBook: Sendable, Hashable, Codable {
             if keepDay { f(&s.days[day, default: Counters()]) }
             if keepSlot { f(&s.slots[slot, default: Counters()]) }
         }
-        Self.forEachKey(source: source, subID: subID, vertical: vertical, mode: mode) { touch(&series[$0, default: Series()]) }
+        Self.forEachKey(source: source, subID: subID, vertical: vertical, mode: mode, exchange: exchange) {
+            touch(&series[$0, default: Series()])
+        }
     }
 
     /// Moves "now" forward, dropping the days and slots that fall out of what is kept.

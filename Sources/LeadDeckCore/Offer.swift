@@ -17,10 +17,15 @@ public struct Offer: Sendable, Hashable, Codable {
     public var lastName: String
     public var phone: String
     public var email: String
+    /// The exchange that sent it over HTTP (the name of its API key); nil for simulated and ingested offers.
+    public var exchange: String?
+    /// The ping this offer was posted for, if any.
+    public var pingID: String?
 
     public init(leadID: String, sourceID: String, subID: String, vertical: Vertical, state: String,
                 postalCode: String, city: String, saleType: PurchaseMode, maxSells: Int, price: Money,
-                receivedAt: Timestamp, firstName: String, lastName: String, phone: String, email: String) {
+                receivedAt: Timestamp, firstName: String, lastName: String, phone: String, email: String,
+                exchange: String? = nil, pingID: String? = nil) {
         self.leadID = leadID
         self.sourceID = sourceID
         self.subID = subID
@@ -36,6 +41,8 @@ public struct Offer: Sendable, Hashable, Codable {
         self.lastName = lastName
         self.phone = phone
         self.email = email
+        self.exchange = exchange
+        self.pingID = pingID
     }
 
     /// Who the consumer is, for dedupe: the phone's digits, else the lower-cased e-mail.
@@ -49,6 +56,7 @@ public struct Offer: Sendable, Hashable, Codable {
         case leadID = "lead_id", sourceID = "source_id", subID = "sub_id", vertical, state
         case postalCode = "postal_code", city, saleType = "sale_type", maxSells = "max_sells", price
         case receivedAt = "received_at", firstName = "first_name", lastName = "last_name", phone, email
+        case exchange, pingID = "ping_id"
     }
 }
 

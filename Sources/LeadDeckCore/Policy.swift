@@ -69,6 +69,8 @@ public struct Policy: Sendable, Hashable, Codable {
     public var dedupeWindowDays: Int
     /// Percent of the daily budget and caps each priority tier (index 0 = tier 1) may use.
     public var tierSpendShare: [Int]
+    /// Percent of the vertical's maximum price a priority tier (index 0 = tier 1) bids on a ping.
+    public var tierBidShare: [Int] = Policy.defaultTierBidShare
     /// Per-source settings keyed by source id.
     public var sources: [String: SourceSettings]
 
@@ -97,6 +99,15 @@ public struct Policy: Sendable, Hashable, Codable {
 
     /// Tier 1 may use the whole budget, tier 5 only the first half.
     public static let defaultTierShare = [100, 90, 80, 65, 50]
+    /// Tier 1 bids the vertical's maximum price, tier 5 half of it.
+    public static let defaultTierBidShare = [100, 90, 80, 65, 50]
+
+    /// What a tier bids on a ping: `max` times the tier's `tierBidShare` percent, rounded down to the cent.
+    public func bidPrice(max: Money, tier: Int) -> Money {
+        let i = min(Swift.max(tier, 1), 5) - 1
+        let share = i < tierBidShare.count ? tierBidShare[i] : 100
+        return Money(cents: max.cents * Int64(share) / 100)
+    }
 
     /// The settings in force for a source.
     public func settings(for source: String) -> SourceSettings { sources[source] ?? .default }
@@ -122,6 +133,9 @@ public struct Policy: Sendable, Hashable, Codable {
         }
         if tierSpendShare.count != 5 || !tierSpendShare.allSatisfy({ (0...100).contains($0) }) {
             e.append("tierSpendShare must hold 5 percentages (tier 1 to 5)")
+        }
+        if tierBidShare.count != 5 || !tierBidShare.allSatisfy({ (0...100).contains($0) }) {
+            e.append("tierBidShare must hold 5 percentages (tier 1 to 5)")
         }
         if dedupeWindowDays < 0 || dedupeWindowDays > 365 { e.append("dedupeWindowDays must be 0-365") }
         if let h = hours, !(0...23).contains(h.open) || !(1...24).contains(h.close) {
@@ -306,5 +320,30 @@ extension PolicyChange {
         case .dedupe(_, let t): return .dedupe(from: policy.dedupeWindowDays, to: t)
         case .block, .unblock: return self
         }
+    }
+}
+
+extension Policy {
+    enum CodingKeys: String, CodingKey {
+        case globalMode, dailyBudget, dailyCap, hourlyCap, maxPrice, verticals, states, hours, clock, dedupeWindowDays
+        case tierSpendShare, tierBidShare, sources
+    }
+
+    /// Reads a policy; `tierBidShare` is optional (policies written before pings were answered lack it).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(globalMode: try c.decode(PurchaseMode.self, forKey: .globalMode),
+                  dailyBudget: try c.decode(Money.self, forKey: .dailyBudget),
+                  dailyCap: try c.decodeIfPresent(Int.self, forKey: .dailyCap),
+                  hourlyCap: try c.decodeIfPresent(Int.self, forKey: .hourlyCap),
+                  maxPrice: try c.decode([String: PriceLimit].self, forKey: .maxPrice),
+                  verticals: try c.decode([Vertical].self, forKey: .verticals),
+                  states: try c.decode([String].self, forKey: .states),
+                  hours: try c.decodeIfPresent(BusinessHours.self, forKey: .hours),
+                  clock: try c.decode(LocalClock.self, forKey: .clock),
+                  dedupeWindowDays: try c.decode(Int.self, forKey: .dedupeWindowDays),
+                  tierSpendShare: try c.decode([Int].self, forKey: .tierSpendShare),
+                  sources: try c.decode([String: SourceSettings].self, forKey: .sources))
+        tierBidShare = try c.decodeIfPresent([Int].self, forKey: .tierBidShare) ?? Policy.defaultTierBidShare
     }
 }

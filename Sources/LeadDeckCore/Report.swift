@@ -45,6 +45,13 @@ public struct Report: Sendable {
                           "net spend", "CPL", "eff CPL", "contact", "conv", "conv 95% CI", "CPA", "revenue", "ROI",
                           "ROAS", "returns"]
 
+    /// Bid and win rate, for reports on a store fed by pings.
+    static let pingHeaders = ["pings", "bid rate", "win rate"]
+
+    static func pingCells(_ c: Counters) -> [String] {
+        ["\(c.pinged)", c.bidRate.map { formatPercent($0) } ?? "-", c.winRate.map { formatPercent($0) } ?? "-"]
+    }
+
     static func cells(_ key: String, _ name: String, _ c: Counters) -> [String] {
         let m = MetricsRow(c)
         let ci = m.conversionRate.interval.map { "\(formatPercent($0.low))-\(formatPercent($0.high))" } ?? "-"
@@ -59,16 +66,18 @@ public struct Report: Sendable {
     public func table() -> String {
         let title = "LeadDeck report by \(dimension.rawValue), window \(window.rawValue) (as of \(clock.format(asOf)) local)"
         var lines = [title, ""]
-        var body = rows.map { Self.cells($0.key.value, $0.name, $0.counters) }
-        body.append(Self.cells("TOTAL", "", total))
-        let all = [Self.headers] + body
-        let widths = Self.headers.indices.map { i in
+        let pings = total.pinged > 0
+        let headers = Self.headers + (pings ? Self.pingHeaders : [])
+        var body = rows.map { Self.cells($0.key.value, $0.name, $0.counters) + (pings ? Self.pingCells($0.counters) : []) }
+        body.append(Self.cells("TOTAL", "", total) + (pings ? Self.pingCells(total) : []))
+        let all = [headers] + body
+        let widths = headers.indices.map { i in
             min(i == 1 ? 28 : 16, all.map { Sanitizer.width(Sanitizer.clean($0[i])) }.max() ?? 0)
         }
         func render(_ r: [String]) -> String {
             r.indices.map { i in Sanitizer.fit(r[i], widths[i], alignRight: i >= 2) }.joined(separator: "  ")
         }
-        lines.append(render(Self.headers))
+        lines.append(render(headers))
         lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
         for (n, r) in body.enumerated() {
             if n == body.count - 1 { lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
@@ -87,7 +96,7 @@ public struct Report: Sendable {
         header += RejectReason.allCases.map { "rejected_\($0.rawValue)" }
         header += ["spend_cents", "refund_cents", "net_spend_cents", "revenue_cents", "contacted", "converted", "returned",
                    "cpl_cents", "effective_cpl_cents", "cpa_cents", "contact_rate", "conversion_rate", "conversion_ci_low",
-                   "conversion_ci_high", "return_rate", "roi", "roas"]
+                   "conversion_ci_high", "return_rate", "roi", "roas", "pinged", "bids", "won", "bid_rate", "win_rate"]
         var lines = [header.joined(separator: ",")]
         for r in rows + [ReportRow(key: .total, name: "total", counters: total)] {
             let c = r.counters, m = r.metrics
@@ -97,7 +106,8 @@ public struct Report: Sendable {
                   "\(c.converted)", "\(c.returned)", m.cpl.map { "\($0.cents)" } ?? "", m.effectiveCPL.map { "\($0.cents)" } ?? "",
                   m.cpa.map { "\($0.cents)" } ?? "", fraction(m.contactRate.value), fraction(m.conversionRate.value),
                   fraction(m.conversionRate.interval?.low), fraction(m.conversionRate.interval?.high),
-                  fraction(m.returnRate.value), fraction(m.roi), fraction(m.roas)]
+                  fraction(m.returnRate.value), fraction(m.roi), fraction(m.roas), "\(c.pinged)", "\(c.bids)", "\(c.won)",
+                  fraction(c.bidRate), fraction(c.winRate)]
             lines.append(f.map(csvField).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -123,7 +133,9 @@ public struct Report: Sendable {
               ("effectiveCplCents", m.effectiveCPL.map { "\($0.cents)" } ?? "null"), ("cpaCents", m.cpa.map { "\($0.cents)" } ?? "null"),
               ("contactRate", jsonNumber(m.contactRate.value)), ("conversionRate", jsonNumber(m.conversionRate.value)),
               ("conversionInterval", m.conversionRate.interval.map { "[\(jsonNumber($0.low)),\(jsonNumber($0.high))]" } ?? "null"),
-              ("returnRate", jsonNumber(m.returnRate.value)), ("roi", jsonNumber(m.roi)), ("roas", jsonNumber(m.roas))]
+              ("returnRate", jsonNumber(m.returnRate.value)), ("roi", jsonNumber(m.roi)), ("roas", jsonNumber(m.roas)),
+              ("pinged", "\(c.pinged)"), ("bids", "\(c.bids)"), ("won", "\(c.won)"),
+              ("bidRate", jsonNumber(c.bidRate)), ("winRate", jsonNumber(c.winRate))]
         return "{" + f.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
 }

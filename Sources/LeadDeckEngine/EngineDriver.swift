@@ -39,6 +39,8 @@ public final class EngineDriver {
         /// On a new store, pace from the wall clock's now, so a simulation started in the past (`start`)
         /// catches up to the present (the dashboard); otherwise pace from `start`.
         public var catchUpToWallClock = false
+        /// What runs the engine, for other processes' headers ("simulated exchange x10").
+        public var engineLabel = ""
 
         public init() {}
     }
@@ -87,7 +89,7 @@ public final class EngineDriver {
         lastTick = now
         lastCheckpointAt = now
         lastTakeoverTry = now
-        if options.mayRunEngine, let lease = try store.tryAcquireEngine() {
+        if options.mayRunEngine, let lease = try store.tryAcquireEngine(label: options.engineLabel) {
             let s = try EngineSession(store: store, lease: lease, seed: options.seed, start: options.start)
             session = s
             followed = s.state
@@ -197,7 +199,7 @@ public final class EngineDriver {
 
     /// Becomes the engine when no other process runs it (the lease is the authority, tried now and then).
     private func takeOver(into update: inout Update) throws(StoreError) {
-        guard let lease = try store.tryAcquireEngine() else { return }
+        guard let lease = try store.tryAcquireEngine(label: options.engineLabel) else { return }
         let s = try EngineSession(store: store, lease: lease, seed: nil, start: nil)
         session = s
         role = .engine
@@ -280,6 +282,33 @@ public final class EngineDriver {
         let (answers, _) = try s.submit(offers)
         _ = checkpointIfDue()
         return answers
+    }
+
+    /// Appends events built from the caught-up desk in one durable batch (an HTTP server's requests; see
+    /// `EngineSession.commit`), then checkpoints when due. Returns others' records folded in first.
+    @discardableResult
+    public func commit(_ body: (inout Desk) throws(StoreError) -> [Event]) throws(StoreError) -> [LogRecord] {
+        guard let s = session else { throw notEngine() }
+        let others = try s.commit(body)
+        _ = checkpointIfDue()
+        return others
+    }
+
+    /// Picks up records others appended (a block from another terminal) and checkpoints when due, without
+    /// running the simulated market: for an engine fed from outside, between requests.
+    @discardableResult
+    public func refresh() throws(StoreError) -> [LogRecord] {
+        guard let s = session else { throw notEngine() }
+        let records = try s.poll()
+        _ = checkpointIfDue()
+        return records
+    }
+
+    /// Saves the checkpoint now (engine only); the failure's message, if any.
+    public func saveCheckpoint() -> String? {
+        guard let s = session, s.sinceCheckpoint > 0 else { return nil }
+        lastCheckpointAt = clock.monotonicSeconds()
+        return s.saveCheckpoint()
     }
 
     private func notEngine() -> StoreError {

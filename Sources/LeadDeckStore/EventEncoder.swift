@@ -20,11 +20,13 @@ struct EventEncoder {
             let o = e.offer
             string(o.city, &out)
             key("email", &out); string(o.email, &out)
+            if let x = o.exchange { key("exchange", &out); string(x, &out) }
             key("first_name", &out); string(o.firstName, &out)
             key("last_name", &out); string(o.lastName, &out)
             key("lead_id", &out); string(o.leadID, &out)
             key("max_sells", &out); int(Int64(o.maxSells), &out)
             key("phone", &out); string(o.phone, &out)
+            if let p = o.pingID { key("ping_id", &out); string(p, &out) }
             key("postal_code", &out); string(o.postalCode, &out)
             key("price", &out); money(o.price, &out)
             key("received_at", &out); int(o.receivedAt.seconds, &out)
@@ -37,7 +39,13 @@ struct EventEncoder {
             int(Int64(e.tier), &out)
             out.append(contentsOf: #","type":"offer"}"#.utf8)
         case .outcome(let e):
-            out.append(contentsOf: #"{"outcome":{"kind":"#.utf8)
+            out.append(contentsOf: #"{"outcome":{"#.utf8)
+            if let x = e.exchange {
+                out.append(contentsOf: #""exchange":"#.utf8); string(x, &out)
+                key("kind", &out)
+            } else {
+                out.append(contentsOf: #""kind":"#.utf8)
+            }
             string(e.kind.rawValue, &out)
             key("lead", &out)
             let l = e.lead
@@ -55,6 +63,28 @@ struct EventEncoder {
             if let r = e.revenue { key("revenue", &out); money(r, &out) }
             key("time", &out); int(e.time.seconds, &out)
             out.append(contentsOf: #"},"type":"outcome"}"#.utf8)
+        case .ping(let e):
+            out.append(contentsOf: #"{"decision":""#.utf8)
+            out.append(contentsOf: e.decision.label.utf8)
+            out.append(UInt8(ascii: "\""))
+            if let t = e.expiresAt { key("expires_at", &out); int(t.seconds, &out) }
+            out.append(contentsOf: #","ping":{"#.utf8)
+            let p = e.ping
+            if let x = p.exchange { out.append(contentsOf: #""exchange":"#.utf8); string(x, &out); out.append(UInt8(ascii: ",")) }
+            if let f = p.floor { out.append(contentsOf: #""floor":"#.utf8); money(f, &out); out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #""max_sells":"#.utf8); int(Int64(p.maxSells), &out)
+            key("ping_id", &out); string(p.pingID, &out)
+            key("postal_code", &out); string(p.postalCode, &out)
+            key("received_at", &out); int(p.receivedAt.seconds, &out)
+            key("sale_type", &out); string(p.saleType.rawValue, &out)
+            key("source_id", &out); string(p.sourceID, &out)
+            key("state", &out); string(p.state, &out)
+            key("sub_id", &out); string(p.subID, &out)
+            key("vertical", &out); string(p.vertical.rawValue, &out)
+            out.append(UInt8(ascii: "}"))
+            if let price = e.decision.price { key("price", &out); money(price, &out) }
+            key("tier", &out); int(Int64(e.tier), &out)
+            out.append(contentsOf: #","type":"ping"}"#.utf8)
         case .policy, .note, .alert:
             out += [UInt8](try! fallback.encode(event))
         }

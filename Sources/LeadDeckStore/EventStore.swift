@@ -49,21 +49,29 @@ public protocol EventStore: AnyObject {
     func saveCheckpoint(_ desk: Desk, simulator: MarketSimulator?, at cursor: StoreCursor) throws(StoreError)
 
     /// Takes the engine lease if no other process holds it; nil when one does.
-    func tryAcquireEngine() throws(StoreError) -> EngineLease?
+    /// - Parameter label: what runs the engine, for others to show ("simulated exchange", "serve :8080").
+    func tryAcquireEngine(label: String) throws(StoreError) -> EngineLease?
 
-    /// Whether some live process holds the engine lease.
-    func engineIsRunning() -> Bool
+    /// What runs the engine, when a live process holds the lease ("" when it gave no label); nil when none does.
+    func runningEngine() -> String?
 }
 
 extension EventStore {
+    /// Takes the engine lease, without saying what runs it.
+    public func tryAcquireEngine() throws(StoreError) -> EngineLease? { try tryAcquireEngine(label: "") }
+
+    /// Whether some live process holds the engine lease.
+    public func engineIsRunning() -> Bool { runningEngine() != nil }
+
     /// The desk as recorded, with the bought-lead index.
     public func loadState() throws(StoreError) -> LoadedState { try loadState(leads: true) }
 
     /// Takes the engine lease.
     /// - Throws: `StoreError` of kind `.busy` when another process holds it.
-    public func acquireEngine() throws(StoreError) -> EngineLease {
-        guard let lease = try tryAcquireEngine() else {
-            throw StoreError("\(location): another leaddeck process is running the engine on this store (engine.lock is held)", kind: .busy)
+    public func acquireEngine(label: String = "") throws(StoreError) -> EngineLease {
+        guard let lease = try tryAcquireEngine(label: label) else {
+            let who = runningEngine().map { $0.isEmpty ? "" : " (\(Sanitizer.clean($0)))" } ?? ""
+            throw StoreError("\(location): another leaddeck process is running the engine on this store\(who); engine.lock is held", kind: .busy)
         }
         return lease
     }

@@ -4,7 +4,7 @@ import LeadDeckCore
 /// A JSON value as it was written: booleans stay booleans and numbers stay numbers, so `"price": true` is
 /// an error rather than a dollar.
 /// (Parsed by `JSONValue.parse` in StrictJSON.swift.)
-enum JSONValue: Equatable {
+enum JSONValue: Equatable, Sendable {
     case null, bool(Bool), int(Int64), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
 
     /// The object on one line of JSON, parsed strictly (invalid UTF-8, duplicate keys and raw control
@@ -46,18 +46,24 @@ public enum OfferParser {
 
     /// The offer on one line of bytes, or a message saying which field is wrong.
     public static func parse(_ line: ArraySlice<UInt8>, now: Timestamp) -> Result<Offer, StoreError> {
-        let o: [String: JSONValue]
         switch JSONValue.object(line) {
-        case .success(let object): o = object
+        case .success(let o):
+            if let unknown = o.keys.sorted().first(where: { !knownFields.contains($0) && !$0.contains(".") }) {
+                return .failure(StoreError("unknown field \"\(JSONValue.fieldName(unknown))\"", kind: .badInput))
+            }
+            return build(o, now: now)
         case .failure(let e): return .failure(e)
         }
-        let known: Set<String> = ["lead_id", "source_id", "sub_id", "vertical", "state", "postal_code", "zip", "city",
-                                  "sale_type", "max_sells", "price", "price_cents", "received_at", "first_name",
-                                  "last_name", "phone", "email", "address", "dob", "ip_address", "trustedform_cert_url",
-                                  "leadid_token", "lead_mode"]
-        if let unknown = o.keys.sorted().first(where: { !known.contains($0) && !$0.contains(".") }) {
-            return .failure(StoreError("unknown field \"\(JSONValue.fieldName(unknown))\"", kind: .badInput))
-        }
+    }
+
+    /// The fields an offer may have (contact and compliance fields are accepted; only some are kept).
+    static let knownFields: Set<String> = ["lead_id", "source_id", "sub_id", "vertical", "state", "postal_code", "zip", "city",
+                                           "sale_type", "max_sells", "price", "price_cents", "received_at", "first_name",
+                                           "last_name", "phone", "email", "address", "dob", "ip_address", "trustedform_cert_url",
+                                           "leadid_token", "lead_mode"]
+
+    /// The offer in a parsed object whose field names were checked.
+    static func build(_ o: [String: JSONValue], now: Timestamp) -> Result<Offer, StoreError> {
         func string(_ k: String, required: Bool = true, max: Int = 200) throws(StoreError) -> String {
             guard let v = o[k], v != .null else {
                 if required { throw StoreError("missing field \"\(k)\"", kind: .badInput) }

@@ -112,13 +112,16 @@ public final class MemoryStore: EventStore {
     /// The sequence number the last checkpoint was saved at (nil before the first).
     public var checkpointSeq: Int64? { checkpoint?.cursor.seq }
 
-    public func tryAcquireEngine() throws(StoreError) -> EngineLease? {
+    public func tryAcquireEngine(label: String) throws(StoreError) -> EngineLease? {
         guard !leaseHeld else { return nil }
         leaseHeld = true
+        leaseLabel = label
         return MemoryLease { [weak self] in self?.leaseHeld = false }
     }
 
-    public func engineIsRunning() -> Bool { leaseHeld }
+    private var leaseLabel = ""
+
+    public func runningEngine() -> String? { leaseHeld ? leaseLabel : nil }
 }
 
 /// The engine lease of a `MemoryStore`.

@@ -223,21 +223,24 @@ public final class Store: EventStore {
         deinit { release() }
     }
 
-    /// Takes the engine lock if it is free; nil when another process holds it.
-    public func tryAcquireEngine() throws(StoreError) -> EngineLease? {
+    /// Takes the engine lock if it is free; nil when another process holds it. `engine.lock` then holds the
+    /// pid and the label on two lines.
+    public func tryAcquireEngine(label: String) throws(StoreError) -> EngineLease? {
         let fd = try io { () throws(FileSystemError) in try fs.lock(engineLockPath, exclusive: true, wait: false) }
         guard let fd else { return nil }
         try? fs.truncate(engineLockPath, to: 0)
-        try? fs.write(fd, Array("\(getpid())\n".utf8), path: engineLockPath)
+        let oneLine = String(Sanitizer.clean(label).prefix(60))
+        try? fs.write(fd, Array("\(getpid())\n\(oneLine)\n".utf8), path: engineLockPath)
         return FileEngineLease(fs: fs, path: engineLockPath, fd: fd)
     }
 
-    /// Whether some live process runs the engine now: reads the pid in `engine.lock` (never locks, so it
-    /// cannot get in the way of a process starting its engine).
-    public func engineIsRunning() -> Bool {
-        guard let bytes = try? fs.read(engineLockPath, from: 0, maxCount: 32),
-              let pid = Int32(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
-              pid > 0 else { return false }
-        return processIsAlive(pid)
+    /// What runs the engine now, if a live process does: reads the pid and label in `engine.lock` (never
+    /// locks, so it cannot get in the way of a process starting its engine).
+    public func runningEngine() -> String? {
+        guard let bytes = try? fs.read(engineLockPath, from: 0, maxCount: 128) else { return nil }
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        guard let first = lines.first, let pid = Int32(first.trimmingCharacters(in: .whitespaces)), pid > 0,
+              processIsAlive(pid) else { return nil }
+        return lines.count > 1 ? Sanitizer.clean(String(lines[1])) : ""
     }
 }

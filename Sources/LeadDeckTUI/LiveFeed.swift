@@ -66,7 +66,7 @@ public struct LiveFeed: Sendable {
                                        decision: nil, outcome: text, outcomeKind: e.kind, steps: [e]))
                 if items.count > capacity { items.removeLast() }
             }
-        case .policy, .note, .alert:
+        case .policy, .note, .alert, .ping:
             break
         }
     }

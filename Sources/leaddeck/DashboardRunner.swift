@@ -65,10 +65,14 @@ final class DashboardRunner {
             if driver.engineFailedHere {
                 info.engine = "engine stopped"
                 info.engineOK = false
-            } else if model.readOnly {
-                info.engine = driver.store.engineIsRunning() ? "read-only, following" : "read-only, no engine running"
             } else {
-                info.engine = driver.store.engineIsRunning() ? "following other engine" : "following, no engine"
+                // Which engine runs, as it named itself ("serve :8080", "simulated exchange x10").
+                let who = driver.store.runningEngine().map { $0.isEmpty ? "other engine" : $0 }
+                if model.readOnly {
+                    info.engine = who.map { "read-only, following \($0)" } ?? "read-only, no engine running"
+                } else {
+                    info.engine = who.map { "following \($0)" } ?? "following, no engine"
+                }
             }
         case .stopped:
             info.clock = nil

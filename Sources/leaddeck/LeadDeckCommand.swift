@@ -55,7 +55,7 @@ struct LeadDeckCommand: ParsableCommand {
             """,
         subcommands: [Dashboard.self, Simulate.self, ReportCommand.self, SourcesCommand.self, Block.self, Unblock.self,
                       Priority.self, Mode.self, Budget.self, Caps.self, Hours.self, MaxPrice.self, Dedupe.self, PolicyCommand.self,
-                      Ingest.self, Outcomes.self, Log.self, Check.self],
+                      Ingest.self, Outcomes.self, Log.self, Check.self, Serve.self, ExchangeCommand.self],
         defaultSubcommand: Dashboard.self
     )
 }

@@ -34,7 +34,7 @@ struct DashboardTests {
 
         // A second terminal on the same store follows the first one's engine and can change the policy.
         let buyer = try Tmux(command(store))
-        #expect(buyer.wait(for: "following other engine").found)
+        #expect(buyer.wait(for: "following dashboard sim").found)
         #expect(buyer.wait(for: "BLK HOM08").found)
         try buyer.keys("/")
         try buyer.type("AUT03")

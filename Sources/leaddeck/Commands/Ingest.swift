@@ -34,7 +34,9 @@ struct Ingest: ParsableCommand {
             let input = try readInput(file)
             let store = try options.open()
             let driver = try Failure.wrap { () throws(StoreError) in
-                try EngineDriver.engine(store: store, clock: SystemDriverClock(), options: EngineDriver.Options())
+                var o = EngineDriver.Options()
+                o.engineLabel = "ingest"
+                return try EngineDriver.engine(store: store, clock: SystemDriverClock(), options: o)
             }
             defer { driver.finish() }
             let now = wallNow()

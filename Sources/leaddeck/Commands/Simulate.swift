@@ -47,6 +47,7 @@ struct Simulate: ParsableCommand {
             o.seed = seed
             o.start = start.flatMap(Timestamp.init(iso8601:))
             if let speed { o.speed = speed }
+            o.engineLabel = "simulate"
             let driver = try Failure.wrap { () throws(StoreError) in
                 try EngineDriver.engine(store: store, clock: SystemDriverClock(), options: o)
             }

@@ -18,22 +18,7 @@ struct SourcesCommand: ParsableCommand {
             let desk = state.desk
             let today = desk.metrics.table(.source, window: .today)
             if json {
-                let items = store.catalog.sources.map { s -> String in
-                    let st = desk.policy.settings(for: s.id)
-                    let c = today[MetricKey(.source, s.id)] ?? Counters()
-                    let subs = s.subIDs.map { sub in
-                        "{\"id\":\(jsonString(sub.id)),\"name\":\(jsonString(sub.name)),\"status\":\"\(SourceStatus.of(subID: sub.id, st).rawValue)\"}"
-                    }.joined(separator: ",")
-                    return "{\"id\":\(jsonString(s.id)),\"name\":\(jsonString(s.name)),\"vertical\":\"\(s.vertical.rawValue)\","
-                        + "\"channel\":\"\(s.channel.rawValue)\",\"status\":\"\(SourceStatus(st, subIDs: s.subIDs).rawValue)\","
-                        + "\"blockedSubIDs\":[\(st.blockedSubIDs.map(jsonString).joined(separator: ","))],"
-                        + "\"priority\":\(st.priority),\"mode\":\"\(st.mode.rawValue)\","
-                        + "\"modeInForce\":\"\(st.mode.resolved(global: desk.policy.globalMode).rawValue)\","
-                        + "\"dailyCap\":\(st.dailyCap.map(String.init) ?? "null"),\"hourlyCap\":\(st.hourlyCap.map(String.init) ?? "null"),"
-                        + "\"today\":{\"offered\":\(c.offered),\"bought\":\(c.bought),\"spendCents\":\(c.spend.cents)},"
-                        + "\"subIDs\":[\(subs)]}"
-                }
-                writeOut("[\n" + items.joined(separator: ",\n") + "\n]\n")
+                writeOut(SourcesListing.json(desk))
                 return
             }
             writeOut("Global mode: \(desk.policy.globalMode.rawValue); daily budget \(desk.policy.dailyBudget.formatted); "
