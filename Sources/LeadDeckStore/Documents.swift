@@ -70,3 +70,16 @@ public struct PolicyIntent: Codable, Sendable {
     public var offset: Int64
     public var change: PolicyChange
 }
+
+/// `keys.json`: the API keys exchanges present to `leaddeck serve`, as hashes only (mode 0600). Absent until
+/// the first key is added.
+public struct KeysDocument: Codable, Sendable {
+    public static let current = 1
+    public var schemaVersion: Int
+    public var keys: [APIKey]
+    public init(ring: KeyRing) {
+        schemaVersion = Self.current
+        keys = ring.keys
+    }
+    public var ring: KeyRing { KeyRing(keys: keys) }
+}

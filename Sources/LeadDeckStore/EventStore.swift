@@ -54,6 +54,21 @@ public protocol EventStore: AnyObject {
 
     /// What runs the engine, when a live process holds the lease ("" when it gave no label); nil when none does.
     func runningEngine() -> String?
+
+    /// The API keys exchanges present (`Authorization: Bearer KEY`), hashes only; empty when none was added.
+    /// Never writes.
+    /// - Throws: `StoreError` of kind `.damaged` naming the keys file when it is unreadable.
+    func apiKeys() throws(StoreError) -> KeyRing
+
+    /// Changes the API keys under the write lock, as one step against what others saved: `body` sees the
+    /// ring in force and changes it; the result is saved durably (nothing is saved when `body` throws) and
+    /// returned.
+    @discardableResult
+    func changeKeys(_ body: (inout KeyRing) throws(StoreError) -> Void) throws(StoreError) -> KeyRing
+
+    /// A fingerprint of the saved keys that changes whenever any process changes them (nil when none were
+    /// ever saved), cheap enough to compare on every request before deciding to call `apiKeys()` again.
+    func keysStamp() -> String?
 }
 
 extension EventStore {

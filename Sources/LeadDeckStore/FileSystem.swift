@@ -62,10 +62,22 @@ public struct FileStatus: Sendable, Hashable {
     public var permissions: UInt32
     public var isDirectory: Bool
     public var isSymbolicLink: Bool
-    public init(permissions: UInt32, isDirectory: Bool, isSymbolicLink: Bool) {
+    /// Size in bytes, inode number, and the last modification and status change in nanoseconds since the
+    /// epoch: together they change whenever the file is replaced, so a reader can notice another process's
+    /// change without reading the file.
+    public var size: Int64
+    public var inode: UInt64
+    public var modifiedNanoseconds: Int64
+    public var changedNanoseconds: Int64
+    public init(permissions: UInt32, isDirectory: Bool, isSymbolicLink: Bool, size: Int64 = 0, inode: UInt64 = 0,
+                modifiedNanoseconds: Int64 = 0, changedNanoseconds: Int64 = 0) {
         self.permissions = permissions
         self.isDirectory = isDirectory
         self.isSymbolicLink = isSymbolicLink
+        self.size = size
+        self.inode = inode
+        self.modifiedNanoseconds = modifiedNanoseconds
+        self.changedNanoseconds = changedNanoseconds
     }
 }
 
@@ -98,7 +110,15 @@ public struct PosixFileSystem: FileSystem {
         var st = stat()
         guard lstat(path, &st) == 0 else { return nil }
         let kind = st.st_mode & S_IFMT
-        return FileStatus(permissions: UInt32(st.st_mode & 0o777), isDirectory: kind == S_IFDIR, isSymbolicLink: kind == S_IFLNK)
+        #if canImport(Glibc)
+        let modified = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+        let changed = Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
+        #else
+        let modified = Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec)
+        let changed = Int64(st.st_ctimespec.tv_sec) * 1_000_000_000 + Int64(st.st_ctimespec.tv_nsec)
+        #endif
+        return FileStatus(permissions: UInt32(st.st_mode & 0o777), isDirectory: kind == S_IFDIR, isSymbolicLink: kind == S_IFLNK,
+                          size: Int64(st.st_size), inode: UInt64(st.st_ino), modifiedNanoseconds: modified, changedNanoseconds: changed)
     }
 
     public func setPermissions(_ path: String, _ mode: UInt32) throws(FileSystemError) {

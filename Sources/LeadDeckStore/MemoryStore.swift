@@ -14,6 +14,9 @@ public final class MemoryStore: EventStore {
     private var policySeq: Int64 = 0
     private var checkpoint: (desk: Desk, simulator: MarketSimulator?, cursor: StoreCursor)?
     private var leaseHeld = false
+    private var keys = KeyRing()
+    /// How many times the keys changed (the stamp); 0 while none were ever saved.
+    private var keysGeneration = 0
 
     /// How many of the next appends (and policy changes) fail; each failure records nothing.
     public var failAppends = 0
@@ -122,6 +125,21 @@ public final class MemoryStore: EventStore {
     private var leaseLabel = ""
 
     public func runningEngine() -> String? { leaseHeld ? leaseLabel : nil }
+
+    public func apiKeys() throws(StoreError) -> KeyRing { keys }
+
+    @discardableResult
+    public func changeKeys(_ body: (inout KeyRing) throws(StoreError) -> Void) throws(StoreError) -> KeyRing {
+        var ring = keys
+        try body(&ring)
+        guard ring != keys else { return ring }
+        if let first = ring.validationErrors().first { throw StoreError(first, kind: .badInput) }
+        keys = ring
+        keysGeneration += 1
+        return ring
+    }
+
+    public func keysStamp() -> String? { keysGeneration == 0 ? nil : "\(location)-keys-\(keysGeneration)" }
 }
 
 /// The engine lease of a `MemoryStore`.

@@ -18,7 +18,7 @@ extension Store {
     /// The files of a store that hold data (everything but the lock files).
     var dataFileNames: [String] {
         ["store.json", "sources.json", "policy.json", "events.jsonl", "checkpoint.json", "checkpoint-leads.json",
-         "policy-intent.json", "damage.json"]
+         "policy-intent.json", "damage.json", "keys.json"]
     }
 
     /// Verifies every file of the store without changing any: schema versions, the whole log's checksums and
@@ -45,6 +45,13 @@ extension Store {
             let doc = try loadPolicyDocument()
             policySeq = doc.lastChangeSeq
             report.facts.append("policy.json: ok")
+        }
+        if fs.status(keysPath) != nil {
+            attempt { () throws(StoreError) in
+                let ring = try apiKeys()
+                let active = ring.keys.filter(\.isActive).count
+                report.facts.append("keys.json: ok, \(active) active API key(s), \(ring.keys.count - active) revoked")
+            }
         }
         var checkpoint: CheckpointDocument? = nil
         if fs.exists(checkpointPath) {

@@ -4,8 +4,8 @@ import LeadDeckCore
 /// A LeadDeck store: a folder of JSON documents and an append-only event log.
 ///
 /// Layout: `store.json` (manifest), `sources.json` (catalog), `policy.json` (policy in force),
-/// `events.jsonl` (the log), `checkpoint.json` (state at a log position), `write.lock` and `engine.lock`
-/// (flock'd, never renamed), `torn/` (cut-off torn records, kept).
+/// `events.jsonl` (the log), `checkpoint.json` (state at a log position), `keys.json` (API key hashes, once a
+/// key is added), `write.lock` and `engine.lock` (flock'd, never renamed), `torn/` (cut-off torn records, kept).
 ///
 /// Several processes may open one store. Appends and policy changes happen under an exclusive flock on
 /// `write.lock`; a writer first reads what others appended since its last position, so nobody's write is

@@ -5,22 +5,32 @@ import LeadDeckStore
 
 @main
 struct LeadDeckCommand: ParsableCommand {
-    /// Lets the store options come before the subcommand too (`leaddeck --store DIR report`), as global
-    /// options do in most tools, by moving them after it.
+    /// Lets the store options come before the subcommand too (`leaddeck --store DIR report`, `leaddeck keys
+    /// --store DIR add NAME`), as global options do in most tools, by moving them after the subcommand's name
+    /// (after the innermost one, for commands with their own subcommands).
     static func main() {
-        var args = Array(CommandLine.arguments.dropFirst())
-        let names = Set(configuration.subcommands.map { $0._commandName })
+        run(movingStoreOptions(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    /// `args` with the store options given before (or between) the subcommand names moved after the last name.
+    static func movingStoreOptions(_ input: [String]) -> [String] {
+        var args = input
         var moved: [String] = []
-        while let first = args.first, first.hasPrefix("--store") || first.hasPrefix("--seed-dir") {
-            moved.append(args.removeFirst())
-            if !first.contains("="), let value = args.first { moved.append(value); args.removeFirst() }
+        var command: ParsableCommand.Type = LeadDeckCommand.self
+        var index = 0
+        while true {
+            while index < args.count, args[index].hasPrefix("--store") || args[index].hasPrefix("--seed-dir") {
+                let option = args.remove(at: index)
+                moved.append(option)
+                if !option.contains("="), index < args.count { moved.append(args.remove(at: index)) }
+            }
+            guard index < args.count,
+                  let sub = command.configuration.subcommands.first(where: { $0._commandName == args[index] }) else { break }
+            command = sub
+            index += 1
         }
-        if !moved.isEmpty, let first = args.first, names.contains(first) {
-            args.insert(contentsOf: moved, at: 1)
-        } else {
-            args.insert(contentsOf: moved, at: 0)
-        }
-        run(args)
+        args.insert(contentsOf: moved, at: index)
+        return args
     }
 
     /// Parses and runs like `ParsableCommand.main`, but every message goes through the sanitiser first: an
@@ -55,7 +65,7 @@ struct LeadDeckCommand: ParsableCommand {
             """,
         subcommands: [Dashboard.self, Simulate.self, ReportCommand.self, SourcesCommand.self, Block.self, Unblock.self,
                       Priority.self, Mode.self, Budget.self, Caps.self, Hours.self, MaxPrice.self, Dedupe.self, PolicyCommand.self,
-                      Ingest.self, Outcomes.self, Log.self, Check.self, Serve.self, ExchangeCommand.self],
+                      Ingest.self, Outcomes.self, Log.self, Check.self, Keys.self, Serve.self, ExchangeCommand.self],
         defaultSubcommand: Dashboard.self
     )
 }

@@ -27,7 +27,11 @@ struct Serve: ParsableCommand {
     }
 
     func run() throws {
-        try guarded {
+        try guarded { try serve() }
+    }
+
+    func serve() throws {
+        do {
             let store = try options.open()
             flushNotices(store)
             var o = EngineDriver.Options()
@@ -45,12 +49,14 @@ struct Serve: ParsableCommand {
             var serviceOptions = DeskService.Options()
             serviceOptions.bidSeconds = bidSeconds
             let service = DeskService(driver: driver, options: serviceOptions)
-            let keys = KeyCheck(store: store)
-            let log: (@Sendable (String) -> Void)? = accessLog ? { line in printError(line) } : nil
+            // Its own handle on the store: keys are checked on the server's threads, the desk works on its own.
+            let keys = KeyCheck(store: try options.open())
+            let log: (@Sendable (String) -> Void)? = accessLog ? { @Sendable line in printError(line) } : nil
             let api = ExchangeAPI(service: service, authorize: { keys.exchange(forBearer: $0) }, accessLog: log)
             let host = self.host
+            let directory = store.directory
             let server = LeadServer(api: api, host: host, port: port, handleSignals: true) { bound in
-                printError("leaddeck: serving \(store.directory) on http://\(host):\(bound) (Ctrl-C stops)")
+                printError("leaddeck: serving \(directory) on http://\(host):\(bound) (Ctrl-C stops)")
             }
             let failure = runBlocking { try await server.run() }
             let problem = service.stop()
