@@ -70,7 +70,7 @@ public final class DeskService: @unchecked Sendable {
     private var finished = false
     /// Bids that a post may still take up, by ping id (owned by the service thread).
     private var openBids: [String: PingEvent] = [:]
-    private var lastPrune = Int64.min
+    private var lastPrune: Int64 = 0
 
     /// Starts the service thread on an engine (the driver must hold the engine lease).
     public init(driver: EngineDriver, options: Options = Options()) {
