@@ -66,7 +66,8 @@ let package = Package(
         .testTarget(name: "LeadDeckStoreTests", dependencies: ["LeadDeckStore", "LeadDeckCore"]),
         .testTarget(name: "LeadDeckEngineTests", dependencies: ["LeadDeckEngine", "LeadDeckStore", "LeadDeckCore"]),
         .testTarget(name: "LeadDeckTUITests", dependencies: ["LeadDeckTUI", "LeadDeckCore"], exclude: ["Snapshots"]),
-        .testTarget(name: "LeadDeckEndToEndTests", dependencies: ["leaddeck"]),
+        .testTarget(name: "LeadDeckServerTests", dependencies: ["LeadDeckServer", "LeadDeckEngine", "LeadDeckStore", "LeadDeckCore"]),
+        .testTarget(name: "LeadDeckEndToEndTests", dependencies: ["leaddeck", "LeadDeckServer"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -86,6 +86,35 @@ public final class DeskService: @unchecked Sendable {
     public var lastSequence: Int64 { seqSnapshot.withLock { $0 } }
     private let seqSnapshot = NSLockedValue<Int64>(0)
 
+    /// How many batches of requests were decided (each one durable append, one fsync, however many requests
+    /// it answered).
+    public var batchesDecided: Int { batches.withLock { $0 } }
+    private let batches = NSLockedValue(0)
+    private var held = false
+
+    /// Holds queued requests unanswered until `release()` (tests use it to show that requests arriving
+    /// together are decided in one batch).
+    public func hold() {
+        condition.lock()
+        held = true
+        condition.unlock()
+    }
+
+    /// Lets held requests through, all in one batch.
+    public func release() {
+        condition.lock()
+        held = false
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// How many requests wait for the service thread.
+    public var queued: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return queue.count
+    }
+
     /// Answers a ping.
     public func ping(_ ping: Ping) async -> Result<PingReply, ServiceUnavailable> {
         switch await run(.ping(ping)) {
@@ -152,9 +181,10 @@ public final class DeskService: @unchecked Sendable {
     private func loop() {
         while true {
             condition.lock()
-            if queue.isEmpty && !stopping { _ = condition.wait(until: Date(timeIntervalSinceNow: options.idleSeconds)) }
-            let jobs = queue
-            queue = []
+            if (queue.isEmpty || held) && !stopping { _ = condition.wait(until: Date(timeIntervalSinceNow: options.idleSeconds)) }
+            let take = !held || stopping
+            let jobs = take ? queue : []
+            if take { queue = [] }
             let stop = stopping && jobs.isEmpty
             condition.unlock()
             if stop { break }
@@ -205,6 +235,7 @@ public final class DeskService: @unchecked Sendable {
         } else {
             _ = try? driver.refresh()
         }
+        batches.withLock { $0 += 1 }
         for (i, w) in jobs.enumerated() {
             if case .read(let render) = w.job { replies[i] = .read(render(driver.desk)) }
             w.resume(replies[i] ?? .unavailable("internal: no answer"))

@@ -50,7 +50,7 @@ struct Serve: ParsableCommand {
             serviceOptions.bidSeconds = bidSeconds
             let service = DeskService(driver: driver, options: serviceOptions)
             // Its own handle on the store: keys are checked on the server's threads, the desk works on its own.
-            let keys = KeyCheck(store: try options.open())
+            let keys = APIKeyCheck(store: try options.open(), onDamage: { printError("leaddeck: \($0)") })
             let log: (@Sendable (String) -> Void)? = accessLog ? { @Sendable line in printError(line) } : nil
             let api = ExchangeAPI(service: service, authorize: { keys.exchange(forBearer: $0) }, accessLog: log)
             let host = self.host
@@ -90,41 +90,4 @@ final class LockedBox<T>: @unchecked Sendable {
     init(_ v: T) { value = v }
     func get() -> T { lock.lock(); defer { lock.unlock() }; return value }
     func set(_ v: T) { lock.lock(); value = v; lock.unlock() }
-}
-
-/// Checks bearer keys against the store's `keys.json`, reloading it when it changes (looked at most once a
-/// second, so `leaddeck keys revoke` takes effect within a second).
-final class KeyCheck: @unchecked Sendable {
-    private let store: Store
-    private let lock = NSLock()
-    private var ring = KeyRing(keys: [])
-    private var stamp: String?
-    private var checkedAt = -Double.infinity
-
-    init(store: Store) {
-        self.store = store
-        reloadIfChanged(now: ProcessInfo.processInfo.systemUptime)
-    }
-
-    func exchange(forBearer secret: String) -> String? {
-        lock.lock()
-        defer { lock.unlock() }
-        reloadIfChanged(now: ProcessInfo.processInfo.systemUptime)
-        return ring.exchange(forBearer: secret)
-    }
-
-    private func reloadIfChanged(now: Double) {
-        guard now - checkedAt >= 1 else { return }
-        checkedAt = now
-        let current = store.keysStamp()
-        guard current != stamp else { return }
-        if let loaded = try? store.apiKeys() {
-            ring = loaded
-            stamp = current
-        } else {
-            // A damaged keys.json lets nobody in rather than keeping keys that may have been revoked.
-            ring = KeyRing(keys: [])
-            printError("leaddeck: keys.json cannot be read; every request is refused until it is fixed")
-        }
-    }
 }
