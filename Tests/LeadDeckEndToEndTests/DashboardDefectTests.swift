@@ -85,6 +85,9 @@ struct DashboardDefectTests {
     @Test func anAlertIsSeenInASecondTerminal() throws {
         let store = Binary.tempStore()
         #expect(try Binary.run(["budget", "300", "--store", store]).status == 0)
+        // Open around the clock, so the budget runs out today at whatever hour the test runs (the demo's hours,
+        // 08-21 US Eastern, would leave nothing to buy after midnight there).
+        #expect(try Binary.run(["hours", "always", "--store", store]).status == 0)
         let engine = try Tmux(command(store))
         let raised = engine.wait(for: "budget out", seconds: 30)
         #expect(raised.found, "\(raised.screen)")
