@@ -24,6 +24,22 @@ struct EventEncoderTests {
         o.offer.city = hostile
         events.append(.offer(o))
         events.append(.policy(PolicyEvent(time: Timestamp(seconds: 5), actor: hostile, change: .block(source: "AUT01", subID: "x"))))
+        // What `serve` records: offers and outcomes from an exchange, pings with and without a bid or floor.
+        var fromExchange = o
+        fromExchange.offer.exchange = hostile
+        fromExchange.offer.pingID = "ping-\(hostile)"
+        events.append(.offer(fromExchange))
+        if var outcome = events.compactMap({ if case .outcome(let x) = $0 { return x } else { return nil } }).first {
+            outcome.exchange = "acme"
+            events.append(.outcome(outcome))
+        }
+        let ping = Ping(pingID: hostile, sourceID: "AUT01", subID: "a91", vertical: .autoInsurance, state: "TX", postalCode: "75001",
+                        saleType: .shared, maxSells: 3, receivedAt: Timestamp(seconds: 1_793_600_000))
+        var withFloor = ping
+        withFloor.floor = Money(cents: 1234)
+        withFloor.exchange = hostile
+        events.append(.ping(PingEvent(ping: ping, decision: .bid(Money(cents: 4000)), expiresAt: ping.receivedAt + 120, tier: 1)))
+        events.append(.ping(PingEvent(ping: withFloor, decision: .noBid(.floor), expiresAt: nil, tier: 4)))
         let encoder = EventEncoder()
         for e in events {
             var mine: [UInt8] = []
