@@ -7,6 +7,8 @@ public enum SourceColumnID: String, Sendable, CaseIterable {
     /// Profit, revenue - (spend - refunds), and revenue, in dollars (ROI % alone ranks a small win above a big loss).
     case profit, revenue
     case returns
+    /// Bid rate (bids / pings) and win rate (posts bought / bids), for leads an exchange pings (`serve`).
+    case bidRate = "bid", winRate = "win"
     /// The recent-volume sparkline.
     case offers
 
@@ -162,6 +164,8 @@ public enum SourceTable {
         case .profit: return cmp(ma.profit, mb.profit)
         case .roi: return opt(ma.roi, mb.roi)
         case .returns: return opt(ma.returnRate.value, mb.returnRate.value)
+        case .bidRate: return opt(a.counters.bidRate, b.counters.bidRate)
+        case .winRate: return opt(a.counters.winRate, b.counters.winRate)
         case .offers: return 0  // not sortable: rows keep their id order
         }
     }
@@ -174,6 +178,8 @@ public enum SourceTable {
         case .contact, .conv, .returns, .profit: return r.counters.bought > 0
         case .cpa: return m.cpa != nil
         case .roi: return m.roi != nil
+        case .bidRate: return r.counters.bidRate != nil
+        case .winRate: return r.counters.winRate != nil
         default: return true
         }
     }

@@ -21,6 +21,8 @@ enum SourcesScreen {
         TableColumn(.profit, "profit", width: 9, alignRight: true, keep: 6),
         TableColumn(.revenue, "revenue", width: 9, alignRight: true, keep: 1),
         TableColumn(.returns, "ret", width: 5, alignRight: true, keep: 5),
+        TableColumn(.bidRate, "bid", width: 5, alignRight: true, keep: 1),
+        TableColumn(.winRate, "win", width: 5, alignRight: true, keep: 1),
         TableColumn(.offers, "offers", width: 8, keep: 2),
     ]
 
@@ -43,6 +45,8 @@ enum SourcesScreen {
         .offers: "offers per 5 minutes over the last 2 hours, each row scaled to its own peak",
         .profit: "dollars made: revenue - (spend - refunds)",
         .revenue: "revenue from sales",
+        .bidRate: "bid rate: pings bid on / pings (leads an exchange pings, `leaddeck serve`)",
+        .winRate: "win rate: posts bought / bids",
     ]
 
     /// The sort columns shown in `layout`, in screen order (`s` cycles through these only).
@@ -175,6 +179,8 @@ enum SourcesScreen {
         case .roi: text = Fmt.roi(m.roi); if !r.blocked && r.hasEvidence && !r.maturing { style = Fmt.roiStyle(m.roi) }
         case .returns: text = m.returnRate.percentText
             if let v = m.returnRate.value, v > 0.2, !r.blocked, r.hasEvidence { style = .warn }
+        case .bidRate: text = r.counters.bidRate.map { "\(Int(($0 * 100).rounded()))%" } ?? "-"
+        case .winRate: text = r.counters.winRate.map { "\(Int(($0 * 100).rounded()))%" } ?? "-"
         case .offers: text = r.volume.isEmpty ? "" : Widgets.sparkline(r.volume.suffix(c.width).map { $0 }, ascii: ascii)
             style = .accent
         }
