@@ -62,6 +62,13 @@ let package = Package(
             name: "leaddeck-bench",
             dependencies: ["LeadDeckCore", "LeadDeckStore", "LeadDeckEngine", "LeadDeckTUI"]
         ),
+        .executableTarget(
+            name: "leaddeck-hello",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "LeadDeckCoreTests", dependencies: ["LeadDeckCore"]),
         .testTarget(name: "LeadDeckStoreTests", dependencies: ["LeadDeckStore", "LeadDeckCore"]),
         .testTarget(name: "LeadDeckEngineTests", dependencies: ["LeadDeckEngine", "LeadDeckStore", "LeadDeckCore"]),
