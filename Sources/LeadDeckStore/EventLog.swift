@@ -87,8 +87,9 @@ public enum EventLogCodec {
         }
     }
 
-    /// Parses one line (without its newline) into its sequence number and event, or says what is wrong.
-    public static func parse(_ line: ArraySlice<UInt8>, decoder: JSONDecoder) -> Result<(Int64, Event), RecordError> {
+    /// Checks one line's framing and checksum without decoding its event: its sequence number and the
+    /// event's bytes, or what is wrong.
+    static func frame(_ line: ArraySlice<UInt8>) -> Result<(Int64, ArraySlice<UInt8>), RecordError> {
         var i = line.startIndex
         func expect(_ s: [UInt8]) -> Bool {
             guard line.count - (i - line.startIndex) >= s.count, line[i..<(i + s.count)].elementsEqual(s) else { return false }
@@ -111,6 +112,16 @@ public enum EventLogCodec {
         let payload = line[i..<(line.endIndex - 1)]
         guard CRC32.checksum(payload, start: CRC32.checksum(seqText + [58])) == crc else {
             return .failure(RecordError("checksum mismatch"))
+        }
+        return .success((seq, payload))
+    }
+
+    /// Parses one line (without its newline) into its sequence number and event, or says what is wrong.
+    public static func parse(_ line: ArraySlice<UInt8>, decoder: JSONDecoder) -> Result<(Int64, Event), RecordError> {
+        let seq: Int64, payload: ArraySlice<UInt8>
+        switch frame(line) {
+        case .success(let f): (seq, payload) = f
+        case .failure(let e): return .failure(e)
         }
         do {
             return .success((seq, try decoder.decode(Event.self, from: Data(payload))))

@@ -212,10 +212,11 @@ extension Store {
             let body = bytes.dropLast()
             guard let nl = body.lastIndex(of: 10) else {
                 if start > header { window *= 4; continue }
-                if case .success(let (seq, _)) = EventLogCodec.parse(body, decoder: JSONDecoder()) { return seq }
+                if case .success(let (seq, _)) = EventLogCodec.frame(body) { return seq }
                 return nil
             }
-            if case .success(let (seq, _)) = EventLogCodec.parse(body[(nl + 1)...], decoder: JSONDecoder()) { return seq }
+            // Framing and checksum are what tell a damaged record; the event need not be decoded.
+            if case .success(let (seq, _)) = EventLogCodec.frame(body[(nl + 1)...]) { return seq }
             return nil
         }
     }

@@ -12,7 +12,7 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var options: StoreOptions
     @Option(help: "table, json or csv.") var format: ReportFormat = .table
-    @Option(help: "source, subid, vertical or mode.") var by: ReportDimension = .source
+    @Option(help: "source, subid, vertical, mode, sourcemode or exchange.") var by: ReportDimension = .source
     @Option(help: "hour, today or all.") var window: Window = .all
 
     func run() throws {
