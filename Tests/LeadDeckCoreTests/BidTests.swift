@@ -27,6 +27,7 @@ struct BidTests {
             #expect(Engine.bid(Self.ping(), policy: p, ledger: Ledger()) == .bid(Money(cents: cents)), "tier \(tier)")
         }
         p.tierBidShare = [100, 100, 100, 100, 0]
+        p.sources["S1"] = SourceSettings(priority: 5)
         #expect(Engine.bid(Self.ping(), policy: p, ledger: Ledger()) == .noBid(.floor), "a zero bid is no bid")
     }
 

@@ -72,6 +72,26 @@ struct ServeProcessTests {
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
     }
 
+    @Test func theSimulatedExchangePlaysAgainstTheServer() throws {
+        let store = Binary.tempStore()
+        let (server, port, key, _) = try Self.startServer(store: store)
+        defer { kill(server.processIdentifier, SIGTERM); server.waitUntilExit() }
+        let run = try Binary.run(["exchange", "--target", "http://127.0.0.1:\(port)", "--key", key, "--hours", "2", "--rate", "2000", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("exchange done: pings "), "\(run.stdout)")
+        #expect(run.stdout.contains("errors 0"), "\(run.stdout)")
+        let health = try HTTPClient(host: "127.0.0.1", port: port).send("GET", "/healthz")
+        #expect(health.status == 200)
+        let report = try HTTPClient(host: "127.0.0.1", port: port).send("GET", "/v1/report?by=exchange&window=all", headers: [("Authorization", "Bearer \(key)")])
+        let rows = ((try? JSONSerialization.jsonObject(with: Data(report.body))) as? [String: Any])?["rows"] as? [[String: Any]] ?? []
+        #expect(rows.first?["id"] as? String == "acme")
+        #expect((rows.first?["pinged"] as? Int ?? 0) > 50)
+        #expect((rows.first?["won"] as? Int ?? 0) > 0)
+        let bad = try Binary.run(["exchange", "--target", "http://127.0.0.1:\(port)", "--key", "ldk_wrong", "--hours", "1"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("refused the key"))
+    }
+
     @Test func servingASimulatedStoreAheadOfTheClockIsRefusedInOneLine() throws {
         let store = Binary.tempStore()
         // A simulated store whose clock is days ahead of now.
