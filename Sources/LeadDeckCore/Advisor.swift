@@ -1,6 +1,9 @@
 /// What a source's own numbers say to do, only when the evidence supports it (95% intervals), with the reason.
 public enum Advice: Sendable, Hashable {
     case switchMode(to: PurchaseMode, reason: String)
+    /// The current mode loses money and the other has too few leads to judge: buy `leads` more in it before
+    /// deciding anything (never a block on one mode's evidence alone).
+    case tryMode(PurchaseMode, leads: Int64, reason: String)
     case block(reason: String)
     case raisePriority(reason: String)
     case none(reason: String)
@@ -8,6 +11,7 @@ public enum Advice: Sendable, Hashable {
     public var headline: String {
         switch self {
         case .switchMode(let m, _): return "switch to \(m.rawValue)"
+        case .tryMode(let m, let n, _): return "try \(m.rawValue) for \(n) leads"
         case .block: return "block this source"
         case .raisePriority: return "raise its priority"
         case .none: return "no recommendation"
@@ -15,7 +19,7 @@ public enum Advice: Sendable, Hashable {
     }
     public var reason: String {
         switch self {
-        case .switchMode(_, let r), .block(let r), .raisePriority(let r), .none(let r): return r
+        case .switchMode(_, let r), .tryMode(_, _, let r), .block(let r), .raisePriority(let r), .none(let r): return r
         }
     }
 }
@@ -68,8 +72,14 @@ public enum Advisor {
         if other.counters.bought >= minimumLeads, let o = other.valueRange, let c = cur.valueRange, o.low > c.high {
             return .switchMode(to: other.mode, reason: "per lead, \(other.mode.rawValue) earns \(range(other)) and \(current.rawValue) \(range(cur)) (95%); the ranges do not overlap")
         }
-        if let c = cur.valueRange, c.high < 0, !(other.valueRange.map { $0.high > 0 } ?? false) || other.counters.bought < minimumLeads {
-            return .block(reason: "even at the optimistic end each \(current.rawValue) lead loses money: \(range(cur)) per lead (95%, n=\(cur.counters.bought))")
+        if let c = cur.valueRange, c.high < 0, other.counters.bought < minimumLeads {
+            // One mode's losses are no case for blocking while the other is untried: try it first.
+            let more = minimumLeads - other.counters.bought
+            return .tryMode(other.mode, leads: more, reason: "each \(current.rawValue) lead loses money even at the optimistic end (\(range(cur)) per lead, 95%, n=\(cur.counters.bought)), "
+                + "but only \(other.counters.bought) \(other.mode.rawValue) leads were measured: \(more) more \(other.mode.rawValue) leads decide whether to keep the source")
+        }
+        if let c = cur.valueRange, c.high < 0, !(other.valueRange.map { $0.high > 0 } ?? false) {
+            return .block(reason: "even at the optimistic end each lead loses money in both modes: \(current.rawValue) \(range(cur)) (n=\(cur.counters.bought)), \(other.mode.rawValue) \(range(other)) (n=\(other.counters.bought)) per lead (95%)")
         }
         let tier = desk.policy.settings(for: source).priority
         let all = desk.metrics.table(.source, window: .all)[MetricKey(.source, source)] ?? Counters()

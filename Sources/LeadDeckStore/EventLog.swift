@@ -36,12 +36,23 @@ public struct TornTail: Sendable, Hashable {
 /// What reading the log from a position found.
 public struct LogScan: Sendable {
     public var records: [LogRecord] = []
+    /// With `decode: false`, the records checked (framing, checksum, sequence) but not decoded.
+    public var framed: [FramedRecord] = []
     /// Just after the last good record.
     public var end: LogPosition
     /// An unfinished last record: a line with no newline (a crash mid-write).
     public var torn: TornTail?
     /// Damage: a complete line that is not a good record (wherever it is), or a gap in sequence numbers.
     public var damage: String?
+}
+
+/// A record whose framing, checksum and sequence number were checked, with its event's stored bytes
+/// (not decoded).
+public struct FramedRecord: Sendable {
+    public var seq: Int64
+    public var line: Int64
+    /// The event's JSON exactly as stored.
+    public var payload: ArraySlice<UInt8>
 }
 
 /// The event log's line format: `{"seq":N,"crc":"xxxxxxxx","e":EVENT}` where the CRC-32 covers the decimal
@@ -134,9 +145,16 @@ public enum EventLogCodec {
 
     /// Reads records from `bytes`, which start at `from.offset` in the file named `path`.
     /// With `allowPartialTail`, a last line without a newline is treated as still being written (not torn).
-    public static func scan(_ bytes: [UInt8], from: LogPosition, path: String, allowPartialTail: Bool = false) -> LogScan {
+    /// With `decode: false`, records are checked (framing, checksum, sequence) and returned in `framed`,
+    /// their events not decoded.
+    public static func scan(_ bytes: [UInt8], from: LogPosition, path: String, allowPartialTail: Bool = false,
+                            decode: Bool = true) -> LogScan {
         var result = LogScan(end: from)
         let decoder = JSONDecoder()
+        func parse(_ line: ArraySlice<UInt8>, decoder: JSONDecoder) -> Result<(Int64, Event?, ArraySlice<UInt8>), RecordError> {
+            if decode { return EventLogCodec.parse(line, decoder: decoder).map { ($0.0, $0.1, []) } }
+            return frame(line).map { ($0.0, nil, $0.1) }
+        }
         var start = 0
         var pos = from
         var lines: [(Int, Int)] = []  // (start, end-without-newline)
@@ -149,14 +167,18 @@ public enum EventLogCodec {
         for (n, (s, e)) in lines.enumerated() {
             let lineNumber = pos.line + 1
             switch parse(bytes[s..<e], decoder: decoder) {
-            case .success(let (seq, event)):
+            case .success(let (seq, event, payload)):
                 if seq != pos.seq + 1 {
                     result.damage = "\(path) line \(lineNumber): sequence jumps from \(pos.seq) to \(seq)"
                     result.end = pos
                     return result
                 }
                 pos = LogPosition(offset: from.offset + Int64(e + 1), seq: seq, line: lineNumber)
-                result.records.append(LogRecord(seq: seq, line: lineNumber, event: event))
+                if let event {
+                    result.records.append(LogRecord(seq: seq, line: lineNumber, event: event))
+                } else {
+                    result.framed.append(FramedRecord(seq: seq, line: lineNumber, payload: payload))
+                }
             case .failure(let why):
                 // Only an unfinished last line (no newline) can be a torn write. A whole line that fails is
                 // damage: it may be a record someone was told is durable, so it is never cut and its sequence

@@ -24,7 +24,8 @@ extension Store {
     /// Verifies every file of the store without changing any: schema versions, the whole log's checksums and
     /// sequence (up to where the log ended when the check began, so a running writer is no problem), a torn
     /// tail, that the checkpoint and policy fit the log, permissions, symbolic links and leftovers.
-    public func check(chunk: Int = 8 << 20) -> CheckReport {
+    /// - Parameter deep: also decode every event (the framing, checksum and sequence checks do not need to).
+    public func check(chunk: Int = 8 << 20, deep: Bool = false) -> CheckReport {
         var report = CheckReport()
         func attempt(_ body: () throws(StoreError) -> Void) {
             do { try body() } catch { report.problems.append(error.description) }
@@ -69,10 +70,13 @@ extension Store {
             let end = try logEndBetweenWrites()
             var count = 0
             var checkpointFits = false
-            let scan = try scanLog(from: .afterHeader, allowPartialTail: false, chunk: chunk, limit: end) { r in
+            func visit(seq: Int64, line: Int64) {
                 count += 1
-                if let cp = checkpoint, r.seq == cp.position.seq, r.line == cp.position.line { checkpointFits = true }
+                if let cp = checkpoint, seq == cp.position.seq, line == cp.position.line { checkpointFits = true }
             }
+            let scan = deep
+                ? try scanLog(from: .afterHeader, allowPartialTail: false, chunk: chunk, limit: end) { visit(seq: $0.seq, line: $0.line) }
+                : try scanFramed(from: .afterHeader, allowPartialTail: false, chunk: chunk, limit: end) { visit(seq: $0.seq, line: $0.line) }
             if let d = scan.damage {
                 // The root problem only: what follows from it (a checkpoint or policy beyond the damage) is noise.
                 _ = damaged(d)
@@ -82,7 +86,8 @@ extension Store {
             if let t = scan.torn {
                 report.problems.append("\(logPath) line \(t.line) (byte \(t.offset)): torn last record (\(t.reason), \(t.length) bytes); `leaddeck check --repair` keeps a copy in torn/ and cuts it")
             }
-            report.facts.append("events.jsonl: \(count) records, last seq \(scan.end.seq), \(scan.end.offset) bytes")
+            report.facts.append("events.jsonl: \(count) records, last seq \(scan.end.seq), \(scan.end.offset) bytes"
+                + (deep ? ", every event decoded" : " (framing, checksums and sequence; --deep also decodes every event)"))
             if let note = recordedDamage() {
                 report.problems.append("\(damagePath): the log was found damaged (\(note)) but checks whole now (restored?); `leaddeck check --repair` clears the mark so writing resumes")
             }

@@ -15,6 +15,18 @@ extension Store {
     ///   records a writer appends meanwhile are not mistaken for torn ones.
     func scanLog(from position: LogPosition, allowPartialTail: Bool, chunk: Int = 8 << 20, limit: Int64? = nil,
                  _ visit: (LogRecord) -> Void) throws(StoreError) -> LogScan {
+        try scanLog(from: position, allowPartialTail: allowPartialTail, chunk: chunk, limit: limit, decode: true, visit, { _ in })
+    }
+
+    /// Reads the log checking every record's framing, checksum and sequence number without decoding events
+    /// (`check`, `log --json`): `visit` sees each record's stored event bytes.
+    public func scanFramed(from position: LogPosition = .afterHeader, allowPartialTail: Bool, chunk: Int = 8 << 20, limit: Int64? = nil,
+                           _ visit: (FramedRecord) -> Void) throws(StoreError) -> LogScan {
+        try scanLog(from: position, allowPartialTail: allowPartialTail, chunk: chunk, limit: limit, decode: false, { _ in }, visit)
+    }
+
+    private func scanLog(from position: LogPosition, allowPartialTail: Bool, chunk: Int, limit: Int64?, decode: Bool,
+                         _ visit: (LogRecord) -> Void, _ visitFramed: (FramedRecord) -> Void) throws(StoreError) -> LogScan {
         var size = try io { () throws(FileSystemError) in try fs.size(logPath) }
         if let limit { size = min(size, limit) }
         if size < position.offset {
@@ -28,8 +40,9 @@ extension Store {
             // A short read means the end of the file (which a writer may just have cut back).
             if bytes.isEmpty { return LogScan(end: pos) }
             let atEnd = bytes.count < want || pos.offset + Int64(bytes.count) >= size
-            let s = EventLogCodec.scan(bytes, from: pos, path: logPath, allowPartialTail: atEnd ? allowPartialTail : true)
+            let s = EventLogCodec.scan(bytes, from: pos, path: logPath, allowPartialTail: atEnd ? allowPartialTail : true, decode: decode)
             s.records.forEach(visit)
+            s.framed.forEach(visitFramed)
             if s.damage != nil { return LogScan(end: s.end, torn: nil, damage: s.damage) }
             if let t = s.torn {
                 if atEnd { return LogScan(end: s.end, torn: t, damage: nil) }
@@ -168,6 +181,15 @@ extension Store {
     @discardableResult
     public func forEachRecord(after position: LogPosition, _ visit: (LogRecord) -> Void) throws(StoreError) -> LogPosition {
         let scan = try scanLog(from: position, allowPartialTail: true, visit)
+        if let damage = scan.damage { throw damaged(damage) }
+        return scan.end
+    }
+
+    /// Hands every whole record after `position` to `visit` with its event's stored bytes, checked (framing,
+    /// checksum, sequence) but not decoded; returns the position after the last one.
+    @discardableResult
+    public func forEachFramed(after position: LogPosition, _ visit: (FramedRecord) -> Void) throws(StoreError) -> LogPosition {
+        let scan = try scanFramed(from: position, allowPartialTail: true, visit)
         if let damage = scan.damage { throw damaged(damage) }
         return scan.end
     }

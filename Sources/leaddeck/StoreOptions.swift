@@ -73,6 +73,10 @@ func currentUser() -> String {
 /// Wall-clock now.
 func wallNow() -> Timestamp { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
 
+func writeOut(_ bytes: [UInt8]) {
+    if !bytes.isEmpty { FileHandle.standardOutput.write(Data(bytes)) }
+}
+
 func writeOut(_ s: String) {
     FileHandle.standardOutput.write(Data(s.utf8))
 }

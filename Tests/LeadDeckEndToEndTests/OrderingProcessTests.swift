@@ -8,9 +8,15 @@ struct OrderingProcessTests {
     @Test func aBlockFromAnotherProcessAppliesToEveryOfferLoggedAfterIt() throws {
         let store = Binary.tempStore()
         // Monday 08:00 local on, so the market is open and AUT01's offers are bought until the block.
-        let engine = try Binary.start(["simulate", "--store", store, "--hours", "4", "--speed", "3600", "--seed", "2",
+        let engine = try Binary.start(["simulate", "--store", store, "--hours", "6", "--speed", "3600", "--seed", "2",
                                        "--start", "2026-11-02T13:00:00Z"])
-        usleep(1_500_000)
+        // Block once some AUT01 offers are logged (however slow the start: a loaded machine, a sanitizer build).
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let log = String(decoding: FileManager.default.contents(atPath: store + "/events.jsonl") ?? Data(), as: UTF8.self)
+            if log.contains("\"source_id\":\"AUT01\"") { break }
+            usleep(50_000)
+        }
         let block = try Binary.run(["block", "AUT01", "--store", store])
         #expect(block.status == 0, "\(block.stderr)")
         engine.waitUntilExit()

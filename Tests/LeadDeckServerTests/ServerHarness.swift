@@ -59,7 +59,7 @@ final class ServerHarness: @unchecked Sendable {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         server = LeadServer(api: api, host: "127.0.0.1", port: 0, handleSignals: false) { continuation.yield($0) }
         let server = self.server
-        runTask = Task { try await server.run() }
+        runTask = Task(executorPreference: OwnThreads.shared) { try await server.run() }
         var bound = 0
         for await p in ports { bound = p; break }
         port = bound

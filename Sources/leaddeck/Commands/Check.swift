@@ -15,6 +15,7 @@ struct Check: ParsableCommand {
 
     @OptionGroup var options: StoreOptions
     @Flag(help: "Repair what can be repaired without losing anything (see above).") var repair = false
+    @Flag(help: "Also decode every event (slower; framing, checksums and sequence numbers are checked either way).") var deep = false
 
     func run() throws {
         try guarded {
@@ -23,7 +24,7 @@ struct Check: ParsableCommand {
                 let result = try Failure.wrap { () throws(StoreError) in try store.repair() }
                 for line in result.done { writeOut("repaired: \(Sanitizer.clean(line))\n") }
             }
-            let report = store.check()
+            let report = store.check(deep: deep)
             for f in report.facts { writeOut("ok: \(Sanitizer.clean(f))\n") }
             for w in report.warnings { writeOut("WARNING: \(Sanitizer.clean(w))\n") }
             for p in report.problems { writeOut("PROBLEM: \(Sanitizer.clean(p))\n") }
