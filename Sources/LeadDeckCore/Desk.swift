@@ -1,7 +1,8 @@
 /// The buyer's desk as a fold over events: the policy in force, the engine's ledger, the metrics and the
 /// recently bought leads. Value type with one owner; it does no I/O.
 public struct Desk: Sendable {
-    public var catalog: Catalog
+    /// The sources, with the sub-IDs offers brought that `sources.json` does not list (see `newSubIDName`).
+    public private(set) var catalog: Catalog
     public private(set) var policy: Policy
     public private(set) var ledger: Ledger
     public private(set) var metrics: MetricsBook
@@ -15,6 +16,12 @@ public struct Desk: Sendable {
     public private(set) var recentAlerts: [AlertEvent] = []
     public static let alertsKept = 200
     private var sourceIDs: Set<String>
+    private var sourceIndex: [String: Int] = [:]
+
+    /// The name a sub-ID gets when an offer brings one the catalog does not list. Exchanges add sub-IDs all the
+    /// time; such a sub-ID is shown and counted like any other and can be blocked. Its weight is 0, so the
+    /// simulated exchange never draws it.
+    public static let newSubIDName = "new sub-ID (not in sources.json)"
 
     /// A desk with no history.
     public init(catalog: Catalog, policy: Policy) {
@@ -35,6 +42,24 @@ public struct Desk: Sendable {
         self.leads = leads
         self.sourceIDs = Set(catalog.sources.map(\.id))
         self.metrics.clock = policy.clock
+        for (i, s) in catalog.sources.enumerated() where sourceIndex[s.id] == nil { sourceIndex[s.id] = i }
+        // Sub-IDs first seen before the checkpoint: their counters are in the metrics.
+        for key in metrics.table(.subid, window: .all).keys.sorted() {
+            guard let slash = key.value.firstIndex(of: "/") else { continue }
+            noteSubID(source: String(key.value[..<slash]), subID: String(key.value[key.value.index(after: slash)...]))
+        }
+    }
+
+    /// Whether the catalog, or an offer recorded before, knows this sub-ID of a source.
+    public func knows(source: String, subID: String) -> Bool {
+        guard let i = sourceIndex[source] else { return false }
+        return catalog.sources[i].subIDs.contains { $0.id == subID }
+    }
+
+    /// Adds a sub-ID an offer brought to its source, if the catalog does not list it yet.
+    private mutating func noteSubID(source: String, subID: String) {
+        guard let i = sourceIndex[source], !catalog.sources[i].subIDs.contains(where: { $0.id == subID }) else { return }
+        catalog.sources[i].subIDs.append(SubSource(id: subID, name: Self.newSubIDName, weight: 0))
     }
 
     /// Whether the catalog lists this source.
@@ -85,6 +110,7 @@ public struct Desk: Sendable {
     }
 
     private mutating func book(_ e: OfferEvent) {
+        noteSubID(source: e.offer.sourceID, subID: e.offer.subID)
         ledger.noteOffer(at: e.offer.receivedAt)
         if e.decision == .rejected(.budget), policy.share(forTier: e.tier) >= 100 { ledger.noteBudgetOut(at: e.offer.receivedAt) }
         if e.decision.isBought { ledger.recordPurchase(e.offer) }

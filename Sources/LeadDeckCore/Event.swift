@@ -99,7 +99,8 @@ extension Event: Codable {
         case type, offer, decision, tier, outcome, policy, time, text, alert, ping, price
         case expiresAt = "expires_at"
     }
-    enum Kind: String, Codable { case offer, outcome, policy, note, alert, ping }
+    /// The kinds of event, as the "type" field names them.
+    public enum Kind: String, Codable, CaseIterable { case offer, outcome, policy, note, alert, ping }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

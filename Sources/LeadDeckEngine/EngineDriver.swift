@@ -354,7 +354,8 @@ public final class EngineDriver {
     }
 
     private func save(actor: String, _ make: (Policy) throws(StoreError) -> PolicyChange) -> ChangeResult {
-        let catalog = store.catalog
+        // The desk's catalog: it has the sub-IDs offers brought that sources.json does not list.
+        let catalog = desk.catalog
         let event: PolicyEvent?
         do throws(StoreError) {
             event = try store.changePolicy(actor: actor, time: clock.wallNow()) { p throws(StoreError) -> PolicyChange? in

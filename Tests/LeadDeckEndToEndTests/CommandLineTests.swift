@@ -146,6 +146,29 @@ struct CommandLineTests {
         #expect(log.stdout.components(separatedBy: "\"RT2\"").count == 2, "RT2 is recorded once")
     }
 
+    /// An exchange's new sub-ID is recorded under its source: the ingest summary says so, `sources --json`
+    /// lists it, and it can be blocked from the command line.
+    @Test func aNewSubIDIsRecordedShownAndBlockable() throws {
+        let store = Binary.tempStore()
+        let t0 = Self.recentOpenHour(), t1 = Self.recentOpenHour(plusMinutes: 1)
+        let line1 = #"{"lead_id":"NS1","source_id":"AUT01","sub_id":"zz9","vertical":"auto","state":"CA","sale_type":"shared","max_sells":4,"price":14.50,"received_at":"\#(t0)","phone":"2025550131"}"#
+        let first = try Binary.run(["ingest", "-", "--store", store], stdin: line1)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("new sub-IDs, not in sources.json, recorded under their source"), "\(first.stdout)")
+        #expect(first.stdout.contains("AUT01/zz9"))
+        let sources = try JSONSerialization.jsonObject(with: Data(try Binary.run(["sources", "--json", "--store", store]).stdout.utf8)) as! [[String: Any]]
+        let aut01 = try #require(sources.first { $0["id"] as? String == "AUT01" })
+        #expect((aut01["subIDs"] as? [[String: Any]] ?? []).contains { $0["id"] as? String == "zz9" })
+        let block = try Binary.run(["block", "AUT01/zz9", "--store", store])
+        #expect(block.status == 0, "\(block.stderr)")
+        let line2 = #"{"lead_id":"NS2","source_id":"AUT01","sub_id":"zz9","vertical":"auto","state":"CA","sale_type":"shared","max_sells":4,"price":14.50,"received_at":"\#(t1)","phone":"2025550132"}"#
+        let second = try Binary.run(["ingest", "-", "--store", store], stdin: line2)
+        #expect(second.stdout.contains("blocked 1"), "\(second.stdout)")
+        #expect(!second.stdout.contains("new sub-IDs"), "known now")
+        let unknown = try Binary.run(["block", "AUT01/never", "--store", store])
+        #expect(unknown.status == 1)
+    }
+
     @Test func ingestReportsBadLinesAndKeepsTheGoodOnes() throws {
         let store = Binary.tempStore()
         let t0 = Self.recentOpenHour(), t1 = Self.recentOpenHour(plusMinutes: 1)

@@ -55,9 +55,9 @@ struct DashboardTests {
         // When the engine's terminal quits, the other one takes over the market.
         try admin.keys("q")
         #expect(admin.wait(for: "[exited with 0]").found)
-        let takeover = buyer.wait(for: "now runs the simulated exchange", seconds: 10)
+        // The header says it runs the market now (the notice saying so may have come and gone on a slow machine).
+        let takeover = buyer.wait(for: "live sim x60", seconds: 10)
         #expect(takeover.found, "\(takeover.screen)")
-        #expect(buyer.wait(for: "live sim x60").found)
         try buyer.keys("q")
         #expect(buyer.wait(for: "[exited with 0]").found)
         #expect(try Binary.run(["check", "--store", store]).status == 0)

@@ -48,7 +48,13 @@ struct Ingest: ParsableCommand {
             let name = file == "-" ? "stdin" : file
             var committedThrough = 0
             var lineNumber = 0
+            // Sub-IDs the catalog did not list before this file: recorded as new sub-IDs of their source.
+            var newSubIDs: [String] = []
             func flush() throws {
+                for offer in batch where driver.desk.knows(source: offer.sourceID) && !driver.desk.knows(source: offer.sourceID, subID: offer.subID) {
+                    let ref = "\(offer.sourceID)/\(offer.subID)"
+                    if !newSubIDs.contains(ref) { newSubIDs.append(ref) }
+                }
                 let answers: [EngineSession.Answer]
                 do throws(StoreError) {
                     answers = try driver.submit(batch)
@@ -94,6 +100,11 @@ struct Ingest: ParsableCommand {
                 + "\(counts.boughtExclusive) exclusive) for \(counts.spend.formatted), \(counts.rejectedTotal) rejected"
                 + (reasons.isEmpty ? "" : " (\(reasons.joined(separator: ", ")))")
                 + (repeated > 0 ? "; \(repeated) repeated lead ids answered as before, not recorded again" : "") + "; \(bad) bad lines\n")
+            if !newSubIDs.isEmpty {
+                let shown = newSubIDs.prefix(10).map { Sanitizer.clean($0) }.joined(separator: ", ")
+                writeOut("new sub-IDs, not in sources.json, recorded under their source (they show on the dashboard and can be blocked): "
+                    + shown + (newSubIDs.count > 10 ? " and \(newSubIDs.count - 10) more" : "") + "\n")
+            }
             if bad > 0 { throw ExitCode(1) }
         }
     }
