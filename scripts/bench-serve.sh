@@ -91,4 +91,4 @@ ping="$(cat "$work/ping,_-t2_-c32.rps")"
 awk -v p="$ping" -v h="$hello" 'BEGIN { printf "ping throughput / bare endpoint: %.0f%%\n", 100 * p / h }'
 # What the store recorded, as a check that the posts were real purchases.
 "$bin/leaddeck" report --store "$store" --window all --format json 2>/dev/null \
-    | python3 -c 'import json,sys; t=json.load(sys.stdin)["total"]; print(f"recorded: {t[\"pinged\"]} pings, {t[\"boughtShared\"]} posts bought")' || true
+    | python3 -c 'import json,sys; t=json.load(sys.stdin)["total"]; print("recorded:", t["pinged"], "pings,", t["boughtShared"], "posts bought")' || true
