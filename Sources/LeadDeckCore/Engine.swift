@@ -14,16 +14,13 @@
 /// so low tiers stop buying first and the rest is reserved for the best sources.
 public enum Engine {
     public static func decide(_ offer: Offer, policy: Policy, ledger: Ledger) -> Decision {
-        let settings = policy.settings(for: offer.sourceID)
-        if settings.isBlocked(subID: offer.subID) { return .rejected(.blocked) }
-
-        guard policy.verticals.contains(offer.vertical),
-              let limit = policy.maxPrice[offer.vertical.rawValue],
-              policy.states.isEmpty || policy.states.contains(offer.state)
-        else { return .rejected(.filtered) }
-
+        let settings: SourceSettings, limit: PriceLimit
+        switch admits(source: offer.sourceID, subID: offer.subID, vertical: offer.vertical, state: offer.state,
+                      at: offer.receivedAt, policy: policy) {
+        case .refused(let r): return .rejected(r)
+        case .admitted(let s, let l): (settings, limit) = (s, l)
+        }
         let t = offer.receivedAt
-        if let hours = policy.hours, !hours.contains(hour: policy.clock.hourOfDay(t)) { return .rejected(.closed) }
 
         let consumer = offer.consumerKey
         if policy.dedupeWindowDays > 0, !consumer.isEmpty, let last = ledger.recentConsumers[consumer],
@@ -50,14 +47,13 @@ public enum Engine {
     /// `tierBidShare`, rounded down to the cent (`Policy.bidPrice`); below the exchange's floor (or zero) there
     /// is no bid.
     public static func bid(_ ping: Ping, policy: Policy, ledger: Ledger) -> BidDecision {
-        let settings = policy.settings(for: ping.sourceID)
-        if settings.isBlocked(subID: ping.subID) { return .noBid(.blocked) }
-        guard policy.verticals.contains(ping.vertical),
-              let limit = policy.maxPrice[ping.vertical.rawValue],
-              policy.states.isEmpty || policy.states.contains(ping.state)
-        else { return .noBid(.filtered) }
+        let settings: SourceSettings, limit: PriceLimit
+        switch admits(source: ping.sourceID, subID: ping.subID, vertical: ping.vertical, state: ping.state,
+                      at: ping.receivedAt, policy: policy) {
+        case .refused(let r): return .noBid(NoBidReason(rawValue: r.rawValue) ?? .filtered)
+        case .admitted(let s, let l): (settings, limit) = (s, l)
+        }
         let t = ping.receivedAt
-        if let hours = policy.hours, !hours.contains(hour: policy.clock.hourOfDay(t)) { return .noBid(.closed) }
         let mode = settings.mode.resolved(global: policy.globalMode)
         if ping.saleType != mode { return .noBid(.mode) }
         let price = policy.bidPrice(max: limit.limit(for: mode), tier: settings.priority)
@@ -67,6 +63,24 @@ public enum Engine {
         case _?: return .noBid(.budget)
         case nil: return .bid(price)
         }
+    }
+
+    /// Rules 1-3 (blocked, filtered, closed), which offers and pings share: the source's settings and the
+    /// vertical's price limit when they pass.
+    static func admits(source: String, subID: String, vertical: Vertical, state: String, at t: Timestamp,
+                       policy: Policy) -> Admission {
+        let settings = policy.settings(for: source)
+        if settings.isBlocked(subID: subID) { return .refused(.blocked) }
+        guard policy.verticals.contains(vertical), let limit = policy.maxPrice[vertical.rawValue],
+              policy.states.isEmpty || policy.states.contains(state)
+        else { return .refused(.filtered) }
+        if let hours = policy.hours, !hours.contains(hour: policy.clock.hourOfDay(t)) { return .refused(.closed) }
+        return .admitted(settings, limit)
+    }
+
+    enum Admission {
+        case admitted(SourceSettings, PriceLimit)
+        case refused(RejectReason)
     }
 
     /// Rules 7 and 8: `.cap` or `.budget` when buying one more lead at `cost` would pass a cap or the budget.
