@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import LeadDeckCore
 import LeadDeckEngine
 import LeadDeckStore
@@ -84,12 +85,12 @@ public final class DeskService: @unchecked Sendable {
 
     /// The store's last sequence number as this engine has it (for health checks).
     public var lastSequence: Int64 { seqSnapshot.withLock { $0 } }
-    private let seqSnapshot = NSLockedValue<Int64>(0)
+    private let seqSnapshot = Mutex<Int64>(0)
 
     /// How many batches of requests were decided (each one durable append, one fsync, however many requests
     /// it answered).
     public var batchesDecided: Int { batches.withLock { $0 } }
-    private let batches = NSLockedValue(0)
+    private let batches = Mutex(0)
     private var held = false
 
     /// Holds queued requests unanswered until `release()` (tests use it to show that requests arriving
@@ -267,7 +268,7 @@ public final class DeskService: @unchecked Sendable {
                     return .failed(reason: "expired_ping", message: "the bid on ping '\(Sanitizer.clean(id))' expired at \(end.iso8601)")
                 }
                 bid = b
-            } else if let earlier = earlierAnswer(post, leadID: post.leadID ?? id, desk: desk) {
+            } else if let earlier = earlierAnswer(leadID: post.leadID ?? id, desk: desk) {
                 return earlier
             } else {
                 return .failed(reason: "unknown_ping", message: "no open bid for ping '\(Sanitizer.clean(id))' (never bid on, already posted, or expired)")
@@ -278,7 +279,7 @@ public final class DeskService: @unchecked Sendable {
         case .success(let o): offer = o
         case .failure(let e): return .refused(e.description)
         }
-        if let earlier = earlierAnswer(post, leadID: offer.leadID, desk: desk) { return earlier }
+        if let earlier = earlierAnswer(leadID: offer.leadID, desk: desk) { return earlier }
         if let problem = Validation.problem(with: offer, on: desk) { return .refused(problem) }
         let e = desk.process(offer)
         events.append(.offer(e))
@@ -292,7 +293,7 @@ public final class DeskService: @unchecked Sendable {
     }
 
     /// A retry of a post decided before gets the same answer.
-    private func earlierAnswer(_ post: Post, leadID: String, desk: Desk) -> PostReply? {
+    private func earlierAnswer(leadID: String, desk: Desk) -> PostReply? {
         switch desk.earlierDecision(leadID: leadID) {
         case .bought?:
             let price = desk.leads[leadID]?.lead.price ?? .zero
@@ -332,16 +333,4 @@ public final class DeskService: @unchecked Sendable {
 /// The store could not take the request now (a failed write, shutting down); nothing was recorded.
 public struct ServiceUnavailable: Error, Sendable, Equatable {
     public var message: String
-}
-
-/// A value behind a lock, for a figure one thread writes and others read.
-final class NSLockedValue<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withLock<R>(_ body: (inout Value) -> R) -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
-    }
 }

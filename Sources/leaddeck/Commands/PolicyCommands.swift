@@ -6,21 +6,27 @@ import LeadDeckStore
 /// sub-ID exist), and prints what happened.
 func applyPolicyChange(_ options: StoreOptions, _ make: @escaping (Policy) throws(StoreError) -> PolicyChange?) throws {
     let store = try options.open()
-    var catalog = store.catalog
     let user = currentUser()
-    // A sub-ID sources.json does not list may have come with offers: the recorded desk knows those.
-    let probe = try? make(try Failure.wrap { () throws(StoreError) in try store.loadPolicyDocument().policy })
-    if let change = probe ?? nil, let source = change.source, let sub = change.subID,
-       catalog.source(source)?.subIDs.contains(where: { $0.id == sub }) == false {
-        catalog = try Failure.wrap { () throws(StoreError) in try store.loadState(leads: false) }.desk.catalog
-    }
-    let event = try Failure.wrap { () throws(StoreError) in
+    var subIDNotInCatalog = false
+    func save(_ catalog: Catalog) throws(StoreError) -> PolicyEvent? {
         try store.changePolicy(actor: user, time: wallNow()) { p throws(StoreError) -> PolicyChange? in
             guard let change = try make(p) else { return nil }
             if let problem = Validation.problem(with: change, catalog: catalog, policy: p) {
+                if let source = change.source, let sub = change.subID, let s = catalog.source(source) {
+                    subIDNotInCatalog = !s.subIDs.contains { $0.id == sub }
+                }
                 throw StoreError(problem, kind: .badInput)
             }
             return change
+        }
+    }
+    let event = try Failure.wrap { () throws(StoreError) in
+        do throws(StoreError) {
+            return try save(store.catalog)
+        } catch {
+            // A sub-ID sources.json does not list may have come with offers: the recorded desk knows those.
+            guard subIDNotInCatalog else { throw error }
+            return try save(try store.loadState(leads: false).desk.catalog)
         }
     }
     flushNotices(store)
