@@ -4,6 +4,8 @@ import Testing
 /// The dashboard defects of the daily-use issue, run on the real binary in tmux as a person would.
 @Suite("Dashboard defects end to end (tmux)", .serialized, .enabled(if: Tmux.available, "tmux is not installed"))
 struct DashboardDefectTests {
+    /// More presses of `s` than the table has columns: enough to reach any of them.
+    let sortPressesToReachAnyColumn = 20
     func command(_ store: String, _ extra: String = "") -> String {
         "cd '\(Binary.repoRoot)' && '\(Binary.path)' --store '\(store)' --speed 60 \(extra)"
     }
@@ -35,8 +37,16 @@ struct DashboardDefectTests {
         try t.keys("Enter")
         let listed = t.wait(for: "\(tierOne.count) of 36 sources")
         #expect(listed.found, "\(listed.screen)")
+        // Sort by name, so live lead flow cannot reorder the rows between reading the screen and moving the
+        // highlight (sorted by today's leads, a lead arriving in between moved it onto another source).
+        var sorted = listed
+        for _ in 0..<sortPressesToReachAnyColumn where !sorted.screen.contains("sort: name") {
+            try t.keys("s")
+            sorted = t.wait(for: "sort: name", seconds: 1)
+        }
+        #expect(sorted.found, "\(sorted.screen)")
         // Move the highlight onto AUT01's row, wherever the sort put it.
-        let lines = listed.screen.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = sorted.screen.split(separator: "\n", omittingEmptySubsequences: false)
         let first = try #require(lines.firstIndex { $0.contains(" ok ") || $0.contains(" prt ") })
         let row = try #require(lines.firstIndex { $0.contains("AUT01") })
         for _ in 0..<(row - first) { try t.keys("Down") }

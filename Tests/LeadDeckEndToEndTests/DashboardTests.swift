@@ -44,8 +44,8 @@ struct DashboardTests {
         try admin.keys("Escape", "/")
         try admin.type("AUT03")
         try admin.keys("Enter")
-        #expect(admin.wait(for: "changed elsewhere by", seconds: 5).found)
-        let seen = admin.wait(for: " 2 prt AUT03 Vista", seconds: 5)  // priority 2; "prt" (partial): one of its sub-IDs is blocked in the seed policy
+        #expect(admin.wait(for: "changed elsewhere by", seconds: 15).found)
+        let seen = admin.wait(for: " 2 prt AUT03 Vista", seconds: 15)  // priority 2; "prt" (partial): one of its sub-IDs is blocked in the seed policy
         #expect(seen.found, "\(seen.screen)")
 
         // Undo in the first terminal puts the block back off.

@@ -91,9 +91,10 @@ final class Tmux {
         return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
     }
 
-    /// Waits until the screen contains `text`; returns the screen either way.
+    /// Waits until the screen contains `text`; returns the screen either way. The default is generous: under
+    /// AddressSanitizer, beside the rest of the suite, a dashboard can take many seconds per frame.
     @discardableResult
-    func wait(for text: String, seconds: Double = 20) -> (found: Bool, screen: String) {
+    func wait(for text: String, seconds: Double = 45) -> (found: Bool, screen: String) {
         let deadline = Date().addingTimeInterval(seconds)
         var s = screen()
         while !s.contains(text) && Date() < deadline {
