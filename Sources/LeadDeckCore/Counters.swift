@@ -25,31 +25,36 @@ public struct Counters: Sendable, Hashable, Codable {
     public var bought: Int64 { boughtShared + boughtExclusive }
 
     /// The order of the integers in the JSON form.
-    public static let fieldOrder = ["offered", "boughtShared", "boughtExclusive"] + RejectReason.allCases.map { "rejected.\($0.rawValue)" }
-        + ["spendCents", "refundCents", "revenueCents", "contacted", "converted", "returned", "pinged", "bids", "won"]
-    /// How many integers checkpoints held before pings were counted.
-    static let fieldCountBeforePings = fieldOrder.count - 3
+    public static let fieldOrder = ["offered", "boughtShared", "boughtExclusive"] + reasonsInOrder.map { "rejected.\($0.rawValue)" }
+        + ["spendCents", "refundCents", "revenueCents", "contacted", "converted", "returned", "pinged", "bids", "won",
+           "rejected.pacing"]
+    /// The reasons counted in the middle of the list, as before pacing was added (it comes last).
+    static let reasonsInOrder = RejectReason.allCases.filter { $0 != .pacing }
+    /// How many integers checkpoints held before pings were counted, and before pacing.
+    static let fieldCountBeforePings = fieldOrder.count - 4
+    static let fieldCountBeforePacing = fieldOrder.count - 1
 
     public init(from decoder: Decoder) throws {
         var c = try decoder.unkeyedContainer()
-        guard c.count == Self.fieldOrder.count || c.count == Self.fieldCountBeforePings else {
+        guard c.count == Self.fieldOrder.count || c.count == Self.fieldCountBeforePacing || c.count == Self.fieldCountBeforePings else {
             throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected \(Self.fieldOrder.count) counters, got \(c.count ?? 0)")
         }
         offered = try c.decode(Int64.self)
         boughtShared = try c.decode(Int64.self)
         boughtExclusive = try c.decode(Int64.self)
-        for r in RejectReason.allCases { rejected[r] = try c.decode(Int64.self) }
+        for r in Self.reasonsInOrder { rejected[r] = try c.decode(Int64.self) }
         spend = Money(cents: try c.decode(Int64.self))
         refunds = Money(cents: try c.decode(Int64.self))
         revenue = Money(cents: try c.decode(Int64.self))
         contacted = try c.decode(Int64.self)
         converted = try c.decode(Int64.self)
         returned = try c.decode(Int64.self)
-        if c.count == Self.fieldOrder.count {
+        if c.count != Self.fieldCountBeforePings {
             pinged = try c.decode(Int64.self)
             bids = try c.decode(Int64.self)
             won = try c.decode(Int64.self)
         }
+        if c.count == Self.fieldOrder.count { rejected[.pacing] = try c.decode(Int64.self) }
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -57,7 +62,7 @@ public struct Counters: Sendable, Hashable, Codable {
         try c.encode(offered)
         try c.encode(boughtShared)
         try c.encode(boughtExclusive)
-        for r in RejectReason.allCases { try c.encode(rejected[r]) }
+        for r in Self.reasonsInOrder { try c.encode(rejected[r]) }
         try c.encode(spend.cents)
         try c.encode(refunds.cents)
         try c.encode(revenue.cents)
@@ -67,6 +72,7 @@ public struct Counters: Sendable, Hashable, Codable {
         try c.encode(pinged)
         try c.encode(bids)
         try c.encode(won)
+        try c.encode(rejected[.pacing])
     }
     public var rejectedTotal: Int64 { rejected.total }
     public var netSpend: Money { spend - refunds }
@@ -147,6 +153,7 @@ public struct RejectCounts: Sendable, Hashable, Codable {
     public var price: Int64 = 0
     public var cap: Int64 = 0
     public var budget: Int64 = 0
+    public var pacing: Int64 = 0
 
     public init() {}
 
@@ -161,6 +168,7 @@ public struct RejectCounts: Sendable, Hashable, Codable {
             case .price: return price
             case .cap: return cap
             case .budget: return budget
+            case .pacing: return pacing
             }
         }
         set {
@@ -173,6 +181,7 @@ public struct RejectCounts: Sendable, Hashable, Codable {
             case .price: price = newValue
             case .cap: cap = newValue
             case .budget: budget = newValue
+            case .pacing: pacing = newValue
             }
         }
     }

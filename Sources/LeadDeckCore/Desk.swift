@@ -15,6 +15,9 @@ public struct Desk: Sendable {
     /// The latest alerts, newest last (at most `alertsKept`), for the alerts screen and "once per day".
     public private(set) var recentAlerts: [AlertEvent] = []
     public static let alertsKept = 200
+    /// Even pacing's hour weights, learned from the offers by hour of day, and the local day they were learned on.
+    public private(set) var paceWeights = HourWeights.uniform
+    private var paceWeightsDay: Int64 = .min
     private var sourceIDs: Set<String>
     private var sourceIndex: [String: Int] = [:]
 
@@ -85,14 +88,15 @@ public struct Desk: Sendable {
     public func decide(_ offer: Offer) -> OfferEvent {
         var l = ledger
         l.roll(to: offer.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
-        return OfferEvent(offer: offer, decision: Engine.decide(offer, policy: policy, ledger: l),
+        return OfferEvent(offer: offer, decision: Engine.decide(offer, policy: policy, ledger: l, weights: paceWeights),
                           tier: policy.settings(for: offer.sourceID).priority)
     }
 
     /// Decides an offer and books the result.
     public mutating func process(_ offer: Offer) -> OfferEvent {
         ledger.roll(to: offer.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
-        let e = OfferEvent(offer: offer, decision: Engine.decide(offer, policy: policy, ledger: ledger),
+        learnPaceWeights(at: offer.receivedAt)
+        let e = OfferEvent(offer: offer, decision: Engine.decide(offer, policy: policy, ledger: ledger, weights: paceWeights),
                            tier: policy.settings(for: offer.sourceID).priority)
         book(e)
         return e
@@ -102,11 +106,29 @@ public struct Desk: Sendable {
     /// `ttlSeconds` after the ping.
     public mutating func bid(on ping: Ping, ttlSeconds: Int64) -> PingEvent {
         ledger.roll(to: ping.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
-        let decision = Engine.bid(ping, policy: policy, ledger: ledger)
+        learnPaceWeights(at: ping.receivedAt)
+        let decision = Engine.bid(ping, policy: policy, ledger: ledger, weights: paceWeights)
         let e = PingEvent(ping: ping, decision: decision, expiresAt: decision.price == nil ? nil : ping.receivedAt + ttlSeconds,
                           tier: policy.settings(for: ping.sourceID).priority)
         metrics.apply(.ping(e))
         return e
+    }
+
+    /// Learns the hour weights once per local day, from the offers counted by hour of day so far (only when
+    /// pacing is even: the sum runs over every source).
+    private mutating func learnPaceWeights(at t: Timestamp) {
+        guard policy.pacing == .even else { return }
+        let d = policy.clock.day(t)
+        guard d != paceWeightsDay else { return }
+        paceWeightsDay = d
+        paceWeights = HourWeights(offered: metrics.breakdowns.offeredByHour)
+    }
+
+    /// The pace line at `t` under the policy in force (nil when pacing is asap or the day has no open hour).
+    public func paceLine(at t: Timestamp) -> PaceLine? {
+        guard policy.pacing == .even else { return nil }
+        let weights = policy.clock.day(t) == paceWeightsDay ? paceWeights : HourWeights(offered: metrics.breakdowns.offeredByHour)
+        return PaceLine.at(t, budget: policy.dailyBudget, hours: policy.hours, clock: policy.clock, weights: weights)
     }
 
     private mutating func book(_ e: OfferEvent) {
@@ -129,7 +151,7 @@ public struct Desk: Sendable {
             metrics.apply(event)
             leads.apply(event)
         case .policy(let e):
-            if let p = try? e.change.apply(to: policy) { policy = p }
+            if let p = try? e.change.apply(to: policy) { setPolicy(p) }
             recordChange(e)
             metrics.apply(event)
         case .note:
@@ -168,6 +190,7 @@ public struct Desk: Sendable {
 
     /// Replaces the policy (after it was changed and saved).
     public mutating func setPolicy(_ p: Policy) {
+        if p.pacing != policy.pacing || p.clock != policy.clock || p.hours != policy.hours { paceWeightsDay = .min }
         policy = p
         metrics.clock = p.clock
     }

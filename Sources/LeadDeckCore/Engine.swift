@@ -9,11 +9,13 @@
 /// 6. price: above the maximum for its vertical and mode.
 /// 7. cap: the source's own daily/hourly cap, or the global caps scaled by its priority tier's share.
 /// 8. budget: the daily budget scaled by its priority tier's share would be exceeded.
+/// 9. pacing (even pacing only): the day's spend would pass the pace line: (pace + this hour's slice) scaled
+///    by the tier's share (`PaceLine`).
 ///
 /// Priority: a tier-N source may use only `tierSpendShare[N-1]` percent of the daily budget and global caps,
 /// so low tiers stop buying first and the rest is reserved for the best sources.
 public enum Engine {
-    public static func decide(_ offer: Offer, policy: Policy, ledger: Ledger) -> Decision {
+    public static func decide(_ offer: Offer, policy: Policy, ledger: Ledger, weights: HourWeights = .uniform) -> Decision {
         let settings: SourceSettings, limit: PriceLimit
         switch admits(source: offer.sourceID, subID: offer.subID, vertical: offer.vertical, state: offer.state,
                       at: offer.receivedAt, policy: policy) {
@@ -33,7 +35,8 @@ public enum Engine {
 
         if offer.price > limit.limit(for: mode) { return .rejected(.price) }
 
-        if let r = limitReached(source: offer.sourceID, at: t, cost: offer.price, settings: settings, policy: policy, ledger: ledger) {
+        if let r = limitReached(source: offer.sourceID, at: t, cost: offer.price, settings: settings, policy: policy,
+                                ledger: ledger, weights: weights) {
             return .rejected(r)
         }
 
@@ -46,7 +49,7 @@ public enum Engine {
     /// The bid is the vertical's maximum price for the ping's sale type times the source's tier share of
     /// `tierBidShare`, rounded down to the cent (`Policy.bidPrice`); below the exchange's floor (or zero) there
     /// is no bid.
-    public static func bid(_ ping: Ping, policy: Policy, ledger: Ledger) -> BidDecision {
+    public static func bid(_ ping: Ping, policy: Policy, ledger: Ledger, weights: HourWeights = .uniform) -> BidDecision {
         let settings: SourceSettings, limit: PriceLimit
         switch admits(source: ping.sourceID, subID: ping.subID, vertical: ping.vertical, state: ping.state,
                       at: ping.receivedAt, policy: policy) {
@@ -58,8 +61,10 @@ public enum Engine {
         if ping.saleType != mode { return .noBid(.mode) }
         let price = policy.bidPrice(max: limit.limit(for: mode), tier: settings.priority)
         if price.cents <= 0 || ping.floor.map({ price < $0 }) == true { return .noBid(.floor) }
-        switch limitReached(source: ping.sourceID, at: t, cost: price, settings: settings, policy: policy, ledger: ledger) {
+        switch limitReached(source: ping.sourceID, at: t, cost: price, settings: settings, policy: policy, ledger: ledger,
+                            weights: weights) {
         case .cap?: return .noBid(.cap)
+        case .pacing?: return .noBid(.pacing)
         case _?: return .noBid(.budget)
         case nil: return .bid(price)
         }
@@ -74,7 +79,8 @@ public enum Engine {
         guard policy.verticals.contains(vertical), let limit = policy.maxPrice[vertical.rawValue],
               policy.states.isEmpty || policy.states.contains(state)
         else { return .refused(.filtered) }
-        if let hours = policy.hours, !hours.contains(hour: policy.clock.hourOfDay(t)) { return .refused(.closed) }
+        if let hours = policy.hours, !hours.isOpen(at: t, clock: policy.clock) { return .refused(.closed) }
+        if let hours = settings.hours, !hours.isOpen(at: t, clock: policy.clock) { return .refused(.closed) }
         return .admitted(settings, limit)
     }
 
@@ -83,9 +89,10 @@ public enum Engine {
         case refused(RejectReason)
     }
 
-    /// Rules 7 and 8: `.cap` or `.budget` when buying one more lead at `cost` would pass a cap or the budget.
+    /// Rules 7-9: `.cap`, `.budget` or `.pacing` when buying one more lead at `cost` would pass a cap, the
+    /// budget or the pace.
     static func limitReached(source: String, at t: Timestamp, cost: Money, settings: SourceSettings, policy: Policy,
-                             ledger: Ledger) -> RejectReason? {
+                             ledger: Ledger, weights: HourWeights) -> RejectReason? {
         // Counters from an earlier day or hour do not count against this one.
         let sameDay = ledger.day == policy.clock.day(t)
         let sameHour = ledger.hour == policy.clock.hourIndex(t)
@@ -99,6 +106,11 @@ public enum Engine {
         if let cap = policy.hourlyCap, (sameHour ? ledger.boughtThisHour : 0) >= cap * share / 100 { return .cap }
         let spent = sameDay ? ledger.spentToday : .zero
         if spent + cost > policy.dailyBudget.percent(share) { return .budget }
+        if policy.pacing == .even,
+           let line = PaceLine.at(t, budget: policy.dailyBudget, hours: policy.hours, clock: policy.clock, weights: weights),
+           spent + cost > line.limit(share: share) {
+            return .pacing
+        }
         return nil
     }
 }

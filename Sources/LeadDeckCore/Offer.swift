@@ -62,7 +62,7 @@ public struct Offer: Sendable, Hashable, Codable {
 
 /// Why the engine did not buy a lead. Exactly one reason per rejection: the first rule that said no.
 public enum RejectReason: String, Sendable, Hashable, Codable, CaseIterable {
-    case blocked, filtered, closed, duplicate, mode, price, cap, budget
+    case blocked, filtered, closed, duplicate, mode, price, cap, budget, pacing
 
     /// What the reason means, for help screens and reports.
     public var explanation: String {
@@ -75,6 +75,7 @@ public enum RejectReason: String, Sendable, Hashable, Codable, CaseIterable {
         case .price: return "price above the maximum for its vertical and mode"
         case .cap: return "daily or hourly lead cap reached for its priority tier"
         case .budget: return "daily budget reached for its priority tier"
+        case .pacing: return "would run ahead of the day's budget pace (even pacing)"
         }
     }
 }

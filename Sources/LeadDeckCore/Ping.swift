@@ -41,7 +41,7 @@ public struct Ping: Sendable, Hashable, Codable {
 
 /// Why the engine did not bid on a ping: the first rule that said no.
 public enum NoBidReason: String, Sendable, Hashable, Codable, CaseIterable {
-    case blocked, filtered, closed, mode, floor, cap, budget
+    case blocked, filtered, closed, mode, floor, cap, budget, pacing
 
     /// What the reason means, for help screens and API documentation.
     public var explanation: String {
@@ -53,6 +53,7 @@ public enum NoBidReason: String, Sendable, Hashable, Codable, CaseIterable {
         case .floor: return "our bid for its tier is below the exchange's floor"
         case .cap: return "daily or hourly lead cap reached for its priority tier"
         case .budget: return "daily budget reached for its priority tier"
+        case .pacing: return "the bid would run ahead of the day's budget pace (even pacing)"
         }
     }
 }

@@ -9,9 +9,12 @@ public struct SourceSettings: Sendable, Hashable, Codable {
     /// Most leads bought from this source per local day / per hour; nil for no cap.
     public var dailyCap: Int?
     public var hourlyCap: Int?
+    /// The source's own hours of operation, inside the global ones (nil: the global hours alone).
+    public var hours: BusinessHours?
 
     public init(blocked: Bool = false, blockedSubIDs: [String] = [], priority: Int = 3,
-                mode: ModeSetting = .inherit, dailyCap: Int? = nil, hourlyCap: Int? = nil) {
+                mode: ModeSetting = .inherit, dailyCap: Int? = nil, hourlyCap: Int? = nil, hours: BusinessHours? = nil) {
+        self.hours = hours
         self.blocked = blocked
         self.blockedSubIDs = blockedSubIDs
         self.priority = priority
@@ -39,8 +42,9 @@ public struct PriceLimit: Sendable, Hashable, Codable {
     public func limit(for mode: PurchaseMode) -> Money { mode == .shared ? shared : exclusive }
 }
 
-/// When the sales floor is open, on the buyer's local clock: from `open` o'clock to `close` o'clock.
-public struct BusinessHours: Sendable, Hashable, Codable {
+/// Hours of one day on the buyer's local clock: from `open` o'clock to `close` o'clock (a range that wraps past
+/// midnight, like 22-6, covers that day's hours from 22 and before 6).
+public struct HourRange: Sendable, Hashable {
     public var open: Int
     public var close: Int
     public init(open: Int, close: Int) {
@@ -49,6 +53,71 @@ public struct BusinessHours: Sendable, Hashable, Codable {
     }
     public func contains(hour: Int) -> Bool {
         open <= close ? (hour >= open && hour < close) : (hour >= open || hour < close)
+    }
+    /// Whether it is a usable range: open 0-23, close 1-24, at different hours.
+    public var isValid: Bool { (0...23).contains(open) && (1...24).contains(close) && open != close }
+    /// "08-21".
+    public var description: String { "\(pad(Int64(open)))-\(pad(Int64(close)))" }
+}
+
+/// When buying is open, per weekday on the buyer's local clock (Monday first; nil: closed all day).
+public struct BusinessHours: Sendable, Hashable, Codable {
+    public var week: [HourRange?]
+
+    /// The same hours every day.
+    public init(open: Int, close: Int) { week = Array(repeating: HourRange(open: open, close: close), count: 7) }
+    /// Hours per weekday, Monday first (7 entries; nil: closed).
+    public init(week: [HourRange?]) { self.week = week }
+
+    /// Whether buying is open at this local hour (0-23) of this weekday (0 Monday ... 6 Sunday).
+    public func isOpen(weekday: Int, hour: Int) -> Bool {
+        guard weekday >= 0 && weekday < week.count, let r = week[weekday] else { return false }
+        return r.contains(hour: hour)
+    }
+
+    /// Whether buying is open at `t` on `clock`.
+    public func isOpen(at t: Timestamp, clock: LocalClock) -> Bool {
+        isOpen(weekday: clock.weekday(t), hour: clock.hourOfDay(t))
+    }
+
+    /// The hours every day shares, when all seven are the same and open.
+    public var everyDay: HourRange? {
+        guard let first = week.first ?? nil, week.count == 7, week.allSatisfy({ $0 == first }) else { return nil }
+        return first
+    }
+
+    enum CodingKeys: String, CodingKey { case open, close, week }
+
+    /// Reads `{"open":8,"close":21}` (every day) or `{"week":["08-21", ..., "closed"]}` (Monday first).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if let days = try c.decodeIfPresent([String].self, forKey: .week) {
+            guard days.count == 7 else {
+                throw DecodingError.dataCorruptedError(forKey: .week, in: c, debugDescription: "expected 7 days (Monday first), got \(days.count)")
+            }
+            var parsed: [HourRange?] = []
+            for d in days {
+                if d == "closed" { parsed.append(nil); continue }
+                guard case .success(let r) = HourRange.parse(d) else {
+                    throw DecodingError.dataCorruptedError(forKey: .week, in: c, debugDescription: "'\(Sanitizer.clean(d))' is not OPEN-CLOSE like 08-21, or closed")
+                }
+                parsed.append(r)
+            }
+            self.init(week: parsed)
+        } else {
+            self.init(open: try c.decode(Int.self, forKey: .open), close: try c.decode(Int.self, forKey: .close))
+        }
+    }
+
+    /// Writes the short form when every day is the same, so policies stay as readable as before.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        if let r = everyDay {
+            try c.encode(r.open, forKey: .open)
+            try c.encode(r.close, forKey: .close)
+        } else {
+            try c.encode(week.map { $0?.description ?? "closed" }, forKey: .week)
+        }
     }
 }
 
@@ -71,6 +140,8 @@ public struct Policy: Sendable, Hashable, Codable {
     public var tierSpendShare: [Int]
     /// Percent of the vertical's maximum price a priority tier (index 0 = tier 1) bids on a ping.
     public var tierBidShare: [Int] = Policy.defaultTierBidShare
+    /// How the daily budget may be spent over the day: as offers come (`asap`) or along a pace (`even`).
+    public var pacing: Pacing = .asap
     /// Per-source settings keyed by source id.
     public var sources: [String: SourceSettings]
 
@@ -138,18 +209,21 @@ public struct Policy: Sendable, Hashable, Codable {
             e.append("tierBidShare must hold 5 percentages (tier 1 to 5)")
         }
         if dedupeWindowDays < 0 || dedupeWindowDays > 365 { e.append("dedupeWindowDays must be 0-365") }
-        if let h = hours, !(0...23).contains(h.open) || !(1...24).contains(h.close) {
-            e.append("hours.open must be 0-23 and hours.close 1-24")
+        if let h = hours, h.week.count != 7 || !h.week.allSatisfy({ $0?.isValid ?? true }) {
+            e.append("hours must open 0-23 and close 1-24, at different hours, on each of 7 days")
         }
-        if abs(clock.utcOffsetMinutes) > 14 * 60 { e.append("clock.utcOffsetMinutes must be within +-840") }
+        if clock.zone == nil, abs(clock.utcOffsetMinutes) > 14 * 60 { e.append("clock.utcOffsetMinutes must be within +-840") }
         for key in maxPrice.keys.sorted() where Vertical(rawValue: key) == nil {
             e.append("maxPrice: unknown vertical '\(key)'")
         }
-        for s in states where s.count != 2 { e.append("states: '\(s)' is not a two-letter state") }
+        for s in states where s.count != 2 { e.append("states: '\(Sanitizer.clean(s))' is not a two-letter state") }
         for (id, s) in sources.sorted(by: { $0.key < $1.key }) {
             if !(1...5).contains(s.priority) { e.append("sources.\(id).priority must be 1-5, got \(s.priority)") }
             if let c = s.dailyCap, !(0...Self.maxCap).contains(c) { e.append("sources.\(id).dailyCap must be 0 to \(Self.maxCap)") }
             if let c = s.hourlyCap, !(0...Self.maxCap).contains(c) { e.append("sources.\(id).hourlyCap must be 0 to \(Self.maxCap)") }
+            if let h = s.hours, h.week.count != 7 || !h.week.allSatisfy({ $0?.isValid ?? true }) {
+                e.append("sources.\(id).hours must open 0-23 and close 1-24, at different hours, on each of 7 days")
+            }
         }
         return e
     }
@@ -171,13 +245,22 @@ public enum PolicyChange: Sendable, Hashable, Codable {
     case maxPrice(vertical: String, from: PriceLimit?, to: PriceLimit?)
     /// Days a consumer bought once is refused as a duplicate (0: no dedupe).
     case dedupe(from: Int, to: Int)
+    /// A source's own hours of operation (nil: the global hours alone).
+    case sourceHours(source: String, from: BusinessHours?, to: BusinessHours?)
+    /// How the daily budget is spent over the day.
+    case pacing(from: Pacing, to: Pacing)
+    /// The buyer's clock: an IANA time zone or a fixed offset.
+    case timezone(from: LocalClock, to: LocalClock)
+    /// The states bought (empty: all).
+    case states(from: [String], to: [String])
 
     /// The source this change is about, if any.
     public var source: String? {
         switch self {
         case .block(let s, _), .unblock(let s, _), .priority(let s, _, _), .sourceMode(let s, _, _): return s
         case .caps(let s, _, _): return s
-        case .globalMode, .dailyBudget, .hours, .maxPrice, .dedupe: return nil
+        case .sourceHours(let s, _, _): return s
+        case .globalMode, .dailyBudget, .hours, .maxPrice, .dedupe, .pacing, .timezone, .states: return nil
         }
     }
 
@@ -194,6 +277,10 @@ public enum PolicyChange: Sendable, Hashable, Codable {
         case .hours(let f, let t): return .hours(from: t, to: f)
         case .maxPrice(let v, let f, let t): return .maxPrice(vertical: v, from: t, to: f)
         case .dedupe(let f, let t): return .dedupe(from: t, to: f)
+        case .sourceHours(let s, let f, let t): return .sourceHours(source: s, from: t, to: f)
+        case .pacing(let f, let t): return .pacing(from: t, to: f)
+        case .timezone(let f, let t): return .timezone(from: t, to: f)
+        case .states(let f, let t): return .states(from: t, to: f)
         }
     }
 
@@ -210,6 +297,11 @@ public enum PolicyChange: Sendable, Hashable, Codable {
         case .hours(let f, let t): return "hours \(BusinessHours.describe(f)) -> \(BusinessHours.describe(t))"
         case .maxPrice(let v, let f, let t): return "max price of \(v) \(PriceLimit.describe(f)) -> \(PriceLimit.describe(t))"
         case .dedupe(let f, let t): return "dedupe window \(f) -> \(t) days"
+        case .sourceHours(let s, let f, let t):
+            return "hours of \(s) \(BusinessHours.describe(f, none: "global")) -> \(BusinessHours.describe(t, none: "global"))"
+        case .pacing(let f, let t): return "pacing \(f.rawValue) -> \(t.rawValue)"
+        case .timezone(let f, let t): return "time zone \(f.name) -> \(t.name)"
+        case .states(let f, let t): return "states \(Policy.describeStates(f)) -> \(Policy.describeStates(t))"
         }
     }
 
@@ -257,10 +349,20 @@ public enum PolicyChange: Sendable, Hashable, Codable {
                 p.hourlyCap = t.hourly
             }
         case .hours(_, let t):
-            if let h = t, !(0...23).contains(h.open) || !(1...24).contains(h.close) || h.open == h.close {
-                throw PolicyError("hours must open 0-23 and close 1-24, at different hours")
-            }
+            try BusinessHours.validate(t)
             p.hours = t
+        case .sourceHours(let s, _, let t):
+            try BusinessHours.validate(t)
+            var st = p.settings(for: s)
+            st.hours = t
+            p.sources[s] = st
+        case .pacing(_, let t):
+            p.pacing = t
+        case .timezone(_, let t):
+            if t.zone == nil, abs(t.utcOffsetMinutes) > 14 * 60 { throw PolicyError("a UTC offset must be within -12:00 to +14:00") }
+            p.clock = t
+        case .states(_, let t):
+            p.states = try Policy.checkedStates(t)
         case .maxPrice(let v, _, let t):
             guard Vertical(rawValue: v) != nil else {
                 throw PolicyError("unknown vertical '\(v)' (known: \(Vertical.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -303,6 +405,10 @@ extension PolicyChange {
         case .hours(_, let t): return policy.hours == t
         case .maxPrice(let v, _, let t): return policy.maxPrice[v] == t
         case .dedupe(_, let t): return policy.dedupeWindowDays == t
+        case .sourceHours(let s, _, let t): return policy.settings(for: s).hours == t
+        case .pacing(_, let t): return policy.pacing == t
+        case .timezone(_, let t): return policy.clock == t
+        case .states(_, let t): return policy.states == t
         }
     }
 
@@ -318,6 +424,10 @@ extension PolicyChange {
         case .hours(_, let t): return .hours(from: policy.hours, to: t)
         case .maxPrice(let v, _, let t): return .maxPrice(vertical: v, from: policy.maxPrice[v], to: t)
         case .dedupe(_, let t): return .dedupe(from: policy.dedupeWindowDays, to: t)
+        case .sourceHours(let s, _, let t): return .sourceHours(source: s, from: policy.settings(for: s).hours, to: t)
+        case .pacing(_, let t): return .pacing(from: policy.pacing, to: t)
+        case .timezone(_, let t): return .timezone(from: policy.clock, to: t)
+        case .states(_, let t): return .states(from: policy.states, to: t)
         case .block, .unblock: return self
         }
     }
@@ -326,10 +436,10 @@ extension PolicyChange {
 extension Policy {
     enum CodingKeys: String, CodingKey {
         case globalMode, dailyBudget, dailyCap, hourlyCap, maxPrice, verticals, states, hours, clock, dedupeWindowDays
-        case tierSpendShare, tierBidShare, sources
+        case tierSpendShare, tierBidShare, pacing, sources
     }
 
-    /// Reads a policy; `tierBidShare` is optional (policies written before pings were answered lack it).
+    /// Reads a policy; `tierBidShare` and `pacing` are optional (policies written before them lack them).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(globalMode: try c.decode(PurchaseMode.self, forKey: .globalMode),
@@ -345,5 +455,6 @@ extension Policy {
                   tierSpendShare: try c.decode([Int].self, forKey: .tierSpendShare),
                   sources: try c.decode([String: SourceSettings].self, forKey: .sources))
         tierBidShare = try c.decodeIfPresent([Int].self, forKey: .tierBidShare) ?? Policy.defaultTierBidShare
+        pacing = try c.decodeIfPresent(Pacing.self, forKey: .pacing) ?? .asap
     }
 }

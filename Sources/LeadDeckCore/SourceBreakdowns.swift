@@ -179,6 +179,13 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
 
     /// Each source's breakdowns, by source id.
     public private(set) var sources: [String: Breakdown] = [:]
+
+    /// Offers counted per local hour of day (24), over every source.
+    public var offeredByHour: [Int64] {
+        var out = [Int64](repeating: 0, count: 24)
+        for b in sources.values { for (h, t) in b.hours.enumerated() { out[h] += t.offered } }
+        return out
+    }
     /// When counting began, when that was after the history began: a checkpoint written before breakdowns
     /// were kept loads with none, and they count from its time on. Nil when they cover the whole history.
     public private(set) var countedSince: Timestamp?

@@ -110,23 +110,94 @@ public func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
 
 func pad(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
-/// The buyer's local clock: a fixed offset from UTC, used for "today", hours of operation and day buckets.
+/// The buyer's local clock, used for "today", hours of operation, weekdays and day buckets: an IANA time zone
+/// (`America/New_York`, with daylight saving from the system's zone data) or a fixed offset from UTC.
+///
+/// Days follow the zone, so a day when clocks change has 23 or 25 hours. Hours (`hourIndex`) are real hours,
+/// aligned with the local clock's hour boundaries: the hour repeated when clocks go back is two hours.
 public struct LocalClock: Sendable, Hashable, Codable {
-    /// Minutes east of UTC (US Eastern standard time is -300).
+    /// Minutes east of UTC (US Eastern standard time is -300). With a `zone`, its standard offset (informative).
     public var utcOffsetMinutes: Int
+    /// The IANA zone name, or nil for the fixed offset.
+    public private(set) var zone: String?
+    private var table: ZoneTable?
+
+    /// A clock at a fixed offset from UTC.
     public init(utcOffsetMinutes: Int) { self.utcOffsetMinutes = utcOffsetMinutes }
 
-    public func localSeconds(_ t: Timestamp) -> Int64 { t.seconds + Int64(utcOffsetMinutes) * 60 }
+    /// A clock following an IANA zone; nil when the system's zone data does not know the name.
+    public init?(zone name: String) {
+        guard let t = ZoneTable.named(name) else { return nil }
+        zone = t.name
+        table = t
+        utcOffsetMinutes = Int(t.standardOffset / 60)
+    }
+
+    enum CodingKeys: String, CodingKey { case utcOffsetMinutes, zone }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        utcOffsetMinutes = try c.decode(Int.self, forKey: .utcOffsetMinutes)
+        if let name = try c.decodeIfPresent(String.self, forKey: .zone) {
+            guard let t = ZoneTable.named(name) else {
+                throw DecodingError.dataCorruptedError(forKey: .zone, in: c,
+                    debugDescription: "unknown time zone '\(Sanitizer.clean(name))' (an IANA name like America/New_York)")
+            }
+            zone = t.name
+            table = t
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(utcOffsetMinutes, forKey: .utcOffsetMinutes)
+        try c.encodeIfPresent(zone, forKey: .zone)
+    }
+
+    public static func == (a: LocalClock, b: LocalClock) -> Bool { a.utcOffsetMinutes == b.utcOffsetMinutes && a.zone == b.zone }
+    public func hash(into h: inout Hasher) {
+        h.combine(utcOffsetMinutes)
+        h.combine(zone)
+    }
+
+    /// Seconds east of UTC in force at `t`.
+    public func offsetSeconds(at t: Timestamp) -> Int64 {
+        table?.offset(at: t.seconds) ?? Int64(utcOffsetMinutes) * 60
+    }
+
+    /// The offset hours are aligned to: the fixed offset, or the zone's standard offset (daylight saving moves
+    /// clocks by whole hours, so real hours stay aligned with the local clock's).
+    private var hourBase: Int64 { table?.standardOffset ?? Int64(utcOffsetMinutes) * 60 }
+
+    public func localSeconds(_ t: Timestamp) -> Int64 { t.seconds + offsetSeconds(at: t) }
     /// The buyer's local day number (days since 1970-01-01 local).
     public func day(_ t: Timestamp) -> Int64 { floorDiv(localSeconds(t), 86_400) }
-    /// The moment the local day of `t` began.
+    /// The local weekday of `t`: 0 Monday ... 6 Sunday.
+    public func weekday(_ t: Timestamp) -> Int { Self.weekday(ofDay: day(t)) }
+    /// The weekday of a local day number: 0 Monday ... 6 Sunday (1970-01-01 was a Thursday).
+    public static func weekday(ofDay d: Int64) -> Int { Int((d % 7 + 7 + 3) % 7) }
+    /// The moment the local day of `t` began (the first moment of that day when midnight was skipped).
     public func startOfDay(_ t: Timestamp) -> Timestamp {
-        Timestamp(seconds: day(t) * 86_400 - Int64(utcOffsetMinutes) * 60)
+        let d = day(t)
+        let midnight = d * 86_400
+        let guess = midnight - offsetSeconds(at: t)
+        let exact = midnight - offsetSeconds(at: Timestamp(seconds: guess))
+        if day(Timestamp(seconds: exact)) == d && localSeconds(Timestamp(seconds: exact)) == midnight { return Timestamp(seconds: exact) }
+        // No local midnight that day (clocks moved forward at 00:00): the day starts when they did.
+        return Timestamp(seconds: day(Timestamp(seconds: guess)) == d ? min(guess, exact) : max(guess, exact))
     }
-    /// Hours since the epoch, on the local clock.
-    public func hourIndex(_ t: Timestamp) -> Int64 { floorDiv(localSeconds(t), 3600) }
+    /// Real hours since the epoch, aligned with the local clock's hour boundaries.
+    public func hourIndex(_ t: Timestamp) -> Int64 { floorDiv(t.seconds + hourBase, 3600) }
     /// The local hour of day, 0-23.
-    public func hourOfDay(_ t: Timestamp) -> Int { Int(hourIndex(t) - day(t) * 24) }
+    public func hourOfDay(_ t: Timestamp) -> Int {
+        let l = localSeconds(t)
+        return Int((l - floorDiv(l, 86_400) * 86_400) / 3600)
+    }
+    /// Seconds since the start of the local hour of `t`, 0-3599.
+    public func secondsIntoHour(_ t: Timestamp) -> Int64 {
+        let l = localSeconds(t)
+        return l - floorDiv(l, 3600) * 3600
+    }
     /// "2026-11-02 14:05" on the local clock.
     public func format(_ t: Timestamp, seconds: Bool = false) -> String {
         let l = localSeconds(t)
@@ -140,5 +211,11 @@ public struct LocalClock: Sendable, Hashable, Codable {
         let l = localSeconds(t)
         let r = l - floorDiv(l, 86_400) * 86_400
         return "\(pad(r / 3600)):\(pad(r % 3600 / 60)):\(pad(r % 60))"
+    }
+    /// "America/New_York", or "UTC-05:00" for a fixed offset.
+    public var name: String {
+        if let zone { return zone }
+        let m = utcOffsetMinutes
+        return "UTC\(m >= 0 ? "+" : "-")\(pad(Int64(abs(m) / 60))):\(pad(Int64(abs(m) % 60)))"
     }
 }

@@ -47,18 +47,122 @@ struct Caps: ParsableCommand {
 
 struct Hours: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Set the hours of operation on the buyer's clock (OPEN-CLOSE like 8-21, or always); without a value, show them.")
+        abstract: "Set the hours of operation on the buyer's clock, per weekday, global or one source's (--source); without a value, show them.",
+        discussion: """
+            HOURS is OPEN-CLOSE for every day (8-21), always, or weekdays with hours, comma-separated: \
+            "mon-fri 8-21, sat 10-16, sun closed" (days left out are closed). A source's own hours apply inside \
+            the global ones; --source S global drops them.
+            """)
     @OptionGroup var options: StoreOptions
-    @Argument(help: "OPEN-CLOSE (hours 0-24), or always.") var hours: String?
+    @Option(help: "Source id; without it the global hours change.") var source: String?
+    @Argument(help: "8-21, always, or \"mon-fri 8-21, sat 10-16, sun closed\" (with --source, also global).") var hours: String?
 
     func run() throws {
         try guarded {
+            let ref = try source.map(parseRef)
+            if let ref, ref.subID != nil { throw Failure(description: "hours apply to a whole source, not a sub-ID") }
             guard let hours else {
-                writeOut("hours \(BusinessHours.describe(try policyInForce(options).hours))\n")
+                let p = try policyInForce(options)
+                if let ref {
+                    writeOut("hours of \(ref.source) \(BusinessHours.describe(p.settings(for: ref.source).hours, none: "global (\(BusinessHours.describe(p.hours)))"))\n")
+                } else {
+                    writeOut("hours \(BusinessHours.describe(p.hours)) (\(p.clock.name))\n")
+                }
                 return
             }
-            let h = try setting(BusinessHours.parse(hours))
-            try applyPolicyChange(options) { p throws(StoreError) in .hours(from: p.hours, to: h) }
+            if let ref {
+                let h = hours.lowercased() == "global" ? nil : try setting(BusinessHours.parse(hours))
+                if h == nil && hours.lowercased() != "global" {
+                    throw Failure(description: "hours of a source: give its hours, or global to follow the global hours")
+                }
+                try applyPolicyChange(options) { p throws(StoreError) in
+                    .sourceHours(source: ref.source, from: p.settings(for: ref.source).hours, to: h)
+                }
+            } else {
+                let h = try setting(BusinessHours.parse(hours))
+                try applyPolicyChange(options) { p throws(StoreError) in .hours(from: p.hours, to: h) }
+            }
+        }
+    }
+}
+
+struct PacingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pacing",
+        abstract: "Set how the daily budget is spent over the day: asap, or even along the open hours; without a value, show it.",
+        discussion: "even: by each moment the day may have spent the budget scheduled so far (open hours weighted by their usual volume) plus one hour's share, times the source's tier share. See README, \"Pacing\".")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "asap or even.") var pacing: String?
+
+    func run() throws {
+        try guarded {
+            guard let pacing else {
+                writeOut("pacing \(try policyInForce(options).pacing.rawValue)\n")
+                return
+            }
+            guard let to = Pacing(rawValue: pacing.lowercased()) else {
+                throw Failure(description: "pacing: '\(Sanitizer.clean(pacing))' is not asap or even")
+            }
+            try applyPolicyChange(options) { p throws(StoreError) in .pacing(from: p.pacing, to: to) }
+        }
+    }
+}
+
+struct Timezone: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set the buyer's time zone (an IANA name like America/New_York, with daylight saving); without a value, show it.",
+        discussion: "Days, hours of operation, caps per hour and day, and the budget's day follow it. A fixed offset is also accepted: UTC-05:00.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "IANA zone name (America/Chicago, Europe/London, UTC) or a fixed offset UTC+HH:MM.") var zone: String?
+
+    func run() throws {
+        try guarded {
+            guard let zone else {
+                writeOut("time zone \(try policyInForce(options).clock.name)\n")
+                return
+            }
+            let clock = try setting(LocalClock.parse(zone))
+            try applyPolicyChange(options) { p throws(StoreError) in .timezone(from: p.clock, to: clock) }
+        }
+    }
+}
+
+struct States: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set the states bought (two-letter codes), add or remove some, or buy all; without values, show them.",
+        discussion: "leaddeck states CA TX FL sets the list; --add NV and --remove TX change it; all buys every state.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "State codes (CA TX ...), or all.") var states: [String] = []
+    @Option(parsing: .upToNextOption, help: "States to add to the list.") var add: [String] = []
+    @Option(parsing: .upToNextOption, help: "States to remove from the list.") var remove: [String] = []
+
+    func run() throws {
+        try guarded {
+            guard !states.isEmpty || !add.isEmpty || !remove.isEmpty else {
+                writeOut("states \(Policy.describeStates(try policyInForce(options).states))\n")
+                return
+            }
+            if !states.isEmpty && !(add.isEmpty && remove.isEmpty) {
+                throw Failure(description: "states: give a list, or --add/--remove, not both")
+            }
+            let all = states.count == 1 && states[0].lowercased() == "all"
+            func checked(_ codes: [String]) throws -> [String] {
+                do { return try Policy.checkedStates(codes.flatMap { $0.split(separator: ",").map(String.init) }) } catch { throw Failure(description: error.description) }
+            }
+            let set = all ? [] : try checked(states)
+            let added = try checked(add)
+            let removed = try checked(remove)
+            try applyPolicyChange(options) { p throws(StoreError) in
+                if !states.isEmpty { return .states(from: p.states, to: set) }
+                if p.states.isEmpty && !removed.isEmpty {
+                    throw StoreError("states: every state is bought; set a list first (leaddeck states CA TX ...)", kind: .badInput)
+                }
+                let to = Set(p.states).union(added).subtracting(removed).sorted()
+                if to.isEmpty && !p.states.isEmpty {
+                    throw StoreError("states: that would leave no state; to buy every state, use leaddeck states all", kind: .badInput)
+                }
+                return .states(from: p.states, to: to)
+            }
         }
     }
 }
@@ -137,9 +241,11 @@ struct PolicyCommand: ParsableCommand {
             out += "  global mode     \(p.globalMode.rawValue)\n"
             out += "  daily budget    \(p.dailyBudget.formatted)\n"
             out += "  global caps     \(LeadCaps(p, source: nil))\n"
-            out += "  hours           \(BusinessHours.describe(p.hours)) (clock UTC\(p.clock.utcOffsetMinutes >= 0 ? "+" : "-")\(abs(p.clock.utcOffsetMinutes) / 60):\(String(format: "%02d", abs(p.clock.utcOffsetMinutes) % 60)))\n"
+            out += "  time zone       \(p.clock.name)\n"
+            out += "  hours           \(BusinessHours.describe(p.hours))\n"
+            out += "  pacing          \(p.pacing.rawValue)\n"
             out += "  dedupe window   \(p.dedupeWindowDays) days\n"
-            out += "  states          \(p.states.isEmpty ? "all" : p.states.joined(separator: " "))\n"
+            out += "  states          \(Policy.describeStates(p.states))\n"
             out += "  tier shares     \(p.tierSpendShare.enumerated().map { "\($0.offset + 1): \($0.element)%" }.joined(separator: ", "))\n"
             out += "  max price       (shared / exclusive)\n"
             for v in Vertical.allCases {
@@ -152,6 +258,7 @@ struct PolicyCommand: ParsableCommand {
                 if st.blocked { parts.append("BLOCKED") }
                 if !st.blockedSubIDs.isEmpty { parts.append("blocked sub-IDs \(st.blockedSubIDs.joined(separator: " "))") }
                 if st.dailyCap != nil || st.hourlyCap != nil { parts.append("caps \(LeadCaps(daily: st.dailyCap, hourly: st.hourlyCap))") }
+                if let h = st.hours { parts.append("hours \(BusinessHours.describe(h))") }
                 out += "    \(id.padding(toLength: 8, withPad: " ", startingAt: 0))\(parts.joined(separator: ", "))\n"
             }
             writeOut(out)
