@@ -118,6 +118,17 @@ public enum Renderer {
                     : "│ budget \(Widgets.gauge(fraction, width: 8, ascii: m.ascii)) \(spent.formattedWhole)/\(p.dailyBudget.formattedWhole) ",
                   style: Style(fg: fraction >= 0.95 ? .red : .default, reverse: true), rank: 2),
         ]
+        // Even pacing: spend against the pace line, a mark on the budget bar and how far ahead or behind.
+        if let line = desk.paceLine(at: now), p.dailyBudget.cents > 0 {
+            let gap = spent - line.pace
+            let text = gap.cents >= 0 ? "ahead \(gap.formattedWhole)" : "behind \((Money.zero - gap).formattedWhole)"
+            let mark = Double(line.pace.cents) / Double(p.dailyBudget.cents)
+            pieces[pieces.count - 1] = Piece(
+                text: narrow ? "│ \(spent.formattedWhole)/\(p.dailyBudget.formattedWhole) \(text) "
+                    : "│ budget \(Widgets.gauge(fraction, width: 8, mark: mark, ascii: m.ascii)) \(spent.formattedWhole)/\(p.dailyBudget.formattedWhole), \(text) ",
+                style: pieces[pieces.count - 1].style, rank: 2)
+            pieces.append(Piece(text: "│ pace \(line.pace.formattedWhole) ", style: head, rank: 4))
+        }
         if m.readOnly && !info.engine.hasPrefix("read-only") {
             pieces.append(Piece(text: "│ READ-ONLY ", style: Style(fg: .yellow, bold: true, reverse: true), rank: 0))
         }
@@ -158,7 +169,7 @@ public enum Renderer {
         let y = line.y
         buf.fill(line, style: Style(reverse: true))
         if m.editingCommand {
-            buf.write(" :\(m.commandText)▏  Enter saves, Esc cancels; budget, caps, hours, maxprice, dedupe (? for help)", x: line.x, y: y, style: Style(reverse: true))
+            buf.write(" :\(m.commandText)▏  Enter saves, Esc cancels; budget, caps, hours, pacing, timezone, states, maxprice, dedupe (? for help)", x: line.x, y: y, style: Style(reverse: true))
             return
         }
         if m.editingFilter {
@@ -222,6 +233,7 @@ public enum Renderer {
             "~ before a figure: most of its leads are younger than their vertical's usual sale lag (learned from this store's sales, a day until a vertical has \(SaleLags.minSales) sales), so sales are still coming in; a maturing figure is never red. Key a shows mature leads only.",
             "Dim figures rest on fewer than \(Evidence.minLeads) bought leads: shown, never coloured, and sorted after the rest.",
             "Priority: tier 1 may spend 100% of the budget and caps, tier 2 90%, 3 80%, 4 65%, 5 50%.",
+            "Pacing even: the budget is spread over the day's open hours by their usual volume; a source may spend up to (pace + this hour's share) x its tier's share, so tier 1 runs up to an hour ahead of the pace. The header's budget bar marks the pace (┃) and says how far ahead or behind spend is.",
             "Mode shown with * is the source's own; others follow the global mode.",
             "∉ before a source: you just changed it and it no longer matches the filter; it stays selected until you move.",
             "Rejections: " + RejectReason.allCases.map(\.rawValue).joined(separator: ", ") + ".",

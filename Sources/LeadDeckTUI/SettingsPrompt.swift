@@ -2,14 +2,19 @@ import LeadDeckCore
 
 /// The `:` prompt: settings typed as short commands [k9s `:`], each one policy change saved like any other
 /// (logged with who and when, undone with `u`). The same settings are CLI commands (`leaddeck caps`,
-/// `leaddeck hours`, `leaddeck maxprice`, `leaddeck dedupe`, `leaddeck budget`).
+/// `leaddeck hours`, `leaddeck maxprice`, `leaddeck dedupe`, `leaddeck budget`, `leaddeck pacing`, `leaddeck timezone`,
+/// `leaddeck states`).
 public enum SettingsPrompt {
     /// What the prompt understands, for help and error messages.
     public static let usage = [
         ("budget DOLLARS", "daily budget, e.g. budget 30000"),
         ("caps DAILY HOURLY", "the selected source's caps (a number or none), e.g. caps 150 none"),
         ("caps global DAILY HOURLY", "the global caps, e.g. caps global 2500 320"),
-        ("hours OPEN-CLOSE", "hours of operation on the buyer's clock, e.g. hours 8-21, or hours always"),
+        ("hours OPEN-CLOSE", "hours of operation on the buyer's clock, e.g. hours 8-21, hours mon-fri 8-21, sat 10-16, or hours always"),
+        ("hours source HOURS", "the selected source's own hours, e.g. hours source mon-fri 9-17, or hours source global"),
+        ("pacing asap|even", "spend the budget as offers come, or evenly over the open hours"),
+        ("timezone ZONE", "the buyer's time zone, e.g. timezone America/Chicago (daylight saving included)"),
+        ("states CODES", "states bought, e.g. states CA TX FL, states +NV -TX, or states all"),
         ("maxprice VERTICAL SHARED EXCLUSIVE", "highest prices for a vertical, e.g. maxprice auto 40 97, or maxprice legal none"),
         ("dedupe DAYS", "days a consumer once bought is refused as a duplicate (0: off)"),
     ]
@@ -41,8 +46,43 @@ public enum SettingsPrompt {
                 return .success(.caps(source: source, from: LeadCaps(policy, source: source), to: LeadCaps(daily: d, hourly: h)))
             }
         case "hours":
-            if let e = need(1, "hours OPEN-CLOSE (e.g. 8-21) or hours always") { return .failure(e) }
-            return BusinessHours.parse(args[0]).map { .hours(from: policy.hours, to: $0) }
+            if args.first?.lowercased() == "source" {
+                guard let source = selected else { return .failure(PolicyError("hours source: select a source first")) }
+                let rest = args.dropFirst().joined(separator: " ")
+                if rest.lowercased() == "global" { return .success(.sourceHours(source: source, from: policy.settings(for: source).hours, to: nil)) }
+                guard !rest.isEmpty else { return .failure(PolicyError("hours source: expected its hours (e.g. mon-fri 9-17) or global")) }
+                return BusinessHours.parse(rest).flatMap { h in
+                    guard let h else { return .failure(PolicyError("hours source: a source follows the global hours with global")) }
+                    return .success(.sourceHours(source: source, from: policy.settings(for: source).hours, to: h))
+                }
+            }
+            guard !args.isEmpty else { return .failure(PolicyError("hours: expected hours OPEN-CLOSE (e.g. 8-21), weekdays (mon-fri 8-21, sat 10-16) or always")) }
+            return BusinessHours.parse(args.joined(separator: " ")).map { .hours(from: policy.hours, to: $0) }
+        case "pacing":
+            if let e = need(1, "pacing asap or pacing even") { return .failure(e) }
+            guard let to = Pacing(rawValue: args[0].lowercased()) else {
+                return .failure(PolicyError("pacing: '\(Sanitizer.clean(args[0]))' is not asap or even"))
+            }
+            return .success(.pacing(from: policy.pacing, to: to))
+        case "timezone", "tz":
+            if let e = need(1, "timezone ZONE (e.g. America/New_York)") { return .failure(e) }
+            return LocalClock.parse(args[0]).map { .timezone(from: policy.clock, to: $0) }
+        case "states":
+            guard !args.isEmpty else { return .failure(PolicyError("states: expected codes (states CA TX), changes (states +NV -TX) or states all")) }
+            if args.count == 1 && args[0].lowercased() == "all" { return .success(.states(from: policy.states, to: [])) }
+            let codes = args.flatMap { $0.split(separator: ",").map(String.init) }
+            let changes = codes.allSatisfy { $0.hasPrefix("+") || $0.hasPrefix("-") }
+            do {
+                if !changes { return .success(.states(from: policy.states, to: try Policy.checkedStates(codes))) }
+                if policy.states.isEmpty { return .failure(PolicyError("states: every state is bought; set a list first (states CA TX ...)")) }
+                let add = try Policy.checkedStates(codes.filter { $0.hasPrefix("+") }.map { String($0.dropFirst()) })
+                let remove = try Policy.checkedStates(codes.filter { $0.hasPrefix("-") }.map { String($0.dropFirst()) })
+                let to = Set(policy.states).union(add).subtracting(remove).sorted()
+                if to.isEmpty { return .failure(PolicyError("states: that would leave no state; say states all to buy every state")) }
+                return .success(.states(from: policy.states, to: to))
+            } catch {
+                return .failure(error)
+            }
         case "maxprice":
             guard let v = args.first?.lowercased() else { return .failure(PolicyError("maxprice: expected maxprice VERTICAL SHARED EXCLUSIVE")) }
             guard Vertical(rawValue: v) != nil else {
@@ -64,7 +104,7 @@ public enum SettingsPrompt {
             }
             return .success(.dedupe(from: policy.dedupeWindowDays, to: d))
         default:
-            return .failure(PolicyError("unknown setting '\(Sanitizer.clean(verb))' (known: budget, caps, hours, maxprice, dedupe)"))
+            return .failure(PolicyError("unknown setting '\(Sanitizer.clean(verb))' (known: budget, caps, hours, pacing, timezone, states, maxprice, dedupe)"))
         }
     }
 }

@@ -21,6 +21,15 @@ public enum Widgets {
         return String(repeating: ascii ? "#" : "█", count: filled) + String(repeating: ascii ? "." : "░", count: width - filled)
     }
 
+    /// A gauge of `fraction` with a mark at `mark` (the pace line): "███┃░░░░", or "###|...." in ASCII.
+    public static func gauge(_ fraction: Double, width: Int, mark: Double, ascii: Bool) -> String {
+        var cells = Array(gauge(fraction, width: width, ascii: ascii))
+        let m = max(0, min(1, mark.isFinite ? mark : 0))
+        let at = min(width - 1, Int((m * Double(width)).rounded(.down)))
+        if at >= 0 && at < cells.count { cells[at] = ascii ? "|" : "┃" }
+        return String(cells)
+    }
+
     /// A vertical bar chart of `series` (each a set of values per column) drawn upward from the bottom row of
     /// `area`, and only inside it; the bars of several series stand side by side within a group. Bars are
     /// scaled so `top` fills the area's height (the largest value when nil).
