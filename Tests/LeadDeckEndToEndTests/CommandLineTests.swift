@@ -127,6 +127,76 @@ struct CommandLineTests {
         #expect(log.stdout.contains("hours 08-21 -> 09-20") && log.stdout.contains("dedupe window 30 -> 10 days"))
     }
 
+    /// Issue 10's settings from the command line: each is logged with who, shown, refused in one line when bad
+    /// (changing nothing), and obeyed by a running engine from its next decision on.
+    @Test func buyingRuleCommandsAreLoggedShownAndRefusedWhenBad() throws {
+        let store = Binary.tempStore()
+        func ok(_ args: [String], _ said: String) throws {
+            let r = try Binary.run(args + ["--store", store])
+            #expect(r.status == 0 && r.stdout.contains(said), "\(args): \(r.stdout) \(r.stderr)")
+        }
+        try ok(["timezone", "America/Chicago"], "time zone UTC-05:00 -> America/Chicago (by ")
+        try ok(["hours", "mon-fri 8-21, sat 10-16, sun closed"], "hours 08-21 -> Mon-Fri 08-21, Sat 10-16, Sun closed (by ")
+        try ok(["hours", "--source", "AUT01", "mon-fri 9-17"], "hours of AUT01 global -> Mon-Fri 09-17, Sat-Sun closed (by ")
+        try ok(["pacing", "even"], "pacing asap -> even (by ")
+        try ok(["states", "--add", "NV", "--remove", "TX"], "-> AZ, CA, CO, FL, GA, IL, IN, MD, MI, MN, MO, NC, NJ, NV, OH, PA, TN, VA, WA (by ")
+        try ok(["timezone"], "time zone America/Chicago")
+        try ok(["pacing"], "pacing even")
+        try ok(["hours", "--source", "AUT01"], "hours of AUT01 Mon-Fri 09-17, Sat-Sun closed")
+        try ok(["policy"], "time zone       America/Chicago")
+        let policy = try JSONSerialization.jsonObject(with: Data(try Binary.run(["policy", "--json", "--store", store]).stdout.utf8)) as! [String: Any]
+        #expect((policy["clock"] as? [String: Any])?["zone"] as? String == "America/Chicago")
+        #expect(policy["pacing"] as? String == "even")
+        #expect(((policy["hours"] as? [String: Any])?["week"] as? [String])?.last == "closed")
+        #expect(((policy["states"] as? [String]) ?? []).contains("NV") && !((policy["states"] as? [String]) ?? []).contains("TX"))
+        let before = try Binary.run(["policy", "--json", "--store", store]).stdout
+        for bad in [["timezone", "Mars/Base"], ["timezone", "UTC+15:00"], ["pacing", "slow"], ["states", "ZZ"],
+                    ["states", "CA", "--add", "NV"], ["hours", "mon 9-17, mon 1-2"], ["hours", "mon-fri 9-25"],
+                    ["hours", "--source", "NOPE9", "9-17"], ["hours", "--source", "AUT01/b80", "9-17"]] {
+            let r = try Binary.run(bad + ["--store", store])
+            #expect(r.status == 1, "\(bad)")
+            #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.hasPrefix("leaddeck: "), "\(bad): \(r.stderr)")
+        }
+        #expect(try Binary.run(["policy", "--json", "--store", store]).stdout == before, "nothing changed")
+        let log = try Binary.run(["log", "--store", store]).stdout
+        for said in ["time zone UTC-05:00 -> America/Chicago", "pacing asap -> even", "hours of AUT01 global -> Mon-Fri 09-17"] {
+            #expect(log.contains(said), "\(said)")
+        }
+    }
+
+    /// A running engine obeys a change from the command line from its next decision on: every offer recorded
+    /// after `states CA` that is not from CA is filtered.
+    @Test func aRunningEngineObeysAStatesChangeAtOnce() throws {
+        let store = Binary.tempStore()
+        #expect(try Binary.run(["simulate", "--hours", "2", "--store", store]).status == 0)
+        let engine = Binary.process(["simulate", "--hours", "200", "--speed", "3600", "--store", store], environment: [:])
+        engine.standardOutput = FileHandle.nullDevice
+        try engine.run()
+        defer { if engine.isRunning { engine.terminate() }; engine.waitUntilExit() }
+        Thread.sleep(forTimeInterval: 1.5)
+        let change = try Binary.run(["states", "CA", "--store", store])
+        #expect(change.status == 0, "\(change.stderr)")
+        Thread.sleep(forTimeInterval: 2.5)
+        let stopAsked = Date()
+        engine.terminate()
+        engine.waitUntilExit()
+        // The test runner's threads block SIGTERM, and a child inherits the mask: simulate unblocks it.
+        #expect(Date().timeIntervalSince(stopAsked) < 30, "simulate --speed stops on SIGTERM")
+        var changeSeq: Int?, after = 0, ca = 0
+        for line in try Binary.run(["log", "--json", "--store", store]).stdout.split(separator: "\n") {
+            let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let seq = record["seq"] as! Int, event = record["event"] as! [String: Any]
+            if let p = event["policy"] as? [String: Any], ((p["change"] as? [String: Any])?["states"]) != nil { changeSeq = seq }
+            guard let since = changeSeq, seq > since, let offer = event["offer"] as? [String: Any] else { continue }
+            after += 1
+            if offer["state"] as? String == "CA" { ca += 1; continue }
+            let decision = event["decision"] as? String
+            #expect(decision == "filtered" || decision == "blocked", "seq \(seq): \(offer["state"] ?? "?") \(decision ?? "?")")
+        }
+        #expect(changeSeq != nil)
+        #expect(after > ca && ca >= 0, "offers were decided after the change: \(after)")
+    }
+
     /// A retried file (an exchange resending after a timeout) is answered as before and recorded once.
     @Test func ingestingTheSameOffersTwiceRecordsThemOnce() throws {
         let store = Binary.tempStore()

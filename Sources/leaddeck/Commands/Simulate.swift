@@ -72,6 +72,7 @@ struct Simulate: ParsableCommand {
             if speed != nil {
                 signal(SIGINT) { _ in quitRequested.store(true, ordering: .relaxed) }
                 signal(SIGTERM) { _ in quitRequested.store(true, ordering: .relaxed) }
+                Terminal.unblockSignals()  // a parent's blocked mask would make SIGTERM wait for the end of the run
                 driver.restartPace()
                 // Real time: a batch every quarter second, as far as the clock has carried the market.
                 while driver.simulatedNow! < end && !quitRequested.load(ordering: .relaxed) {
