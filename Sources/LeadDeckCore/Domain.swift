@@ -80,7 +80,8 @@ public enum ModeSetting: String, Sendable, Hashable, Codable, CaseIterable {
     }
 }
 
-/// The economics of a source as the simulated exchange plays them out. Ranges follow DOMAIN.md.
+/// The economics of a source as the simulated exchange plays them out. The demo catalog's values are
+/// calibrated to DOMAIN.md's published ranges (CalibrationTests; the README's "Calibration" tables).
 public struct MarketProfile: Sendable, Hashable, Codable {
     /// Leads the source produces on an average day.
     public var dailyVolume: Int
@@ -93,11 +94,12 @@ public struct MarketProfile: Sendable, Hashable, Codable {
     /// Fewest and most buyers a shared lead is sold to.
     public var minLegs: Int
     public var maxLegs: Int
-    /// Chance an exclusive lead is reached by phone.
+    /// Share of bought exclusive leads the buyer reaches by phone (contacted / bought, returned leads included).
     public var contactRate: Double
-    /// Chance a reached exclusive lead buys.
+    /// Chance a reached exclusive lead buys, so an exclusive lead converts at `contactRate * closeRate`.
     public var closeRate: Double
-    /// Average revenue of a sale.
+    /// Average revenue of a sale as the buyer books it (an agency's commission, a lender's revenue per funded
+    /// loan, a law firm's retainer fee), not the size of the policy or loan.
     public var saleValue: Money
     /// Chance a bought lead is returned for a refund.
     public var returnRate: Double
@@ -127,7 +129,9 @@ public struct SubSource: Sendable, Hashable, Codable {
     public var name: String
     /// Relative share of the source's volume that comes through this sub-ID.
     public var weight: Int
-    /// Quality relative to the source (1.0 = same); multiplies contact and close rates in the simulator.
+    /// Quality relative to the source's other sub-IDs: the simulator multiplies contact and close rates by it
+    /// (and returns by 2 minus it) over the volume-weighted average of the source's qualities, so the source
+    /// as a whole keeps the rates of its profile.
     public var quality: Double
 
     public init(id: String, name: String, weight: Int = 1, quality: Double = 1.0) {

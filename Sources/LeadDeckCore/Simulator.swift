@@ -14,7 +14,10 @@ public struct PendingOutcome: Sendable, Hashable, Codable, Comparable {
 /// minutes, sales within hours to days, returns within 10 days). Deterministic for a seed.
 ///
 /// Shared leads convert worse than exclusive ones: the buyer wins a shared consumer with a chance of
-/// `(1 + speed + brand) / legs` (at most 1), which scales both contact and close.
+/// `(1 + speed + brand) / legs` (at most 1), which scales contact (`0.55 + 0.45 * win`) and close (`win`).
+/// A source's profile holds for its exclusive leads as a buyer measures them: `contactRate` is contacted /
+/// bought (returned leads are never reached, so the others are reached a little more often), and sub-ID
+/// quality moves a sub-ID around the source's average without moving the average.
 public struct MarketSimulator: Sendable, Hashable, Codable {
     public private(set) var rng: SeededRandom
     /// Simulated time reached so far.
@@ -139,6 +142,16 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
         return (offer, sub)
     }
 
+    /// The volume-weighted average quality of a source's sub-IDs (1 when it has none).
+    static func averageQuality(_ source: Source) -> Double {
+        var weight = 0, sum = 0.0
+        for s in source.subIDs {
+            weight += s.weight
+            sum += Double(s.weight) * s.quality
+        }
+        return weight > 0 && sum > 0 ? sum / Double(weight) : 1
+    }
+
     /// Chance the buyer wins a consumer against the other buyers of a shared lead.
     public static func winShare(mode: PurchaseMode, legs: Int, buyer: BuyerProfile) -> Double {
         mode == .exclusive ? 1 : min(1, (1 + buyer.speed + buyer.brand) / Double(max(1, legs)))
@@ -156,15 +169,22 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
             nextOrder += 1
         }
         let win = Self.winShare(mode: mode, legs: offer.maxSells, buyer: buyer)
-        if rng.chance(m.returnRate * (2 - sub.quality).clamped(0.5, 1.5)) {
+        // Quality relative to the source's average, so a source's rates are what its profile says on average
+        // over its sub-IDs, and a sub-ID only moves its share of them up or down.
+        let quality = sub.quality / Self.averageQuality(source)
+        let pReturn = (m.returnRate * (2 - quality).clamped(0.5, 1.5)).clamped(0, 0.95)
+        if rng.chance(pReturn) {
             schedule(min(9.5 * 86_400, 2 * 3600 + rng.exponential(mean: 2.5 * 86_400)), .returned, refund: offer.price,
                      reason: rng.pick(ReturnReason.all))
             return
         }
-        let pContact = min(0.97, m.contactRate * sub.quality * (mode == .exclusive ? 1 : 0.55 + 0.45 * win))
+        // A returned lead is never reached, so the chance for the rest is raised: `contactRate` is then the share
+        // of all bought exclusive leads reached, as a buyer measures it (contacted / bought).
+        let reach = m.contactRate * quality * (mode == .exclusive ? 1 : 0.55 + 0.45 * win)
+        let pContact = min(0.97, reach / (1 - pReturn))
         guard rng.chance(pContact) else { return }
         schedule(rng.uniform(60, mode == .exclusive ? 900 : 2400), .contacted)
-        let pClose = min(0.95, m.closeRate * sub.quality * win)
+        let pClose = min(0.95, m.closeRate * quality * win)
         guard rng.chance(pClose) else { return }
         let value = (Double(m.saleValue.cents) * rng.uniform(0.6, 1.4) / 100).rounded() * 100
         schedule(min(14 * 86_400, 3600 + rng.exponential(mean: 16 * 3600)), .converted, revenue: Money(cents: Int64(value)))
