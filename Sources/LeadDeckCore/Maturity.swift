@@ -10,6 +10,9 @@ public struct SaleLags: Sendable, Hashable, Codable {
     public static let minSales: Int64 = 30
     /// The lag assumed before a vertical has enough sales: a day, longer than most verticals' median.
     public static let fallbackSeconds: Int64 = 24 * 3600
+    /// How long after purchase a lead can still be returned: exchanges take returns for up to 10 days, so a
+    /// return rate on younger leads is still growing.
+    public static let returnWindowSeconds: Int64 = 10 * 86_400
 
     public init() {}
 

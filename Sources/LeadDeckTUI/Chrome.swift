@@ -230,7 +230,7 @@ public enum Renderer {
             "Mouse: click a tab, a row (a double click opens it, like Enter) or a Sources column title (sorts by it; again reverses); the wheel moves \(AppModel.wheelStep) rows. A confirmation takes only a click on [ Cancel ]; y confirms. Start with --no-mouse to leave the mouse to the terminal (text selection).",
             "Status: " + SourceStatus.allCases.map { "\($0.short) \($0.rawValue) (\($0.meaning))" }.joined(separator: "; ")
                 + "; src: a sub-ID blocked with its whole source.",
-            "~ before a figure: most of its leads are younger than their vertical's usual sale lag (learned from this store's sales, a day until a vertical has \(SaleLags.minSales) sales), so sales are still coming in; a maturing figure is never red. Key a shows mature leads only.",
+            "~ before a figure: most of its leads are younger than their vertical's usual sale lag (learned from this store's sales, a day until a vertical has \(SaleLags.minSales) sales), so sales are still coming in; a maturing figure is never red. Key a shows mature leads only. ~ before a return rate: most of its leads are younger than 10 days, the time exchanges take returns, so returns are still coming in.",
             "Dim figures rest on fewer than \(Evidence.minLeads) bought leads: shown, never coloured, and sorted after the rest.",
             "Priority: tier 1 may spend 100% of the budget and caps, tier 2 90%, 3 80%, 4 65%, 5 50%.",
             "Pacing even: the budget is spread over the day's open hours by their usual volume; a source may spend up to (pace + this hour's share) x its tier's share, so tier 1 runs up to an hour ahead of the pace. The header's budget bar marks the pace (┃) and says how far ahead or behind spend is.",

@@ -55,6 +55,9 @@ public struct SourceRow: Sendable, Hashable {
     /// Whether most leads behind the row's figures are younger than their vertical's usual sale lag (sales
     /// still coming in), so conversion, CPA and ROI are not yet a verdict.
     public var maturing = false
+    /// Whether most leads behind the row are younger than the return window (`SaleLags.returnWindowSeconds`),
+    /// so returns are still coming in and the return rate is not yet final.
+    public var returnsMaturing = false
 
     /// The row's status in the shared vocabulary: a sub-ID is blocked when it or its source is.
     public var status: SourceStatus {
@@ -83,6 +86,9 @@ public enum SourceTable {
         func maturing(_ key: MetricKey, _ vertical: Vertical) -> Bool {
             !matureOnly && (book.youngShare(key, window: window, lag: lags.usualLag(vertical)) ?? 0) > 0.5
         }
+        func returnsMaturing(_ key: MetricKey) -> Bool {
+            (book.youngShare(key, window: window, lag: SaleLags.returnWindowSeconds) ?? 0) > 0.5
+        }
         let metrics = desk.metrics.table(.source, window: window)
         let today = window == .today ? metrics : desk.metrics.table(.source, window: .today)
         let subMetrics = expanded.isEmpty ? [:] : desk.metrics.table(.subid, window: window)
@@ -100,7 +106,7 @@ public enum SourceTable {
                                 modeInForce: st.mode.resolved(global: desk.policy.globalMode),
                                 boughtToday: today[key]?.bought ?? 0, counters: counters(key, s.vertical, metrics),
                                 volume: desk.metrics.recentVolume(key), subCount: s.subIDs.count,
-                                maturing: maturing(key, s.vertical))
+                                maturing: maturing(key, s.vertical), returnsMaturing: returnsMaturing(key))
             if f?.matches(row) ?? false {
                 parents.append(row)
             } else if s.id == pinned {
@@ -129,7 +135,7 @@ public enum SourceTable {
                                      blockedSubs: 0, sourceBlocked: st.blocked,
                                      mode: p.mode, modeInForce: p.modeInForce, boughtToday: subToday[key]?.bought ?? 0,
                                      counters: counters(key, s.vertical, subMetrics), volume: [], subCount: 0,
-                                     maturing: maturing(key, s.vertical)))
+                                     maturing: maturing(key, s.vertical), returnsMaturing: returnsMaturing(key)))
             }
         }
         return out

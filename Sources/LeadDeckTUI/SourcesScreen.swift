@@ -80,7 +80,12 @@ enum SourcesScreen {
         fields += ["sort: \(m.sort.rawValue) \(m.descending ? "↓" : "↑") (s/S)",
                    "metrics: \(m.windowLabel)\(m.matureOnly ? ", mature leads only" : "") (w, a)"]
         if m.orderFrozen { fields.append("order frozen (Z)") } else if m.heldOrder != nil { fields.append("order held while you move") }
-        if rows.contains(where: \.maturing) { fields.append("~ sales still coming in") }
+        switch (rows.contains(where: \.maturing), rows.contains(where: { $0.returnsMaturing && $0.counters.bought > 0 })) {
+        case (true, true): fields.append("~ sales, returns still coming in")
+        case (true, false): fields.append("~ sales still coming in")
+        case (false, true): fields.append("~ returns still coming in (10 days)")
+        case (false, false): break
+        }
         if !rows.contains(where: { $0.counters.bought > 0 }) {
             fields.append(m.matureOnly ? "no mature leads in this window yet" : "no leads bought in this window")
         } else if rows.contains(where: { !$0.hasEvidence }) {
@@ -189,6 +194,8 @@ enum SourcesScreen {
         if c.id.restsOnEvidence {
             if !r.hasEvidence { style = .dim }
             if r.maturing && [.conv, .cpa, .roi, .profit].contains(c.id) { return (Fmt.maturing(text, width: c.width), .dim) }
+            // Returns arrive up to 10 days after purchase: a rate on younger leads is still growing.
+            if r.returnsMaturing && c.id == .returns && r.counters.bought > 0 { return (Fmt.maturing(text, width: c.width), .dim) }
         }
         return (text, style)
     }
