@@ -65,6 +65,14 @@ public struct Buffer: Sendable {
     public var area: Rect { Rect(x: 0, y: 0, width: width, height: height) }
 
     /// One cell. Setting it ignores `clip`: it is the raw access the backend and the drawing calls use.
+    /// Whether row `y` holds the same cells as row `y` of `other` (same width assumed; false when not).
+    public func rowEquals(_ y: Int, _ other: Buffer) -> Bool {
+        guard other.width == width, other.height == height, y >= 0, y < height else { return false }
+        let start = y * width
+        for i in start..<(start + width) where cells[i] != other.cells[i] { return false }
+        return true
+    }
+
     public subscript(x: Int, y: Int) -> Cell {
         get { cells[y * width + x] }
         set { cells[y * width + x] = newValue }

@@ -5,9 +5,10 @@ import LeadDeckStore
 import LeadDeckTUI
 
 /// The dashboard's main loop: keys, the screen, and the engine driver that owns the desk (running the
-/// simulated exchange, or following the log another process writes). Single-threaded: it reads keys with a
-/// 100 ms timeout, ticks the driver four times a second, and redraws on change or once a second. Ctrl-Z stops
-/// the whole process, engine included; on `fg` the driver skips the time it was stopped.
+/// simulated exchange, or following the log another process writes). Single-threaded: it sleeps in the
+/// terminal's read until a key comes or the driver's next tick is due (four times a second), and redraws on
+/// change or once a second, writing only the rows that changed. Ctrl-Z stops the whole process, engine
+/// included; on `fg` the driver skips the time it was stopped.
 final class DashboardRunner {
     let driver: EngineDriver
     var model: AppModel
@@ -47,6 +48,9 @@ final class DashboardRunner {
         model.selected = model.sourceRows(driver.desk).first?.key
         if let startupNotice { setStatus(startupNotice, error: true) }
     }
+
+    /// How often the driver runs the market and picks up others' records.
+    static let tickSeconds = 0.25
 
     static func speedText(_ s: Double) -> String { s == s.rounded() ? "\(Int(s))" : String(format: "%.1f", s) }
 
@@ -94,7 +98,9 @@ final class DashboardRunner {
                 terminal.repaint()
                 dirty = true
             }
-            if let key = terminal.readKey() {
+            // Asleep in the read until a key comes or the next tick is due: no wake-ups in between.
+            let untilTick = Int32(max(0, (Self.tickSeconds - Date().timeIntervalSince(lastTick)) * 1000).rounded(.up))
+            if let key = terminal.readKey(waitingAtMost: untilTick) {
                 // Mouse reports already waiting (both clicks of a double click) are read at once, so their times are
                 // close and a slow update never splits a double click. Reading stops after the first key that is not
                 // a mouse report: input after a `q` stays for whatever runs next (the shell).
@@ -106,7 +112,7 @@ final class DashboardRunner {
                 dirty = true
             }
             let now = Date()
-            if now.timeIntervalSince(lastTick) >= 0.25 {
+            if now.timeIntervalSince(lastTick) >= Self.tickSeconds {
                 lastTick = now
                 let update = driver.tick()
                 for e in update.events { feed.add(e) }

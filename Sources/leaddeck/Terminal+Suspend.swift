@@ -52,5 +52,6 @@ extension Terminal {
         repaintRequested.store(false, ordering: .relaxed)
         reset_prog_mode()
         clearok(ld_stdscr(), true)
+        forceFullDraw = true
     }
 }

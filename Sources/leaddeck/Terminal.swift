@@ -20,6 +20,10 @@ final class Terminal {
     var clicks = ClickCounter()
     /// Mouse presses decoded together with an earlier one, handed out by the next `readKey` calls.
     var pending: [Key] = []
+    /// The frame drawn last, so the next draw writes only the rows that changed.
+    private var lastFrame: Buffer?
+    /// Set when the screen may hold anything (after a stop or a repaint request): the next draw writes every row.
+    var forceFullDraw = false
 
     /// Why the dashboard cannot start on this terminal, or nil when it can.
     static func unusableReason() -> String? {
@@ -77,10 +81,16 @@ final class Terminal {
 
     var size: (width: Int, height: Int) { (Int(ld_cols()), Int(ld_lines())) }
 
-    /// Draws a whole frame; ncurses sends only what changed.
+    /// Draws a frame: only the rows that differ from the frame drawn before (none when nothing changed), and
+    /// ncurses sends only the cells that changed within them.
     func draw(_ buf: Buffer) {
         let win = ld_stdscr()
+        let previous = lastFrame
+        lastFrame = buf
+        var touched = false
         for y in 0..<buf.height {
+            if let previous, !forceFullDraw, buf.rowEquals(y, previous) { continue }
+            touched = true
             var x = 0
             while x < buf.width {
                 let style = buf[x, y].style
@@ -101,8 +111,17 @@ final class Terminal {
                 _ = mvwaddstr(win, Int32(y), Int32(start), run)
             }
         }
+        forceFullDraw = false
+        guard touched else { return }
         wnoutrefresh(win)
         doupdate()
+    }
+
+    /// Waits for the next key at most `milliseconds` (the loop's time to its next tick).
+    func readKey(waitingAtMost milliseconds: Int32) -> Key? {
+        wtimeout(ld_stdscr(), max(0, min(milliseconds, Self.keyTimeoutMS * 10)))
+        defer { wtimeout(ld_stdscr(), Self.keyTimeoutMS) }
+        return readKey()
     }
 
     /// A key already waiting (typed ahead, the second half of a double click), or nil at once. Input that

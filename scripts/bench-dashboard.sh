@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The dashboard beside htop (issue 9): CPU over a run, peak memory, and start to first full frame, in the same
+# terminal size, in the same run. Installs htop and tmux when missing.
+#
+#   scripts/bench-dashboard.sh [SECONDS] [HOURS]
+#
+# SECONDS: how long each program runs for the CPU figure (default 60). HOURS: the history of the big store
+# (default 720 simulated hours). The dashboard runs the embedded exchange at --speed 60, like the issue's row.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-60}"
+hours="${2:-720}"
+W=120
+H=40
+
+need=()
+command -v htop >/dev/null 2>&1 || need+=(htop)
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
+[ -x /usr/bin/time ] || need+=(time)
+if [ "${#need[@]}" -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"
+fi
+
+swift build -c release --product leaddeck >/dev/null
+bin="$PWD/.build/release/leaddeck"
+work=$(mktemp -d /tmp/leaddeck-bench-dash-XXXX)
+trap 'tmux -L ldbench kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+export HOME="$work/home" XDG_CONFIG_HOME="$work/config"  # no saved preferences of the person running it
+mkdir -p "$HOME" "$XDG_CONFIG_HOME"
+
+echo "building a ${hours} h store..."
+"$bin" simulate --hours "$hours" --seed 7 --store "$work/big" >/dev/null
+ticks=$(getconf CLK_TCK)
+
+# run NAME READY_REGEX CMD...: starts CMD in a W x H tmux pane, prints "first_frame_s cpu_s peak_rss_kb".
+run() {
+    local name=$1 ready=$2
+    shift 2
+    tmux -L ldbench kill-server 2>/dev/null || true
+    local t0
+    t0=$(date +%s.%N)
+    tmux -L ldbench new-session -d -s main -x $W -y $H "$*"
+    local first=""
+    for _ in $(seq 1 400); do
+        if tmux -L ldbench capture-pane -p -t main | grep -Eq "$ready"; then
+            first=$(echo "$(date +%s.%N) - $t0" | bc)
+            break
+        fi
+        sleep 0.005
+    done
+    local pid
+    pid=$(tmux -L ldbench list-panes -t main -F '#{pane_pid}')
+    local c0 c1
+    c0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    sleep "$secs"
+    c1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    local rss
+    rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+    tmux -L ldbench kill-server 2>/dev/null || true
+    echo "${first:-NA} $(echo "scale=2; ($c1 - $c0) / $ticks" | bc) $rss"
+}
+
+helpfloor=$( { /usr/bin/time -f "%M" "$bin" --help >/dev/null; } 2>&1 | tail -1)
+echo "leaddeck --help peak RSS: ${helpfloor} KB (the shared-library floor)"
+printf "%-34s %12s %10s %12s\n" "program (${W}x${H}, ${secs} s)" "first frame" "CPU s" "peak RSS KB"
+read -r hf hc hr < <(run htop "Load average" "htop -d 15")
+printf "%-34s %12s %10s %12s\n" "htop $(htop --version | head -1 | awk '{print $2}')" "$hf" "$hc" "$hr"
+read -r nf nc nr < <(run new "of 36 sources" "$bin --store $work/new --speed 60")
+printf "%-34s %12s %10s %12s\n" "leaddeck, new store" "$nf" "$nc" "$nr"
+read -r bf bc br < <(run big "of 36 sources" "$bin --store $work/big --speed 60")
+printf "%-34s %12s %10s %12s\n" "leaddeck, ${hours} h store" "$bf" "$bc" "$br"
+echo
+echo "ratios to htop: CPU $(echo "scale=2; $bc / ($hc + 0.001)" | bc)x (${hours} h), $(echo "scale=2; $nc / ($hc + 0.001)" | bc)x (new);" \
+     "first frame $(echo "scale=2; $bf / $hf" | bc)x; RSS above the --help floor: $(( (br - helpfloor) / 1024 )) MB (${hours} h), $(( (nr - helpfloor) / 1024 )) MB (new)"
