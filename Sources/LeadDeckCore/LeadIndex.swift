@@ -12,7 +12,12 @@ public struct LeadIndex: Sendable, Hashable, Codable {
         public var converted = false
         public var returned = false
 
-        init(lead: LeadRef) { self.lead = lead }
+        public init(lead: LeadRef, contacted: Bool = false, converted: Bool = false, returned: Bool = false) {
+            self.lead = lead
+            self.contacted = contacted
+            self.converted = converted
+            self.returned = returned
+        }
 
         public init(from decoder: Decoder) throws {
             var c = try decoder.unkeyedContainer()
@@ -57,6 +62,21 @@ public struct LeadIndex: Sendable, Hashable, Codable {
     }
 
     public init() {}
+
+    /// A lead index as saved (the checkpoint's own codec builds it without `Codable`).
+    /// - Parameter rejected: lead id -> (reason, received at in seconds).
+    public init(entries: [String: Entry], prunedThrough: Int64, rejected: [String: (RejectReason, Int64)],
+                rejectionsPrunedThrough: Int64) {
+        self.entries = entries
+        self.prunedThrough = prunedThrough
+        self.rejected = rejected.mapValues { RejectedEntry(reason: $0.0, at: $0.1) }
+        self.rejectionsPrunedThrough = rejectionsPrunedThrough
+    }
+
+    /// What `init(entries:prunedThrough:rejected:rejectionsPrunedThrough:)` takes, for a codec to write.
+    public var savedParts: (prunedThrough: Int64, rejected: [String: (RejectReason, Int64)], rejectionsPrunedThrough: Int64) {
+        (prunedThrough, rejected.mapValues { ($0.reason, $0.at) }, rejectionsPrunedThrough)
+    }
 
     enum CodingKeys: String, CodingKey { case entries, prunedThrough, rejected, rejectionsPrunedThrough }
 

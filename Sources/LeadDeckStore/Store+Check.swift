@@ -97,7 +97,7 @@ extension Store {
                     report.warnings.append("\(checkpointPath): points at seq \(cp.position.seq) byte \(cp.position.offset), which is not a record boundary of the log; the state is rebuilt from the log on next open (`leaddeck check --repair` rebuilds it now)")
                 } else {
                     report.facts.append("checkpoint.json: ok, at seq \(cp.position.seq)")
-                    let leads = try? Self.readDocument(LeadsCheckpointDocument.self, leadsCheckpointPath, current: LeadsCheckpointDocument.current, fs: fs, strict: false)
+                    let leads = try? readLeadsCheckpoint()
                     if leads?.position != cp.position {
                         report.warnings.append("\(leadsCheckpointPath): missing, unreadable or not at the checkpoint's position (a crash between the two saves?); writers rebuild the state from the log on next open (`leaddeck check --repair` rebuilds it now)")
                     }
@@ -198,7 +198,7 @@ extension Store {
     func checkpointIsStale() -> Bool {
         guard fs.exists(checkpointPath) || fs.exists(leadsCheckpointPath) else { return false }
         guard let cp = try? Self.readDocument(CheckpointDocument.self, checkpointPath, current: CheckpointDocument.current, fs: fs, strict: false),
-              let leads = try? Self.readDocument(LeadsCheckpointDocument.self, leadsCheckpointPath, current: LeadsCheckpointDocument.current, fs: fs, strict: false),
+              let leads = try? readLeadsCheckpoint(),
               leads.position == cp.position else { return true }
         guard let size = try? fs.size(logPath), cp.position.offset <= size else { return true }
         if cp.position == .afterHeader { return false }

@@ -32,7 +32,7 @@ extension Store {
         }
         var leadsDoc: LeadsCheckpointDocument? = nil
         if withLeads, let cp = checkpoint {
-            leadsDoc = try? Self.readDocument(LeadsCheckpointDocument.self, leadsCheckpointPath, current: LeadsCheckpointDocument.current, fs: fs, strict: false)
+            leadsDoc = try? readLeadsCheckpoint()
             if leadsDoc?.position != cp.position {
                 noteOnce("\(leadsCheckpointPath): missing or not at the checkpoint's position; rebuilding the state from the whole log")
                 checkpoint = nil

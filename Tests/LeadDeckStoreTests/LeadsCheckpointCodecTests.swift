@@ -1,0 +1,81 @@
+import Foundation
+import LeadDeckCore
+@testable import LeadDeckStore
+import Testing
+
+/// The lead-index checkpoint's own codec against the plain one (`JSONEncoder`/`JSONDecoder`): the same
+/// documents either way, and a deferral (nil) on anything outside its exact shape.
+@Suite struct LeadsCheckpointCodecTests {
+    static func document() -> LeadsCheckpointDocument {
+        var index = LeadIndex()
+        let t0 = Timestamp(iso8601: "2026-11-02T15:00:00Z")!
+        let ids = ["L1", "quote\"d", "back\\slash", "東京-1", "emoji-😀", "ctl\u{1}\u{1F}", "slash/id", ""]
+        for (i, id) in ids.enumerated() {
+            let o = Offer(leadID: id, sourceID: "S\(i % 3)", subID: "s/\(i)", vertical: Vertical.allCases[i % Vertical.allCases.count],
+                          state: i % 2 == 0 ? "CA" : "", postalCode: "", city: "", saleType: i % 2 == 0 ? .shared : .exclusive,
+                          maxSells: 4, price: Money(cents: 1_000 + Int64(i)), receivedAt: t0 + Int64(i * 60),
+                          firstName: "", lastName: "", phone: "", email: "")
+            index.apply(.offer(OfferEvent(offer: o, decision: .bought(o.saleType), tier: 1)))
+        }
+        let rejectedOffer = Offer(leadID: "R\u{202E}1", sourceID: "S1", subID: "a", vertical: .solar, state: "TX", postalCode: "",
+                                  city: "", saleType: .shared, maxSells: 4, price: .dollars(1), receivedAt: t0 + 999,
+                                  firstName: "", lastName: "", phone: "", email: "")
+        index.apply(.offer(OfferEvent(offer: rejectedOffer, decision: .rejected(.pacing), tier: 2)))
+        for kind in [OutcomeKind.contacted, .converted] {
+            index.apply(.outcome(OutcomeEvent(time: t0 + 3600, leadID: "L1", kind: kind, lead: index["L1"]!.lead)))
+        }
+        var pos = LogPosition.afterHeader
+        pos.seq = 12_345
+        return LeadsCheckpointDocument(schemaVersion: 1, position: pos, leads: index,
+                                       recentConsumers: ["5551234567": t0.seconds, "a@b.example": -5, "q\"\\": 0])
+    }
+
+    static func same(_ a: LeadsCheckpointDocument?, _ b: LeadsCheckpointDocument?) -> Bool {
+        guard let a, let b else { return false }
+        return a.schemaVersion == b.schemaVersion && a.position == b.position && a.leads == b.leads && a.recentConsumers == b.recentConsumers
+    }
+
+    @Test func itsOutputReadsBackTheSameByBothDecoders() throws {
+        let doc = Self.document()
+        let bytes = LeadsCheckpointCodec.encode(doc)
+        #expect(Self.same(LeadsCheckpointCodec.decode(bytes), doc))
+        #expect(Self.same(try JSONDecoder().decode(LeadsCheckpointDocument.self, from: Data(bytes)), doc))
+        #expect(doc.leads.entries.count == 8 && doc.leads.rejection("R\u{202E}1") == .pacing && doc.leads["L1"]?.converted == true)
+    }
+
+    @Test func itReadsWhatJSONEncoderWrote() throws {
+        let doc = Self.document()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let plain = [UInt8](try encoder.encode(doc)) + [10]
+        let fast = try #require(LeadsCheckpointCodec.decode(plain), "JSONEncoder's sorted output is in the codec's shape")
+        #expect(Self.same(fast, try JSONDecoder().decode(LeadsCheckpointDocument.self, from: Data(plain))))
+    }
+
+    @Test func anythingElseIsLeftToJSONDecoder() throws {
+        let doc = Self.document()
+        let pretty = JSONEncoder()
+        pretty.outputFormatting = [.sortedKeys, .prettyPrinted]
+        #expect(LeadsCheckpointCodec.decode([UInt8](try pretty.encode(doc))) == nil)
+        let good = String(decoding: LeadsCheckpointCodec.encode(doc), as: UTF8.self)
+        for broken in [good.replacingOccurrences(of: #""schemaVersion":1"#, with: #""schemaVersion":1,"extra":2"#),
+                       good.replacingOccurrences(of: #""prunedThrough":"#, with: #""prunedThrough":0"#),
+                       String(good.dropLast(3)),
+                       good.replacingOccurrences(of: #""shared","#, with: #""sharedish","#),
+                       good.replacingOccurrences(of: #"{"leads""#, with: #" {"leads""#)] {
+            #expect(LeadsCheckpointCodec.decode(Array(broken.utf8)) == nil, "\(broken.prefix(60))")
+        }
+    }
+
+    @Test func aStoreReadsACheckpointWrittenEitherWay() throws {
+        let dir = NSTemporaryDirectory() + "leaddeck-codec-\(UUID().uuidString.prefix(8))"
+        let store = try Store.open(dir + "/store", seedDirectory: StoreFixture.seed)
+        let doc = Self.document()
+        let pretty = JSONEncoder()
+        pretty.outputFormatting = [.prettyPrinted]
+        try Data(try pretty.encode(doc)).write(to: URL(fileURLWithPath: store.leadsCheckpointPath))
+        #expect(Self.same(try store.readLeadsCheckpoint(), doc))
+        try Data(LeadsCheckpointCodec.encode(doc)).write(to: URL(fileURLWithPath: store.leadsCheckpointPath))
+        #expect(Self.same(try store.readLeadsCheckpoint(), doc))
+    }
+}
