@@ -135,12 +135,14 @@ public enum EventLogCodec {
     }
 
     /// Parses one line (without its newline) into its sequence number and event, or says what is wrong.
+    /// Events exactly as `EventEncoder` writes them are read by `EventDecoder`; anything else by `decoder`.
     public static func parse(_ line: ArraySlice<UInt8>, decoder: JSONDecoder) -> Result<(Int64, Event), RecordError> {
         let seq: Int64, payload: ArraySlice<UInt8>
         switch frame(line) {
         case .success(let f): (seq, payload) = f
         case .failure(let e): return .failure(e)
         }
+        if let event = EventDecoder.decode(payload) { return .success((seq, event)) }
         do {
             return .success((seq, try decoder.decode(Event.self, from: Data(payload))))
         } catch let e as DecodingError {
