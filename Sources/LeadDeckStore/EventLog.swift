@@ -63,6 +63,7 @@ public enum EventLogCodec {
     static let prefix = Array("{\"seq\":".utf8)
     static let crcKey = Array(",\"crc\":\"".utf8)
     static let eventKey = Array("\",\"e\":".utf8)
+    static let colon: [UInt8] = [58]
 
     /// Appends one record line, newline included, to `out`.
     static func encode(_ event: Event, seq: Int64, encoder: EventEncoder, into out: inout [UInt8]) {
@@ -107,21 +108,32 @@ public enum EventLogCodec {
             i += s.count
             return true
         }
+        // Numbers are read in place (no strings or arrays made per record: this runs for every record).
         guard expect(prefix) else { return .failure(RecordError("not a record")) }
         let seqStart = i
-        while i < line.endIndex, line[i] >= 48, line[i] <= 57 { i += 1 }
-        guard i > seqStart, i - seqStart <= 18, let seq = Int64(String(decoding: line[seqStart..<i], as: UTF8.self)) else {
-            return .failure(RecordError("bad sequence number"))
+        var seq: Int64 = 0
+        while i < line.endIndex, line[i] >= 48, line[i] <= 57 {
+            if i - seqStart < 18 { seq = seq * 10 + Int64(line[i] - 48) }
+            i += 1
         }
-        let seqText = Array(line[seqStart..<i])
+        guard i > seqStart, i - seqStart <= 18 else { return .failure(RecordError("bad sequence number")) }
+        let seqText = line[seqStart..<i]
         guard expect(crcKey), line.endIndex - i >= 8 else { return .failure(RecordError("bad checksum field")) }
-        let crcText = String(decoding: line[i..<(i + 8)], as: UTF8.self)
+        var crc: UInt32 = 0
+        for c in line[i..<(i + 8)] {
+            switch c {
+            case 48...57: crc = crc << 4 | UInt32(c - 48)
+            case 97...102: crc = crc << 4 | UInt32(c - 87)
+            case 65...70: crc = crc << 4 | UInt32(c - 55)
+            default: return .failure(RecordError("bad record framing"))
+            }
+        }
         i += 8
-        guard let crc = UInt32(crcText, radix: 16), expect(eventKey), line.last == 125 else {
+        guard expect(eventKey), line.last == 125 else {
             return .failure(RecordError("bad record framing"))
         }
         let payload = line[i..<(line.endIndex - 1)]
-        guard CRC32.checksum(payload, start: CRC32.checksum(seqText + [58])) == crc else {
+        guard CRC32.checksum(payload, start: CRC32.checksum(colon, start: CRC32.checksum(seqText))) == crc else {
             return .failure(RecordError("checksum mismatch"))
         }
         return .success((seq, payload))
@@ -135,12 +147,14 @@ public enum EventLogCodec {
     }
 
     /// Parses one line (without its newline) into its sequence number and event, or says what is wrong.
+    /// Events exactly as `EventEncoder` writes them are read by `EventDecoder`; anything else by `decoder`.
     public static func parse(_ line: ArraySlice<UInt8>, decoder: JSONDecoder) -> Result<(Int64, Event), RecordError> {
         let seq: Int64, payload: ArraySlice<UInt8>
         switch frame(line) {
         case .success(let f): (seq, payload) = f
         case .failure(let e): return .failure(e)
         }
+        if let event = EventDecoder.decode(payload) { return .success((seq, event)) }
         do {
             return .success((seq, try decoder.decode(Event.self, from: Data(payload))))
         } catch let e as DecodingError {
@@ -175,10 +189,14 @@ public enum EventLogCodec {
         var pos = from
         var lines: [(Int, Int)] = []  // (start, end-without-newline)
         var partial: Int? = nil
-        while start < bytes.count {
-            guard let nl = bytes[start...].firstIndex(of: 10) else { partial = start; break }
-            lines.append((start, nl))
-            start = nl + 1
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            while start < b.count {
+                guard let hit = memchr(base + start, 10, b.count - start) else { partial = start; break }
+                let nl = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                lines.append((start, nl))
+                start = nl + 1
+            }
         }
         for (n, (s, e)) in lines.enumerated() {
             let lineNumber = pos.line + 1
