@@ -14,20 +14,14 @@ enum EventDecoder {
 
     /// The event in `bytes`, or nil when it is not exactly in the encoder's format.
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Event? {
-        var r = Reader(bytes)
+        var r = JSONBytes.Reader(bytes)
         guard let event = r.event(), r.i == bytes.count else { return nil }
         return event
     }
 }
 
-/// A cursor over one event's bytes. Every method either reads what it expects and moves past it, or returns
-/// nil/false (after which the whole decode gives up, so where the cursor is left does not matter).
-private struct Reader {
-    let p: UnsafeBufferPointer<UInt8>
-    var i = 0
-
-    init(_ p: UnsafeBufferPointer<UInt8>) { self.p = p }
-
+/// Reading events: the offer, outcome and ping shapes over the shared strict reader.
+private extension JSONBytes.Reader {
     // MARK: Events
 
     mutating func event() -> Event? {
@@ -171,157 +165,6 @@ private struct Reader {
                            boughtAt: Timestamp(seconds: boughtAt), price: price, state: state)
         return .outcome(OutcomeEvent(time: Timestamp(seconds: time), leadID: leadID, kind: kind, revenue: revenue,
                                      refund: refund, reason: reason, lead: lead, exchange: exchange))
-    }
-
-    // MARK: Values
-
-    /// One of `names`, written as a plain string, matched byte for byte (no String made, no string switch).
-    /// Anything else, escaped spellings included, gives nil.
-    mutating func name<T>(_ names: [([UInt8], T)]) -> T? {
-        guard i < p.count, p[i] == UInt8(ascii: "\"") else { return nil }
-        let start = i + 1
-        var end = start
-        while end < p.count, p[end] != UInt8(ascii: "\""), p[end] != UInt8(ascii: "\\") { end += 1 }
-        guard end < p.count, p[end] == UInt8(ascii: "\"") else { return nil }
-        let text = UnsafeBufferPointer(rebasing: p[start..<end])
-        for (bytes, value) in names where bytes.count == text.count && bytes.elementsEqual(text) {
-            i = end + 1
-            return value
-        }
-        return nil
-    }
-
-    /// `{"cents":N,"currency":"USD"}`, exactly.
-    mutating func money() -> Money? {
-        guard literal(#"{"cents":"#), let cents = int64(), literal(#","currency":"USD"}"#) else { return nil }
-        return Money(cents: cents)
-    }
-
-    /// Moves past `s` if the bytes at the cursor are `s`.
-    @inline(__always)
-    mutating func literal(_ s: StaticString) -> Bool {
-        let n = s.utf8CodeUnitCount
-        guard p.count - i >= n else { return false }
-        let q = s.utf8Start
-        for k in 0..<n where p[i + k] != q[k] { return false }
-        i += n
-        return true
-    }
-
-    mutating func int() -> Int? { int64().flatMap { Int(exactly: $0) } }
-
-    /// An integer as `String(Int64)` writes it: an optional minus, then digits without a leading zero; no
-    /// fraction, no exponent, no "-0", nothing out of range. (What follows must be the next literal, so a
-    /// fraction or exponent fails there.)
-    mutating func int64() -> Int64? {
-        let negative = i < p.count && p[i] == UInt8(ascii: "-")
-        if negative { i += 1 }
-        let start = i
-        var v: Int64 = 0  // accumulated as a negative number, so Int64.min fits
-        while i < p.count {
-            let d = p[i] &- 48
-            guard d < 10 else { break }
-            let (m, o1) = v.multipliedReportingOverflow(by: 10)
-            let (s, o2) = m.subtractingReportingOverflow(Int64(d))
-            guard !o1, !o2 else { return nil }
-            v = s
-            i += 1
-        }
-        let digits = i - start
-        guard digits > 0, digits == 1 || p[start] != UInt8(ascii: "0") else { return nil }
-        if negative { return v == 0 ? nil : v }
-        return v == .min ? nil : -v
-    }
-
-    /// A JSON string. Without escapes (nearly always) it is made straight from the bytes; raw control characters
-    /// and invalid UTF-8, which `JSONDecoder` refuses too, give nil.
-    mutating func string() -> String? {
-        guard i < p.count, p[i] == UInt8(ascii: "\"") else { return nil }
-        i += 1
-        let start = i
-        var ascii = true
-        while i < p.count {
-            let b = p[i]
-            if b == UInt8(ascii: "\"") {
-                let bytes = UnsafeBufferPointer(rebasing: p[start..<i])
-                i += 1
-                return ascii ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
-            }
-            if b == UInt8(ascii: "\\") { return escapedString(from: start) }
-            if b < 0x20 { return nil }
-            if b >= 0x80 { ascii = false }
-            i += 1
-        }
-        return nil
-    }
-
-    /// The rest of a string that has an escape at the cursor; `start` is just after its opening quote.
-    private mutating func escapedString(from start: Int) -> String? {
-        var out: [UInt8] = []
-        out.reserveCapacity(i - start + 32)
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<i]))
-        while i < p.count {
-            let b = p[i]
-            switch b {
-            case UInt8(ascii: "\""):
-                i += 1
-                return String(validating: out, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                guard i + 1 < p.count else { return nil }
-                let e = p[i + 1]
-                i += 2
-                switch e {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-                case UInt8(ascii: "b"): out.append(8)
-                case UInt8(ascii: "f"): out.append(12)
-                case UInt8(ascii: "n"): out.append(10)
-                case UInt8(ascii: "r"): out.append(13)
-                case UInt8(ascii: "t"): out.append(9)
-                case UInt8(ascii: "u"):
-                    guard let scalar = unicodeEscape() else { return nil }
-                    UTF8.encode(scalar) { out.append($0) }
-                default: return nil
-                }
-            case 0..<0x20: return nil
-            default:
-                out.append(b)
-                i += 1
-            }
-        }
-        return nil
-    }
-
-    /// After `\u`: four hex digits, and for a high surrogate the `\uXXXX` low surrogate that must follow. A lone
-    /// surrogate gives nil.
-    private mutating func unicodeEscape() -> Unicode.Scalar? {
-        guard let u = hex4() else { return nil }
-        switch u {
-        case 0xD800..<0xDC00:
-            guard literal(#"\u"#), let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
-            return Unicode.Scalar(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00))
-        case 0xDC00..<0xE000:
-            return nil
-        default:
-            return Unicode.Scalar(u)
-        }
-    }
-
-    private mutating func hex4() -> UInt32? {
-        guard p.count - i >= 4 else { return nil }
-        var v: UInt32 = 0
-        for _ in 0..<4 {
-            let c = p[i]
-            let d: UInt8
-            switch c {
-            case 48...57: d = c - 48
-            case 97...102: d = c - 87
-            case 65...70: d = c - 55
-            default: return nil
-            }
-            v = v << 4 | UInt32(d)
-            i += 1
-        }
-        return v
     }
 }
 

@@ -98,7 +98,7 @@ struct EventEncoder {
         out.append(UInt8(ascii: ":"))
     }
 
-    private func int(_ v: Int64, _ out: inout [UInt8]) { out.append(contentsOf: String(v).utf8) }
+    private func int(_ v: Int64, _ out: inout [UInt8]) { JSONBytes.int(v, &out) }
 
     private func money(_ m: Money, _ out: inout [UInt8]) {
         out.append(contentsOf: #"{"cents":"#.utf8)
@@ -106,24 +106,6 @@ struct EventEncoder {
         out.append(contentsOf: #","currency":"USD"}"#.utf8)
     }
 
-    private static let hex = Array("0123456789abcdef".utf8)
-
     /// A JSON string: quotes, backslashes and control characters escaped, the rest as UTF-8.
-    private func string(_ s: String, _ out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): out += [92, 34]
-            case UInt8(ascii: "\\"): out += [92, 92]
-            case 10: out += [92, UInt8(ascii: "n")]
-            case 13: out += [92, UInt8(ascii: "r")]
-            case 9: out += [92, UInt8(ascii: "t")]
-            case 8: out += [92, UInt8(ascii: "b")]
-            case 12: out += [92, UInt8(ascii: "f")]
-            case 0..<32: out += [92, UInt8(ascii: "u"), 48, 48, Self.hex[Int(b >> 4)], Self.hex[Int(b & 15)]]
-            default: out.append(b)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
+    private func string(_ s: String, _ out: inout [UInt8]) { JSONBytes.string(s, &out) }
 }

@@ -1,3 +1,5 @@
+import LeadDeckCore
+
 /// Small pieces for writing and strictly reading JSON as bytes, for the files LeadDeck writes by hand.
 enum JSONBytes {
     private static let hex = Array("0123456789abcdef".utf8)
@@ -24,114 +26,23 @@ enum JSONBytes {
     /// Appends a whole number.
     static func int(_ v: Int64, _ out: inout [UInt8]) { out.append(contentsOf: String(v).utf8) }
 
-    /// A strict reader over JSON bytes with no whitespace: every method returns nil or false, leaving the
-    /// position undefined, on anything it does not expect.
+    /// A strict reader over JSON bytes with no whitespace: every method either reads what it expects and moves
+    /// past it, or returns nil/false (after which the caller gives up, so where the cursor is left does not
+    /// matter).
     struct Reader {
-        let bytes: UnsafeBufferPointer<UInt8>
+        let p: UnsafeBufferPointer<UInt8>
         var i = 0
-        init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+        init(_ p: UnsafeBufferPointer<UInt8>) { self.p = p }
 
         /// Consumes `b` when it is next.
         mutating func take(_ b: UInt8) -> Bool {
-            guard i < bytes.count, bytes[i] == b else { return false }
+            guard i < p.count, p[i] == b else { return false }
             i += 1
             return true
         }
 
-        /// Consumes exactly `text`.
-        mutating func literal(_ text: StaticString) -> Bool {
-            let n = text.utf8CodeUnitCount
-            guard i + n <= bytes.count else { return false }
-            let p = text.utf8Start
-            for k in 0..<n where bytes[i + k] != p[k] { return false }
-            i += n
-            return true
-        }
-
         /// Whether only an optional final newline is left.
-        var atEndOrNewline: Bool { i == bytes.count || (i == bytes.count - 1 && bytes[i] == 10) }
-
-        /// A whole number as JSON writes it: an optional minus, no leading zeros, no fraction or exponent.
-        mutating func int() -> Int64? {
-            var negative = false
-            if i < bytes.count && bytes[i] == 45 { negative = true; i += 1 }
-            let start = i
-            var v: Int64 = 0
-            while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 {
-                let (m, o1) = v.multipliedReportingOverflow(by: 10)
-                let (a, o2) = m.addingReportingOverflow(Int64(bytes[i] - 48))
-                guard !o1, !o2 else { return nil }
-                v = a
-                i += 1
-            }
-            guard i > start, !(bytes[start] == 48 && i - start > 1) else { return nil }
-            if i < bytes.count, bytes[i] == 46 || bytes[i] == 101 || bytes[i] == 69 { return nil }
-            return negative ? -v : v
-        }
-
-        /// A string, with JSON's escapes (\uXXXX with surrogate pairs included); nil on invalid UTF-8 or a raw
-        /// control character.
-        mutating func string() -> String? {
-            guard take(34) else { return nil }
-            let start = i
-            while i < bytes.count, bytes[i] != 34, bytes[i] != 92, bytes[i] >= 0x20 { i += 1 }
-            guard i < bytes.count else { return nil }
-            if bytes[i] == 34 {
-                let s = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-                i += 1
-                return s
-            }
-            // Escapes: build the bytes.
-            var out = Array(bytes[start..<i])
-            while i < bytes.count {
-                let b = bytes[i]
-                if b == 34 { i += 1; return String(validating: out, as: UTF8.self) }
-                if b < 0x20 { return nil }
-                if b != 92 { out.append(b); i += 1; continue }
-                i += 1
-                guard i < bytes.count else { return nil }
-                let e = bytes[i]
-                i += 1
-                switch e {
-                case 34, 92, 47: out.append(e)
-                case UInt8(ascii: "n"): out.append(10)
-                case UInt8(ascii: "r"): out.append(13)
-                case UInt8(ascii: "t"): out.append(9)
-                case UInt8(ascii: "b"): out.append(8)
-                case UInt8(ascii: "f"): out.append(12)
-                case UInt8(ascii: "u"):
-                    guard var v = hex4() else { return nil }
-                    if (0xD800..<0xDC00).contains(v) {
-                        guard take(92), take(UInt8(ascii: "u")), let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
-                        v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00)
-                    } else if (0xDC00..<0xE000).contains(v) {
-                        return nil
-                    }
-                    guard let scalar = Unicode.Scalar(v) else { return nil }
-                    out += Array(String(Character(scalar)).utf8)
-                default: return nil
-                }
-            }
-            return nil
-        }
-
-        private mutating func hex4() -> UInt32? {
-            guard i + 4 <= bytes.count else { return nil }
-            var v: UInt32 = 0
-            for _ in 0..<4 {
-                let b = bytes[i]
-                let d: UInt32
-                switch b {
-                case 48...57: d = UInt32(b - 48)
-                case 97...102: d = UInt32(b - 87)
-                case 65...70: d = UInt32(b - 55)
-                default: return nil
-                }
-                v = v << 4 | d
-                i += 1
-            }
-            return v
-        }
+        var atEndOrNewline: Bool { i == p.count || (i == p.count - 1 && p[i] == 10) }
 
         /// An object whose values `value` reads (given the key); true when it ended with `}`.
         mutating func object(_ value: (String, inout Reader) -> Bool) -> Bool {
@@ -142,6 +53,157 @@ enum JSONBytes {
                 if take(125) { return true }
                 guard take(44) else { return false }
             }
+        }
+
+        // MARK: Values
+
+        /// One of `names`, written as a plain string, matched byte for byte (no String made, no string switch).
+        /// Anything else, escaped spellings included, gives nil.
+        mutating func name<T>(_ names: [([UInt8], T)]) -> T? {
+            guard i < p.count, p[i] == UInt8(ascii: "\"") else { return nil }
+            let start = i + 1
+            var end = start
+            while end < p.count, p[end] != UInt8(ascii: "\""), p[end] != UInt8(ascii: "\\") { end += 1 }
+            guard end < p.count, p[end] == UInt8(ascii: "\"") else { return nil }
+            let text = UnsafeBufferPointer(rebasing: p[start..<end])
+            for (bytes, value) in names where bytes.count == text.count && bytes.elementsEqual(text) {
+                i = end + 1
+                return value
+            }
+            return nil
+        }
+
+        /// `{"cents":N,"currency":"USD"}`, exactly.
+        mutating func money() -> Money? {
+            guard literal(#"{"cents":"#), let cents = int64(), literal(#","currency":"USD"}"#) else { return nil }
+            return Money(cents: cents)
+        }
+
+        /// Moves past `s` if the bytes at the cursor are `s`.
+        @inline(__always)
+        mutating func literal(_ s: StaticString) -> Bool {
+            let n = s.utf8CodeUnitCount
+            guard p.count - i >= n else { return false }
+            let q = s.utf8Start
+            for k in 0..<n where p[i + k] != q[k] { return false }
+            i += n
+            return true
+        }
+
+        mutating func int() -> Int? { int64().flatMap { Int(exactly: $0) } }
+
+        /// An integer as `String(Int64)` writes it: an optional minus, then digits without a leading zero; no
+        /// fraction, no exponent, no "-0", nothing out of range. (What follows must be the next literal, so a
+        /// fraction or exponent fails there.)
+        mutating func int64() -> Int64? {
+            let negative = i < p.count && p[i] == UInt8(ascii: "-")
+            if negative { i += 1 }
+            let start = i
+            var v: Int64 = 0  // accumulated as a negative number, so Int64.min fits
+            while i < p.count {
+                let d = p[i] &- 48
+                guard d < 10 else { break }
+                let (m, o1) = v.multipliedReportingOverflow(by: 10)
+                let (s, o2) = m.subtractingReportingOverflow(Int64(d))
+                guard !o1, !o2 else { return nil }
+                v = s
+                i += 1
+            }
+            let digits = i - start
+            guard digits > 0, digits == 1 || p[start] != UInt8(ascii: "0") else { return nil }
+            if negative { return v == 0 ? nil : v }
+            return v == .min ? nil : -v
+        }
+
+        /// A JSON string. Without escapes (nearly always) it is made straight from the bytes; raw control characters
+        /// and invalid UTF-8, which `JSONDecoder` refuses too, give nil.
+        mutating func string() -> String? {
+            guard i < p.count, p[i] == UInt8(ascii: "\"") else { return nil }
+            i += 1
+            let start = i
+            var ascii = true
+            while i < p.count {
+                let b = p[i]
+                if b == UInt8(ascii: "\"") {
+                    let bytes = UnsafeBufferPointer(rebasing: p[start..<i])
+                    i += 1
+                    return ascii ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
+                }
+                if b == UInt8(ascii: "\\") { return escapedString(from: start) }
+                if b < 0x20 { return nil }
+                if b >= 0x80 { ascii = false }
+                i += 1
+            }
+            return nil
+        }
+
+        /// The rest of a string that has an escape at the cursor; `start` is just after its opening quote.
+        private mutating func escapedString(from start: Int) -> String? {
+            var out: [UInt8] = []
+            out.reserveCapacity(i - start + 32)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<i]))
+            while i < p.count {
+                let b = p[i]
+                switch b {
+                case UInt8(ascii: "\""):
+                    i += 1
+                    return String(validating: out, as: UTF8.self)
+                case UInt8(ascii: "\\"):
+                    guard i + 1 < p.count else { return nil }
+                    let e = p[i + 1]
+                    i += 2
+                    switch e {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+                    case UInt8(ascii: "b"): out.append(8)
+                    case UInt8(ascii: "f"): out.append(12)
+                    case UInt8(ascii: "n"): out.append(10)
+                    case UInt8(ascii: "r"): out.append(13)
+                    case UInt8(ascii: "t"): out.append(9)
+                    case UInt8(ascii: "u"):
+                        guard let scalar = unicodeEscape() else { return nil }
+                        UTF8.encode(scalar) { out.append($0) }
+                    default: return nil
+                    }
+                case 0..<0x20: return nil
+                default:
+                    out.append(b)
+                    i += 1
+                }
+            }
+            return nil
+        }
+
+        /// After `\u`: four hex digits, and for a high surrogate the `\uXXXX` low surrogate that must follow. A lone
+        /// surrogate gives nil.
+        private mutating func unicodeEscape() -> Unicode.Scalar? {
+            guard let u = hex4() else { return nil }
+            switch u {
+            case 0xD800..<0xDC00:
+                guard literal(#"\u"#), let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
+                return Unicode.Scalar(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00))
+            case 0xDC00..<0xE000:
+                return nil
+            default:
+                return Unicode.Scalar(u)
+            }
+        }
+
+        private mutating func hex4() -> UInt32? {
+            guard p.count - i >= 4 else { return nil }
+            var v: UInt32 = 0
+            for _ in 0..<4 {
+                let c = p[i]
+                let d: UInt8
+                switch c {
+                case 48...57: d = c - 48
+                case 97...102: d = c - 87
+                case 65...70: d = c - 55
+                default: return nil
+                }
+                v = v << 4 | UInt32(d)
+                i += 1
+            }
+            return v
         }
     }
 }

@@ -84,7 +84,7 @@ enum LeadsCheckpointCodec {
             guard r.take(91), let source = r.string(), r.take(44), let sub = r.string(), r.take(44),
                   let v = r.string().flatMap(Vertical.init(rawValue:)), r.take(44),
                   let mode = r.string().flatMap(PurchaseMode.init(rawValue:)), r.take(44),
-                  let at = r.int(), r.take(44), let price = r.int(), r.take(44), let flags = r.int() else { return false }
+                  let at = r.int64(), r.take(44), let price = r.int64(), r.take(44), let flags = r.int64() else { return false }
             var state: String? = nil
             if r.take(44) { guard let s = r.string() else { return false }; state = s }
             guard r.take(93) else { return false }
@@ -93,24 +93,24 @@ enum LeadsCheckpointCodec {
                                           contacted: flags & 1 != 0, converted: flags & 2 != 0, returned: flags & 4 != 0)
             return true
         }
-        guard entriesOK, r.literal(#","prunedThrough":"#), let pruned = r.int(), r.literal(#","rejected":"#) else { return nil }
+        guard entriesOK, r.literal(#","prunedThrough":"#), let pruned = r.int64(), r.literal(#","rejected":"#) else { return nil }
         var rejected: [String: (RejectReason, Int64)] = [:]
         let rejectedOK = r.object { id, r in
-            guard r.literal(#"{"at":"#), let at = r.int(), r.literal(#","reason":"#),
+            guard r.literal(#"{"at":"#), let at = r.int64(), r.literal(#","reason":"#),
                   let reason = r.string().flatMap(RejectReason.init(rawValue:)), r.take(125) else { return false }
             rejected[id] = (reason, at)
             return true
         }
-        guard rejectedOK, r.literal(#","rejectionsPrunedThrough":"#), let rejPruned = r.int(),
-              r.literal(#"},"position":{"line":"#), let line = r.int(), r.literal(#","offset":"#), let offset = r.int(),
-              r.literal(#","seq":"#), let seq = r.int(), r.literal(#"},"recentConsumers":"#) else { return nil }
+        guard rejectedOK, r.literal(#","rejectionsPrunedThrough":"#), let rejPruned = r.int64(),
+              r.literal(#"},"position":{"line":"#), let line = r.int64(), r.literal(#","offset":"#), let offset = r.int64(),
+              r.literal(#","seq":"#), let seq = r.int64(), r.literal(#"},"recentConsumers":"#) else { return nil }
         var consumers: [String: Int64] = [:]
         let consumersOK = r.object { key, r in
-            guard let at = r.int() else { return false }
+            guard let at = r.int64() else { return false }
             consumers[key] = at
             return true
         }
-        guard consumersOK, r.literal(#","schemaVersion":"#), let version = r.int(), r.take(125), r.atEndOrNewline else { return nil }
+        guard consumersOK, r.literal(#","schemaVersion":"#), let version = r.int64(), r.take(125), r.atEndOrNewline else { return nil }
         return LeadsCheckpointDocument(
             schemaVersion: Int(version), position: LogPosition(offset: offset, seq: seq, line: line),
             leads: LeadIndex(entries: entries, prunedThrough: pruned, rejected: rejected, rejectionsPrunedThrough: rejPruned),
