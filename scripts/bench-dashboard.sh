@@ -26,7 +26,7 @@ fi
 swift build -c release --product leaddeck >/dev/null
 bin="$PWD/.build/release/leaddeck"
 work=$(mktemp -d /tmp/leaddeck-bench-dash-XXXX)
-trap 'tmux -L ldbench kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'tmux -L ldbench kill-server 2>/dev/null || true; sleep 1; rm -rf "$work"' EXIT
 export HOME="$work/home" XDG_CONFIG_HOME="$work/config"  # no saved preferences of the person running it
 mkdir -p "$HOME" "$XDG_CONFIG_HOME"
 

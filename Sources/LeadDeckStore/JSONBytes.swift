@@ -7,6 +7,12 @@ enum JSONBytes {
     /// Appends a JSON string: quotes, backslashes and control characters escaped, the rest as UTF-8.
     static func string(_ s: String, _ out: inout [UInt8]) {
         out.append(34)
+        // Nearly every string needs no escape: copy it whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 34 || $0 == 92 }) {
+            out.append(contentsOf: s.utf8)
+            out.append(34)
+            return
+        }
         for b in s.utf8 {
             switch b {
             case 34: out += [92, 34]
