@@ -122,13 +122,8 @@ struct Budget: ParsableCommand {
     @OptionGroup var options: StoreOptions
     @Argument(help: "Dollars, at most two decimals.") var amount: String?
     func run() throws {
-        try guarded {
-            guard let amount else {
-                writeOut("daily budget \(try policyInForce(options).dailyBudget.formatted)\n")
-                return
-            }
-            let money = try setting(Money.parseDollars(amount, field: "budget", max: Policy.maxBudget))
-            try applyPolicyChange(options) { p throws(StoreError) in .dailyBudget(from: p.dailyBudget, to: money) }
-        }
+        try showOrSet(options, amount, show: { "daily budget \($0.dailyBudget.formatted)" },
+                      parse: { try setting(Money.parseDollars($0, field: "budget", max: Policy.maxBudget)) },
+                      change: { p, money in .dailyBudget(from: p.dailyBudget, to: money) })
     }
 }

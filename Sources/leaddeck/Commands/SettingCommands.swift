@@ -11,6 +11,22 @@ func setting<T>(_ r: Result<T, PolicyError>) throws -> T {
     }
 }
 
+extension ParsableCommand {
+    /// A one-value setting's two forms: without a value, print what is in force (`show`); with one, parse it
+    /// (a one-line error when it is bad, nothing changed) and apply the change it makes, logged like any other.
+    func showOrSet<V: Sendable>(_ options: StoreOptions, _ text: String?, show: (Policy) -> String,
+                                parse: (String) throws -> V, change: @escaping @Sendable (Policy, V) -> PolicyChange) throws {
+        try guarded {
+            guard let text else {
+                writeOut(show(try policyInForce(options)) + "\n")
+                return
+            }
+            let value = try parse(text)
+            try applyPolicyChange(options) { p throws(StoreError) in change(p, value) }
+        }
+    }
+}
+
 /// The policy in force, read from the store (for commands that show a setting).
 func policyInForce(_ options: StoreOptions) throws -> Policy {
     let store = try options.open()
@@ -95,16 +111,12 @@ struct PacingCommand: ParsableCommand {
     @Argument(help: "asap or even.") var pacing: String?
 
     func run() throws {
-        try guarded {
-            guard let pacing else {
-                writeOut("pacing \(try policyInForce(options).pacing.rawValue)\n")
-                return
+        try showOrSet(options, pacing, show: { "pacing \($0.pacing.rawValue)" }, parse: { text in
+            guard let to = Pacing(rawValue: text.lowercased()) else {
+                throw Failure(description: "pacing: '\(Sanitizer.clean(text))' is not asap or even")
             }
-            guard let to = Pacing(rawValue: pacing.lowercased()) else {
-                throw Failure(description: "pacing: '\(Sanitizer.clean(pacing))' is not asap or even")
-            }
-            try applyPolicyChange(options) { p throws(StoreError) in .pacing(from: p.pacing, to: to) }
-        }
+            return to
+        }, change: { p, to in .pacing(from: p.pacing, to: to) })
     }
 }
 
@@ -116,14 +128,8 @@ struct Timezone: ParsableCommand {
     @Argument(help: "IANA zone name (America/Chicago, Europe/London, UTC) or a fixed offset UTC+HH:MM.") var zone: String?
 
     func run() throws {
-        try guarded {
-            guard let zone else {
-                writeOut("time zone \(try policyInForce(options).clock.name)\n")
-                return
-            }
-            let clock = try setting(LocalClock.parse(zone))
-            try applyPolicyChange(options) { p throws(StoreError) in .timezone(from: p.clock, to: clock) }
-        }
+        try showOrSet(options, zone, show: { "time zone \($0.clock.name)" }, parse: { try setting(LocalClock.parse($0)) },
+                      change: { p, clock in .timezone(from: p.clock, to: clock) })
     }
 }
 
