@@ -6,7 +6,7 @@
 /// 3. closed: outside the hours of operation.
 /// 4. duplicate: the same consumer was bought within the dedupe window.
 /// 5. mode: the offer's sale type is not the mode in force for its source.
-/// 6. price: above the maximum for its vertical and mode.
+/// 6. price: above the maximum for its vertical and mode (scaled by the hour's `hourPriceShare`).
 /// 7. cap: the source's own daily/hourly cap, or the global caps scaled by its priority tier's share.
 /// 8. budget: the daily budget scaled by its priority tier's share would be exceeded.
 /// 9. pacing (even pacing only): the day's spend would pass the pace line: (pace + this hour's slice) scaled
@@ -33,7 +33,7 @@ public enum Engine {
         let mode = settings.mode.resolved(global: policy.globalMode)
         if offer.saleType != mode { return .rejected(.mode) }
 
-        if offer.price > limit.limit(for: mode) { return .rejected(.price) }
+        if offer.price > policy.hourLimit(limit.limit(for: mode), at: t) { return .rejected(.price) }
 
         if let r = limitReached(source: offer.sourceID, at: t, cost: offer.price, settings: settings, policy: policy,
                                 ledger: ledger, weights: weights) {
@@ -59,7 +59,7 @@ public enum Engine {
         let t = ping.receivedAt
         let mode = settings.mode.resolved(global: policy.globalMode)
         if ping.saleType != mode { return .noBid(.mode) }
-        let price = policy.bidPrice(max: limit.limit(for: mode), tier: settings.priority)
+        let price = policy.bidPrice(max: policy.hourLimit(limit.limit(for: mode), at: t), tier: settings.priority)
         if price.cents <= 0 || ping.floor.map({ price < $0 }) == true { return .noBid(.floor) }
         switch limitReached(source: ping.sourceID, at: t, cost: price, settings: settings, policy: policy, ledger: ledger,
                             weights: weights) {

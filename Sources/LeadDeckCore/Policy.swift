@@ -142,6 +142,16 @@ public struct Policy: Sendable, Hashable, Codable {
     public var tierBidShare: [Int] = Policy.defaultTierBidShare
     /// How the daily budget may be spent over the day: as offers come (`asap`) or along a pace (`even`).
     public var pacing: Pacing = .asap
+    /// Percent of every vertical's maximum price paid at each local hour (24 entries, hour 0 first): a price and
+    /// bid modifier by hour of day. 100 everywhere by default.
+    public var hourPriceShare: [Int] = Policy.fullPriceAllDay
+    public static let fullPriceAllDay = [Int](repeating: 100, count: 24)
+
+    /// The maximum price in force at `t`: `limit` scaled by the hour's `hourPriceShare`, rounded down.
+    public func hourLimit(_ limit: Money, at t: Timestamp) -> Money {
+        guard hourPriceShare != Self.fullPriceAllDay, hourPriceShare.count == 24 else { return limit }
+        return limit.percent(hourPriceShare[clock.hourOfDay(t)])
+    }
     /// Per-source settings keyed by source id.
     public var sources: [String: SourceSettings]
 
@@ -205,6 +215,9 @@ public struct Policy: Sendable, Hashable, Codable {
         if tierSpendShare.count != 5 || !tierSpendShare.allSatisfy({ (0...100).contains($0) }) {
             e.append("tierSpendShare must hold 5 percentages (tier 1 to 5)")
         }
+        if hourPriceShare.count != 24 || !hourPriceShare.allSatisfy({ (0...100).contains($0) }) {
+            e.append("hourPriceShare must hold 24 percentages 0-100 (hour 0 first)")
+        }
         if tierBidShare.count != 5 || !tierBidShare.allSatisfy({ (0...100).contains($0) }) {
             e.append("tierBidShare must hold 5 percentages (tier 1 to 5)")
         }
@@ -253,6 +266,8 @@ public enum PolicyChange: Sendable, Hashable, Codable {
     case timezone(from: LocalClock, to: LocalClock)
     /// The states bought (empty: all).
     case states(from: [String], to: [String])
+    /// Percent of the maximum prices paid per local hour (24 entries).
+    case hourPrices(from: [Int], to: [Int])
 
     /// The source this change is about, if any.
     public var source: String? {
@@ -260,7 +275,7 @@ public enum PolicyChange: Sendable, Hashable, Codable {
         case .block(let s, _), .unblock(let s, _), .priority(let s, _, _), .sourceMode(let s, _, _): return s
         case .caps(let s, _, _): return s
         case .sourceHours(let s, _, _): return s
-        case .globalMode, .dailyBudget, .hours, .maxPrice, .dedupe, .pacing, .timezone, .states: return nil
+        case .globalMode, .dailyBudget, .hours, .maxPrice, .dedupe, .pacing, .timezone, .states, .hourPrices: return nil
         }
     }
 
@@ -281,6 +296,7 @@ public enum PolicyChange: Sendable, Hashable, Codable {
         case .pacing(let f, let t): return .pacing(from: t, to: f)
         case .timezone(let f, let t): return .timezone(from: t, to: f)
         case .states(let f, let t): return .states(from: t, to: f)
+        case .hourPrices(let f, let t): return .hourPrices(from: t, to: f)
         }
     }
 
@@ -302,6 +318,7 @@ public enum PolicyChange: Sendable, Hashable, Codable {
         case .pacing(let f, let t): return "pacing \(f.rawValue) -> \(t.rawValue)"
         case .timezone(let f, let t): return "time zone \(f.name) -> \(t.name)"
         case .states(let f, let t): return "states \(Policy.describeStates(f)) -> \(Policy.describeStates(t))"
+        case .hourPrices(let f, let t): return "hour prices \(Policy.describeHourPrices(f)) -> \(Policy.describeHourPrices(t))"
         }
     }
 
@@ -363,6 +380,11 @@ public enum PolicyChange: Sendable, Hashable, Codable {
             p.clock = t
         case .states(_, let t):
             p.states = try Policy.checkedStates(t)
+        case .hourPrices(_, let t):
+            guard t.count == 24, t.allSatisfy({ (0...100).contains($0) }) else {
+                throw PolicyError("hour prices must be 24 percentages from 0 to 100")
+            }
+            p.hourPriceShare = t
         case .maxPrice(let v, _, let t):
             guard Vertical(rawValue: v) != nil else {
                 throw PolicyError("unknown vertical '\(v)' (known: \(Vertical.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -409,6 +431,7 @@ extension PolicyChange {
         case .pacing(_, let t): return policy.pacing == t
         case .timezone(_, let t): return policy.clock == t
         case .states(_, let t): return policy.states == t
+        case .hourPrices(_, let t): return policy.hourPriceShare == t
         }
     }
 
@@ -428,6 +451,7 @@ extension PolicyChange {
         case .pacing(_, let t): return .pacing(from: policy.pacing, to: t)
         case .timezone(_, let t): return .timezone(from: policy.clock, to: t)
         case .states(_, let t): return .states(from: policy.states, to: t)
+        case .hourPrices(_, let t): return .hourPrices(from: policy.hourPriceShare, to: t)
         case .block, .unblock: return self
         }
     }
@@ -436,10 +460,11 @@ extension PolicyChange {
 extension Policy {
     enum CodingKeys: String, CodingKey {
         case globalMode, dailyBudget, dailyCap, hourlyCap, maxPrice, verticals, states, hours, clock, dedupeWindowDays
-        case tierSpendShare, tierBidShare, pacing, sources
+        case tierSpendShare, tierBidShare, pacing, hourPriceShare, sources
     }
 
-    /// Reads a policy; `tierBidShare` and `pacing` are optional (policies written before them lack them).
+    /// Reads a policy; `tierBidShare`, `pacing` and `hourPriceShare` are optional (policies written before them
+    /// lack them).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(globalMode: try c.decode(PurchaseMode.self, forKey: .globalMode),
@@ -456,5 +481,6 @@ extension Policy {
                   sources: try c.decode([String: SourceSettings].self, forKey: .sources))
         tierBidShare = try c.decodeIfPresent([Int].self, forKey: .tierBidShare) ?? Policy.defaultTierBidShare
         pacing = try c.decodeIfPresent(Pacing.self, forKey: .pacing) ?? .asap
+        hourPriceShare = try c.decodeIfPresent([Int].self, forKey: .hourPriceShare) ?? Policy.fullPriceAllDay
     }
 }

@@ -193,3 +193,42 @@ extension LocalClock {
         return .success(clock)
     }
 }
+
+extension Policy {
+    /// "100% all day", or the hours below 100%: "00-07 60%, 21-24 80%".
+    public static func describeHourPrices(_ shares: [Int]) -> String {
+        guard shares.count == 24, shares != fullPriceAllDay else { return "100% all day" }
+        var parts: [String] = []
+        var h = 0
+        while h < 24 {
+            var end = h
+            while end + 1 < 24 && shares[end + 1] == shares[h] { end += 1 }
+            if shares[h] != 100 { parts.append("\(HourRange(open: h, close: end + 1).description) \(shares[h])%") }
+            h = end + 1
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    /// Parses hour prices: pairs of OPEN-CLOSE and a percent ("0-7 60 21-24 80%"), other hours 100%; "reset"
+    /// (or "none") is 100% all day.
+    public static func parseHourPrices(_ words: [String]) -> Result<[Int], PolicyError> {
+        if words.count == 1, ["reset", "none", "100"].contains(words[0].lowercased()) { return .success(fullPriceAllDay) }
+        guard !words.isEmpty, words.count % 2 == 0 else {
+            return .failure(PolicyError("hour prices: expected pairs of hours and a percent, like 0-7 60 21-24 80, or reset"))
+        }
+        var shares = fullPriceAllDay
+        for k in stride(from: 0, to: words.count, by: 2) {
+            let range: HourRange
+            switch HourRange.parse(words[k]) {
+            case .success(let r): range = r
+            case .failure(let e): return .failure(e)
+            }
+            let text = words[k + 1].hasSuffix("%") ? String(words[k + 1].dropLast()) : words[k + 1]
+            guard let p = Int(text), (0...100).contains(p) else {
+                return .failure(PolicyError("hour prices: '\(Sanitizer.clean(words[k + 1]))' is not a percent from 0 to 100"))
+            }
+            for h in 0..<24 where range.contains(hour: h) { shares[h] = p }
+        }
+        return .success(shares)
+    }
+}

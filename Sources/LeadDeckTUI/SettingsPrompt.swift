@@ -15,6 +15,7 @@ public enum SettingsPrompt {
         ("pacing asap|even", "spend the budget as offers come, or evenly over the open hours"),
         ("timezone ZONE", "the buyer's time zone, e.g. timezone America/Chicago (daylight saving included)"),
         ("states CODES", "states bought, e.g. states CA TX FL, states +NV -TX, or states all"),
+        ("hourprice HOURS PERCENT ...", "percent of the maximum prices paid by hour, e.g. hourprice 0-7 60 21-24 80, or hourprice reset"),
         ("maxprice VERTICAL SHARED EXCLUSIVE", "highest prices for a vertical, e.g. maxprice auto 40 97, or maxprice legal none"),
         ("dedupe DAYS", "days a consumer once bought is refused as a duplicate (0: off)"),
     ]
@@ -58,6 +59,8 @@ public enum SettingsPrompt {
             }
             guard !args.isEmpty else { return .failure(PolicyError("hours: expected hours OPEN-CLOSE (e.g. 8-21), weekdays (mon-fri 8-21, sat 10-16) or always")) }
             return BusinessHours.parse(args.joined(separator: " ")).map { .hours(from: policy.hours, to: $0) }
+        case "hourprice":
+            return Policy.parseHourPrices(args).map { .hourPrices(from: policy.hourPriceShare, to: $0) }
         case "pacing":
             if let e = need(1, "pacing asap or pacing even") { return .failure(e) }
             guard let to = Pacing(rawValue: args[0].lowercased()) else {
@@ -104,7 +107,7 @@ public enum SettingsPrompt {
             }
             return .success(.dedupe(from: policy.dedupeWindowDays, to: d))
         default:
-            return .failure(PolicyError("unknown setting '\(Sanitizer.clean(verb))' (known: budget, caps, hours, pacing, timezone, states, maxprice, dedupe)"))
+            return .failure(PolicyError("unknown setting '\(Sanitizer.clean(verb))' (known: budget, caps, hours, pacing, timezone, states, hourprice, maxprice, dedupe)"))
         }
     }
 }

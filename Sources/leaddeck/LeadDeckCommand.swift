@@ -64,7 +64,7 @@ struct LeadDeckCommand: ParsableCommand {
             The store is --store DIR, else $LEADDECK_STORE, else ./data/store (created from ./data's seed files).
             """,
         subcommands: [Dashboard.self, Simulate.self, ReportCommand.self, SourcesCommand.self, Block.self, Unblock.self,
-                      Priority.self, Mode.self, Budget.self, Caps.self, Hours.self, PacingCommand.self, Timezone.self, States.self, MaxPrice.self, Dedupe.self, PolicyCommand.self,
+                      Priority.self, Mode.self, Budget.self, Caps.self, Hours.self, PacingCommand.self, Timezone.self, States.self, HourPrices.self, MaxPrice.self, Dedupe.self, PolicyCommand.self,
                       Ingest.self, Outcomes.self, Log.self, Check.self, Keys.self, Serve.self, ExchangeCommand.self],
         defaultSubcommand: Dashboard.self
     )

@@ -250,3 +250,43 @@ import Testing
         #expect(back == c && Counters.fieldOrder.count == 21 && Counters.fieldOrder.last == "rejected.pacing")
     }
 }
+
+@Suite struct HourPriceTests {
+    @Test func anHoursPercentScalesTheMaximumPriceAndTheBid() throws {
+        var p = Fixture.policy()  // auto shared max $30, hours 08-20 at UTC-5
+        p.hourPriceShare = try Policy.parseHourPrices(["8-10", "60", "18-20", "80%"]).get()
+        #expect(Policy.describeHourPrices(p.hourPriceShare) == "08-10 60%, 18-20 80%")
+        let nine = Fixture.monday9am, noon = nine + 3 * 3600, seven = nine + 10 * 3600
+        // $20 is above 60% of $30 ($18) at 09:00, within it at noon (100%) and at 19:00 (80%: $24).
+        #expect(Engine.decide(Fixture.offer(price: .dollars(20), at: nine), policy: p, ledger: Ledger()) == .rejected(.price))
+        #expect(Engine.decide(Fixture.offer(price: .dollars(18), at: nine), policy: p, ledger: Ledger()) == .bought(.shared))
+        #expect(Engine.decide(Fixture.offer(price: .dollars(20), at: noon), policy: p, ledger: Ledger()) == .bought(.shared))
+        #expect(Engine.decide(Fixture.offer(price: .dollars(20), at: seven), policy: p, ledger: Ledger()) == .bought(.shared))
+        // A ping's bid: the hour's percent of the maximum first, then the tier's share (tier 3: 80%), each
+        // rounded down: $30 x 60% = $18.00, x 80% = $14.40.
+        let ping = Ping(pingID: "P1", sourceID: "S1", subID: "a", vertical: .autoInsurance, state: "CA", postalCode: "90001",
+                        saleType: .shared, maxSells: 4, floor: nil, receivedAt: nine)
+        #expect(Engine.bid(ping, policy: p, ledger: Ledger()) == .bid(Money(cents: 1_440)))
+    }
+
+    @Test func hourPricesParseChangeUndoAndRefuseBadValues() throws {
+        let p = Fixture.policy()
+        let to = try Policy.parseHourPrices(["22-6", "50"]).get()
+        #expect(to[23] == 50 && to[0] == 50 && to[5] == 50 && to[6] == 100 && to[12] == 100)
+        let c = PolicyChange.hourPrices(from: p.hourPriceShare, to: to)
+        let after = try c.apply(to: p)
+        let back = try c.inverse.apply(to: after)
+        #expect(after.hourPriceShare == to && c.isInForce(in: after) && back == p)
+        #expect(c.summary == "hour prices 100% all day -> 00-06 50%, 22-24 50%")
+        #expect(try JSONDecoder().decode(PolicyChange.self, from: try JSONEncoder().encode(c)) == c)
+        #expect(try Policy.parseHourPrices(["reset"]).get() == Policy.fullPriceAllDay)
+        for bad in [["0-7"], ["0-7", "120"], ["7-7", "50"], ["0-25", "50"], ["x", "50"], []] {
+            #expect((try? Policy.parseHourPrices(bad).get()) == nil, "\(bad)")
+        }
+        #expect(throws: PolicyError.self) { try PolicyChange.hourPrices(from: p.hourPriceShare, to: [50]).apply(to: p) }
+        // Policies written before it read as 100% all day.
+        var object = try #require(try JSONSerialization.jsonObject(with: try JSONEncoder().encode(p)) as? [String: Any])
+        object.removeValue(forKey: "hourPriceShare")
+        #expect(try JSONDecoder().decode(Policy.self, from: try JSONSerialization.data(withJSONObject: object)).hourPriceShare == Policy.fullPriceAllDay)
+    }
+}

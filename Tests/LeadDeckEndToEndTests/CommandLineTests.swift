@@ -140,6 +140,8 @@ struct CommandLineTests {
         try ok(["hours", "--source", "AUT01", "mon-fri 9-17"], "hours of AUT01 global -> Mon-Fri 09-17, Sat-Sun closed (by ")
         try ok(["pacing", "even"], "pacing asap -> even (by ")
         try ok(["states", "--add", "NV", "--remove", "TX"], "-> AZ, CA, CO, FL, GA, IL, IN, MD, MI, MN, MO, NC, NJ, NV, OH, PA, TN, VA, WA (by ")
+        try ok(["hourprice", "0-7", "60", "21-24", "80%"], "hour prices 100% all day -> 00-07 60%, 21-24 80% (by ")
+        try ok(["hourprice"], "hour prices 00-07 60%, 21-24 80%")
         try ok(["timezone"], "time zone America/Chicago")
         try ok(["pacing"], "pacing even")
         try ok(["hours", "--source", "AUT01"], "hours of AUT01 Mon-Fri 09-17, Sat-Sun closed")
@@ -152,7 +154,8 @@ struct CommandLineTests {
         let before = try Binary.run(["policy", "--json", "--store", store]).stdout
         for bad in [["timezone", "Mars/Base"], ["timezone", "UTC+15:00"], ["pacing", "slow"], ["states", "ZZ"],
                     ["states", "CA", "--add", "NV"], ["hours", "mon 9-17, mon 1-2"], ["hours", "mon-fri 9-25"],
-                    ["hours", "--source", "NOPE9", "9-17"], ["hours", "--source", "AUT01/b80", "9-17"]] {
+                    ["hours", "--source", "NOPE9", "9-17"], ["hours", "--source", "AUT01/b80", "9-17"],
+                    ["hourprice", "0-7"], ["hourprice", "0-7", "150"]] {
             let r = try Binary.run(bad + ["--store", store])
             #expect(r.status == 1, "\(bad)")
             #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.hasPrefix("leaddeck: "), "\(bad): \(r.stderr)")

@@ -40,7 +40,10 @@ import Testing
             HourRange(open: 8, close: 21), HourRange(open: 10, close: 16), nil])))])
         #expect(SettingsPromptTests.type(&m, "hours source 9-17") == [.change(.sourceHours(source: selected, from: nil, to: BusinessHours(open: 9, close: 17)))])
         #expect(SettingsPromptTests.type(&m, "states CA tx") == [.change(.states(from: p.states, to: ["CA", "TX"]))])
-        for (text, message) in [("pacing slow", "is not asap or even"), ("timezone Mars/Base", "not a time zone"),
+        var evening = Policy.fullPriceAllDay
+        for h in 18..<24 { evening[h] = 70 }
+        #expect(SettingsPromptTests.type(&m, "hourprice 18-24 70") == [.change(.hourPrices(from: p.hourPriceShare, to: evening))])
+        for (text, message) in [("pacing slow", "is not asap or even"), ("hourprice 1-2 200", "not a percent"), ("timezone Mars/Base", "not a time zone"),
                                 ("states ZZ", "not a US state code"), ("states -TX", "every state is bought"),
                                 ("hours mon 9-17, mon 10-11", "mon is given twice")] {
             #expect(SettingsPromptTests.type(&m, text).isEmpty, "\(text)")

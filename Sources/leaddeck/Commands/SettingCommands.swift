@@ -133,6 +133,22 @@ struct Timezone: ParsableCommand {
     }
 }
 
+struct HourPrices: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hourprice",
+        abstract: "Set the percent of the maximum prices paid per local hour (a bid modifier by hour of day); without values, show it.",
+        discussion: "leaddeck hourprice 0-7 60 21-24 80 pays at most 60% of each vertical's maximum price from 00:00 to 07:00 and 80% from 21:00, 100% at other hours; offers above it are rejected price, and bids on pings scale the same way. reset goes back to 100% all day.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "Pairs of OPEN-CLOSE hours and a percent (0-7 60 21-24 80), or reset.") var spec: [String] = []
+
+    func run() throws {
+        try showOrSet(options, spec.isEmpty ? nil : spec.joined(separator: " "),
+                      show: { "hour prices \(Policy.describeHourPrices($0.hourPriceShare))" },
+                      parse: { try setting(Policy.parseHourPrices($0.split(separator: " ").map(String.init))) },
+                      change: { p, shares in .hourPrices(from: p.hourPriceShare, to: shares) })
+    }
+}
+
 struct States: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Set the states bought (two-letter codes), add or remove some, or buy all; without values, show them.",
@@ -250,6 +266,7 @@ struct PolicyCommand: ParsableCommand {
             out += "  time zone       \(p.clock.name)\n"
             out += "  hours           \(BusinessHours.describe(p.hours))\n"
             out += "  pacing          \(p.pacing.rawValue)\n"
+            out += "  hour prices     \(Policy.describeHourPrices(p.hourPriceShare))\n"
             out += "  dedupe window   \(p.dedupeWindowDays) days\n"
             out += "  states          \(Policy.describeStates(p.states))\n"
             out += "  tier shares     \(p.tierSpendShare.enumerated().map { "\($0.offset + 1): \($0.element)%" }.joined(separator: ", "))\n"
