@@ -88,7 +88,7 @@ public struct Desk: Sendable {
     public func decide(_ offer: Offer) -> OfferEvent {
         var l = ledger
         l.roll(to: offer.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
-        return OfferEvent(offer: offer, decision: Engine.decide(offer, policy: policy, ledger: l, weights: paceWeights),
+        return OfferEvent(offer: offer, decision: Engine.decide(offer, policy: policy, ledger: l, weights: paceWeights(at: offer.receivedAt)),
                           tier: policy.settings(for: offer.sourceID).priority)
     }
 
@@ -115,7 +115,8 @@ public struct Desk: Sendable {
     }
 
     /// Learns the hour weights once per local day, from the offers counted by hour of day so far (only when
-    /// pacing is even: the sum runs over every source).
+    /// pacing is even: the sum runs over every source). Deciding and replaying learn at the same points, so a
+    /// follower holds the engine's weights.
     private mutating func learnPaceWeights(at t: Timestamp) {
         guard policy.pacing == .even else { return }
         let d = policy.clock.day(t)
@@ -127,8 +128,13 @@ public struct Desk: Sendable {
     /// The pace line at `t` under the policy in force (nil when pacing is asap or the day has no open hour).
     public func paceLine(at t: Timestamp) -> PaceLine? {
         guard policy.pacing == .even else { return nil }
-        let weights = policy.clock.day(t) == paceWeightsDay ? paceWeights : HourWeights(offered: metrics.breakdowns.offeredByHour)
-        return PaceLine.at(t, budget: policy.dailyBudget, hours: policy.hours, clock: policy.clock, weights: weights)
+        return PaceLine.at(t, budget: policy.dailyBudget, hours: policy.hours, clock: policy.clock, weights: paceWeights(at: t))
+    }
+
+    /// The weights in force at `t`: those learned for its day, or what would be learned now (before the day's
+    /// first offer).
+    private func paceWeights(at t: Timestamp) -> HourWeights {
+        policy.pacing != .even || policy.clock.day(t) == paceWeightsDay ? paceWeights : HourWeights(offered: metrics.breakdowns.offeredByHour)
     }
 
     private mutating func book(_ e: OfferEvent) {
@@ -146,6 +152,7 @@ public struct Desk: Sendable {
         switch event {
         case .offer(let e):
             ledger.roll(to: e.offer.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
+            learnPaceWeights(at: e.offer.receivedAt)
             book(e)
         case .outcome:
             metrics.apply(event)
@@ -160,6 +167,7 @@ public struct Desk: Sendable {
             recordAlert(a)
         case .ping(let e):
             ledger.roll(to: e.ping.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
+            learnPaceWeights(at: e.ping.receivedAt)
             metrics.apply(event)
         }
     }
@@ -190,7 +198,6 @@ public struct Desk: Sendable {
 
     /// Replaces the policy (after it was changed and saved).
     public mutating func setPolicy(_ p: Policy) {
-        if p.pacing != policy.pacing || p.clock != policy.clock || p.hours != policy.hours { paceWeightsDay = .min }
         policy = p
         metrics.clock = p.clock
     }

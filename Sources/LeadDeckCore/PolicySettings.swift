@@ -156,6 +156,16 @@ extension Policy {
         states.isEmpty ? "all" : states.sorted().joined(separator: ", ")
     }
 
+    /// The states list after adding and removing codes, the one rule the CLI and the dashboard share. Refused
+    /// when every state is bought already (an empty list: set one first) or when no state would be left.
+    public func states(adding: [String], removing: [String]) throws(PolicyError) -> [String] {
+        let add = try Self.checkedStates(adding), remove = try Self.checkedStates(removing)
+        guard !states.isEmpty else { throw PolicyError("states: every state is bought; set a list first (states CA TX ...)") }
+        let to = Set(states).union(add).subtracting(remove).sorted()
+        guard !to.isEmpty else { throw PolicyError("states: that would leave no state; buy every state with states all") }
+        return to
+    }
+
     /// States as stored: upper case, known codes, sorted, each once. Throws naming the first unknown one.
     public static func checkedStates(_ states: [String]) throws(PolicyError) -> [String] {
         var out = Set<String>()

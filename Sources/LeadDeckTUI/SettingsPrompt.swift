@@ -77,11 +77,8 @@ public enum SettingsPrompt {
             let changes = codes.allSatisfy { $0.hasPrefix("+") || $0.hasPrefix("-") }
             do {
                 if !changes { return .success(.states(from: policy.states, to: try Policy.checkedStates(codes))) }
-                if policy.states.isEmpty { return .failure(PolicyError("states: every state is bought; set a list first (states CA TX ...)")) }
-                let add = try Policy.checkedStates(codes.filter { $0.hasPrefix("+") }.map { String($0.dropFirst()) })
-                let remove = try Policy.checkedStates(codes.filter { $0.hasPrefix("-") }.map { String($0.dropFirst()) })
-                let to = Set(policy.states).union(add).subtracting(remove).sorted()
-                if to.isEmpty { return .failure(PolicyError("states: that would leave no state; say states all to buy every state")) }
+                let to = try policy.states(adding: codes.filter { $0.hasPrefix("+") }.map { String($0.dropFirst()) },
+                                           removing: codes.filter { $0.hasPrefix("-") }.map { String($0.dropFirst()) })
                 return .success(.states(from: policy.states, to: to))
             } catch {
                 return .failure(error)

@@ -150,6 +150,14 @@ import Testing
         #expect(changes[3].summary == "states CA, TX -> CA, NV, TX")
         #expect(changes[4].summary == "states CA, TX -> all")
         #expect(throws: PolicyError.self) { try PolicyChange.states(from: [], to: ["ZZ"]).apply(to: p) }
+        // Adding and removing: one rule for the CLI and the dashboard.
+        #expect(try p.states(adding: ["nv"], removing: ["TX"]) == ["CA", "NV"])
+        #expect(throws: PolicyError.self) { try p.states(adding: [], removing: ["CA", "TX"]) }  // nothing left
+        #expect(throws: PolicyError.self) { try p.states(adding: ["ZZ"], removing: []) }
+        var everyState = p
+        everyState.states = []
+        // Adding to "every state" would narrow buying to the added ones: refused.
+        #expect(throws: PolicyError.self) { try everyState.states(adding: ["NV"], removing: []) }
         #expect(throws: PolicyError.self) { try PolicyChange.sourceHours(source: "S1", from: nil, to: BusinessHours(open: 3, close: 3)).apply(to: p) }
         #expect(throws: PolicyError.self) { try PolicyChange.timezone(from: p.clock, to: LocalClock(utcOffsetMinutes: 15 * 60)).apply(to: p) }
     }
@@ -206,6 +214,20 @@ import Testing
         #expect(weights[13] > weights[8], "learned: 13:00 is busier than 08:00")
         #expect(spentSoFar <= p.dailyBudget.cents && spentSoFar >= p.dailyBudget.cents * 95 / 100, "\(spentSoFar)")
         #expect((reasons[.pacing] ?? 0) > 0, "the pace, not the budget, held spending back")
+    }
+
+    @Test func aFollowerReplayingTheLogHoldsTheEnginesPace() throws {
+        var p = Fixture.policy(budget: .dollars(6_000))
+        p.pacing = .even
+        var engine = Desk(catalog: Fixture.catalog(), policy: p)
+        var follower = Desk(catalog: Fixture.catalog(), policy: p)
+        let volume = { (h: Int) in 20 + 4 * h }
+        for o in Self.day(Self.monday0, perHour: volume) + Self.day(Self.monday0 + 86_400, perHour: volume) {
+            follower.apply(.offer(engine.process(o)))
+        }
+        let at = Self.monday0 + 86_400 + 15 * 3600
+        #expect(follower.paceWeights == engine.paceWeights)
+        #expect(try #require(follower.paceLine(at: at)) == (try #require(engine.paceLine(at: at))))
     }
 
     @Test func asapSpendsAsOffersComeAndNeverSaysPacing() {

@@ -172,18 +172,12 @@ struct States: ParsableCommand {
                 do { return try Policy.checkedStates(codes.flatMap { $0.split(separator: ",").map(String.init) }) } catch { throw Failure(description: error.description) }
             }
             let set = all ? [] : try checked(states)
-            let added = try checked(add)
-            let removed = try checked(remove)
+            let (added, removed) = (try checked(add), try checked(remove))
             try applyPolicyChange(options) { p throws(StoreError) in
                 if !states.isEmpty { return .states(from: p.states, to: set) }
-                if p.states.isEmpty && !removed.isEmpty {
-                    throw StoreError("states: every state is bought; set a list first (leaddeck states CA TX ...)", kind: .badInput)
+                do throws(PolicyError) { return .states(from: p.states, to: try p.states(adding: added, removing: removed)) } catch {
+                    throw StoreError(error.description, kind: .badInput)
                 }
-                let to = Set(p.states).union(added).subtracting(removed).sorted()
-                if to.isEmpty && !p.states.isEmpty {
-                    throw StoreError("states: that would leave no state; to buy every state, use leaddeck states all", kind: .badInput)
-                }
-                return .states(from: p.states, to: to)
             }
         }
     }
