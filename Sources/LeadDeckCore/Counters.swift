@@ -34,45 +34,71 @@ public struct Counters: Sendable, Hashable, Codable {
     static let fieldCountBeforePings = fieldOrder.count - 4
     static let fieldCountBeforePacing = fieldOrder.count - 1
 
+    /// Counters from their JSON integers, in `fieldOrder` (or the 17- and 20-integer layouts of older
+    /// checkpoints); nil for any other count.
+    public init?(fields f: some RandomAccessCollection<Int64>) {
+        guard f.count == Self.fieldOrder.count || f.count == Self.fieldCountBeforePacing || f.count == Self.fieldCountBeforePings else {
+            return nil
+        }
+        var i = f.startIndex
+        func next() -> Int64 {
+            defer { i = f.index(after: i) }
+            return f[i]
+        }
+        offered = next()
+        boughtShared = next()
+        boughtExclusive = next()
+        for r in Self.reasonsInOrder { rejected[r] = next() }
+        spend = Money(cents: next())
+        refunds = Money(cents: next())
+        revenue = Money(cents: next())
+        contacted = next()
+        converted = next()
+        returned = next()
+        if f.count != Self.fieldCountBeforePings {
+            pinged = next()
+            bids = next()
+            won = next()
+        }
+        if f.count == Self.fieldOrder.count { rejected[.pacing] = next() }
+    }
+
+    /// The JSON integers, in `fieldOrder`, passed one by one to `body`.
+    public func forEachField(_ body: (Int64) -> Void) {
+        body(offered)
+        body(boughtShared)
+        body(boughtExclusive)
+        for r in Self.reasonsInOrder { body(rejected[r]) }
+        body(spend.cents)
+        body(refunds.cents)
+        body(revenue.cents)
+        body(contacted)
+        body(converted)
+        body(returned)
+        body(pinged)
+        body(bids)
+        body(won)
+        body(rejected[.pacing])
+    }
+
     public init(from decoder: Decoder) throws {
         var c = try decoder.unkeyedContainer()
-        guard c.count == Self.fieldOrder.count || c.count == Self.fieldCountBeforePacing || c.count == Self.fieldCountBeforePings else {
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected \(Self.fieldOrder.count) counters, got \(c.count ?? 0)")
+        var fields: [Int64] = []
+        while !c.isAtEnd { fields.append(try c.decode(Int64.self)) }
+        guard let counters = Counters(fields: fields) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected \(Self.fieldOrder.count) counters, got \(fields.count)")
         }
-        offered = try c.decode(Int64.self)
-        boughtShared = try c.decode(Int64.self)
-        boughtExclusive = try c.decode(Int64.self)
-        for r in Self.reasonsInOrder { rejected[r] = try c.decode(Int64.self) }
-        spend = Money(cents: try c.decode(Int64.self))
-        refunds = Money(cents: try c.decode(Int64.self))
-        revenue = Money(cents: try c.decode(Int64.self))
-        contacted = try c.decode(Int64.self)
-        converted = try c.decode(Int64.self)
-        returned = try c.decode(Int64.self)
-        if c.count != Self.fieldCountBeforePings {
-            pinged = try c.decode(Int64.self)
-            bids = try c.decode(Int64.self)
-            won = try c.decode(Int64.self)
-        }
-        if c.count == Self.fieldOrder.count { rejected[.pacing] = try c.decode(Int64.self) }
+        self = counters
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.unkeyedContainer()
-        try c.encode(offered)
-        try c.encode(boughtShared)
-        try c.encode(boughtExclusive)
-        for r in Self.reasonsInOrder { try c.encode(rejected[r]) }
-        try c.encode(spend.cents)
-        try c.encode(refunds.cents)
-        try c.encode(revenue.cents)
-        try c.encode(contacted)
-        try c.encode(converted)
-        try c.encode(returned)
-        try c.encode(pinged)
-        try c.encode(bids)
-        try c.encode(won)
-        try c.encode(rejected[.pacing])
+        var failure: Error?
+        forEachField { v in
+            guard failure == nil else { return }
+            do { try c.encode(v) } catch { failure = error }
+        }
+        if let failure { throw failure }
     }
     public var rejectedTotal: Int64 { rejected.total }
     public var netSpend: Money { spend - refunds }

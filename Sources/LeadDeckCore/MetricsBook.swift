@@ -19,6 +19,16 @@ public struct MetricKey: Sendable, Hashable, Codable, Comparable {
     public static func < (a: MetricKey, b: MetricKey) -> Bool {
         (a.dimension.rawValue, a.value) < (b.dimension.rawValue, b.value)
     }
+
+    /// The slice's name in JSON: "dimension:value" ("source:S01").
+    public var name: String { "\(dimension.rawValue):\(value)" }
+
+    /// The slice a JSON name ("source:S01") stands for, or nil when the dimension is unknown or the colon missing.
+    public init?(name: String) {
+        guard let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")),
+              let d = Dimension(rawValue: String(name[..<colon])) else { return nil }
+        self.init(d, String(name[name.index(after: colon)...]))
+    }
 }
 
 /// The time span a report covers, relative to a given "now".
@@ -58,6 +68,7 @@ public struct MetricsBook: Sendable, Hashable, Codable {
         public var allTime = Counters()
         public var days: [Int64: Counters] = [:]
         public var slots: [Int64: Counters] = [:]
+        public init() {}
     }
 
     public init(clock: LocalClock) { self.clock = clock }
@@ -201,18 +212,34 @@ extension MetricsBook {
         var out: [MetricKey: Counters] = [:]
         out.reserveCapacity(m.count)
         for (k, v) in m {
-            guard let colon = k.firstIndex(of: ":"), let d = Dimension(rawValue: String(k[..<colon])) else {
+            guard let key = MetricKey(name: k) else {
                 throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "bad metrics key '\(k)'"))
             }
-            out[MetricKey(d, String(k[k.index(after: colon)...]))] = v
+            out[key] = v
         }
         return out
     }
 
+    /// A book as saved, from its parts (what `init(from:)` reads; a checkpoint codec that reads the file by hand
+    /// builds it with this). `breakdowns` nil: a checkpoint from before breakdowns were kept.
+    public init(clock: LocalClock, latest: Timestamp, series: [MetricKey: Series], saleLags: SaleLags?,
+                breakdowns: SourceBreakdowns?) {
+        self.clock = clock
+        self.latest = latest
+        self.series = series
+        self.saleLags = saleLags ?? SaleLags()
+        // A checkpoint from before breakdowns were kept: they count from its time on, and say so.
+        self.breakdowns = breakdowns ?? SourceBreakdowns(countedSince: latest.seconds > 0 ? latest : nil)
+        if latest.seconds > 0 {
+            firstDayKept = clock.day(latest) - Self.daysKept + 1
+            firstSlotKept = floorDiv(latest.seconds, Self.slotSeconds) - Self.slotsKept + 1
+        }
+    }
+
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        clock = try c.decode(LocalClock.self, forKey: .clock)
-        latest = try c.decode(Timestamp.self, forKey: .latest)
+        let clock = try c.decode(LocalClock.self, forKey: .clock)
+        let latest = try c.decode(Timestamp.self, forKey: .latest)
         var series: [MetricKey: Series] = [:]
         for (k, v) in try Self.decodeMap(try c.decode([String: Counters].self, forKey: .allTime)) { series[k, default: Series()].allTime = v }
         for (day, m) in try c.decode([String: [String: Counters]].self, forKey: .days) {
@@ -223,15 +250,9 @@ extension MetricsBook {
             guard let i = Int64(slot) else { throw DecodingError.dataCorruptedError(forKey: .slots, in: c, debugDescription: "bad slot '\(slot)'") }
             for (k, v) in try Self.decodeMap(m) { series[k, default: Series()].slots[i] = v }
         }
-        self.series = series
-        saleLags = try c.decodeIfPresent(SaleLags.self, forKey: .saleLags) ?? SaleLags()
-        // A checkpoint from before breakdowns were kept: they count from its time on, and say so.
-        breakdowns = try c.decodeIfPresent(SourceBreakdowns.self, forKey: .breakdowns)
-            ?? SourceBreakdowns(countedSince: latest.seconds > 0 ? latest : nil)
-        if latest.seconds > 0 {
-            firstDayKept = clock.day(latest) - Self.daysKept + 1
-            firstSlotKept = floorDiv(latest.seconds, Self.slotSeconds) - Self.slotsKept + 1
-        }
+        self.init(clock: clock, latest: latest, series: series,
+                  saleLags: try c.decodeIfPresent(SaleLags.self, forKey: .saleLags),
+                  breakdowns: try c.decodeIfPresent(SourceBreakdowns.self, forKey: .breakdowns))
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -242,7 +263,7 @@ extension MetricsBook {
         var days: [String: [String: Counters]] = [:]
         var slots: [String: [String: Counters]] = [:]
         for (k, s) in series {
-            let name = "\(k.dimension.rawValue):\(k.value)"
+            let name = k.name
             all[name] = s.allTime
             for (d, v) in s.days { days["\(d)", default: [:]][name] = v }
             for (i, v) in s.slots { slots["\(i)", default: [:]][name] = v }

@@ -5,10 +5,12 @@ enum JSONBytes {
     private static let hex = Array("0123456789abcdef".utf8)
 
     /// Appends a JSON string: quotes, backslashes and control characters escaped, the rest as UTF-8.
-    static func string(_ s: String, _ out: inout [UInt8]) {
+    /// - Parameter escapingSlashes: write `/` as `\/`, as `JSONEncoder` does by default (files that must come out
+    ///   byte for byte as it writes them).
+    static func string(_ s: String, _ out: inout [UInt8], escapingSlashes: Bool = false) {
         out.append(34)
         // Nearly every string needs no escape: copy it whole.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 34 || $0 == 92 }) {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 34 || $0 == 92 || (escapingSlashes && $0 == 47) }) {
             out.append(contentsOf: s.utf8)
             out.append(34)
             return
@@ -17,6 +19,7 @@ enum JSONBytes {
             switch b {
             case 34: out += [92, 34]
             case 92: out += [92, 92]
+            case 47 where escapingSlashes: out += [92, 47]
             case 10: out += [92, UInt8(ascii: "n")]
             case 13: out += [92, UInt8(ascii: "r")]
             case 9: out += [92, UInt8(ascii: "t")]
@@ -45,6 +48,48 @@ enum JSONBytes {
             guard i < p.count, p[i] == b else { return false }
             i += 1
             return true
+        }
+
+        /// Moves past one JSON value of any kind, finding where it ends (strings, nesting); true when it did. The
+        /// value is not checked beyond that: a caller hands the bytes to a full decoder.
+        mutating func skipValue(depth: Int = 0) -> Bool {
+            guard i < p.count, depth < 64 else { return false }
+            switch p[i] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                let close: UInt8 = p[i] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                let isObject = close == UInt8(ascii: "}")
+                i += 1
+                if take(close) { return true }
+                while true {
+                    if isObject { guard skipString(), take(58) else { return false } }
+                    guard skipValue(depth: depth + 1) else { return false }
+                    if take(close) { return true }
+                    guard take(44) else { return false }
+                }
+            case UInt8(ascii: "\""):
+                return skipString()
+            case UInt8(ascii: "t"): return literal("true")
+            case UInt8(ascii: "f"): return literal("false")
+            case UInt8(ascii: "n"): return literal("null")
+            default:
+                let start = i
+                while i < p.count, (48...57).contains(p[i]) || p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")
+                    || p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E") { i += 1 }
+                return i > start
+            }
+        }
+
+        /// Moves past a string (escapes skipped whole), without making it.
+        mutating func skipString() -> Bool {
+            guard take(34) else { return false }
+            while i < p.count {
+                switch p[i] {
+                case 34: i += 1; return true
+                case 92: i += 2
+                default: i += 1
+                }
+            }
+            return false
         }
 
         /// Whether only an optional final newline is left.

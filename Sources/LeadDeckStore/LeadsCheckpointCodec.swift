@@ -79,7 +79,11 @@ enum LeadsCheckpointCodec {
 
     private static func decode(_ r: inout JSONBytes.Reader) -> LeadsCheckpointDocument? {
         guard r.literal(#"{"leads":{"entries":"#) else { return nil }
+        // About 90 bytes of the file per bought lead (its entry and its consumer): room for all at once, rather
+        // than growing the maps (rehashing every key each time) while reading.
+        let expected = r.p.count / 90
         var entries: [String: LeadIndex.Entry] = [:]
+        entries.reserveCapacity(expected)
         let entriesOK = r.object { id, r in
             guard r.take(91), let source = r.string(), r.take(44), let sub = r.string(), r.take(44),
                   let v = r.string().flatMap(Vertical.init(rawValue:)), r.take(44),
@@ -105,6 +109,7 @@ enum LeadsCheckpointCodec {
               r.literal(#"},"position":{"line":"#), let line = r.int64(), r.literal(#","offset":"#), let offset = r.int64(),
               r.literal(#","seq":"#), let seq = r.int64(), r.literal(#"},"recentConsumers":"#) else { return nil }
         var consumers: [String: Int64] = [:]
+        consumers.reserveCapacity(expected)
         let consumersOK = r.object { key, r in
             guard let at = r.int64() else { return false }
             consumers[key] = at

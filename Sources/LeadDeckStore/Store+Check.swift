@@ -57,7 +57,7 @@ extension Store {
         var checkpoint: CheckpointDocument? = nil
         if fs.exists(checkpointPath) {
             do {
-                checkpoint = try Self.readDocument(CheckpointDocument.self, checkpointPath, current: CheckpointDocument.current, fs: fs, strict: false)
+                checkpoint = try readCheckpoint()
             } catch {
                 report.warnings.append("\(error.description); the state is rebuilt from the log on next open (`leaddeck check --repair` rebuilds it now)")
             }
@@ -197,7 +197,7 @@ extension Store {
     /// Whether the checkpoint pair is missing a part or disagrees with itself or the log's end.
     func checkpointIsStale() -> Bool {
         guard fs.exists(checkpointPath) || fs.exists(leadsCheckpointPath) else { return false }
-        guard let cp = try? Self.readDocument(CheckpointDocument.self, checkpointPath, current: CheckpointDocument.current, fs: fs, strict: false),
+        guard let cp = try? readCheckpoint(),
               let leads = try? readLeadsCheckpoint(),
               leads.position == cp.position else { return true }
         guard let size = try? fs.size(logPath), cp.position.offset <= size else { return true }

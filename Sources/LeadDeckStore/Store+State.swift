@@ -23,16 +23,18 @@ extension Store {
             policyDoc = PolicyDocument(policy: (try? change.apply(to: policyDoc.policy)) ?? policyDoc.policy, lastChangeSeq: seq)
         }
         var checkpoint: CheckpointDocument? = nil
+        // The lead index (the larger file) is read on the other core meanwhile.
+        let leadsRead = withLeads && fs.exists(checkpointPath) ? readLeadsCheckpointOffThread() : nil
         if fs.exists(checkpointPath) {
             do {
-                checkpoint = try Self.readDocument(CheckpointDocument.self, checkpointPath, current: CheckpointDocument.current, fs: fs, strict: false)
+                checkpoint = try readCheckpoint()
             } catch {
                 noteOnce("\(error.description); rebuilding the state from the whole log")
             }
         }
         var leadsDoc: LeadsCheckpointDocument? = nil
         if withLeads, let cp = checkpoint {
-            leadsDoc = try? readLeadsCheckpoint()
+            leadsDoc = try? leadsRead?.value().get()
             if leadsDoc?.position != cp.position {
                 noteOnce("\(leadsCheckpointPath): missing or not at the checkpoint's position; rebuilding the state from the whole log")
                 checkpoint = nil

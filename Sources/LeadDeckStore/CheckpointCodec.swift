@@ -1,0 +1,210 @@
+import Foundation
+import LeadDeckCore
+
+/// Reads and writes `checkpoint.json` with the metrics' counters by hand. Those counters (every slice's all-time,
+/// per-day and per-slot figures) are most of the file and grow with history up to the 35 days kept;
+/// `JSONDecoder`/`JSONEncoder` spent most of a writer's or a report's start-up on them. The smaller parts (ledger,
+/// position, alerts, changes, the simulator, the metrics' clock, sale lags and breakdowns) still go through
+/// `JSONDecoder`/`JSONEncoder`, one part at a time.
+///
+/// The file is the same JSON, byte for byte, as `JSONEncoder` with sorted keys writes it (slashes escaped), so
+/// older versions read it and `JSONDecoder` stays the reference. `decode` is strict about the layout it expects
+/// (no whitespace, known keys, each once); anything else gives nil and the caller falls back to `JSONDecoder`,
+/// which also words the error when the file is damaged.
+enum CheckpointCodec {
+    // MARK: Writing
+
+    static func encode(_ doc: CheckpointDocument) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func piece<T: Encodable>(_ v: T, _ out: inout [UInt8]) { out += try! encoder.encode(v) }
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 20)
+        out += Array(#"{"ledger":"#.utf8)
+        piece(doc.ledger, &out)
+        out += Array(#","metrics":"#.utf8)
+        metrics(doc.metrics, &out, piece: { piece($0, &$1) })
+        out += Array(#","position":"#.utf8)
+        piece(doc.position, &out)
+        if let alerts = doc.recentAlerts {
+            out += Array(#","recentAlerts":"#.utf8)
+            piece(alerts, &out)
+        }
+        if let changes = doc.recentChanges {
+            out += Array(#","recentChanges":"#.utf8)
+            piece(changes, &out)
+        }
+        out += Array(#","schemaVersion":"#.utf8)
+        JSONBytes.int(Int64(doc.schemaVersion), &out)
+        if let simulator = doc.simulator {
+            out += Array(#","simulator":"#.utf8)
+            piece(simulator, &out)
+        }
+        out += [125, 10]
+        return out
+    }
+
+    /// The metrics object as `MetricsBook.encode` lays it out: slices named "dimension:value", grouped by day and
+    /// by slot, every key in byte order.
+    private static func metrics(_ book: MetricsBook, _ out: inout [UInt8],
+                                piece: (any Encodable, inout [UInt8]) -> Void) {
+        // Each slice's name is escaped once, as `"name":`, and the slices put in the order of their names' bytes.
+        let named = book.series.map { key, series -> (raw: [UInt8], name: [UInt8], series: MetricsBook.Series) in
+            var name: [UInt8] = []
+            JSONBytes.string(key.name, &name, escapingSlashes: true)
+            name.append(58)
+            return (Array(key.name.utf8), name, series)
+        }.sorted { $0.raw.lexicographicallyPrecedes($1.raw) }
+        func counters(_ c: Counters) {
+            out.append(91)
+            var first = true
+            c.forEachField { v in
+                if !first { out.append(44) }
+                first = false
+                JSONBytes.int(v, &out)
+            }
+            out.append(93)
+        }
+        /// `{"<bucket>":{"<slice>":[...],...},...}` for the days or the slots.
+        func buckets(_ keys: (MetricsBook.Series) -> Dictionary<Int64, Counters>.Keys,
+                     _ value: (MetricsBook.Series, Int64) -> Counters?) {
+            var all = Set<Int64>()
+            for s in named { all.formUnion(keys(s.series)) }
+            let ordered = all.map { (text: Array(String($0).utf8), key: $0) }.sorted { $0.text.lexicographicallyPrecedes($1.text) }
+            out.append(123)
+            for (n, bucket) in ordered.enumerated() {
+                if n > 0 { out.append(44) }
+                out.append(34)
+                out += bucket.text
+                out += [34, 58, 123]
+                var first = true
+                for s in named {
+                    guard let c = value(s.series, bucket.key) else { continue }
+                    if !first { out.append(44) }
+                    first = false
+                    out += s.name
+                    counters(c)
+                }
+                out.append(125)
+            }
+            out.append(125)
+        }
+        out += Array(#"{"allTime":{"#.utf8)
+        for (n, s) in named.enumerated() {
+            if n > 0 { out.append(44) }
+            out += s.name
+            counters(s.series.allTime)
+        }
+        out += Array(#"},"breakdowns":"#.utf8)
+        piece(book.breakdowns, &out)
+        out += Array(#","clock":"#.utf8)
+        piece(book.clock, &out)
+        out += Array(#","days":"#.utf8)
+        buckets({ $0.days.keys }, { $0.days[$1] })
+        out += Array(#","latest":"#.utf8)
+        piece(book.latest, &out)
+        out += Array(#","saleLags":"#.utf8)
+        piece(book.saleLags, &out)
+        out += Array(#","slots":"#.utf8)
+        buckets({ $0.slots.keys }, { $0.slots[$1] })
+        out.append(125)
+    }
+
+    // MARK: Reading
+
+    /// The document, or nil when the bytes are not in the layout `encode` (and `JSONEncoder`) write.
+    static func decode(_ bytes: [UInt8]) -> CheckpointDocument? {
+        bytes.withUnsafeBufferPointer { buf -> CheckpointDocument? in
+            var r = JSONBytes.Reader(buf)
+            var parts: [String: Range<Int>] = [:]
+            var metrics: MetricsBook?
+            let ok = r.object { key, r in
+                guard parts[key] == nil, metrics == nil || key != "metrics" else { return false }
+                if key == "metrics" {
+                    metrics = decodeMetrics(&r)
+                    return metrics != nil
+                }
+                guard topLevelKeys.contains(key) else { return false }
+                let start = r.i
+                guard r.skipValue() else { return false }
+                parts[key] = start..<r.i
+                return true
+            }
+            guard ok, r.atEndOrNewline, let metrics else { return nil }
+            let decoder = JSONDecoder()
+            func part<T: Decodable>(_ key: String, _ type: T.Type) -> T?? {
+                guard let range = parts[key] else { return .some(nil) }
+                guard let v = try? decoder.decode(type, from: Data(UnsafeBufferPointer(rebasing: buf[range]))) else { return nil }
+                return .some(v)
+            }
+            guard case let version?? = part("schemaVersion", Int.self), version == CheckpointDocument.current,
+                  case let ledger?? = part("ledger", Ledger.self), case let position?? = part("position", LogPosition.self),
+                  let alerts = part("recentAlerts", [AlertEvent].self), let changes = part("recentChanges", [PolicyEvent].self),
+                  let simulator = part("simulator", MarketSimulator.self) else { return nil }
+            return CheckpointDocument(schemaVersion: version, position: position, ledger: ledger, metrics: metrics,
+                                      recentChanges: changes, simulator: simulator, recentAlerts: alerts)
+        }
+    }
+
+    private static let topLevelKeys: Set<String> = ["ledger", "position", "recentAlerts", "recentChanges", "schemaVersion", "simulator"]
+    private static let metricsKeys: Set<String> = ["allTime", "breakdowns", "clock", "days", "latest", "saleLags", "slots"]
+
+    private static func decodeMetrics(_ r: inout JSONBytes.Reader) -> MetricsBook? {
+        var series: [MetricKey: MetricsBook.Series] = [:]
+        var parts: [String: Range<Int>] = [:]
+        var seen = Set<String>()
+        var fields: [Int64] = []
+        fields.reserveCapacity(Counters.fieldOrder.count)
+        /// `{"<slice>":[...],...}`, each slice's counters given to `store`.
+        func slices(_ r: inout JSONBytes.Reader, _ store: (MetricKey, Counters) -> Void) -> Bool {
+            r.object { name, r in
+                guard let key = MetricKey(name: name), let c = counters(&r) else { return false }
+                store(key, c)
+                return true
+            }
+        }
+        func counters(_ r: inout JSONBytes.Reader) -> Counters? {
+            fields.removeAll(keepingCapacity: true)
+            guard r.take(91) else { return nil }
+            if !r.take(93) {
+                repeat {
+                    guard let v = r.int64() else { return nil }
+                    fields.append(v)
+                } while r.take(44)
+                guard r.take(93) else { return nil }
+            }
+            return Counters(fields: fields)
+        }
+        /// `{"<day or slot>":{slices},...}`.
+        func buckets(_ r: inout JSONBytes.Reader, _ store: (Int64, MetricKey, Counters) -> Void) -> Bool {
+            r.object { text, r in
+                guard let bucket = Int64(text) else { return false }
+                return slices(&r) { store(bucket, $0, $1) }
+            }
+        }
+        let ok = r.object { key, r in
+            guard metricsKeys.contains(key), seen.insert(key).inserted else { return false }
+            switch key {
+            case "allTime": return slices(&r) { series[$0, default: MetricsBook.Series()].allTime = $1 }
+            case "days": return buckets(&r) { series[$1, default: MetricsBook.Series()].days[$0] = $2 }
+            case "slots": return buckets(&r) { series[$1, default: MetricsBook.Series()].slots[$0] = $2 }
+            default:
+                let start = r.i
+                guard r.skipValue() else { return false }
+                parts[key] = start..<r.i
+                return true
+            }
+        }
+        guard ok, seen.isSuperset(of: ["allTime", "days", "slots"]) else { return nil }
+        let buf = r.p
+        let decoder = JSONDecoder()
+        func part<T: Decodable>(_ key: String, _ type: T.Type) -> T?? {
+            guard let range = parts[key] else { return .some(nil) }
+            guard let v = try? decoder.decode(type, from: Data(UnsafeBufferPointer(rebasing: buf[range]))) else { return nil }
+            return .some(v)
+        }
+        guard case let clock?? = part("clock", LocalClock.self), case let latest?? = part("latest", Timestamp.self),
+              let lags = part("saleLags", SaleLags.self), let breakdowns = part("breakdowns", SourceBreakdowns.self) else { return nil }
+        return MetricsBook(clock: clock, latest: latest, series: series, saleLags: lags, breakdowns: breakdowns)
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import LeadDeckCore
+@testable import LeadDeckStore
+import Testing
+
+/// `checkpoint.json`'s own codec against the plain one (`JSONEncoder` with sorted keys, `JSONDecoder`): the same
+/// bytes written, the same document read either way, and a deferral (nil) on anything outside its layout.
+@Suite struct CheckpointCodecTests {
+    /// A checkpoint of a simulated store: several days, every dimension, alerts, changes and the simulator.
+    static func document() throws -> CheckpointDocument { try built.get() }
+    /// Built once for the suite (simulating 60 hours takes seconds in a debug build).
+    private static let built = Result { try makeDocument() }
+
+    private static func makeDocument() throws -> CheckpointDocument {
+        let store = try FastPathTests.simulatedStore(hours: 60)
+        try store.changePolicy(actor: "test", time: Timestamp(seconds: 1)) { _ throws(StoreError) in .block(source: "AUT01", subID: nil) }
+        let state = try store.loadState()
+        var metrics = state.desk.metrics
+        // Names JSON escapes: a slash (escaped by JSONEncoder by default), quotes, controls, non-ASCII.
+        for (i, exchange) in ["ex/one", "q\"uote\\", "ctl\u{1}", "東京"].enumerated() {
+            let t = metrics.latest + Int64(i)
+            let o = Offer(leadID: "X\(i)", sourceID: "AUT01", subID: "a/\(i)", vertical: .autoInsurance, state: "CA", postalCode: "", city: "",
+                          saleType: .shared, maxSells: 4, price: .dollars(20), receivedAt: t, firstName: "", lastName: "",
+                          phone: "", email: "", exchange: exchange)
+            metrics.apply(.offer(OfferEvent(offer: o, decision: .bought(.shared), tier: 1)))
+        }
+        return CheckpointDocument(schemaVersion: CheckpointDocument.current, position: state.position, ledger: state.desk.ledger,
+                                  metrics: metrics, recentChanges: state.desk.recentChanges, simulator: state.simulator,
+                                  recentAlerts: state.desk.recentAlerts)
+    }
+
+    static func plain(_ doc: CheckpointDocument) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return [UInt8](try encoder.encode(doc)) + [10]
+    }
+
+    @Test func itWritesWhatJSONEncoderWritesByteForByte() throws {
+        let doc = try Self.document()
+        #expect(doc.metrics.daily().count >= 3)
+        #expect(Set(doc.metrics.series.keys.map(\.dimension)) == Set(Dimension.allCases))
+        let fast = CheckpointCodec.encode(doc)
+        let plain = try Self.plain(doc)
+        #expect(fast.count == plain.count)
+        #expect(fast == plain)
+    }
+
+    @Test func itReadsWhatEitherWroteAsJSONDecoderDoes() throws {
+        let doc = try Self.document()
+        let plain = try Self.plain(doc)
+        let reference = try JSONDecoder().decode(CheckpointDocument.self, from: Data(plain))
+        for bytes in [plain, CheckpointCodec.encode(doc)] {
+            let fast = try #require(CheckpointCodec.decode(bytes))
+            #expect(fast.metrics == reference.metrics && fast.metrics == doc.metrics)
+            #expect(fast.ledger == reference.ledger && fast.position == reference.position)
+            #expect(fast.recentAlerts == reference.recentAlerts && fast.recentChanges == reference.recentChanges)
+            #expect(fast.simulator == reference.simulator && fast.schemaVersion == reference.schemaVersion)
+        }
+    }
+
+    @Test func olderCounterLayoutsAndMissingPartsReadAsJSONDecoderReadsThem() throws {
+        let doc = try Self.document()
+        var text = String(decoding: try Self.plain(doc), as: UTF8.self)
+        // Counters of 17 integers (before pings), no breakdowns, no sale lags, no alerts, no simulator.
+        text = text.replacingOccurrences(of: #",0,0,0,0]"#, with: "]")
+        for key in ["breakdowns", "saleLags"] {
+            let r = try #require(text.range(of: "\"\(key)\":"))
+            var depth = 0, end = r.upperBound
+            for (i, c) in zip(text[r.upperBound...].indices, text[r.upperBound...]) {
+                if c == "{" || c == "[" { depth += 1 }
+                if c == "}" || c == "]" { depth -= 1 }
+                if depth == 0 { end = text.index(after: i); break }
+            }
+            text.removeSubrange(r.lowerBound...text.index(end, offsetBy: 0, limitedBy: text.endIndex)!)
+        }
+        let plain = Array(text.utf8)
+        let reference = try JSONDecoder().decode(CheckpointDocument.self, from: Data(plain))
+        let fast = try #require(CheckpointCodec.decode(plain))
+        #expect(fast.metrics == reference.metrics)
+        #expect(reference.metrics.breakdowns.countedSince != nil)
+    }
+
+    @Test func anythingElseIsLeftToJSONDecoder() throws {
+        let doc = try Self.document()
+        let pretty = JSONEncoder()
+        pretty.outputFormatting = [.sortedKeys, .prettyPrinted]
+        #expect(CheckpointCodec.decode([UInt8](try pretty.encode(doc))) == nil)
+        let good = String(decoding: CheckpointCodec.encode(doc), as: UTF8.self)
+        let edits: [(String, String)] = [
+            (#""schemaVersion":1"#, #""schemaVersion":1,"extra":2"#),
+            (#""schemaVersion":1"#, #""schemaVersion":2"#),
+            (#""allTime":{"#, #""allTime":{"bogus:x":[1],"#),
+            (#""allTime":{"#, #""allTime":{"nocolon":[1],"#),
+            (#""days":{""#, #""days":{"x":{},""#),
+            (#""latest":"#, #""latest":"x","latest2":"#),
+            (#"{"ledger""#, #" {"ledger""#),
+        ]
+        var variants = edits.map { good.replacingOccurrences(of: $0.0, with: $0.1) }
+        variants.append(good + "x")
+        variants.append(String(good.dropLast(3)))
+        for broken in variants {
+            #expect(CheckpointCodec.decode(Array(broken.utf8)) == nil, "\(broken.prefix(80))")
+        }
+    }
+
+    @Test func aStoreSavesWithTheCodecAndReadsEitherForm() throws {
+        let store = try FastPathTests.simulatedStore(hours: 30)
+        let before = try store.loadState()
+        try store.saveCheckpoint(before.desk, simulator: before.simulator, at: before.position)
+        let written = [UInt8](FileManager.default.contents(atPath: store.checkpointPath)!)
+        #expect(CheckpointCodec.decode(written) != nil)
+        let viaCodec = try store.loadState()
+        #expect(viaCodec.desk.metrics == before.desk.metrics && viaCodec.replayed == 0)
+        // A checkpoint in a layout the codec declines (pretty-printed) still loads, through JSONDecoder.
+        let pretty = JSONEncoder()
+        pretty.outputFormatting = [.prettyPrinted]
+        let doc = try store.readCheckpoint()
+        try Data(try pretty.encode(doc)).write(to: URL(fileURLWithPath: store.checkpointPath))
+        let viaPlain = try store.loadState()
+        #expect(viaPlain.desk.metrics == before.desk.metrics && viaPlain.replayed == 0)
+    }
+}
