@@ -52,7 +52,10 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     public var clock: LocalClock
     /// Every slice's counters: all time, per local day (35 kept) and per 5-minute slot (24 kept). One lookup
     /// per slice per event.
-    public private(set) var series: [MetricKey: Series] = [:]
+    public private(set) var series = SeriesTable()
+    /// Where in `series` the slices of each source, sub-ID, vertical, mode and exchange are: an event finds its
+    /// six slices with one lookup. Derived, never saved or compared.
+    private var routes = Routes()
     /// The latest event time seen: the book's "now".
     public private(set) var latest = Timestamp(seconds: 0)
     /// How long after purchase each vertical's sales come (for marking maturing figures).
@@ -130,9 +133,19 @@ public struct MetricsBook: Sendable, Hashable, Codable {
             if keepDay { f(&s.days[day, default: Counters()]) }
             if keepSlot { f(&s.slots[slot, default: Counters()]) }
         }
-        Self.forEachKey(source: source, subID: subID, vertical: vertical, mode: mode, exchange: exchange) {
-            touch(&series[$0, default: Series()])
+        let route = Routes.Key(source: source, subID: subID, vertical: vertical, mode: mode, exchange: exchange)
+        let positions: [Int]
+        if let known = routes.positions[route] {
+            positions = known
+        } else {
+            var found: [Int] = []
+            Self.forEachKey(source: source, subID: subID, vertical: vertical, mode: mode, exchange: exchange) {
+                found.append(series.position(of: $0))
+            }
+            routes.positions[route] = found
+            positions = found
         }
+        for p in positions { series.modify(at: p, touch) }
     }
 
     /// Moves "now" forward, dropping the days and slots that fall out of what is kept.
@@ -144,12 +157,10 @@ public struct MetricsBook: Sendable, Hashable, Codable {
         let dropDays = firstDay > firstDayKept && firstDayKept != .min
         let dropSlots = firstSlot > firstSlotKept && firstSlotKept != .min
         if dropDays || dropSlots {
-            // Through the values' indices, in place: no lookup by key and no copy of each series.
-            var i = series.values.startIndex
-            while i != series.values.endIndex {
-                series.values[i].prune(firstDay: dropDays ? firstDay : nil, firstSlot: dropSlots ? firstSlot : nil)
-                i = series.values.index(after: i)
-            }
+            // In place, each series' old buckets found by key when only a few can be there.
+            let days = dropDays ? firstDayKept..<firstDay : nil
+            let slots = dropSlots ? firstSlotKept..<firstSlot : nil
+            series.modifyAll { $0.prune(days: days, slots: slots) }
         }
         firstDayKept = max(firstDayKept, firstDay)
         firstSlotKept = max(firstSlotKept, firstSlot)
@@ -191,16 +202,40 @@ public struct MetricsBook: Sendable, Hashable, Codable {
 }
 
 extension MetricsBook.Series {
-    /// Drops the days before `firstDay` and the slots before `firstSlot`, in place: this runs for every series
-    /// each time a 5-minute slot passes, and building new dictionaries each time was a tenth of a replay.
-    mutating func prune(firstDay: Int64?, firstSlot: Int64?) {
-        if let d = firstDay { Self.removeKeys(below: d, from: &days) }
-        if let s = firstSlot { Self.removeKeys(below: s, from: &slots) }
+    /// Drops the days and slots in the given ranges, and any older ones, in place: this runs for every series
+    /// each time a 5-minute slot passes. A short range is removed key by key; the keys are scanned only after a
+    /// jump in time, or when more are left than can be kept (older keys than the range, after a time-zone change).
+    mutating func prune(days: Range<Int64>?, slots: Range<Int64>?) {
+        if let d = days { Self.remove(d, from: &self.days, keeping: Int(MetricsBook.daysKept)) }
+        if let s = slots { Self.remove(s, from: &self.slots, keeping: Int(MetricsBook.slotsKept)) }
     }
 
-    private static func removeKeys(below first: Int64, from map: inout [Int64: Counters]) {
-        guard map.keys.contains(where: { $0 < first }) else { return }
-        for k in map.keys.filter({ $0 < first }) { map.removeValue(forKey: k) }
+    private static func remove(_ range: Range<Int64>, from map: inout [Int64: Counters], keeping limit: Int) {
+        guard !map.isEmpty else { return }
+        if range.count <= 64 {
+            for k in range { map.removeValue(forKey: k) }
+            guard map.count > limit else { return }
+        }
+        if map.keys.contains(where: { $0 < range.upperBound }) {
+            for k in map.keys.filter({ $0 < range.upperBound }) { map.removeValue(forKey: k) }
+        }
+    }
+}
+
+extension MetricsBook {
+    /// The slices each source, sub-ID, vertical, mode and exchange count in, by position in `series`.
+    struct Routes: Sendable, Hashable {
+        struct Key: Sendable, Hashable {
+            var source: String
+            var subID: String
+            var vertical: Vertical
+            var mode: PurchaseMode?
+            var exchange: String?
+        }
+        var positions: [Key: [Int]] = [:]
+        // Derived from `series`: two books are equal whatever their caches hold.
+        static func == (a: Routes, b: Routes) -> Bool { true }
+        func hash(into hasher: inout Hasher) {}
     }
 }
 
@@ -226,7 +261,7 @@ extension MetricsBook {
                 breakdowns: SourceBreakdowns?) {
         self.clock = clock
         self.latest = latest
-        self.series = series
+        self.series = SeriesTable(series)
         self.saleLags = saleLags ?? SaleLags()
         // A checkpoint from before breakdowns were kept: they count from its time on, and say so.
         self.breakdowns = breakdowns ?? SourceBreakdowns(countedSince: latest.seconds > 0 ? latest : nil)

@@ -1,0 +1,69 @@
+import Foundation
+import LeadDeckCore
+@testable import LeadDeckStore
+import Testing
+
+/// The metrics fold reaches each event's slices by remembered positions (`MetricsBook` routes) and prunes old
+/// buckets key by key. These check it against books that had to find every slice afresh.
+@Suite struct MetricsFoldTests {
+    static func events(hours: Int64) throws -> [Event] {
+        let store = try FastPathTests.simulatedStore(hours: hours)
+        var events: [Event] = []
+        try store.forEachRecord(after: .afterHeader) { events.append($0.event) }
+        return events
+    }
+
+    @Test func aBookRebuiltOftenFoldsToTheSameFigures() throws {
+        let events = try Self.events(hours: 50)
+        #expect(events.count > 5_000)
+        let clock = LocalClock(utcOffsetMinutes: -300)
+        var continuous = MetricsBook(clock: clock)
+        var rebuilt = MetricsBook(clock: clock)
+        for (i, e) in events.enumerated() {
+            continuous.apply(e)
+            rebuilt.apply(e)
+            if i % 997 == 0 {
+                // A fresh book from the same series, in another order: no remembered positions, other positions.
+                let reversed = Dictionary(uniqueKeysWithValues: rebuilt.series.dictionary.sorted { $0.key > $1.key })
+                rebuilt = MetricsBook(clock: rebuilt.clock, latest: rebuilt.latest, series: reversed,
+                                      saleLags: rebuilt.saleLags, breakdowns: rebuilt.breakdowns)
+            }
+        }
+        // (Compared outside #expect, which would print both books whole when they differ.)
+        let sameBooks = continuous == rebuilt
+        let sameSeries = continuous.series.dictionary == rebuilt.series.dictionary
+        #expect(sameBooks && sameSeries)
+        // Every offer counts once in the total, once under its source and once under its vertical.
+        let total = try #require(continuous.series[.total]).allTime.offered
+        let bySource = continuous.series.filter { $0.key.dimension == .source }.reduce(0) { $0 + $1.value.allTime.offered }
+        let byVertical = continuous.series.filter { $0.key.dimension == .vertical }.reduce(0) { $0 + $1.value.allTime.offered }
+        #expect(total > 0 && total == bySource && total == byVertical)
+    }
+
+    @Test func oldBucketsGoWhenTimeMovesOnOrJumps() throws {
+        let events = try Self.events(hours: 30)
+        var book = MetricsBook(clock: LocalClock(utcOffsetMinutes: 0))
+        for e in events { book.apply(e) }
+        func check(_ when: String) {
+            let firstDay = book.clock.day(book.latest) - MetricsBook.daysKept + 1
+            let firstSlot = Int64((Double(book.latest.seconds) / Double(MetricsBook.slotSeconds)).rounded(.down)) - MetricsBook.slotsKept + 1
+            for (key, s) in book.series {
+                #expect(s.days.keys.allSatisfy { $0 >= firstDay } && s.slots.keys.allSatisfy { $0 >= firstSlot }, "\(when): \(key)")
+                #expect(s.days.count <= Int(MetricsBook.daysKept) && s.slots.count <= Int(MetricsBook.slotsKept), "\(when): \(key)")
+            }
+        }
+        check("after 30 hours")
+        #expect(book.series[.total]!.slots.count == Int(MetricsBook.slotsKept))
+        // One offer 40 days on: every earlier day and slot is dropped (a jump, found by a scan).
+        guard case .offer(let last)? = events.last(where: { if case .offer = $0 { true } else { false } }) else {
+            Issue.record("no offer")
+            return
+        }
+        var later = last
+        later.offer.leadID += "-later"
+        later.offer.receivedAt = book.latest + 40 * 86_400
+        book.apply(.offer(later))
+        check("after a 40-day jump")
+        #expect(book.series[.total]!.days.count == 1 && book.series[.total]!.slots.count == 1)
+    }
+}
