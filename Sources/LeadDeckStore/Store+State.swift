@@ -45,14 +45,18 @@ extension Store {
             checkpoint = nil
         }
         var position = checkpoint?.position ?? .afterHeader
+        var simulator = checkpoint?.simulator
+        var fromCheckpoint = checkpoint != nil
         var desk: Desk
         if let cp = checkpoint {
             desk = Desk(catalog: catalog, policy: policyDoc.policy, ledger: cp.ledger, metrics: cp.metrics, leads: LeadIndex(),
                         recentChanges: cp.recentChanges ?? [], recentAlerts: cp.recentAlerts ?? [])
             if let l = leadsDoc { desk.restoreLeadState(leads: l.leads, consumers: l.recentConsumers) }
+            leadsDoc = nil  // the desk holds the only reference, so replaying the tail changes it in place, not a copy
         } else {
             desk = Desk(catalog: catalog, policy: policyDoc.policy)
         }
+        checkpoint = nil  // likewise for the metrics and the ledger
         var policySeq = policyDoc.lastChangeSeq
         var replayed = 0
         func replay(_ r: LogRecord) {
@@ -67,10 +71,11 @@ extension Store {
             desk.apply(r.event)
         }
         var scan = try scanLog(from: position, allowPartialTail: true, replay)
-        if scan.damage != nil, checkpoint != nil, replayed == 0 {
+        if scan.damage != nil, fromCheckpoint, replayed == 0 {
             // The checkpoint does not fit this log (restored or replaced log): rebuild from the start.
             noteOnce("\(checkpointPath): does not match \(logPath) (\(scan.damage!)); rebuilding from the whole log")
-            checkpoint = nil
+            fromCheckpoint = false
+            simulator = nil
             position = .afterHeader
             desk = Desk(catalog: catalog, policy: policyDoc.policy)
             scan = try scanLog(from: position, allowPartialTail: true, replay)
@@ -81,7 +86,7 @@ extension Store {
         } else if let size = try? fs.size(logPath), size > scan.end.offset, let torn = tornAfterWriters(scan.end) {
             noteOnce("\(logPath) line \(torn.line): ignoring a torn last record (\(torn.reason), \(torn.length) bytes); the next write keeps a copy in torn/ and cuts it")
         }
-        return LoadedState(desk: desk, simulator: checkpoint?.simulator, position: scan.end, policySeq: policySeq,
+        return LoadedState(desk: desk, simulator: simulator, position: scan.end, policySeq: policySeq,
                            replayed: replayed)
     }
 
