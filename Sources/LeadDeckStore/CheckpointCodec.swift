@@ -113,7 +113,9 @@ enum CheckpointCodec {
     // MARK: Reading
 
     /// The document, or nil when the bytes are not in the layout `encode` (and `JSONEncoder`) write.
-    static func decode(_ bytes: [UInt8]) -> CheckpointDocument? {
+    /// - Parameter simulator: read the simulated market's state too (only the engine needs it; reports and
+    ///   followers open faster without). Without it, the document's `simulator` is nil.
+    static func decode(_ bytes: [UInt8], simulator withSimulator: Bool = true) -> CheckpointDocument? {
         bytes.withUnsafeBufferPointer { buf -> CheckpointDocument? in
             var r = JSONBytes.Reader(buf)
             var parts: [String: Range<Int>] = [:]
@@ -140,7 +142,7 @@ enum CheckpointCodec {
             guard case let version?? = part("schemaVersion", Int.self), version == CheckpointDocument.current,
                   case let ledger?? = part("ledger", Ledger.self), case let position?? = part("position", LogPosition.self),
                   let alerts = part("recentAlerts", [AlertEvent].self), let changes = part("recentChanges", [PolicyEvent].self),
-                  let simulator = part("simulator", MarketSimulator.self) else { return nil }
+                  let simulator = withSimulator ? part("simulator", MarketSimulator.self) : .some(nil) else { return nil }
             return CheckpointDocument(schemaVersion: version, position: position, ledger: ledger, metrics: metrics,
                                       recentChanges: changes, simulator: simulator, recentAlerts: alerts)
         }

@@ -25,11 +25,12 @@ extension Store {
 
     /// `checkpoint.json`, read by its own codec, or by `JSONDecoder` (with the usual version checks and error
     /// wording) when the file is not in the codec's layout.
-    func readCheckpoint() throws(StoreError) -> CheckpointDocument {
+    /// - Parameter simulator: also read the simulated market's state (writers); without it `simulator` may be nil.
+    func readCheckpoint(simulator: Bool = true) throws(StoreError) -> CheckpointDocument {
         guard fs.exists(checkpointPath) else { throw StoreError("\(checkpointPath): file missing", kind: .damaged) }
         let bytes: [UInt8]
         do { bytes = try fs.read(checkpointPath) } catch { throw StoreError(error.description) }
-        if let doc = CheckpointCodec.decode(bytes) { return doc }
+        if let doc = CheckpointCodec.decode(bytes, simulator: simulator) { return doc }
         return try JSONFile.decode(CheckpointDocument.self, from: bytes, path: checkpointPath,
                                    current: CheckpointDocument.current, strict: false)
     }

@@ -15,8 +15,8 @@ public struct LoadedState: Sendable {
 extension Store {
     /// Loads the desk: the checkpoint, then every record after it. A torn last record is ignored here (it is
     /// cut aside by the next writer); damage in the middle is an error.
-    /// - Parameter leads: also load the bought-lead index and dedupe memory (writers need them; reports and
-    ///   followers do not, and open faster without).
+    /// - Parameter leads: also load the bought-lead index, the dedupe memory and the simulated market's state
+    ///   (writers need them; reports and followers do not, and open faster without: their `simulator` is nil).
     public func loadState(leads withLeads: Bool = true) throws(StoreError) -> LoadedState {
         var policyDoc = try loadPolicyDocument()
         if let (seq, change) = try pendingIntentChange(policyDoc) {
@@ -27,7 +27,7 @@ extension Store {
         let leadsRead = withLeads && fs.exists(checkpointPath) ? readLeadsCheckpointOffThread() : nil
         if fs.exists(checkpointPath) {
             do {
-                checkpoint = try readCheckpoint()
+                checkpoint = try readCheckpoint(simulator: withLeads)
             } catch {
                 noteOnce("\(error.description); rebuilding the state from the whole log")
             }

@@ -119,4 +119,17 @@ import Testing
         let viaPlain = try store.loadState()
         #expect(viaPlain.desk.metrics == before.desk.metrics && viaPlain.replayed == 0)
     }
+
+    @Test func readersSkipTheSimulatorAndGetTheSameDesk() throws {
+        let store = try StoreFixture.newStore()
+        let session = try EngineSession(store: store, seed: 3, start: nil)
+        try session.advance(to: session.now + 6 * 3600)
+        try session.checkpoint()
+        session.close()
+        let engine = try store.loadState(leads: true)
+        let reader = try store.loadState(leads: false)
+        #expect(engine.simulator != nil && engine.replayed == 0)
+        #expect(reader.simulator == nil && reader.replayed == 0)
+        #expect(reader.desk.metrics == engine.desk.metrics && reader.position == engine.position)
+    }
 }
