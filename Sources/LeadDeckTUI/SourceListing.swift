@@ -54,8 +54,13 @@ public struct SourceListing: Sendable {
     public func row(_ i: Int) -> SourceRow {
         let e = entries[i]
         guard let builder else { return complete[e.index] }
-        let s = builder.catalog.sources[e.index]
-        var r = e.sub < 0 ? builder.sourceRow(s) : builder.subRow(s.subIDs[e.sub], of: s)
+        var r: SourceRow
+        if e.sub < 0 {
+            r = builder.sourceRow(e.index)
+        } else {
+            let s = builder.catalog.sources[e.index]
+            r = builder.subRow(s.subIDs[e.sub], of: s)
+        }
         r.outsideFilter = e.outsideFilter
         return builder.complete(r)
     }
@@ -99,27 +104,30 @@ public struct SourceListing: Sendable {
 
 extension SourceTable {
     /// The rows `rows(...)` returns, in the same order, holding only keys until a row is asked for (see
-    /// `SourceListing`). Per source it looks up the settings and one metrics series and works out the sort key
-    /// once.
+    /// `SourceListing`). Per source it looks up one metrics series (and its settings when the filter or the sort
+    /// reads them) and works out the sort key once.
     public static func listing(desk: Desk, window: Window, sort: SortColumn, descending: Bool, filter: String,
                                expanded: Set<String>, pinned: String? = nil, matureOnly: Bool = false) -> SourceListing {
         let builder = SourceRowBuilder(desk: desk, window: window, matureOnly: matureOnly)
         let sources = builder.catalog.sources
         let f = try? RowFilter.parse(filter).get()
+        // A source's settings are read only when the filter or the sort needs them (a filter may name any field).
+        let everyRow = f?.isEmpty ?? false
+        let settings = !(f?.isEmpty ?? true) || [.priority, .status, .mode].contains(sort)
         var parents: [SourceListing.Entry] = []
         var sortKeys: [SourceSortKey] = []
+        var ids: [String] = []
         for i in sources.indices {
-            let row = builder.sourceRow(sources[i])
+            let row = builder.sourceRow(i, settings: settings)
             let outside: Bool
-            if f?.matches(row) ?? false { outside = false } else if row.key.source == pinned { outside = true } else { continue }
+            if everyRow || f?.matches(row) ?? false { outside = false } else if row.key.source == pinned { outside = true } else { continue }
             parents.append(.init(index: i, sub: -1, outsideFilter: outside, bought: row.counters.bought))
             sortKeys.append(SourceSortKey(row, sort))
+            ids.append(row.key.source)
         }
         var order = Array(parents.indices)
         order.sort { i, j in
-            SourceSortKey.precedes(sortKeys[i], sortKeys[j], sort: sort, descending: descending) {
-                sources[parents[i].index].id < sources[parents[j].index].id
-            }
+            SourceSortKey.precedes(sortKeys[i], sortKeys[j], sort: sort, descending: descending) { ids[i] < ids[j] }
         }
         var keys: [SourceRow.Key] = []
         var entries: [SourceListing.Entry] = []
@@ -127,7 +135,7 @@ extension SourceTable {
         entries.reserveCapacity(parents.count)
         for i in order {
             let p = parents[i]
-            let id = sources[p.index].id
+            let id = ids[i]
             keys.append(.init(source: id, subID: nil))
             entries.append(p)
             // Sub-IDs come from the first source with the id (`Catalog.source(_:)`).

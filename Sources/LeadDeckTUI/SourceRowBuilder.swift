@@ -10,7 +10,6 @@ struct SourceRowBuilder: Sendable {
     let window: Window
     /// Count only leads bought before their vertical's usual sale lag (mature cohorts).
     let matureOnly: Bool
-    private let series: [MetricKey: MetricsBook.Series]
     private let span: MetricsBook.WindowSpan
     private let todaySpan: MetricsBook.WindowSpan
     /// Each vertical's usual sale lag, worked out once rather than per row.
@@ -22,7 +21,6 @@ struct SourceRowBuilder: Sendable {
         book = desk.metrics
         self.window = window
         self.matureOnly = matureOnly
-        series = book.series
         span = book.span(window)
         todaySpan = book.span(.today)
         let saleLags = book.saleLags
@@ -31,34 +29,45 @@ struct SourceRowBuilder: Sendable {
 
     private func lag(_ v: Vertical) -> Int64 { lags[v] ?? book.saleLags.usualLag(v) }
 
-    /// The slice's counters over the window (mature cohorts only when `matureOnly`), and its leads bought today.
-    private func figures(_ key: MetricKey, _ vertical: Vertical) -> (counters: Counters, boughtToday: Int64) {
-        let s = series[key]
-        let today = s.flatMap { book.counters($0, over: todaySpan)?.bought } ?? 0
-        if matureOnly { return (book.matureCounters(key, window: window, lag: lag(vertical)) ?? Counters(), today) }
-        return (s.flatMap { book.counters($0, over: span) } ?? Counters(), today)
+    /// Sets the row's counters over the window (mature cohorts only when `matureOnly`) and its leads bought today.
+    private func fill(_ row: inout SourceRow, _ key: MetricKey) {
+        let figures = book.counters(key, over: span, boughtOver: todaySpan)
+        row.boughtToday = figures.bought
+        if matureOnly {
+            row.counters = book.matureCounters(key, window: window, lag: lag(row.vertical)) ?? Counters()
+        } else if let c = figures.counters {
+            row.counters = c
+        }
     }
 
-    /// A source's row, without its sparkline and maturing marks.
-    func sourceRow(_ s: Source) -> SourceRow {
-        let st = policy.settings(for: s.id)
-        let (counters, today) = figures(MetricKey(.source, s.id), s.vertical)
-        let blockedSubs = st.blockedSubIDs.isEmpty ? 0 : s.subIDs.count { st.blockedSubIDs.contains($0.id) }
-        return SourceRow(key: .init(source: s.id, subID: nil), name: s.name, vertical: s.vertical, channel: s.channel,
-                         priority: st.priority, blocked: st.blocked, blockedSubs: blockedSubs, sourceBlocked: false,
-                         mode: st.mode, modeInForce: st.mode.resolved(global: policy.globalMode),
-                         boughtToday: today, counters: counters, volume: [], subCount: s.subIDs.count)
+    /// Catalog source `i`'s row, without its sparkline and maturing marks. Without `settings` the row carries
+    /// the default settings instead of the source's (priority, mode, blocks): for sorting and counting by
+    /// figures that do not read them, never for filtering or drawing.
+    func sourceRow(_ i: Int, settings: Bool = true) -> SourceRow {
+        let sources = catalog.sources
+        let id = sources[i].id
+        let st = settings ? policy.settings(for: id) : .default
+        let vertical = sources[i].vertical
+        let subs = sources[i].subIDs
+        let blockedSubs = st.blockedSubIDs.isEmpty ? 0 : subs.count { st.blockedSubIDs.contains($0.id) }
+        var row = SourceRow(key: .init(source: id, subID: nil), name: sources[i].name, vertical: vertical, channel: sources[i].channel,
+                            priority: st.priority, blocked: st.blocked, blockedSubs: blockedSubs, sourceBlocked: false,
+                            mode: st.mode, modeInForce: st.mode.resolved(global: policy.globalMode),
+                            boughtToday: 0, counters: Counters(), volume: [], subCount: subs.count)
+        fill(&row, MetricKey(.source, id))
+        return row
     }
 
     /// The row of one of source `s`'s sub-IDs, without its maturing marks (a sub-ID row has no sparkline).
     func subRow(_ sub: SubSource, of s: Source) -> SourceRow {
         let st = policy.settings(for: s.id)
-        let (counters, today) = figures(MetricKey(.subid, "\(s.id)/\(sub.id)"), s.vertical)
-        return SourceRow(key: .init(source: s.id, subID: sub.id), name: sub.name, vertical: s.vertical,
-                         channel: s.channel, priority: st.priority, blocked: st.blockedSubIDs.contains(sub.id),
-                         blockedSubs: 0, sourceBlocked: st.blocked,
-                         mode: st.mode, modeInForce: st.mode.resolved(global: policy.globalMode), boughtToday: today,
-                         counters: counters, volume: [], subCount: 0)
+        var row = SourceRow(key: .init(source: s.id, subID: sub.id), name: sub.name, vertical: s.vertical,
+                            channel: s.channel, priority: st.priority, blocked: st.blockedSubIDs.contains(sub.id),
+                            blockedSubs: 0, sourceBlocked: st.blocked,
+                            mode: st.mode, modeInForce: st.mode.resolved(global: policy.globalMode), boughtToday: 0,
+                            counters: Counters(), volume: [], subCount: 0)
+        fill(&row, MetricKey(.subid, "\(s.id)/\(sub.id)"))
+        return row
     }
 
     /// The metrics slice of a row: its source, or `SOURCE/SUB` for a sub-ID.
