@@ -126,8 +126,11 @@ extension SourceTable {
             ids.append(row.key.source)
         }
         var order = Array(parents.indices)
-        order.sort { i, j in
-            SourceSortKey.precedes(sortKeys[i], sortKeys[j], sort: sort, descending: descending) { ids[i] < ids[j] }
+        // Through buffer pointers, the comparisons read the keys in place rather than copying them out.
+        sortKeys.withUnsafeBufferPointer { k in
+            ids.withUnsafeBufferPointer { id in
+                order.sort { i, j in SourceSortKey.precedes(k[i], k[j], sort: sort, descending: descending) { id[i] < id[j] } }
+            }
         }
         var keys: [SourceRow.Key] = []
         var entries: [SourceListing.Entry] = []
