@@ -169,19 +169,48 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     /// The counters of every slice of one dimension over a window ending at `latest`.
     public func table(_ dimension: Dimension, window: Window) -> [MetricKey: Counters] {
         var out: [MetricKey: Counters] = [:]
-        let today = clock.day(latest)
-        let now = floorDiv(latest.seconds, Self.slotSeconds)
+        let span = span(window)
         for (k, s) in series where k.dimension == dimension {
-            switch window {
-            case .all: out[k] = s.allTime
-            case .today: if let c = s.days[today] { out[k] = c }
-            case .hour:
-                var c = Counters(), any = false
-                for slot in (now - 11)...now { if let x = s.slots[slot] { c.add(x); any = true } }
-                if any { out[k] = c }
-            }
+            if let c = counters(s, over: span) { out[k] = c }
         }
         return out
+    }
+
+    /// Where a window lies at the book's "now", worked out once for many `counters(_:over:)` lookups.
+    public struct WindowSpan: Sendable, Hashable {
+        public var window: Window
+        /// The local day `.today` reads and the last 5-minute slot `.hour` ends with.
+        var today: Int64
+        var lastSlot: Int64
+    }
+
+    /// The span of `window` ending at `latest`.
+    public func span(_ window: Window) -> WindowSpan {
+        WindowSpan(window: window, today: clock.day(latest), lastSlot: floorDiv(latest.seconds, Self.slotSeconds))
+    }
+
+    /// One slice's counters over a window, as `table(_:window:)` has them; nil when the slice has none in it.
+    public func counters(_ key: MetricKey, window: Window) -> Counters? {
+        series[key].flatMap { counters($0, over: span(window)) }
+    }
+
+    /// One slice's counters over `span`, and its leads bought over `other` (today, say), from one lookup: the
+    /// sources table does this for every source on every frame.
+    public func counters(_ key: MetricKey, over span: WindowSpan, boughtOver other: WindowSpan) -> (counters: Counters?, bought: Int64) {
+        guard let s = series[key] else { return (nil, 0) }
+        return (counters(s, over: span), counters(s, over: other)?.bought ?? 0)
+    }
+
+    /// One series' counters over a span (the series looked up once can serve several windows).
+    public func counters(_ s: Series, over span: WindowSpan) -> Counters? {
+        switch span.window {
+        case .all: return s.allTime
+        case .today: return s.days[span.today]
+        case .hour:
+            var c = Counters(), any = false
+            for slot in (span.lastSlot - 11)...span.lastSlot { if let x = s.slots[slot] { c.add(x); any = true } }
+            return any ? c : nil
+        }
     }
 
     /// Totals over a window.

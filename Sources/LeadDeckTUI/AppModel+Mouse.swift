@@ -63,7 +63,7 @@ extension AppModel {
             }
             return []
         case .sourceRow(let i):
-            let rows = sourceRows(desk)
+            let rows = sourceOrder(desk)
             guard i < rows.count else { return [] }
             // The second click opens only the row the first one selected: the rows may have moved in between.
             let again = selectedIndex(rows) == i

@@ -128,25 +128,37 @@ public struct AppModel: Sendable {
     public var layout: Layout { Layout(width: width, height: height) }
 
     /// Rows of the sources table as they stand now.
-    public func sourceRows(_ desk: Desk) -> [SourceRow] {
-        let rows = SourceTable.rows(desk: desk, window: window, sort: sort, descending: descending, filter: shownFilter, expanded: expanded,
-                                    pinned: pinned, matureOnly: matureOnly)
-        guard let held = heldOrder else { return rows }
-        return Self.keeping(rows, inOrder: held)
+    public func sourceRows(_ desk: Desk) -> [SourceRow] { sourceListing(desk).completedRows }
+
+    /// The sources table as it stands now, in order, each row built only when asked for (`SourceListing`): the
+    /// screen builds the rows it draws, and keys that only need the order read `keys`.
+    public func sourceListing(_ desk: Desk) -> SourceListing {
+        var listing = SourceTable.listing(desk: desk, window: window, sort: sort, descending: descending, filter: shownFilter,
+                                          expanded: expanded, pinned: pinned, matureOnly: matureOnly)
+        if let held = heldOrder { listing.keep(inOrder: held) }
+        return listing
     }
+
+    /// The keys of the sources rows in order, for moving, selecting and hit-testing.
+    func sourceOrder(_ desk: Desk) -> [SourceRow.Key] { sourceListing(desk).keys }
 
     /// The rows with sources in `order` (each followed by its sub-IDs); sources not in it come after, as sorted.
     static func keeping(_ rows: [SourceRow], inOrder order: [String]) -> [SourceRow] {
-        var groups: [[SourceRow]] = []
-        for r in rows {
-            if r.key.subID == nil || groups.isEmpty { groups.append([r]) } else { groups[groups.count - 1].append(r) }
-        }
+        keepingPermutation(rows.map(\.key), inOrder: order).map { rows[$0] }
+    }
+
+    /// The indices of `keys` reordered as `keeping(_:inOrder:)` reorders their rows.
+    static func keepingPermutation(_ keys: [SourceRow.Key], inOrder order: [String]) -> [Int] {
+        // A group is a source row and the sub-ID rows under it (a first row that is a sub-ID starts one too).
+        var starts: [Int] = []
+        for (i, k) in keys.enumerated() where k.subID == nil || i == 0 { starts.append(i) }
         let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let sorted = groups.enumerated().sorted { a, b in
-            let (ra, rb) = (rank[a.element[0].key.source] ?? Int.max, rank[b.element[0].key.source] ?? Int.max)
-            return ra != rb ? ra < rb : a.offset < b.offset
-        }
-        return sorted.flatMap(\.element)
+        let ranks = starts.map { rank[keys[$0].source] ?? Int.max }
+        let groups = starts.indices.sorted { a, b in ranks[a] != ranks[b] ? ranks[a] < ranks[b] : a < b }
+        var out: [Int] = []
+        out.reserveCapacity(keys.count)
+        for g in groups { out.append(contentsOf: starts[g]..<(g + 1 < starts.count ? starts[g + 1] : keys.count)) }
+        return out
     }
 
     /// The order of the Sources rows held while the person navigates (so rows do not move under the cursor)
@@ -158,8 +170,8 @@ public struct AppModel: Sendable {
     /// Holds the current order of the Sources rows (on navigation keys).
     mutating func holdOrder(_ desk: Desk) {
         guard heldOrder == nil else { return }
-        heldOrder = SourceTable.rows(desk: desk, window: window, sort: sort, descending: descending, filter: shownFilter,
-                                     expanded: [], pinned: pinned, matureOnly: matureOnly).map(\.key.source)
+        heldOrder = SourceTable.listing(desk: desk, window: window, sort: sort, descending: descending, filter: shownFilter,
+                                        expanded: [], pinned: pinned, matureOnly: matureOnly).keys.map(\.source)
     }
 
     /// Lets rows follow the sort again after a pause in navigating, unless frozen. The runtime calls this when
@@ -201,26 +213,32 @@ public struct AppModel: Sendable {
             let item = items[flowSelectedIndex(items)]
             return SourceRow.Key(source: item.sourceID, subID: item.subID)
         case .detail: return detailSource.map { SourceRow.Key(source: $0, subID: nil) }
-        case .sources: return currentSelection(sourceRows(desk))
+        case .sources: return currentSelection(sourceOrder(desk))
         default: return nil
         }
     }
 
-    func currentSelection(_ rows: [SourceRow]) -> SourceRow.Key? {
-        if let s = selected, rows.contains(where: { $0.key == s }) { return s }
-        return rows.first?.key
+    func currentSelection(_ keys: [SourceRow.Key]) -> SourceRow.Key? {
+        if let s = selected, keys.contains(s) { return s }
+        return keys.first
     }
 
     /// Index of the selected source row (0 when none).
-    public func selectedIndex(_ rows: [SourceRow]) -> Int {
-        guard let key = currentSelection(rows) else { return 0 }
-        return rows.firstIndex { $0.key == key } ?? 0
+    public func selectedIndex(_ rows: [SourceRow]) -> Int { selectedIndex(rows.map(\.key)) }
+
+    /// Index of the selected row among the rows with these keys (0 when none).
+    func selectedIndex(_ keys: [SourceRow.Key]) -> Int {
+        guard let key = currentSelection(keys) else { return 0 }
+        return keys.firstIndex(of: key) ?? 0
     }
 
     /// Index of the first source row on screen: `top`, moved if needed so the selection shows (the rows may
     /// have changed since the last key).
-    public func sourcesTop(_ rows: [SourceRow]) -> Int {
-        Self.scroll(top: top, selected: selectedIndex(rows), visible: layout.visibleTableRows, count: rows.count)
+    public func sourcesTop(_ rows: [SourceRow]) -> Int { sourcesTop(rows.map(\.key)) }
+
+    /// `sourcesTop(_:)` for the rows with these keys.
+    func sourcesTop(_ keys: [SourceRow.Key]) -> Int {
+        Self.scroll(top: top, selected: selectedIndex(keys), visible: layout.visibleTableRows, count: keys.count)
     }
 
     /// Index of the first feed row on screen: `flowTop`, moved if needed so the highlight shows.
@@ -521,7 +539,7 @@ public struct AppModel: Sendable {
             if screen != .detail { previousScreen = screen }
             // The source highlighted on the Sources screen, whichever screen this comes from.
             if screen != .detail || detailSource == nil {
-                detailSource = currentSelection(sourceRows(desk))?.source ?? desk.catalog.sources.first?.id
+                detailSource = currentSelection(sourceOrder(desk))?.source ?? desk.catalog.sources.first?.id
             }
             detailScroll = 0
         }
@@ -543,7 +561,7 @@ public struct AppModel: Sendable {
         }
         switch screen {
         case .sources:
-            let rows = sourceRows(desk)
+            let rows = sourceOrder(desk)
             guard !rows.isEmpty else { return }
             selectSource(step(selectedIndex(rows), count: rows.count), in: rows, desk: desk)
         case .flow:
@@ -562,15 +580,15 @@ public struct AppModel: Sendable {
         }
     }
 
-    /// Selects source row `i` of `rows` (the rows as they stand) and scrolls it into view.
-    mutating func selectSource(_ i: Int, in rows: [SourceRow], desk: Desk) {
+    /// Selects source row `i` of `rows` (the keys of the rows as they stand) and scrolls it into view.
+    mutating func selectSource(_ i: Int, in rows: [SourceRow.Key], desk: Desk) {
         let page = layout.visibleTableRows
-        selected = rows[i].key
+        selected = rows[i]
         // Once the selection moves off the changed source, it leaves the list if the filter excludes it.
-        if let p = pinned, rows[i].key.source != p {
+        if let p = pinned, rows[i].source != p {
             pinned = nil
-            let now = sourceRows(desk)
-            let j = now.firstIndex { $0.key == rows[i].key } ?? 0
+            let now = sourceOrder(desk)
+            let j = now.firstIndex(of: rows[i]) ?? 0
             top = Self.scroll(top: top, selected: j, visible: page, count: now.count)
         } else {
             top = Self.scroll(top: top, selected: i, visible: page, count: rows.count)

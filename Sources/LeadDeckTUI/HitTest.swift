@@ -37,7 +37,7 @@ extension AppModel {
                 return TableColumns.column(atX: x, in: SourcesScreen.visibleColumns(in: layout.columnHeader, setup: columnSetup)).map { .sourceColumn($0.id) } ?? .nothing
             }
             guard let offset = layout.tableRowOffset(atY: y) else { return .nothing }
-            let rows = sourceRows(desk)
+            let rows = sourceOrder(desk)
             let i = sourcesTop(rows) + offset
             return i < rows.count ? .sourceRow(i) : .nothing
         case .flow:

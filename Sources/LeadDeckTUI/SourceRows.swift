@@ -76,109 +76,22 @@ public enum SourceTable {
     /// - Parameter matureOnly: count only leads bought before their vertical's usual sale lag (mature cohorts).
     /// - Parameter filter: a `RowFilter` text; text that does not parse matches no row (`AppModel` applies only
     ///   filters that parse, and the screen then shows the error).
+    ///
+    /// Every row complete: `listing(...)` builds the same rows, leaving what only drawing needs to the rows drawn.
     public static func rows(desk: Desk, window: Window, sort: SortColumn, descending: Bool, filter: String,
                             expanded: Set<String>, pinned: String? = nil, matureOnly: Bool = false) -> [SourceRow] {
-        let book = desk.metrics
-        let lags = book.saleLags
-        func counters(_ key: MetricKey, _ vertical: Vertical, _ table: [MetricKey: Counters]) -> Counters {
-            matureOnly ? book.matureCounters(key, window: window, lag: lags.usualLag(vertical)) ?? Counters() : table[key] ?? Counters()
-        }
-        func maturing(_ key: MetricKey, _ vertical: Vertical) -> Bool {
-            !matureOnly && (book.youngShare(key, window: window, lag: lags.usualLag(vertical)) ?? 0) > 0.5
-        }
-        func returnsMaturing(_ key: MetricKey) -> Bool {
-            (book.youngShare(key, window: window, lag: SaleLags.returnWindowSeconds) ?? 0) > 0.5
-        }
-        let metrics = desk.metrics.table(.source, window: window)
-        let today = window == .today ? metrics : desk.metrics.table(.source, window: .today)
-        let subMetrics = expanded.isEmpty ? [:] : desk.metrics.table(.subid, window: window)
-        let subToday = expanded.isEmpty || window == .today ? subMetrics : desk.metrics.table(.subid, window: .today)
-        let f = try? RowFilter.parse(filter).get()
-        var out: [SourceRow] = []
-        var parents: [SourceRow] = []
-        for s in desk.catalog.sources {
-            let st = desk.policy.settings(for: s.id)
-            let key = MetricKey(.source, s.id)
-            let row = SourceRow(key: .init(source: s.id, subID: nil), name: s.name, vertical: s.vertical, channel: s.channel,
-                                priority: st.priority, blocked: st.blocked,
-                                blockedSubs: s.subIDs.filter { st.blockedSubIDs.contains($0.id) }.count, sourceBlocked: false,
-                                mode: st.mode,
-                                modeInForce: st.mode.resolved(global: desk.policy.globalMode),
-                                boughtToday: today[key]?.bought ?? 0, counters: counters(key, s.vertical, metrics),
-                                volume: desk.metrics.recentVolume(key), subCount: s.subIDs.count,
-                                maturing: maturing(key, s.vertical), returnsMaturing: returnsMaturing(key))
-            if f?.matches(row) ?? false {
-                parents.append(row)
-            } else if s.id == pinned {
-                var kept = row
-                kept.outsideFilter = true
-                parents.append(kept)
-            }
-        }
-        parents.sort { a, b in
-            // Rows with no figure for the column go last whichever way the sort runs, and figures on too few
-            // leads go after those on enough: a +1,000% on two leads does not top the list.
-            let (na, nb) = (hasValue(a, sort), hasValue(b, sort))
-            if na != nb { return na }
-            if sort.restsOnEvidence, a.hasEvidence != b.hasEvidence { return a.hasEvidence }
-            let o = order(a, b, sort)
-            return o == 0 ? a.key.source < b.key.source : (descending ? o > 0 : o < 0)
-        }
-        for p in parents {
-            out.append(p)
-            guard expanded.contains(p.key.source), let s = desk.catalog.source(p.key.source) else { continue }
-            let st = desk.policy.settings(for: s.id)
-            for sub in s.subIDs {
-                let key = MetricKey(.subid, "\(s.id)/\(sub.id)")
-                out.append(SourceRow(key: .init(source: s.id, subID: sub.id), name: sub.name, vertical: s.vertical,
-                                     channel: s.channel, priority: p.priority, blocked: st.blockedSubIDs.contains(sub.id),
-                                     blockedSubs: 0, sourceBlocked: st.blocked,
-                                     mode: p.mode, modeInForce: p.modeInForce, boughtToday: subToday[key]?.bought ?? 0,
-                                     counters: counters(key, s.vertical, subMetrics), volume: [], subCount: 0,
-                                     maturing: maturing(key, s.vertical), returnsMaturing: returnsMaturing(key)))
-            }
-        }
-        return out
+        listing(desk: desk, window: window, sort: sort, descending: descending, filter: filter, expanded: expanded,
+                pinned: pinned, matureOnly: matureOnly).completedRows
     }
 
     /// -1, 0 or 1 comparing two rows by a column, with "no data" last.
     static func order(_ a: SourceRow, _ b: SourceRow, _ c: SortColumn) -> Int {
-        func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x > y ? 1 : 0) }
-        func opt<T: Comparable>(_ x: T?, _ y: T?) -> Int {
-            switch (x, y) {
-            case let (x?, y?): return cmp(x, y)
-            case (nil, nil): return 0
-            case (nil, _): return -1
-            case (_, nil): return 1
-            }
-        }
-        let ma = MetricsRow(a.counters), mb = MetricsRow(b.counters)
-        switch c {
-        case .priority: return cmp(a.priority, b.priority)
-        case .status: return cmp(SourceStatus.allCases.firstIndex(of: a.status)!, SourceStatus.allCases.firstIndex(of: b.status)!)
-        case .name: return cmp(a.name.lowercased(), b.name.lowercased())
-        case .vertical: return cmp(a.vertical.rawValue, b.vertical.rawValue)
-        case .channel: return cmp(a.channel.rawValue, b.channel.rawValue)
-        case .mode: return cmp(a.modeInForce.rawValue, b.modeInForce.rawValue)
-        case .today: return cmp(a.boughtToday, b.boughtToday)
-        case .spend: return cmp(a.counters.spend, b.counters.spend)
-        case .cpl: return opt(ma.cpl, mb.cpl)
-        case .contact: return opt(ma.contactRate.value, mb.contactRate.value)
-        case .conv: return opt(ma.conversionRate.value, mb.conversionRate.value)
-        case .cpa: return opt(ma.cpa, mb.cpa)
-        case .revenue: return cmp(a.counters.revenue, b.counters.revenue)
-        case .profit: return cmp(ma.profit, mb.profit)
-        case .roi: return opt(ma.roi, mb.roi)
-        case .returns: return opt(ma.returnRate.value, mb.returnRate.value)
-        case .bidRate: return opt(a.counters.bidRate, b.counters.bidRate)
-        case .winRate: return opt(a.counters.winRate, b.counters.winRate)
-        case .offers: return 0  // not sortable: rows keep their id order
-        }
+        SortValue.compare(SortValue(a, c), SortValue(b, c))
     }
 
     /// Whether the row has a figure for the column (CPL needs leads bought, CPA a sale, ...).
     static func hasValue(_ r: SourceRow, _ c: SortColumn) -> Bool {
-        let m = MetricsRow(r.counters)
+        var m: MetricsRow { MetricsRow(r.counters) }
         switch c {
         case .cpl: return m.cpl != nil
         case .contact, .conv, .returns, .profit: return r.counters.bought > 0

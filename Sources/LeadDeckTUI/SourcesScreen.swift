@@ -72,23 +72,28 @@ enum SourcesScreen {
 
     /// Draws the screen into the body area of `layout`.
     static func render(_ m: AppModel, desk: Desk, layout: Layout, into buf: inout Buffer) {
-        let rows = m.sourceRows(desk)
-        let sources = rows.filter { $0.key.subID == nil }.count
-        var fields = ["\(sources) of \(desk.catalog.sources.count) sources"]
+        render(m, listing: m.sourceListing(desk), catalogCount: desk.catalog.sources.count, layout: layout, into: &buf)
+    }
+
+    /// Draws the screen from `listing`, completing only the rows on screen.
+    static func render(_ m: AppModel, listing: SourceListing, catalogCount: Int, layout: Layout, into buf: inout Buffer) {
+        let rows = listing.keys
+        let sources = listing.sourceCount()
+        var fields = ["\(sources) of \(catalogCount) sources"]
         let filter = m.shownFilter
         if !filter.isEmpty { fields.append("filter: \(filter)") }
         fields += ["sort: \(m.sort.rawValue) \(m.descending ? "↓" : "↑") (s/S)",
                    "metrics: \(m.windowLabel)\(m.matureOnly ? ", mature leads only" : "") (w, a)"]
         if m.orderFrozen { fields.append("order frozen (Z)") } else if m.heldOrder != nil { fields.append("order held while you move") }
-        switch (rows.contains(where: \.maturing), rows.contains(where: { $0.returnsMaturing && $0.counters.bought > 0 })) {
+        switch (listing.anyMaturing, listing.anyReturnsMaturing) {
         case (true, true): fields.append("~ sales, returns still coming in")
         case (true, false): fields.append("~ sales still coming in")
         case (false, true): fields.append("~ returns still coming in (10 days)")
         case (false, false): break
         }
-        if !rows.contains(where: { $0.counters.bought > 0 }) {
+        if !listing.anyBought {
             fields.append(m.matureOnly ? "no mature leads in this window yet" : "no leads bought in this window")
-        } else if rows.contains(where: { !$0.hasEvidence }) {
+        } else if listing.anyWithoutEvidence {
             fields.append("dim: under \(Evidence.minLeads) leads")
         }
         fields.append("→ sub-IDs")
@@ -109,13 +114,13 @@ enum SourcesScreen {
         let selected = m.selectedIndex(rows)
         let top = m.sourcesTop(rows)
         let visible = layout.visibleTableRows
-        for (i, row) in rows[top..<min(rows.count, top + visible)].enumerated() {
+        for (i, key) in rows[top..<min(rows.count, top + visible)].enumerated() {
             let y = area.y + i
-            drawRow(&buf, row, cols: cols, y: y, ascii: m.ascii, marked: m.marked.contains(row.key))
+            drawRow(&buf, listing.row(top + i), cols: cols, y: y, ascii: m.ascii, marked: m.marked.contains(key))
             if top + i == selected { buf.restyle(x: area.x, y: y, width: area.width) { $0.reverse = true } }
         }
         // Where the highlight is among the sources listed (sub-ID rows are not sources), shown whatever the filter.
-        let position = rows[...selected].filter { $0.key.subID == nil }.count
+        let position = listing.sourceCount(prefix: selected + 1)
         let counter = "\(max(1, position))/\(sources)"
         buf.write(counter, x: info.maxX - Sanitizer.width(counter) - 1, y: info.y, style: .dim)
     }

@@ -1,4 +1,6 @@
-// Benchmarks for the goals in docs/DESIGN.md. Run: swift run -c release leaddeck-bench [--quick]
+// Benchmarks for the goals in docs/DESIGN.md. Run: swift run -c release leaddeck-bench [--quick] [--only N]
+// --only N runs just section N (1 engine, 2 simulate, 3 open and report, 4 sources frame); 3 needs 2's store,
+// so --only 3 runs 2 as well.
 // Prints figures; asserts nothing. Uses temporary stores seeded from ./data.
 import Foundation
 import LeadDeckCore
@@ -6,6 +8,11 @@ import LeadDeckStore
 import LeadDeckTUI
 
 let quick = CommandLine.arguments.contains("--quick")
+let only: Int? = CommandLine.arguments.firstIndex(of: "--only").flatMap { i in
+    i + 1 < CommandLine.arguments.count ? Int(CommandLine.arguments[i + 1]) : nil
+}
+/// Whether section `n` runs (all do without --only).
+func runs(_ n: Int...) -> Bool { only.map { n.contains($0) } ?? true }
 let seed = "data"
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -19,6 +26,18 @@ defer { try? FileManager.default.removeItem(atPath: benchRoot) }
 
 func tempStore(_ name: String) -> String { benchRoot + "/" + name }
 
+/// CPU time of the calling thread: on a shared machine wall time also counts the time other work holds the core.
+func cpuSeconds(_ body: () throws -> Void) rethrows -> Double {
+    func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+    let t0 = now()
+    try body()
+    return now() - t0
+}
+
 func fmt(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }
 func count(_ n: Int) -> String { Money.grouped(UInt64(n)) }
 
@@ -27,7 +46,7 @@ func fileSize(_ path: String) -> Int { (try? FileManager.default.attributesOfIte
 print("LeadDeck benchmarks (\(quick ? "quick" : "full")), \(ProcessInfo.processInfo.activeProcessorCount) cores")
 
 // 1. The engine's per-offer path.
-do {
+if runs(1) {
     let store = try Store.open(tempStore("engine"), seedDirectory: seed)
     let state = try store.loadState()
     var desk = state.desk
@@ -54,7 +73,7 @@ do {
 
 // 2. A 30-day simulation into a store, appended in hourly batches (one write and one fsync each).
 let bigStore = tempStore("month")
-do {
+if runs(2, 3) {
     let days = quick ? 3 : 30
     let store = try Store.open(bigStore, seedDirectory: seed)
     let session = try EngineSession(store: store, seed: 1, start: nil)
@@ -74,7 +93,7 @@ do {
 }
 
 // 3. Opening a store and reporting: the checkpoint plus the log tail, against a small store and a full replay.
-do {
+if runs(3) {
     let small = tempStore("small")
     let s = try Store.open(small, seedDirectory: seed)
     let session = try EngineSession(store: s, seed: 2, start: nil)
@@ -113,7 +132,7 @@ do {
 }
 
 // 4. Rendering a frame of the sources screen with 10,000 sources.
-do {
+if runs(4) {
     var sources: [Source] = []
     for i in 0..<10_000 {
         sources.append(Source(id: "S\(i)", name: "Source number \(i)", vertical: Vertical.allCases[i % 9], channel: Channel.allCases[i % 7],
@@ -132,11 +151,14 @@ do {
     let feed = LiveFeed()
     let info = DashboardInfo(storePath: "bench", engine: "bench")
     let frames = quick ? 10 : 50
+    var cpu = 0.0
     let t = seconds {
-        for i in 0..<frames {
-            model.top = i * 10
-            _ = Renderer.render(model, desk: desk, feed: feed, info: info)
+        cpu = cpuSeconds {
+            for i in 0..<frames {
+                model.top = i * 10
+                _ = Renderer.render(model, desk: desk, feed: feed, info: info)
+            }
         }
     }
-    print("render sources screen, 10,000 sources at 120x40: \(fmt(t / Double(frames) * 1000, 1)) ms per frame")
+    print("render sources screen, 10,000 sources at 120x40: \(fmt(t / Double(frames) * 1000, 1)) ms per frame (\(fmt(cpu / Double(frames) * 1000, 1)) ms CPU)")
 }
