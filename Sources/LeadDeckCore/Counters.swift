@@ -36,31 +36,34 @@ public struct Counters: Sendable, Hashable, Codable {
 
     /// Counters from their JSON integers, in `fieldOrder` (or the 17- and 20-integer layouts of older
     /// checkpoints); nil for any other count.
-    public init?(fields f: some RandomAccessCollection<Int64>) {
-        guard f.count == Self.fieldOrder.count || f.count == Self.fieldCountBeforePacing || f.count == Self.fieldCountBeforePings else {
+    public init?(fields f: [Int64]) {
+        let n = f.count
+        guard n == Self.fieldOrder.count || n == Self.fieldCountBeforePacing || n == Self.fieldCountBeforePings else {
             return nil
         }
-        var i = f.startIndex
-        func next() -> Int64 {
-            defer { i = f.index(after: i) }
-            return f[i]
+        // Read by index (a checkpoint holds tens of thousands of these).
+        offered = f[0]
+        boughtShared = f[1]
+        boughtExclusive = f[2]
+        var i = 3
+        for r in Self.reasonsInOrder {
+            rejected[r] = f[i]
+            i += 1
         }
-        offered = next()
-        boughtShared = next()
-        boughtExclusive = next()
-        for r in Self.reasonsInOrder { rejected[r] = next() }
-        spend = Money(cents: next())
-        refunds = Money(cents: next())
-        revenue = Money(cents: next())
-        contacted = next()
-        converted = next()
-        returned = next()
-        if f.count != Self.fieldCountBeforePings {
-            pinged = next()
-            bids = next()
-            won = next()
+        spend = Money(cents: f[i])
+        refunds = Money(cents: f[i + 1])
+        revenue = Money(cents: f[i + 2])
+        contacted = f[i + 3]
+        converted = f[i + 4]
+        returned = f[i + 5]
+        i += 6
+        if n != Self.fieldCountBeforePings {
+            pinged = f[i]
+            bids = f[i + 1]
+            won = f[i + 2]
+            i += 3
         }
-        if f.count == Self.fieldOrder.count { rejected[.pacing] = next() }
+        if n == Self.fieldOrder.count { rejected[.pacing] = f[i] }
     }
 
     /// The JSON integers, in `fieldOrder`, passed one by one to `body`.

@@ -288,9 +288,14 @@ extension MetricsBook {
     /// builds it with this). `breakdowns` nil: a checkpoint from before breakdowns were kept.
     public init(clock: LocalClock, latest: Timestamp, series: [MetricKey: Series], saleLags: SaleLags?,
                 breakdowns: SourceBreakdowns?) {
+        self.init(clock: clock, latest: latest, series: SeriesTable(series), saleLags: saleLags, breakdowns: breakdowns)
+    }
+
+    /// A book as saved, its series already in a table.
+    public init(clock: LocalClock, latest: Timestamp, series: SeriesTable, saleLags: SaleLags?, breakdowns: SourceBreakdowns?) {
         self.clock = clock
         self.latest = latest
-        self.series = SeriesTable(series)
+        self.series = series
         self.saleLags = saleLags ?? SaleLags()
         // A checkpoint from before breakdowns were kept: they count from its time on, and say so.
         self.breakdowns = breakdowns ?? SourceBreakdowns(countedSince: latest.seconds > 0 ? latest : nil)

@@ -24,6 +24,17 @@ public struct SeriesTable: Sendable, Hashable, Sequence {
         }
     }
 
+    /// A table of these slices and their series, in this order; nil when a key comes twice.
+    public init?(keys: [MetricKey], values: [MetricsBook.Series]) {
+        guard keys.count == values.count else { return nil }
+        positions.reserveCapacity(keys.count)
+        for (i, k) in keys.enumerated() {
+            guard positions.updateValue(i, forKey: k) == nil else { return nil }
+        }
+        self.keys = keys
+        self.values = values
+    }
+
     /// The slice's series, if anything was counted in it.
     public subscript(key: MetricKey) -> MetricsBook.Series? { positions[key].map { values[$0] } }
 

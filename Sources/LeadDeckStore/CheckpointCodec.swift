@@ -152,16 +152,29 @@ enum CheckpointCodec {
     private static let metricsKeys: Set<String> = ["allTime", "breakdowns", "clock", "days", "latest", "saleLags", "slots"]
 
     private static func decodeMetrics(_ r: inout JSONBytes.Reader) -> MetricsBook? {
-        var series: [MetricKey: MetricsBook.Series] = [:]
+        // Slices by their JSON name: each name recurs once per day and slot, and is parsed into a key only once.
+        var keys: [MetricKey] = []
+        var values: [MetricsBook.Series] = []
+        var byName: [String: Int] = [:]
         var parts: [String: Range<Int>] = [:]
         var seen = Set<String>()
         var fields: [Int64] = []
         fields.reserveCapacity(Counters.fieldOrder.count)
         /// `{"<slice>":[...],...}`, each slice's counters given to `store`.
-        func slices(_ r: inout JSONBytes.Reader, _ store: (MetricKey, Counters) -> Void) -> Bool {
+        func slices(_ r: inout JSONBytes.Reader, _ store: (Int, Counters) -> Void) -> Bool {
             r.object { name, r in
-                guard let key = MetricKey(name: name), let c = counters(&r) else { return false }
-                store(key, c)
+                let position: Int
+                if let p = byName[name] {
+                    position = p
+                } else {
+                    guard let key = MetricKey(name: name) else { return false }
+                    position = keys.count
+                    byName[name] = position
+                    keys.append(key)
+                    values.append(MetricsBook.Series())
+                }
+                guard let c = counters(&r) else { return false }
+                store(position, c)
                 return true
             }
         }
@@ -178,7 +191,7 @@ enum CheckpointCodec {
             return Counters(fields: fields)
         }
         /// `{"<day or slot>":{slices},...}`.
-        func buckets(_ r: inout JSONBytes.Reader, _ store: (Int64, MetricKey, Counters) -> Void) -> Bool {
+        func buckets(_ r: inout JSONBytes.Reader, _ store: (Int64, Int, Counters) -> Void) -> Bool {
             r.object { text, r in
                 guard let bucket = Int64(text) else { return false }
                 return slices(&r) { store(bucket, $0, $1) }
@@ -187,9 +200,9 @@ enum CheckpointCodec {
         let ok = r.object { key, r in
             guard metricsKeys.contains(key), seen.insert(key).inserted else { return false }
             switch key {
-            case "allTime": return slices(&r) { series[$0, default: MetricsBook.Series()].allTime = $1 }
-            case "days": return buckets(&r) { series[$1, default: MetricsBook.Series()].days[$0] = $2 }
-            case "slots": return buckets(&r) { series[$1, default: MetricsBook.Series()].slots[$0] = $2 }
+            case "allTime": return slices(&r) { values[$0].allTime = $1 }
+            case "days": return buckets(&r) { values[$1].days[$0] = $2 }
+            case "slots": return buckets(&r) { values[$1].slots[$0] = $2 }
             default:
                 let start = r.i
                 guard r.skipValue() else { return false }
@@ -207,6 +220,8 @@ enum CheckpointCodec {
         }
         guard case let clock?? = part("clock", LocalClock.self), case let latest?? = part("latest", Timestamp.self),
               let lags = part("saleLags", SaleLags.self), let breakdowns = part("breakdowns", SourceBreakdowns.self) else { return nil }
-        return MetricsBook(clock: clock, latest: latest, series: series, saleLags: lags, breakdowns: breakdowns)
+        // Two names for one slice ("source:a\/b" and "source:a/b") are not what JSONEncoder writes: left to it.
+        guard let table = SeriesTable(keys: keys, values: values) else { return nil }
+        return MetricsBook(clock: clock, latest: latest, series: table, saleLags: lags, breakdowns: breakdowns)
     }
 }
