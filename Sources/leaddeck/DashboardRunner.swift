@@ -6,8 +6,9 @@ import LeadDeckTUI
 
 /// The dashboard's main loop: keys, the screen, and the engine driver that owns the desk (running the
 /// simulated exchange, or following the log another process writes). Single-threaded: it sleeps in the
-/// terminal's read until a key comes or the driver's next tick is due (four times a second), and redraws on
-/// change or once a second, writing only the rows that changed. Ctrl-Z stops the whole process, engine
+/// terminal's read until a key comes or the driver's next tick is due (once a second when live, back to back
+/// while catching up), draws at once after a key and at most four times a second for new data, writing only
+/// the rows that changed. Ctrl-Z stops the whole process, engine
 /// included; on `fg` the driver skips the time it was stopped.
 final class DashboardRunner {
     let driver: EngineDriver
@@ -49,8 +50,19 @@ final class DashboardRunner {
         if let startupNotice { setStatus(startupNotice, error: true) }
     }
 
-    /// How often the driver runs the market and picks up others' records.
-    static let tickSeconds = 0.25
+    /// How often the driver runs the market and picks up others' records when live, and so how often new leads
+    /// reach the screen (top and htop refresh every 1.5 s). Keys are answered and drawn at once, between ticks.
+    static let tickSeconds = 1.0
+    /// How soon the next tick comes while the engine is catching up (its market hours behind the clock):
+    /// batches run back to back, with keys read between them.
+    static let catchUpTickSeconds = 0.02
+    /// Redraws for new data come at most this often (while catching up); a key redraws at once.
+    static let dataRedrawSeconds = 0.25
+
+    /// Whether the engine is more than two ticks' worth of market time behind the clock.
+    var catchingUp: Bool {
+        driver.role == .engine && Double(driver.behindSeconds) > driver.options.speed * Self.tickSeconds * 2
+    }
 
     static func speedText(_ s: Double) -> String { s == s.rounded() ? "\(Int(s))" : String(format: "%.1f", s) }
 
@@ -87,6 +99,8 @@ final class DashboardRunner {
 
     func run() throws {
         var dirty = true
+        /// New data since the last draw (drawn at most every `dataRedrawSeconds`); `dirty`: draw at once.
+        var stale = false
         var lastTick = Date.distantPast
         var lastDraw = Date.distantPast
         while !quitRequested.load(ordering: .relaxed) {
@@ -99,7 +113,8 @@ final class DashboardRunner {
                 dirty = true
             }
             // Asleep in the read until a key comes or the next tick is due: no wake-ups in between.
-            let untilTick = Int32(max(0, (Self.tickSeconds - Date().timeIntervalSince(lastTick)) * 1000).rounded(.up))
+            let interval = catchingUp ? Self.catchUpTickSeconds : Self.tickSeconds
+            let untilTick = Int32(max(0, (interval - Date().timeIntervalSince(lastTick)) * 1000).rounded(.up))
             if let key = terminal.readKey(waitingAtMost: untilTick) {
                 // Mouse reports already waiting (both clicks of a double click) are read at once, so their times are
                 // close and a slow update never splits a double click. Reading stops after the first key that is not
@@ -112,7 +127,7 @@ final class DashboardRunner {
                 dirty = true
             }
             let now = Date()
-            if now.timeIntervalSince(lastTick) >= Self.tickSeconds {
+            if now.timeIntervalSince(lastTick) >= interval {
                 lastTick = now
                 let update = driver.tick()
                 for e in update.events { feed.add(e) }
@@ -124,7 +139,8 @@ final class DashboardRunner {
                 show(update.notices)
                 announce(update.othersChanges)
                 describeEngine()
-                if update.changed || !update.othersChanges.isEmpty { dirty = true }
+                if update.changed || !update.othersChanges.isEmpty { stale = true }
+                if !alerts.isEmpty || !update.notices.isEmpty { dirty = true }
             }
             // Rows held still while the person navigates follow the sort again after a few idle seconds.
             if model.heldOrder != nil, !model.orderFrozen, now.timeIntervalSince(lastKey) > 3 {
@@ -136,10 +152,12 @@ final class DashboardRunner {
                 statusWall = nil
                 dirty = true
             }
-            if dirty || now.timeIntervalSince(lastDraw) >= 1 {
+            let sinceDraw = now.timeIntervalSince(lastDraw)
+            if dirty || (stale && sinceDraw >= Self.dataRedrawSeconds) || sinceDraw >= Self.tickSeconds {
                 terminal.draw(Renderer.render(model, desk: desk, feed: feed, info: info))
                 lastDraw = now
                 dirty = false
+                stale = false
             }
         }
         finish()
