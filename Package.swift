@@ -23,7 +23,9 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
-        .target(name: "LeadDeckStore", dependencies: ["LeadDeckCore"]),
+        // CRC-32 by carry-less multiplication (x86-64), for the checksum on every event-log record.
+        .target(name: "CCRC32"),
+        .target(name: "LeadDeckStore", dependencies: ["LeadDeckCore", "CCRC32"]),
         .target(name: "LeadDeckEngine", dependencies: ["LeadDeckCore", "LeadDeckStore"]),
         .target(
             name: "LeadDeckServer",

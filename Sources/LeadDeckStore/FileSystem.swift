@@ -38,6 +38,9 @@ public protocol FileSystem: Sendable {
     func read(_ path: String) throws(FileSystemError) -> [UInt8]
     /// Bytes from `offset` to the end of the file, or at most `maxCount` of them.
     func read(_ path: String, from offset: Int64, maxCount: Int) throws(FileSystemError) -> [UInt8]
+    /// Reads bytes from `offset` into `buffer` (as many as fit, fewer at the end of the file) and returns how
+    /// many: for a reader that goes through a long file in chunks with one buffer.
+    func read(_ path: String, from offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int
     func size(_ path: String) throws(FileSystemError) -> Int64
     /// Opens for writing (creating it private to its owner, 0600, whatever the umask; never through a
     /// symbolic link); `append` positions every write at the end.
@@ -148,6 +151,21 @@ public struct PosixFileSystem: FileSystem {
         return out
     }
 
+    public func read(_ path: String, from offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw FileSystemError("open", path, errno: errno) }
+        defer { Glibc.close(fd) }
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, base + done, buffer.count - done, off_t(offset) + off_t(done))
+            if n < 0 { if errno == EINTR { continue }; throw FileSystemError("read", path, errno: errno) }
+            if n == 0 { break }
+            done += n
+        }
+        return done
+    }
+
     public func size(_ path: String) throws(FileSystemError) -> Int64 {
         var st = stat()
         guard lstat(path, &st) == 0 else { throw FileSystemError("stat", path, errno: errno) }
@@ -236,6 +254,13 @@ public struct PosixFileSystem: FileSystem {
 }
 
 extension FileSystem {
+    /// Reads through `read(_:from:maxCount:)` and copies (for file systems that do not read in place).
+    public func read(_ path: String, from offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int {
+        let bytes = try read(path, from: offset, maxCount: buffer.count)
+        bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+        return bytes.count
+    }
+
     /// Bytes from `offset` to the end of the file.
     public func read(_ path: String, from offset: Int64) throws(FileSystemError) -> [UInt8] {
         try read(path, from: offset, maxCount: .max)

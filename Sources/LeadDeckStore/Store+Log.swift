@@ -29,9 +29,7 @@ extension Store {
                          _ visit: (LogRecord) -> Void, _ visitFramed: (FramedRecord) -> Void) throws(StoreError) -> LogScan {
         var size = try io { () throws(FileSystemError) in try fs.size(logPath) }
         if let limit { size = min(size, limit) }
-        if size < position.offset {
-            throw StoreError("\(logPath): the log is shorter (\(size) bytes) than the position read before (\(position.offset)); it was truncated or replaced by another program", kind: .damaged)
-        }
+        if size < position.offset { throw logShorter(size, than: position) }
         var pos = position
         var chunkSize = chunk
         while pos.offset < size {
@@ -52,6 +50,10 @@ extension Store {
             if s.end.offset == pos.offset { chunkSize *= 2 } else { pos = s.end }
         }
         return LogScan(end: pos)
+    }
+
+    func logShorter(_ size: Int64, than position: LogPosition) -> StoreError {
+        StoreError("\(logPath): the log is shorter (\(size) bytes) than the position read before (\(position.offset)); it was truncated or replaced by another program", kind: .damaged)
     }
 
     /// Records appended after `position` by anyone; a record still being written is left for next time.

@@ -74,7 +74,11 @@ func currentUser() -> String {
 func wallNow() -> Timestamp { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
 
 func writeOut(_ bytes: [UInt8]) {
-    if !bytes.isEmpty { FileHandle.standardOutput.write(Data(bytes)) }
+    guard !bytes.isEmpty else { return }
+    // Handed to the file handle without a copy: `bytes` outlives the write.
+    bytes.withUnsafeBytes { b in
+        FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: b.baseAddress!), count: b.count, deallocator: .none))
+    }
 }
 
 func writeOut(_ s: String) {

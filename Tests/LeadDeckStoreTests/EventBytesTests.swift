@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+import LeadDeckCore
+@testable import LeadDeckStore
+
+/// `log --json`'s fast path (records read into one buffer and checked in place, the CRC folded by carry-less
+/// multiplication, plain ASCII found while looking for line ends) prints what the plain path prints: each event
+/// decoded and encoded again, made terminal-safe. Damage is the same error; an unfinished last line is left.
+@Suite("log --json fast path agrees with the plain one")
+struct EventBytesTests {
+    static let hostile = ["plain", "q\"uote\\back/slash\u{1B}[31m\r\n\t\u{8}\u{C}\u{0}", "\u{7F}\u{80}\u{85}\u{9B}\u{9F}\u{A0}",
+                          "\u{202E}evil\u{202A}\u{2066}\u{2069}\u{200E}\u{200F}\u{061C}", "東京リード José Müller 😀 \u{2028}", "",
+                          String(repeating: "long ", count: 3000) + "\u{202E}"]
+
+    /// A simulated store with notes carrying non-ASCII, control, C1 and bidi characters among its records.
+    static func store() throws -> Store {
+        let store = try FastPathTests.simulatedStore(hours: 4)
+        var position = try store.forEachRecord(after: .afterHeader) { _ in }
+        for (i, text) in hostile.enumerated() {
+            try store.append([.note(time: Timestamp(seconds: 1_793_600_000 + Int64(i)), text: "name \(text)")], at: &position)
+        }
+        let more = try EngineSession(store: store, seed: 4, start: nil)
+        try more.advance(to: more.now + 3600)
+        more.close()
+        return store
+    }
+
+    /// What `log --json` printed before the fast path: each record decoded, encoded with sorted keys, escaped.
+    static func plainOutput(_ store: Store, after position: LogPosition = .afterHeader) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var out = ""
+        try store.forEachRecord(after: position) { r in
+            let payload = (try? encoder.encode(r.event)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+            out += "{\"seq\":\(r.seq),\"event\":\(asciiJSON(payload))}\n"
+        }
+        return Array(out.utf8)
+    }
+
+    static func fastOutput(_ store: Store, after position: LogPosition = .afterHeader, chunk: Int = 8 << 20,
+                           piece: Int = 256 << 10) throws(StoreError) -> (bytes: [UInt8], end: LogPosition) {
+        var out: [UInt8] = []
+        let end = try store.forEachEventBytes(after: position, chunk: chunk, piece: piece) { e in
+            appendLogJSONLine(seq: e.seq, event: e.bytes, printable: e.isPrintableASCII, to: &out)
+        }
+        return (out, end)
+    }
+
+    static func flip(_ path: String, at offset: Int, to byte: UInt8) throws {
+        var bytes = [UInt8](FileManager.default.contents(atPath: path)!)
+        bytes[offset] = byte
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test func outputIsByteIdenticalToDecodingAndEncoding() throws {
+        let store = try Self.store()
+        let plain = try Self.plainOutput(store)
+        #expect(plain.count > 100_000)
+        #expect(!plain.contains { $0 == 0x1B || $0 == 0x7F })
+        let text = String(decoding: plain, as: UTF8.self)
+        #expect(text.contains("\\u202e") && text.contains("\\u0085") && text.contains("\\u001b") && text.contains("東京リード José"))
+        #expect(!text.unicodeScalars.contains { $0 != "\n" && Sanitizer.isUnsafe($0) })
+        // Default sizes, and chunks and pieces small enough that lines span pieces and the long note spans
+        // several chunks (the buffer grows).
+        for (chunk, piece) in [(8 << 20, 256 << 10), (4096, 100), (1000, 64), (64 << 10, 7 << 10)] {
+            let fast = try Self.fastOutput(store, chunk: chunk, piece: piece)
+            #expect(fast.bytes == plain, "chunk \(chunk) piece \(piece)")
+            let tail = try store.forEachFramed(after: .afterHeader) { _ in }
+            #expect(fast.end == tail)
+        }
+    }
+
+    @Test func readingOnFromAPositionGivesOnlyTheNewRecords() throws {
+        // What `log --json --follow` does: read on from where the last read ended.
+        let store = try Self.store()
+        let first = try Self.fastOutput(store)
+        var position = first.end
+        try store.append([.note(time: Timestamp(seconds: 1_793_700_000), text: "later \u{202E}")], at: &position)
+        let next = try Self.fastOutput(store, after: first.end)
+        #expect(next.bytes == (try Self.plainOutput(store, after: first.end)))
+        #expect(String(decoding: next.bytes, as: UTF8.self).hasSuffix("\"text\":\"later \\u202e\",\"time\":1793700000,\"type\":\"note\"}}\n"))
+        #expect((try Self.fastOutput(store, after: next.end)).bytes.isEmpty)
+    }
+
+    @Test func anUnfinishedLastLineIsLeftAlone() throws {
+        let store = try Self.store()
+        let whole = try Self.fastOutput(store)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: store.logPath))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("{\"seq\":\(whole.end.seq + 1),\"crc\":\"0000".utf8))
+        try handle.close()
+        for (chunk, piece) in [(8 << 20, 256 << 10), (4096, 100)] {
+            let again = try Self.fastOutput(store, chunk: chunk, piece: piece)
+            #expect(again.bytes == whole.bytes && again.end == whole.end)
+        }
+    }
+
+    @Test func damageIsTheSameErrorAsThePlainScan() throws {
+        // A flipped byte in an event (checksum), in the framing, a line repeated (sequence), and damage in the
+        // last whole line (no good record after it): the same message, after the same records.
+        let base = try Self.store()
+        let original = [UInt8](FileManager.default.contents(atPath: base.logPath)!)
+        let lines = original.indices.filter { original[$0] == 10 }
+        let middle = lines[lines.count / 2] + 1
+        let lastStart = lines[lines.count - 2] + 1
+        let cases: [(String, [UInt8])] = [
+            ("checksum", { var b = original; b[middle + 60] ^= 0x01; return b }()),
+            ("framing", { var b = original; b[middle] = UInt8(ascii: "["); return b }()),
+            ("sequence", Array(original[..<middle]) + Array(original[lines[lines.count / 2 - 1] + 1 ..< middle]) + Array(original[middle...])),
+            ("last line", { var b = original; b[lastStart + 70] ^= 0x01; return b }()),
+        ]
+        for (name, bytes) in cases {
+            try Data(bytes).write(to: URL(fileURLWithPath: base.logPath))
+            var plainCount = 0
+            var plainError: StoreError?
+            do { try base.forEachFramed(after: .afterHeader) { _ in plainCount += 1 } } catch { plainError = error }
+            for (chunk, piece) in [(8 << 20, 256 << 10), (4096, 100)] {
+                var fastCount = 0
+                var fastError: StoreError?
+                do {
+                    try base.forEachEventBytes(after: .afterHeader, chunk: chunk, piece: piece) { _ in fastCount += 1 }
+                } catch { fastError = error }
+                let plain = try #require(plainError, "\(name)")
+                #expect(fastError == plain, "\(name) chunk \(chunk): \(String(describing: fastError)) vs \(plain)")
+                #expect(chunk != 8 << 20 || fastCount == plainCount, "\(name)")
+                #expect(plain.description.contains(" line ") && !plain.description.contains("\n"))
+            }
+        }
+    }
+
+    @Test func theFoldedCRCIsTheTableCRC() {
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+        var random = SystemRandomNumberGenerator()
+        let bytes = (0..<1200).map { _ in UInt8.random(in: 0...255, using: &random) }
+        bytes.withUnsafeBytes { all in
+            for offset in 0..<16 {
+                for count in 0..<(1200 - 16) where count < 300 || count % 37 == 0 {
+                    let p = UnsafeRawBufferPointer(rebasing: all[offset..<(offset + count)])
+                    let tables = CRC32.update(0x1234_5678, p, tables: CRC32.flat, folds: false)
+                    #expect(CRC32.update(0x1234_5678, p, tables: CRC32.flat, folds: CRC32.folds) == tables)
+                }
+            }
+        }
+        // The padded starts: z zeros from paddedStarts[z] reach the start register.
+        for z in 0..<16 {
+            let zeros = [UInt8](repeating: 0, count: z)
+            #expect(zeros.withUnsafeBytes { CRC32.update(CRC32.paddedStarts[z], $0, tables: CRC32.flat, folds: false) } == ~0)
+        }
+    }
+
+    @Test func printableScanAndLineWriterMatchThePlainFunctions() throws {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            var bytes = (0..<Int.random(in: 0...80, using: &random)).map { _ in UInt8.random(in: 0x20...0x7E, using: &random) }
+            if !bytes.isEmpty, Bool.random(using: &random) { bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random) }
+            let from = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &random)
+            let expected = bytes[from...].firstIndex { $0 < 0x20 || $0 >= 0x7F } ?? bytes.count
+            #expect(bytes.withUnsafeBytes { firstNonPrintableASCII(in: $0, from: from) } == expected)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for (i, s) in Self.hostile.enumerated() {
+            let json = try encoder.encode(["k": s])
+            let seq = Int64([0, 1, 9, 10, 123_456, Int(Int32.max), 999_999_999_999_999_999][i % 7])
+            let plain = Array("{\"seq\":\(seq),\"event\":\(asciiJSON(String(decoding: json, as: UTF8.self)))}\n".utf8)
+            var out: [UInt8] = []
+            json.withUnsafeBytes { appendLogJSONLine(seq: seq, event: $0, to: &out) }
+            #expect(out == plain, "\(s.debugDescription)")
+        }
+    }
+}
