@@ -14,6 +14,8 @@ struct Log: ParsableCommand {
     @Option(help: "Print only the last N events first.") var last: Int?
 
     func run() throws {
+        // A parent's blocked mask would make SIGTERM and Ctrl-C wait forever while following.
+        if follow { Terminal.unblockSignals() }
         try guarded {
             let store = try options.open()
             let policy = try Failure.wrap { () throws(StoreError) in try store.loadPolicyDocument().policy }
