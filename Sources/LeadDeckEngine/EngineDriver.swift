@@ -92,7 +92,10 @@ public final class EngineDriver {
         if options.mayRunEngine, let lease = try store.tryAcquireEngine(label: options.engineLabel) {
             let s = try EngineSession(store: store, lease: lease, seed: options.seed, start: options.start)
             session = s
-            followed = s.state
+            // Not `s.state`: a second reference to the engine's desk would make its first change of every
+            // part (56,000 bought leads on a month's store) a copy, and keep the loaded copy in memory for good.
+            followed = .placeholder(catalog: s.state.desk.catalog, policy: s.state.desk.policy, at: s.state.position,
+                                    policySeq: s.state.policySeq)
             role = .engine
             // A new store starts at `start` and catches up to it as the clock runs; a resumed one runs from its clock.
             simAnchor = s.isNew && options.catchUpToWallClock ? max(s.now, clock.wallNow()) : s.now
@@ -202,6 +205,8 @@ public final class EngineDriver {
         guard let lease = try store.tryAcquireEngine(label: options.engineLabel) else { return }
         let s = try EngineSession(store: store, lease: lease, seed: nil, start: nil)
         session = s
+        followed = .placeholder(catalog: s.state.desk.catalog, policy: s.state.desk.policy, at: s.state.position,
+                                policySeq: s.state.policySeq)  // the follower's desk is not needed any more
         role = .engine
         simAnchor = s.now
         monoAnchor = clock.monotonicSeconds()
@@ -415,6 +420,7 @@ public final class EngineDriver {
         guard let s = session else { return nil }
         let problem = s.saveCheckpoint()
         s.close()
+        followed = s.state  // what the engine ended with, for whatever reads the driver after
         session = nil
         role = .follower
         return problem

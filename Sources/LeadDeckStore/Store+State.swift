@@ -10,6 +10,11 @@ public struct LoadedState: Sendable {
     public var policySeq: Int64
     /// Records replayed after the checkpoint.
     public var replayed: Int
+
+    /// A state with an empty desk at `position`: a placeholder that shares nothing with a desk in use.
+    public static func placeholder(catalog: Catalog, policy: Policy, at position: LogPosition, policySeq: Int64) -> LoadedState {
+        LoadedState(desk: Desk(catalog: catalog, policy: policy), simulator: nil, position: position, policySeq: policySeq, replayed: 0)
+    }
 }
 
 extension Store {
