@@ -45,7 +45,8 @@ public struct LeadIndex: Sendable, Hashable, Codable {
         }
     }
 
-    public private(set) var entries: [String: Entry] = [:]
+    /// The bought leads, packed.
+    private var packed = PackedLeads()
     private var prunedThrough: Int64 = 0
     /// Offers rejected recently: lead id -> (reason, received at seconds), so a retried offer is answered
     /// the same way without being recorded twice.
@@ -67,10 +68,50 @@ public struct LeadIndex: Sendable, Hashable, Codable {
     /// - Parameter rejected: lead id -> (reason, received at in seconds).
     public init(entries: [String: Entry], prunedThrough: Int64, rejected: [String: (RejectReason, Int64)],
                 rejectionsPrunedThrough: Int64) {
-        self.entries = entries
+        self.init(prunedThrough: prunedThrough, rejected: rejected, rejectionsPrunedThrough: rejectionsPrunedThrough)
+        packed.reserveCapacity(entries.count)
+        for (id, e) in entries { packed.set(id, e) }
+    }
+
+    /// A lead index as saved, without its bought leads yet: a codec adds them one by one with `restore(_:_:)`
+    /// (no second copy of them all in memory while reading).
+    public init(prunedThrough: Int64, rejected: [String: (RejectReason, Int64)], rejectionsPrunedThrough: Int64,
+                capacity: Int = 0) {
+        packed.reserveCapacity(capacity)
         self.prunedThrough = prunedThrough
         self.rejected = rejected.mapValues { RejectedEntry(reason: $0.0, at: $0.1) }
         self.rejectionsPrunedThrough = rejectionsPrunedThrough
+    }
+
+    /// The index with the saved parts other than the bought leads replaced (for a codec that reads them after
+    /// the leads).
+    public func withSavedParts(prunedThrough: Int64, rejected: [String: (RejectReason, Int64)],
+                               rejectionsPrunedThrough: Int64) -> LeadIndex {
+        var index = self
+        index.prunedThrough = prunedThrough
+        index.rejected = rejected.mapValues { RejectedEntry(reason: $0.0, at: $0.1) }
+        index.rejectionsPrunedThrough = rejectionsPrunedThrough
+        return index
+    }
+
+    /// Adds a bought lead as saved (see `init(prunedThrough:rejected:rejectionsPrunedThrough:capacity:)`).
+    public mutating func restore(_ id: String, _ entry: Entry) { packed.set(id, entry) }
+
+    /// How many bought leads are kept.
+    public var count: Int { packed.count }
+
+    /// How many (source, sub-ID) pairs and states the packed leads refer to (bounded by the leads kept).
+    var namesKept: Int { packed.namesKept }
+
+    /// Every bought lead kept, in no particular order.
+    public func forEachEntry(_ body: (String, Entry) -> Void) { packed.forEach(body) }
+
+    /// Every bought lead kept, by id (built on each call: for tests and `Codable`; `forEachEntry` does not copy).
+    public var entries: [String: Entry] {
+        var out: [String: Entry] = [:]
+        out.reserveCapacity(packed.count)
+        packed.forEach { out[$0] = $1 }
+        return out
     }
 
     /// What `init(entries:prunedThrough:rejected:rejectionsPrunedThrough:)` takes, for a codec to write.
@@ -82,7 +123,7 @@ public struct LeadIndex: Sendable, Hashable, Codable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        entries = try c.decode([String: Entry].self, forKey: .entries)
+        for (id, e) in try c.decode([String: Entry].self, forKey: .entries) { packed.set(id, e) }
         prunedThrough = try c.decode(Int64.self, forKey: .prunedThrough)
         rejected = try c.decodeIfPresent([String: RejectedEntry].self, forKey: .rejected) ?? [:]
         rejectionsPrunedThrough = try c.decodeIfPresent(Int64.self, forKey: .rejectionsPrunedThrough) ?? 0
@@ -100,11 +141,11 @@ public struct LeadIndex: Sendable, Hashable, Codable {
     public func rejection(_ leadID: String) -> RejectReason? { rejected[leadID]?.reason }
 
     /// The lead with this id, if it was bought recently.
-    public subscript(id: String) -> Entry? { entries[id] }
+    public subscript(id: String) -> Entry? { packed[id] }
 
     /// Why this outcome cannot be applied, or nil when it can.
     public func problem(with kind: OutcomeKind, leadID: String) -> String? {
-        guard let e = entries[leadID] else { return "unknown lead id \(leadID) (not bought in the last \(Self.keepDays) days)" }
+        guard let e = packed[leadID] else { return "unknown lead id \(leadID) (not bought in the last \(Self.keepDays) days)" }
         if e.returned { return "lead \(leadID) was already returned" }
         switch kind {
         case .contacted: return e.contacted ? "lead \(leadID) was already marked contacted" : nil
@@ -135,20 +176,19 @@ public struct LeadIndex: Sendable, Hashable, Codable {
                 return
             }
             let o = e.offer
-            entries[o.leadID] = Entry(lead: LeadRef(sourceID: o.sourceID, subID: o.subID, vertical: o.vertical,
-                                                    mode: mode, boughtAt: o.receivedAt, price: o.price, state: o.state))
+            packed.set(o.leadID, Entry(lead: LeadRef(sourceID: o.sourceID, subID: o.subID, vertical: o.vertical,
+                                                     mode: mode, boughtAt: o.receivedAt, price: o.price, state: o.state)))
             let day = floorDiv(o.receivedAt.seconds, 86_400)
             if day > prunedThrough {
                 prunedThrough = day
                 let horizon = o.receivedAt.seconds - Self.keepDays * 86_400
-                let old = entries.compactMap { $0.value.lead.boughtAt.seconds > horizon ? nil : $0.key }
-                for id in old { entries.removeValue(forKey: id) }
+                packed.drop(boughtAtOrBefore: horizon)
             }
         case .outcome(let e):
             switch e.kind {
-            case .contacted: entries[e.leadID]?.contacted = true
-            case .converted: entries[e.leadID]?.converted = true
-            case .returned: entries[e.leadID]?.returned = true
+            case .contacted: packed.mark(e.leadID, 1)
+            case .converted: packed.mark(e.leadID, 2)
+            case .returned: packed.mark(e.leadID, 4)
             }
         case .policy, .note, .alert, .ping:
             break

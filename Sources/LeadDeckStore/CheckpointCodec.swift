@@ -134,11 +134,7 @@ enum CheckpointCodec {
             }
             guard ok, r.atEndOrNewline, let metrics else { return nil }
             let decoder = JSONDecoder()
-            func part<T: Decodable>(_ key: String, _ type: T.Type) -> T?? {
-                guard let range = parts[key] else { return .some(nil) }
-                guard let v = try? decoder.decode(type, from: Data(UnsafeBufferPointer(rebasing: buf[range]))) else { return nil }
-                return .some(v)
-            }
+            func part<T: Decodable>(_ key: String, _ type: T.Type) -> T?? { Self.part(parts[key], of: buf, as: type, decoder) }
             guard case let version?? = part("schemaVersion", Int.self), version == CheckpointDocument.current,
                   case let ledger?? = part("ledger", Ledger.self), case let position?? = part("position", LogPosition.self),
                   let alerts = part("recentAlerts", [AlertEvent].self), let changes = part("recentChanges", [PolicyEvent].self),
@@ -146,6 +142,15 @@ enum CheckpointCodec {
             return CheckpointDocument(schemaVersion: version, position: position, ledger: ledger, metrics: metrics,
                                       recentChanges: changes, simulator: simulator, recentAlerts: alerts)
         }
+    }
+
+    /// The value at `range` decoded by `JSONDecoder`: `.some(nil)` when the key was absent, nil when it does not
+    /// decode (the caller then leaves the whole file to `JSONDecoder`, which words the error).
+    private static func part<T: Decodable>(_ range: Range<Int>?, of buf: UnsafeBufferPointer<UInt8>, as type: T.Type,
+                                           _ decoder: JSONDecoder) -> T?? {
+        guard let range else { return .some(nil) }
+        guard let v = try? decoder.decode(type, from: Data(UnsafeBufferPointer(rebasing: buf[range]))) else { return nil }
+        return .some(v)
     }
 
     private static let topLevelKeys: Set<String> = ["ledger", "position", "recentAlerts", "recentChanges", "schemaVersion", "simulator"]
@@ -213,11 +218,7 @@ enum CheckpointCodec {
         guard ok, seen.isSuperset(of: ["allTime", "days", "slots"]) else { return nil }
         let buf = r.p
         let decoder = JSONDecoder()
-        func part<T: Decodable>(_ key: String, _ type: T.Type) -> T?? {
-            guard let range = parts[key] else { return .some(nil) }
-            guard let v = try? decoder.decode(type, from: Data(UnsafeBufferPointer(rebasing: buf[range]))) else { return nil }
-            return .some(v)
-        }
+        func part<T: Decodable>(_ key: String, _ type: T.Type) -> T?? { Self.part(parts[key], of: buf, as: type, decoder) }
         guard case let clock?? = part("clock", LocalClock.self), case let latest?? = part("latest", Timestamp.self),
               let lags = part("saleLags", SaleLags.self), let breakdowns = part("breakdowns", SourceBreakdowns.self) else { return nil }
         // Two names for one slice ("source:a\/b" and "source:a/b") are not what JSONEncoder writes: left to it.

@@ -11,11 +11,11 @@ import LeadDeckCore
 enum LeadsCheckpointCodec {
     static func encode(_ doc: LeadsCheckpointDocument) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(doc.leads.entries.count * 80 + doc.recentConsumers.count * 30 + 256)
+        out.reserveCapacity(doc.leads.count * 80 + doc.recentConsumers.count * 30 + 256)
         let parts = doc.leads.savedParts
         out += Array(#"{"leads":{"entries":{"#.utf8)
         var first = true
-        for (id, e) in doc.leads.entries {
+        doc.leads.forEachEntry { id, e in
             if !first { out.append(44) }
             first = false
             JSONBytes.string(id, &out)
@@ -82,8 +82,8 @@ enum LeadsCheckpointCodec {
         // About 90 bytes of the file per bought lead (its entry and its consumer): room for all at once, rather
         // than growing the maps (rehashing every key each time) while reading.
         let expected = r.p.count / 90
-        var entries: [String: LeadIndex.Entry] = [:]
-        entries.reserveCapacity(expected)
+        // The leads go straight into the index's packed form; the saved parts that come after them are set then.
+        var index = LeadIndex(prunedThrough: 0, rejected: [:], rejectionsPrunedThrough: 0, capacity: expected)
         let entriesOK = r.object { id, r in
             guard r.take(91), let source = r.string(), r.take(44), let sub = r.string(), r.take(44),
                   let v = r.string().flatMap(Vertical.init(rawValue:)), r.take(44),
@@ -92,9 +92,9 @@ enum LeadsCheckpointCodec {
             var state: String? = nil
             if r.take(44) { guard let s = r.string() else { return false }; state = s }
             guard r.take(93) else { return false }
-            entries[id] = LeadIndex.Entry(lead: LeadRef(sourceID: source, subID: sub, vertical: v, mode: mode,
-                                                        boughtAt: Timestamp(seconds: at), price: Money(cents: price), state: state),
-                                          contacted: flags & 1 != 0, converted: flags & 2 != 0, returned: flags & 4 != 0)
+            index.restore(id, LeadIndex.Entry(lead: LeadRef(sourceID: source, subID: sub, vertical: v, mode: mode,
+                                                            boughtAt: Timestamp(seconds: at), price: Money(cents: price), state: state),
+                                              contacted: flags & 1 != 0, converted: flags & 2 != 0, returned: flags & 4 != 0))
             return true
         }
         guard entriesOK, r.literal(#","prunedThrough":"#), let pruned = r.int64(), r.literal(#","rejected":"#) else { return nil }
@@ -118,7 +118,7 @@ enum LeadsCheckpointCodec {
         guard consumersOK, r.literal(#","schemaVersion":"#), let version = r.int64(), r.take(125), r.atEndOrNewline else { return nil }
         return LeadsCheckpointDocument(
             schemaVersion: Int(version), position: LogPosition(offset: offset, seq: seq, line: line),
-            leads: LeadIndex(entries: entries, prunedThrough: pruned, rejected: rejected, rejectionsPrunedThrough: rejPruned),
+            leads: index.withSavedParts(prunedThrough: pruned, rejected: rejected, rejectionsPrunedThrough: rejPruned),
             recentConsumers: consumers)
     }
 }
