@@ -32,22 +32,43 @@ extension Store {
         if size < position.offset { throw logShorter(size, than: position) }
         var pos = position
         var chunkSize = chunk
+        /// Reading and scanning one chunk (decoding its events, or checking them), on whichever thread runs it.
+        let (files, path, end) = (fs, logPath, size)
+        @Sendable func readAndScan(_ at: LogPosition, _ want: Int) -> Result<ScannedChunk, StoreError> {
+            Result { () throws(StoreError) -> ScannedChunk in
+                let bytes: [UInt8]
+                do throws(FileSystemError) { bytes = try files.read(path, from: at.offset, maxCount: want) } catch { throw StoreError(error.description) }
+                let atEnd = bytes.count < want || at.offset + Int64(bytes.count) >= end
+                let s = bytes.isEmpty ? LogScan(end: at)
+                    : EventLogCodec.scan(bytes, from: at, path: path, allowPartialTail: atEnd ? allowPartialTail : true, decode: decode)
+                return ScannedChunk(empty: bytes.isEmpty, atEnd: atEnd, scan: s)
+            }
+        }
+        // A long read scans the next chunk on the other core while this one's records are visited (a rebuild
+        // decodes on one core and folds on the other); a read of one chunk (a follower's) starts no thread.
+        var next: OffThread<Result<ScannedChunk, StoreError>>? = nil
         while pos.offset < size {
             let want = Int(min(Int64(chunkSize), size - pos.offset))
-            let bytes = try io { () throws(FileSystemError) in try fs.read(logPath, from: pos.offset, maxCount: want) }
+            let chunkResult = next?.value() ?? readAndScan(pos, want)
+            next = nil
+            let c = try chunkResult.get()
             // A short read means the end of the file (which a writer may just have cut back).
-            if bytes.isEmpty { return LogScan(end: pos) }
-            let atEnd = bytes.count < want || pos.offset + Int64(bytes.count) >= size
-            let s = EventLogCodec.scan(bytes, from: pos, path: logPath, allowPartialTail: atEnd ? allowPartialTail : true, decode: decode)
+            if c.empty { return LogScan(end: pos) }
+            let s = c.scan
+            let progressed = s.end.offset != pos.offset
+            if !c.atEnd, s.damage == nil, s.torn == nil, progressed, s.end.offset < size {
+                let (at, nextWant) = (s.end, Int(min(Int64(chunkSize), size - s.end.offset)))
+                next = OffThread { readAndScan(at, nextWant) }
+            }
             s.records.forEach(visit)
             s.framed.forEach(visitFramed)
             if s.damage != nil { return LogScan(end: s.end, torn: nil, damage: s.damage) }
             if let t = s.torn {
-                if atEnd { return LogScan(end: s.end, torn: t, damage: nil) }
+                if c.atEnd { return LogScan(end: s.end, torn: t, damage: nil) }
                 return LogScan(end: s.end, torn: nil, damage: "\(logPath) line \(t.line) (byte \(t.offset)): \(t.reason); later records follow, so this is damage, not a torn write")
             }
-            if atEnd { return LogScan(end: s.end) }
-            if s.end.offset == pos.offset { chunkSize *= 2 } else { pos = s.end }
+            if c.atEnd { return LogScan(end: s.end) }
+            if progressed { pos = s.end } else { chunkSize *= 2 }
         }
         return LogScan(end: pos)
     }
@@ -241,4 +262,13 @@ extension Store {
             return (Array(records.suffix(count)), end)
         }
     }
+}
+
+/// One chunk of the log read and scanned.
+private struct ScannedChunk: Sendable {
+    /// Nothing was read: the file ends where the chunk would begin.
+    var empty: Bool
+    /// The chunk reaches the end of what is read.
+    var atEnd: Bool
+    var scan: LogScan
 }

@@ -64,3 +64,39 @@ struct FastPathTests {
         }
     }
 }
+
+/// A long read scans the next chunk on another thread while the current chunk's records are visited: it must
+/// visit the same records, in order, and stop at the same damage as a read of one chunk.
+@Suite struct ScanAheadTests {
+    @Test func chunksScannedAheadGiveTheSameRecordsAndDamage() throws {
+        let store = try FastPathTests.simulatedStore(hours: 12)
+        func records(chunk: Int) throws -> (seqs: [Int64], events: [Event], scan: LogScan) {
+            var seqs: [Int64] = [], events: [Event] = []
+            let scan = try store.scanLog(from: .afterHeader, allowPartialTail: true, chunk: chunk) {
+                seqs.append($0.seq)
+                events.append($0.event)
+            }
+            return (seqs, events, scan)
+        }
+        let whole = try records(chunk: 1 << 30)
+        #expect(whole.seqs.count > 2_000 && whole.scan.damage == nil)
+        for chunk in [700, 4_093, 65_536] {
+            let ahead = try records(chunk: chunk)
+            #expect(ahead.seqs == whole.seqs && ahead.events == whole.events && ahead.scan.end == whole.scan.end, "chunk \(chunk)")
+        }
+        // A flipped byte two thirds of the way in: every chunk size visits the records before it and names it.
+        var bytes = [UInt8](FileManager.default.contents(atPath: store.logPath)!)
+        let at = bytes.count * 2 / 3
+        bytes[at] = bytes[at] == UInt8(ascii: "7") ? UInt8(ascii: "8") : UInt8(ascii: "7")
+        try Data(bytes).write(to: URL(fileURLWithPath: store.logPath))
+        let damagedWhole = try records(chunk: 1 << 30)
+        #expect(damagedWhole.scan.damage != nil && damagedWhole.seqs.count < whole.seqs.count)
+        // (The wording after the place depends on whether the damaged line's newline fell in the same chunk.)
+        func place(_ damage: String?) -> Substring? { damage.flatMap { $0.range(of: "):").map { damage![..<$0.lowerBound] } } }
+        for chunk in [700, 4_093, 65_536] {
+            let ahead = try records(chunk: chunk)
+            #expect(place(ahead.scan.damage) != nil && place(ahead.scan.damage) == place(damagedWhole.scan.damage), "chunk \(chunk)")
+            #expect(ahead.seqs == damagedWhole.seqs && ahead.events == damagedWhole.events, "chunk \(chunk)")
+        }
+    }
+}
