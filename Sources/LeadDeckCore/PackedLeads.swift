@@ -20,11 +20,26 @@ struct PackedLeads: Sendable {
         var subID: String
     }
 
+    /// Values stored once each and referred to by number.
+    struct Numbered<Value: Hashable & Sendable>: Sendable {
+        private(set) var values: [Value] = []
+        private var numbers: [Value: UInt32] = [:]
+
+        /// The value's number, given it now when it is new.
+        mutating func number(of value: Value) -> UInt32 {
+            if let n = numbers[value] { return n }
+            let n = UInt32(values.count)
+            values.append(value)
+            numbers[value] = n
+            return n
+        }
+
+        subscript(number: UInt32) -> Value { values[Int(number)] }
+    }
+
     private(set) var leads: [String: Lead] = [:]
-    private var routes: [Route] = []
-    private var routeNumbers: [Route: UInt32] = [:]
-    private var states: [String] = []
-    private var stateNumbers: [String: UInt32] = [:]
+    private var routes = Numbered<Route>()
+    private var states = Numbered<String>()
 
     private static let verticals = Vertical.allCases
 
@@ -33,7 +48,7 @@ struct PackedLeads: Sendable {
     var count: Int { leads.count }
 
     /// How many (source, sub-ID) pairs and states are stored.
-    var namesKept: Int { routes.count + states.count }
+    var namesKept: Int { routes.values.count + states.values.count }
 
     mutating func reserveCapacity(_ n: Int) { leads.reserveCapacity(n) }
 
@@ -43,9 +58,9 @@ struct PackedLeads: Sendable {
     /// Stores a lead (replacing one with the same id).
     mutating func set(_ id: String, _ e: LeadIndex.Entry) {
         let l = e.lead
-        let route = number(of: Route(source: l.sourceID, subID: l.subID))
+        let route = routes.number(of: Route(source: l.sourceID, subID: l.subID))
         var state: UInt32 = 0
-        if let s = l.state { state = number(ofState: s) + 1 }
+        if let s = l.state { state = states.number(of: s) + 1 }
         let vertical = UInt8(Self.verticals.firstIndex(of: l.vertical)!)
         let bits: UInt8 = (e.contacted ? 1 : 0) | (e.converted ? 2 : 0) | (e.returned ? 4 : 0) | (l.mode == .exclusive ? 8 : 0)
         leads[id] = Lead(boughtAt: l.boughtAt.seconds, priceCents: l.price.cents, route: route, state: state,
@@ -61,7 +76,7 @@ struct PackedLeads: Sendable {
         for id in old { leads.removeValue(forKey: id) }
         // Sub-IDs and states are few, and each stays once seen; only when they far outnumber the leads kept
         // (a traffic source inventing a sub-ID per lead) are they rebuilt from the leads still kept.
-        if routes.count + states.count > 4 * max(leads.count, 1024) { compactNames() }
+        if namesKept > 4 * max(leads.count, 1024) { compactNames() }
     }
 
     /// Every lead, unpacked, in no particular order.
@@ -70,27 +85,11 @@ struct PackedLeads: Sendable {
     }
 
     func entry(_ p: Lead) -> LeadIndex.Entry {
-        let r = routes[Int(p.route)]
+        let r = routes[p.route]
         let lead = LeadRef(sourceID: r.source, subID: r.subID, vertical: Self.verticals[Int(p.vertical)],
                            mode: p.bits & 8 != 0 ? .exclusive : .shared, boughtAt: Timestamp(seconds: p.boughtAt),
-                           price: Money(cents: p.priceCents), state: p.state == 0 ? nil : states[Int(p.state - 1)])
+                           price: Money(cents: p.priceCents), state: p.state == 0 ? nil : states[p.state - 1])
         return LeadIndex.Entry(lead: lead, contacted: p.bits & 1 != 0, converted: p.bits & 2 != 0, returned: p.bits & 4 != 0)
-    }
-
-    private mutating func number(of route: Route) -> UInt32 {
-        if let n = routeNumbers[route] { return n }
-        let n = UInt32(routes.count)
-        routes.append(route)
-        routeNumbers[route] = n
-        return n
-    }
-
-    private mutating func number(ofState s: String) -> UInt32 {
-        if let n = stateNumbers[s] { return n }
-        let n = UInt32(states.count)
-        states.append(s)
-        stateNumbers[s] = n
-        return n
     }
 
     private mutating func compactNames() {
