@@ -137,26 +137,32 @@ public struct Desk: Sendable {
         policy.pacing != .even || policy.clock.day(t) == paceWeightsDay ? paceWeights : HourWeights(offered: metrics.breakdowns.offeredByHour)
     }
 
-    private mutating func book(_ e: OfferEvent) {
+    private mutating func book(_ e: OfferEvent, leadState: Bool = true) {
         noteSubID(source: e.offer.sourceID, subID: e.offer.subID)
         ledger.noteOffer(at: e.offer.receivedAt)
         if e.decision == .rejected(.budget), policy.share(forTier: e.tier) >= 100 { ledger.noteBudgetOut(at: e.offer.receivedAt) }
-        if e.decision.isBought { ledger.recordPurchase(e.offer) }
+        if e.decision.isBought { ledger.recordPurchase(e.offer, rememberingConsumer: leadState) }
         let ev = Event.offer(e)
         metrics.apply(ev)
-        leads.apply(ev)
+        if leadState { leads.apply(ev) }
     }
 
     /// Folds an event recorded earlier (or by another process) into the desk.
-    public mutating func apply(_ event: Event) {
+    public mutating func apply(_ event: Event) { apply(event, leadState: true) }
+
+    /// Folds an event in.
+    /// - Parameter leadState: also keep what only a writer needs: the bought-lead index (with the retry memory)
+    ///   and the dedupe memory. A reader rebuilding its figures from the log leaves them out, as a reader
+    ///   opened from a checkpoint never loads them; every figure comes out the same.
+    public mutating func apply(_ event: Event, leadState: Bool) {
         switch event {
         case .offer(let e):
             ledger.roll(to: e.offer.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
             learnPaceWeights(at: e.offer.receivedAt)
-            book(e)
+            book(e, leadState: leadState)
         case .outcome:
             metrics.apply(event)
-            leads.apply(event)
+            if leadState { leads.apply(event) }
         case .policy(let e):
             if let p = try? e.change.apply(to: policy) { setPolicy(p) }
             recordChange(e)

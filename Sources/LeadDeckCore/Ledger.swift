@@ -64,13 +64,16 @@ public struct Ledger: Sendable, Hashable, Codable {
     }
 
     /// Records a purchase.
-    public mutating func recordPurchase(_ offer: Offer) {
+    /// - Parameter rememberingConsumer: also note the consumer for the dedupe window (the engine needs it; a
+    ///   reader rebuilding figures does not).
+    public mutating func recordPurchase(_ offer: Offer, rememberingConsumer: Bool = true) {
         spentToday += offer.price
         boughtToday += 1
         boughtThisHour += 1
         perSource[offer.sourceID, default: SourceTally()].boughtToday += 1
         perSource[offer.sourceID, default: SourceTally()].boughtThisHour += 1
         perSource[offer.sourceID, default: SourceTally()].spentToday += offer.price
+        guard rememberingConsumer else { return }
         let consumer = offer.consumerKey
         if !consumer.isEmpty { recentConsumers[consumer] = offer.receivedAt.seconds }  // no phone or e-mail: no dedupe
     }

@@ -21,7 +21,9 @@ extension Store {
     /// Loads the desk: the checkpoint, then every record after it. A torn last record is ignored here (it is
     /// cut aside by the next writer); damage in the middle is an error.
     /// - Parameter leads: also load the bought-lead index, the dedupe memory and the simulated market's state
-    ///   (writers need them; reports and followers do not, and open faster without: their `simulator` is nil).
+    ///   (writers need them; reports and followers do not, and open faster without: their `simulator` is nil,
+    ///   and records replayed after the checkpoint, or the whole log without one, leave the index and the
+    ///   dedupe memory out too; a follower indexes what it follows from then on).
     public func loadState(leads withLeads: Bool = true) throws(StoreError) -> LoadedState {
         var policyDoc = try loadPolicyDocument()
         if let (seq, change) = try pendingIntentChange(policyDoc) {
@@ -73,7 +75,7 @@ extension Store {
                 }
                 policySeq = r.seq
             }
-            desk.apply(r.event)
+            desk.apply(r.event, leadState: withLeads)
         }
         var scan = try scanLog(from: position, allowPartialTail: true, replay)
         if scan.damage != nil, fromCheckpoint, replayed == 0 {

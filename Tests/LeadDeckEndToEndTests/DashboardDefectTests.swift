@@ -45,6 +45,10 @@ struct DashboardDefectTests {
             sorted = t.wait(for: "sort: name", seconds: 1)
         }
         #expect(sorted.found, "\(sorted.screen)")
+        // A screen read while the frame was being written can show the header's new sort before the rows: read it
+        // again until AUT01's row is on it (under load, a run found no AUT01 on a screen that said "sort: name").
+        sorted = t.wait(seconds: 10) { $0.contains("sort: name") && $0.contains("AUT01") }
+        #expect(sorted.found, "\(sorted.screen)")
         // Move the highlight onto AUT01's row, wherever the sort put it.
         let lines = sorted.screen.split(separator: "\n", omittingEmptySubsequences: false)
         let first = try #require(lines.firstIndex { $0.contains(" ok ") || $0.contains(" prt ") })

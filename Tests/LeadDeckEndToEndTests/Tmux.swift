@@ -94,6 +94,17 @@ final class Tmux {
     /// Waits until the screen contains `text`; returns the screen either way. The default is generous: under
     /// AddressSanitizer, beside the rest of the suite, a dashboard can take many seconds per frame.
     @discardableResult
+    /// Waits until the screen satisfies `ready` (a whole frame, not one caught half drawn).
+    func wait(seconds: Double = 45, until ready: (String) -> Bool) -> (found: Bool, screen: String) {
+        let deadline = Date().addingTimeInterval(seconds)
+        var s = screen()
+        while !ready(s) && Date() < deadline {
+            usleep(100_000)
+            s = screen()
+        }
+        return (ready(s), s)
+    }
+
     func wait(for text: String, seconds: Double = 45) -> (found: Bool, screen: String) {
         let deadline = Date().addingTimeInterval(seconds)
         var s = screen()

@@ -132,4 +132,15 @@ import Testing
         #expect(reader.simulator == nil && reader.replayed == 0)
         #expect(reader.desk.metrics == engine.desk.metrics && reader.position == engine.position)
     }
+
+    @Test func aReaderRebuildingTheLogGetsTheSameFiguresWithoutLeadState() throws {
+        let store = try FastPathTests.simulatedStore(hours: 20)  // no checkpoint: both replay the whole log
+        let writer = try store.loadState(leads: true)
+        let reader = try store.loadState(leads: false)
+        #expect(writer.replayed == reader.replayed && writer.replayed > 1_000)
+        #expect(reader.desk.metrics == writer.desk.metrics)
+        #expect(reader.desk.ledger.spentToday == writer.desk.ledger.spentToday && reader.desk.ledger.boughtToday == writer.desk.ledger.boughtToday)
+        #expect(reader.desk.leads.count == 0 && writer.desk.leads.count > 100)
+        #expect(reader.desk.ledger.recentConsumers.isEmpty && !writer.desk.ledger.recentConsumers.isEmpty)
+    }
 }
