@@ -108,12 +108,7 @@ extension Event: Codable {
         case .offer:
             let offer = try c.decode(Offer.self, forKey: .offer)
             let label = try c.decode(String.self, forKey: .decision)
-            let decision: Decision
-            if let m = PurchaseMode(rawValue: label) {
-                decision = .bought(m)
-            } else if let r = RejectReason(rawValue: label) {
-                decision = .rejected(r)
-            } else {
+            guard let decision = Decision(label: label) else {
                 throw DecodingError.dataCorruptedError(forKey: .decision, in: c, debugDescription: "unknown decision '\(label)'")
             }
             self = .offer(OfferEvent(offer: offer, decision: decision, tier: try c.decode(Int.self, forKey: .tier)))

@@ -64,38 +64,22 @@ public struct LeadIndex: Sendable, Hashable, Codable {
 
     public init() {}
 
-    /// A lead index as saved (the checkpoint's own codec builds it without `Codable`).
-    /// - Parameter rejected: lead id -> (reason, received at in seconds).
-    public init(entries: [String: Entry], prunedThrough: Int64, rejected: [String: (RejectReason, Int64)],
-                rejectionsPrunedThrough: Int64) {
-        self.init(prunedThrough: prunedThrough, rejected: rejected, rejectionsPrunedThrough: rejectionsPrunedThrough)
-        packed.reserveCapacity(entries.count)
-        for (id, e) in entries { packed.set(id, e) }
-    }
+    /// An empty index with room for `capacity` bought leads: the checkpoint's own codec fills it with
+    /// `restore(_:_:)` and `restoreSavedParts(prunedThrough:rejected:rejectionsPrunedThrough:)`, without
+    /// `Codable` and without a second copy of the leads in memory while reading.
+    public init(capacity: Int) { packed.reserveCapacity(capacity) }
 
-    /// A lead index as saved, without its bought leads yet: a codec adds them one by one with `restore(_:_:)`
-    /// (no second copy of them all in memory while reading).
-    public init(prunedThrough: Int64, rejected: [String: (RejectReason, Int64)], rejectionsPrunedThrough: Int64,
-                capacity: Int = 0) {
-        packed.reserveCapacity(capacity)
+    /// Adds a bought lead as saved.
+    public mutating func restore(_ id: String, _ entry: Entry) { packed.set(id, entry) }
+
+    /// Puts back the saved parts other than the bought leads (`savedParts`).
+    /// - Parameter rejected: lead id -> (reason, received at in seconds).
+    public mutating func restoreSavedParts(prunedThrough: Int64, rejected: [String: (RejectReason, Int64)],
+                                           rejectionsPrunedThrough: Int64) {
         self.prunedThrough = prunedThrough
         self.rejected = rejected.mapValues { RejectedEntry(reason: $0.0, at: $0.1) }
         self.rejectionsPrunedThrough = rejectionsPrunedThrough
     }
-
-    /// The index with the saved parts other than the bought leads replaced (for a codec that reads them after
-    /// the leads).
-    public func withSavedParts(prunedThrough: Int64, rejected: [String: (RejectReason, Int64)],
-                               rejectionsPrunedThrough: Int64) -> LeadIndex {
-        var index = self
-        index.prunedThrough = prunedThrough
-        index.rejected = rejected.mapValues { RejectedEntry(reason: $0.0, at: $0.1) }
-        index.rejectionsPrunedThrough = rejectionsPrunedThrough
-        return index
-    }
-
-    /// Adds a bought lead as saved (see `init(prunedThrough:rejected:rejectionsPrunedThrough:capacity:)`).
-    public mutating func restore(_ id: String, _ entry: Entry) { packed.set(id, entry) }
 
     /// How many bought leads are kept.
     public var count: Int { packed.count }
@@ -114,7 +98,7 @@ public struct LeadIndex: Sendable, Hashable, Codable {
         return out
     }
 
-    /// What `init(entries:prunedThrough:rejected:rejectionsPrunedThrough:)` takes, for a codec to write.
+    /// What `restoreSavedParts(prunedThrough:rejected:rejectionsPrunedThrough:)` takes, for a codec to write.
     public var savedParts: (prunedThrough: Int64, rejected: [String: (RejectReason, Int64)], rejectionsPrunedThrough: Int64) {
         (prunedThrough, rejected.mapValues { ($0.reason, $0.at) }, rejectionsPrunedThrough)
     }

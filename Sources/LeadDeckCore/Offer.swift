@@ -87,6 +87,17 @@ public enum Decision: Sendable, Hashable {
 
     public var isBought: Bool { if case .bought = self { return true } else { return false } }
 
+    /// The decision a `label` names: a purchase mode first, then a rejection reason; nil for anything else.
+    public init?(label: String) {
+        if let m = PurchaseMode(rawValue: label) {
+            self = .bought(m)
+        } else if let r = RejectReason(rawValue: label) {
+            self = .rejected(r)
+        } else {
+            return nil
+        }
+    }
+
     /// "shared", "exclusive", or the rejection reason.
     public var label: String {
         switch self {

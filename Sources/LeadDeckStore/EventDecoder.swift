@@ -33,35 +33,29 @@ private extension JSONBytes.Reader {
         return nil
     }
 
+    /// A field the encoder writes only when it has a value: `key`, the value `read` reads, then `then`; or none of
+    /// it. `ok` is false when the key is there but what follows does not read (the caller gives up).
+    @inline(__always)
+    mutating func optionalField<T>(_ key: StaticString, then: StaticString = "", _ read: (inout Self) -> T?) -> (ok: Bool, value: T?) {
+        guard literal(key) else { return (true, nil) }
+        guard let v = read(&self), literal(then) else { return (false, nil) }
+        return (true, v)
+    }
+
     /// After `{"decision":"…","offer":`.
     mutating func offer(_ label: String) -> Event? {
-        let decision: Decision
-        // The order `Event`'s decoder tries them in.
-        if let m = PurchaseMode(rawValue: label) {
-            decision = .bought(m)
-        } else if let r = RejectReason(rawValue: label) {
-            decision = .rejected(r)
-        } else {
-            return nil
-        }
+        // As `Event`'s decoder reads it.
+        guard let decision = Decision(label: label) else { return nil }
         guard literal(#"{"city":"#), let city = string(),
               literal(#","email":"#), let email = string() else { return nil }
-        var exchange: String? = nil
-        if literal(#","exchange":"#) {
-            guard let x = string() else { return nil }
-            exchange = x
-        }
-        guard literal(#","first_name":"#), let firstName = string(),
+        let exchange = optionalField(#","exchange":"#) { $0.string() }
+        guard exchange.ok, literal(#","first_name":"#), let firstName = string(),
               literal(#","last_name":"#), let lastName = string(),
               literal(#","lead_id":"#), let leadID = string(),
               literal(#","max_sells":"#), let maxSells = int(),
               literal(#","phone":"#), let phone = string() else { return nil }
-        var pingID: String? = nil
-        if literal(#","ping_id":"#) {
-            guard let x = string() else { return nil }
-            pingID = x
-        }
-        guard literal(#","postal_code":"#), let postalCode = string(),
+        let pingID = optionalField(#","ping_id":"#) { $0.string() }
+        guard pingID.ok, literal(#","postal_code":"#), let postalCode = string(),
               literal(#","price":"#), let price = money(),
               literal(#","received_at":"#), let receivedAt = int64(),
               literal(#","sale_type":"#), let saleType = name(Names.modes),
@@ -74,29 +68,17 @@ private extension JSONBytes.Reader {
         let offer = Offer(leadID: leadID, sourceID: sourceID, subID: subID, vertical: vertical, state: state,
                           postalCode: postalCode, city: city, saleType: saleType, maxSells: maxSells, price: price,
                           receivedAt: Timestamp(seconds: receivedAt), firstName: firstName, lastName: lastName,
-                          phone: phone, email: email, exchange: exchange, pingID: pingID)
+                          phone: phone, email: email, exchange: exchange.value, pingID: pingID.value)
         return .offer(OfferEvent(offer: offer, decision: decision, tier: tier))
     }
 
     /// After `{"decision":"…"`, when `"offer"` does not follow.
     mutating func ping(_ label: String) -> Event? {
-        var expiresAt: Timestamp? = nil
-        if literal(#","expires_at":"#) {
-            guard let t = int64() else { return nil }
-            expiresAt = Timestamp(seconds: t)
-        }
-        guard literal(#","ping":{"#) else { return nil }
-        var exchange: String? = nil
-        if literal(#""exchange":"#) {
-            guard let x = string(), literal(",") else { return nil }
-            exchange = x
-        }
-        var floor: Money? = nil
-        if literal(#""floor":"#) {
-            guard let f = money(), literal(",") else { return nil }
-            floor = f
-        }
-        guard literal(#""max_sells":"#), let maxSells = int(),
+        let expiresAt = optionalField(#","expires_at":"#) { $0.int64() }
+        guard expiresAt.ok, literal(#","ping":{"#) else { return nil }
+        let exchange = optionalField(#""exchange":"#, then: ",") { $0.string() }
+        let floor = optionalField(#""floor":"#, then: ",") { $0.money() }
+        guard exchange.ok, floor.ok, literal(#""max_sells":"#), let maxSells = int(),
               literal(#","ping_id":"#), let pingID = string(),
               literal(#","postal_code":"#), let postalCode = string(),
               literal(#","received_at":"#), let receivedAt = int64(),
@@ -106,65 +88,45 @@ private extension JSONBytes.Reader {
               literal(#","sub_id":"#), let subID = string(),
               literal(#","vertical":"#), let vertical = name(Names.verticals),
               literal("}") else { return nil }
-        var price: Money? = nil
-        if literal(#","price":"#) {
-            guard let m = money() else { return nil }
-            price = m
-        }
-        guard literal(#","tier":"#), let tier = int(), literal(#","type":"ping"}"#) else { return nil }
+        let price = optionalField(#","price":"#) { $0.money() }
+        guard price.ok, literal(#","tier":"#), let tier = int(), literal(#","type":"ping"}"#) else { return nil }
         let decision: BidDecision
         if label == "bid" {
-            guard let price else { return nil }
+            guard let price = price.value else { return nil }
             decision = .bid(price)
-        } else if let r = NoBidReason(rawValue: label), price == nil {
+        } else if let r = NoBidReason(rawValue: label), price.value == nil {
             decision = .noBid(r)
         } else {
             return nil
         }
         let ping = Ping(pingID: pingID, sourceID: sourceID, subID: subID, vertical: vertical, state: state,
-                        postalCode: postalCode, saleType: saleType, maxSells: maxSells, floor: floor,
-                        receivedAt: Timestamp(seconds: receivedAt), exchange: exchange)
-        return .ping(PingEvent(ping: ping, decision: decision, expiresAt: expiresAt, tier: tier))
+                        postalCode: postalCode, saleType: saleType, maxSells: maxSells, floor: floor.value,
+                        receivedAt: Timestamp(seconds: receivedAt), exchange: exchange.value)
+        return .ping(PingEvent(ping: ping, decision: decision, expiresAt: expiresAt.value.map { Timestamp(seconds: $0) }, tier: tier))
     }
 
     /// After `{"outcome":{`.
     mutating func outcome() -> Event? {
-        var exchange: String? = nil
-        if literal(#""exchange":"#) {
-            guard let x = string(), literal(",") else { return nil }
-            exchange = x
-        }
-        guard literal(#""kind":"#), let kind = name(Names.outcomeKinds),
+        let exchange = optionalField(#""exchange":"#, then: ",") { $0.string() }
+        guard exchange.ok, literal(#""kind":"#), let kind = name(Names.outcomeKinds),
               literal(#","lead":{"bought_at":"#), let boughtAt = int64(),
               literal(#","mode":"#), let mode = name(Names.modes),
               literal(#","price":"#), let price = money(),
               literal(#","source_id":"#), let sourceID = string() else { return nil }
-        var state: String? = nil
-        if literal(#","state":"#) {
-            guard let s = string() else { return nil }
-            state = s
-        }
-        guard literal(#","sub_id":"#), let subID = string(),
+        let state = optionalField(#","state":"#) { $0.string() }
+        guard state.ok, literal(#","sub_id":"#), let subID = string(),
               literal(#","vertical":"#), let vertical = name(Names.verticals),
               literal(#"},"lead_id":"#), let leadID = string() else { return nil }
-        var reason: String? = nil, refund: Money? = nil, revenue: Money? = nil
-        if literal(#","reason":"#) {
-            guard let r = string() else { return nil }
-            reason = r
-        }
-        if literal(#","refund":"#) {
-            guard let m = money() else { return nil }
-            refund = m
-        }
-        if literal(#","revenue":"#) {
-            guard let m = money() else { return nil }
-            revenue = m
-        }
-        guard literal(#","time":"#), let time = int64(), literal(#"},"type":"outcome"}"#) else { return nil }
+        let reason = optionalField(#","reason":"#) { $0.string() }
+        guard reason.ok else { return nil }
+        let refund = optionalField(#","refund":"#) { $0.money() }
+        guard refund.ok else { return nil }
+        let revenue = optionalField(#","revenue":"#) { $0.money() }
+        guard revenue.ok, literal(#","time":"#), let time = int64(), literal(#"},"type":"outcome"}"#) else { return nil }
         let lead = LeadRef(sourceID: sourceID, subID: subID, vertical: vertical, mode: mode,
-                           boughtAt: Timestamp(seconds: boughtAt), price: price, state: state)
-        return .outcome(OutcomeEvent(time: Timestamp(seconds: time), leadID: leadID, kind: kind, revenue: revenue,
-                                     refund: refund, reason: reason, lead: lead, exchange: exchange))
+                           boughtAt: Timestamp(seconds: boughtAt), price: price, state: state.value)
+        return .outcome(OutcomeEvent(time: Timestamp(seconds: time), leadID: leadID, kind: kind, revenue: revenue.value,
+                                     refund: refund.value, reason: reason.value, lead: lead, exchange: exchange.value))
     }
 }
 

@@ -83,7 +83,7 @@ enum LeadsCheckpointCodec {
         // than growing the maps (rehashing every key each time) while reading.
         let expected = r.p.count / 90
         // The leads go straight into the index's packed form; the saved parts that come after them are set then.
-        var index = LeadIndex(prunedThrough: 0, rejected: [:], rejectionsPrunedThrough: 0, capacity: expected)
+        var index = LeadIndex(capacity: expected)
         let entriesOK = r.object { id, r in
             guard r.take(91), let source = r.string(), r.take(44), let sub = r.string(), r.take(44),
                   let v = r.string().flatMap(Vertical.init(rawValue:)), r.take(44),
@@ -116,9 +116,9 @@ enum LeadsCheckpointCodec {
             return true
         }
         guard consumersOK, r.literal(#","schemaVersion":"#), let version = r.int64(), r.take(125), r.atEndOrNewline else { return nil }
+        index.restoreSavedParts(prunedThrough: pruned, rejected: rejected, rejectionsPrunedThrough: rejPruned)
         return LeadsCheckpointDocument(
             schemaVersion: Int(version), position: LogPosition(offset: offset, seq: seq, line: line),
-            leads: index.withSavedParts(prunedThrough: pruned, rejected: rejected, rejectionsPrunedThrough: rejPruned),
-            recentConsumers: consumers)
+            leads: index, recentConsumers: consumers)
     }
 }
