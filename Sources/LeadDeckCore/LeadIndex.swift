@@ -90,6 +90,24 @@ public struct LeadIndex: Sendable, Hashable, Codable {
     /// Every bought lead kept, in no particular order.
     public func forEachEntry(_ body: (String, Entry) -> Void) { packed.forEach(body) }
 
+    /// Every bought lead kept as it is packed, in no particular order, with the (source, sub-ID) pairs and states
+    /// its numbers refer to: for a checkpoint codec, which writes each pair and state once.
+    public func forEachPacked(names: (_ routes: [(source: String, subID: String)], _ states: [String]) -> Void,
+                              _ body: (String, PackedLead) -> Void) {
+        let n = packed.names
+        names(n.routes.map { ($0.source, $0.subID) }, n.states)
+        for (id, lead) in packed.leads { body(id, lead) }
+    }
+
+    /// The number a packed lead uses for this (source, sub-ID) pair, given now when it is new.
+    public mutating func routeNumber(source: String, subID: String) -> UInt32 { packed.routeNumber(source: source, subID: subID) }
+
+    /// The number for this state (a packed lead holds it plus one), given now when it is new.
+    public mutating func stateNumber(_ state: String) -> UInt32 { packed.stateNumber(state) }
+
+    /// Adds a bought lead as saved, already packed with numbers from `routeNumber` and `stateNumber`.
+    public mutating func restore(_ id: String, packed lead: PackedLead) { packed.set(id, packed: lead) }
+
     /// Every bought lead kept, by id (built on each call: for tests and `Codable`; `forEachEntry` does not copy).
     public var entries: [String: Entry] {
         var out: [String: Entry] = [:]

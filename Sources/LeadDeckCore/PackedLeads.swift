@@ -1,19 +1,44 @@
+/// One bought lead as the lead index keeps it: 32 bytes, its (source, sub-ID) pair and its consumer's state by
+/// number (see `LeadIndex.forEachPacked`), so a checkpoint codec can write and read leads without unpacking them.
+public struct PackedLead: Sendable {
+    public var boughtAt: Int64
+    public var priceCents: Int64
+    /// The (source, sub-ID) pair, by number (`LeadIndex.routeNumber(source:subID:)`).
+    public var route: UInt32
+    /// The consumer's state by number (`LeadIndex.stateNumber(_:)`), plus one; 0 when not known.
+    public var state: UInt32
+    /// The vertical, by its place in `Vertical.allCases`.
+    var verticalNumber: UInt8
+    /// 1 contacted, 2 converted, 4 returned, 8 bought exclusive.
+    var bits: UInt8
+
+    public init(boughtAt: Int64, priceCents: Int64, route: UInt32, state: UInt32, vertical: Vertical, mode: PurchaseMode,
+                contacted: Bool, converted: Bool, returned: Bool) {
+        self.init(boughtAt: boughtAt, priceCents: priceCents, route: route, state: state,
+                  vertical: PackedLeads.verticalNumber(vertical),
+                  bits: (contacted ? 1 : 0) | (converted ? 2 : 0) | (returned ? 4 : 0) | (mode == .exclusive ? 8 : 0))
+    }
+
+    init(boughtAt: Int64, priceCents: Int64, route: UInt32, state: UInt32, vertical: UInt8, bits: UInt8) {
+        self.boughtAt = boughtAt
+        self.priceCents = priceCents
+        self.route = route
+        self.state = state
+        self.verticalNumber = vertical
+        self.bits = bits
+    }
+
+    public var vertical: Vertical { PackedLeads.verticals[Int(verticalNumber)] }
+    public var mode: PurchaseMode { bits & 8 != 0 ? .exclusive : .shared }
+    /// 1 contacted, 2 converted, 4 returned: the flags of the checkpoint's JSON form.
+    public var outcomeFlags: Int64 { Int64(bits & 7) }
+}
+
 /// The bought leads of a `LeadIndex` as they are kept in memory: 32 bytes each (a month's store holds 56,000,
 /// at 80 bytes each as `LeadIndex.Entry`), with their sources, sub-IDs and states stored once and referred to by
 /// number.
 struct PackedLeads: Sendable {
-    /// One bought lead.
-    struct Lead: Sendable {
-        var boughtAt: Int64
-        var priceCents: Int64
-        /// The (source, sub-ID) pair, by number in `routes`.
-        var route: UInt32
-        /// The consumer's state by number in `states`, plus one; 0 when not known.
-        var state: UInt32
-        var vertical: UInt8
-        /// 1 contacted, 2 converted, 4 returned, 8 bought exclusive.
-        var bits: UInt8
-    }
+    typealias Lead = PackedLead
 
     struct Route: Sendable, Hashable {
         var source: String
@@ -41,7 +66,8 @@ struct PackedLeads: Sendable {
     private var routes = Numbered<Route>()
     private var states = Numbered<String>()
 
-    private static let verticals = Vertical.allCases
+    static let verticals = Vertical.allCases
+    static func verticalNumber(_ v: Vertical) -> UInt8 { UInt8(verticals.firstIndex(of: v)!) }
 
     init() {}
 
@@ -61,11 +87,24 @@ struct PackedLeads: Sendable {
         let route = routes.number(of: Route(source: l.sourceID, subID: l.subID))
         var state: UInt32 = 0
         if let s = l.state { state = states.number(of: s) + 1 }
-        let vertical = UInt8(Self.verticals.firstIndex(of: l.vertical)!)
-        let bits: UInt8 = (e.contacted ? 1 : 0) | (e.converted ? 2 : 0) | (e.returned ? 4 : 0) | (l.mode == .exclusive ? 8 : 0)
         leads[id] = Lead(boughtAt: l.boughtAt.seconds, priceCents: l.price.cents, route: route, state: state,
-                         vertical: vertical, bits: bits)
+                         vertical: l.vertical, mode: l.mode, contacted: e.contacted, converted: e.converted, returned: e.returned)
     }
+
+    /// Stores a lead already packed, its numbers from `routeNumber` and `stateNumber`.
+    mutating func set(_ id: String, packed lead: Lead) {
+        precondition(Int(lead.route) < routes.values.count && Int(lead.state) <= states.values.count)
+        leads[id] = lead
+    }
+
+    /// The number of a (source, sub-ID) pair, given it now when it is new.
+    mutating func routeNumber(source: String, subID: String) -> UInt32 { routes.number(of: Route(source: source, subID: subID)) }
+
+    /// The number of a state, given it now when it is new (a packed lead holds it plus one).
+    mutating func stateNumber(_ state: String) -> UInt32 { states.number(of: state) }
+
+    /// The (source, sub-ID) pairs and states by number.
+    var names: (routes: [Route], states: [String]) { (routes.values, states.values) }
 
     /// Sets flags (1 contacted, 2 converted, 4 returned) on a lead, if it is kept.
     mutating func mark(_ id: String, _ flag: UInt8) { leads[id]?.bits |= flag }
@@ -86,8 +125,7 @@ struct PackedLeads: Sendable {
 
     func entry(_ p: Lead) -> LeadIndex.Entry {
         let r = routes[p.route]
-        let lead = LeadRef(sourceID: r.source, subID: r.subID, vertical: Self.verticals[Int(p.vertical)],
-                           mode: p.bits & 8 != 0 ? .exclusive : .shared, boughtAt: Timestamp(seconds: p.boughtAt),
+        let lead = LeadRef(sourceID: r.source, subID: r.subID, vertical: p.vertical, mode: p.mode, boughtAt: Timestamp(seconds: p.boughtAt),
                            price: Money(cents: p.priceCents), state: p.state == 0 ? nil : states[p.state - 1])
         return LeadIndex.Entry(lead: lead, contacted: p.bits & 1 != 0, converted: p.bits & 2 != 0, returned: p.bits & 4 != 0)
     }

@@ -157,57 +157,15 @@ enum CheckpointCodec {
     private static let metricsKeys: Set<String> = ["allTime", "breakdowns", "clock", "days", "latest", "saleLags", "slots"]
 
     private static func decodeMetrics(_ r: inout JSONBytes.Reader) -> MetricsBook? {
-        // Slices by their JSON name: each name recurs once per day and slot, and is parsed into a key only once.
-        var keys: [MetricKey] = []
-        var values: [MetricsBook.Series] = []
-        var byName: [String: Int] = [:]
+        var m = MetricsReader()
         var parts: [String: Range<Int>] = [:]
         var seen = Set<String>()
-        var fields: [Int64] = []
-        fields.reserveCapacity(Counters.fieldOrder.count)
-        /// `{"<slice>":[...],...}`, each slice's counters given to `store`.
-        func slices(_ r: inout JSONBytes.Reader, _ store: (Int, Counters) -> Void) -> Bool {
-            r.object { name, r in
-                let position: Int
-                if let p = byName[name] {
-                    position = p
-                } else {
-                    guard let key = MetricKey(name: name) else { return false }
-                    position = keys.count
-                    byName[name] = position
-                    keys.append(key)
-                    values.append(MetricsBook.Series())
-                }
-                guard let c = counters(&r) else { return false }
-                store(position, c)
-                return true
-            }
-        }
-        func counters(_ r: inout JSONBytes.Reader) -> Counters? {
-            fields.removeAll(keepingCapacity: true)
-            guard r.take(91) else { return nil }
-            if !r.take(93) {
-                repeat {
-                    guard let v = r.int64() else { return nil }
-                    fields.append(v)
-                } while r.take(44)
-                guard r.take(93) else { return nil }
-            }
-            return Counters(fields: fields)
-        }
-        /// `{"<day or slot>":{slices},...}`.
-        func buckets(_ r: inout JSONBytes.Reader, _ store: (Int64, Int, Counters) -> Void) -> Bool {
-            r.object { text, r in
-                guard let bucket = Int64(text) else { return false }
-                return slices(&r) { store(bucket, $0, $1) }
-            }
-        }
         let ok = r.object { key, r in
             guard metricsKeys.contains(key), seen.insert(key).inserted else { return false }
             switch key {
-            case "allTime": return slices(&r) { values[$0].allTime = $1 }
-            case "days": return buckets(&r) { values[$1].days[$0] = $2 }
-            case "slots": return buckets(&r) { values[$1].slots[$0] = $2 }
+            case "allTime": return m.allTime(&r)
+            case "days": return m.buckets(&r, days: true)
+            case "slots": return m.buckets(&r, days: false)
             default:
                 let start = r.i
                 guard r.skipValue() else { return false }
@@ -216,6 +174,7 @@ enum CheckpointCodec {
             }
         }
         guard ok, seen.isSuperset(of: ["allTime", "days", "slots"]) else { return nil }
+        let (keys, values) = (m.keys, m.values)
         let buf = r.p
         let decoder = JSONDecoder()
         func part<T: Decodable>(_ key: String, _ type: T.Type) -> T?? { Self.part(parts[key], of: buf, as: type, decoder) }
@@ -224,5 +183,90 @@ enum CheckpointCodec {
         // Two names for one slice ("source:a\/b" and "source:a/b") are not what JSONEncoder writes: left to it.
         guard let table = SeriesTable(keys: keys, values: values) else { return nil }
         return MetricsBook(clock: clock, latest: latest, series: table, saleLags: lags, breakdowns: breakdowns)
+    }
+}
+
+/// Reads the metrics' counters (all-time, per day, per slot) into slices, for `CheckpointCodec`.
+private struct MetricsReader {
+    /// The slices by position, in the order their names first came.
+    var keys: [MetricKey] = []
+    var values: [MetricsBook.Series] = []
+    private var byName: [String: Int] = [:]
+    /// Each slice's name as written (escapes and all), by position: a bucket lists its slices in the order the
+    /// all-time figures do, so a name is found by comparing bytes a little ahead of the last one found.
+    private var written: [UnsafeBufferPointer<UInt8>] = []
+    private var fields: [Int64] = []
+
+    init() { fields.reserveCapacity(Counters.fieldOrder.count) }
+
+    /// `{"<slice>":[...],...}` as the all-time figures.
+    mutating func allTime(_ r: inout JSONBytes.Reader) -> Bool {
+        slices(&r) { values, position, c in values[position].allTime = c }
+    }
+
+    /// `{"<day or slot>":{"<slice>":[...],...},...}`.
+    mutating func buckets(_ r: inout JSONBytes.Reader, days: Bool) -> Bool {
+        guard r.take(123) else { return false }
+        if r.take(125) { return true }
+        while true {
+            // Written as a quoted whole number (JSON keys are strings).
+            guard r.take(34), let bucket = r.int64(), r.take(34), r.take(58) else { return false }
+            let ok = days ? slices(&r) { values, position, c in values[position].days[bucket] = c }
+                          : slices(&r) { values, position, c in values[position].slots[bucket] = c }
+            guard ok else { return false }
+            if r.take(125) { return true }
+            guard r.take(44) else { return false }
+        }
+    }
+
+    /// `{"<slice>":[...],...}`, each slice's counters given to `store` with the slices.
+    private mutating func slices(_ r: inout JSONBytes.Reader,
+                                 _ store: (inout [MetricsBook.Series], Int, Counters) -> Void) -> Bool {
+        guard r.take(123) else { return false }
+        if r.take(125) { return true }
+        var cursor = 0
+        while true {
+            guard let position = slice(&r, after: cursor), r.take(58), let c = counters(&r) else { return false }
+            store(&values, position, c)
+            cursor = position + 1
+            if r.take(125) { return true }
+            guard r.take(44) else { return false }
+        }
+    }
+
+    /// The position of the slice whose name is at the cursor, moving past the name.
+    private mutating func slice(_ r: inout JSONBytes.Reader, after cursor: Int) -> Int? {
+        let start = r.i
+        guard r.skipString() else { return nil }
+        let name = UnsafeBufferPointer(rebasing: r.p[(start + 1)..<(r.i - 1)])
+        var k = cursor
+        while k < written.count {
+            let w = written[k]
+            if w.count == name.count, memcmp(w.baseAddress!, name.baseAddress!, name.count) == 0 { return k }
+            k += 1
+        }
+        // Not ahead of the cursor (a file in another order, or another spelling of a name): by its text.
+        r.i = start
+        guard let text = r.string() else { return nil }
+        if let p = byName[text] { return p }
+        guard let key = MetricKey(name: text) else { return nil }
+        byName[text] = keys.count
+        keys.append(key)
+        values.append(MetricsBook.Series())
+        written.append(name)
+        return keys.count - 1
+    }
+
+    private mutating func counters(_ r: inout JSONBytes.Reader) -> Counters? {
+        fields.removeAll(keepingCapacity: true)
+        guard r.take(91) else { return nil }
+        if !r.take(93) {
+            repeat {
+                guard let v = r.int64() else { return nil }
+                fields.append(v)
+            } while r.take(44)
+            guard r.take(93) else { return nil }
+        }
+        return Counters(fields: fields)
     }
 }

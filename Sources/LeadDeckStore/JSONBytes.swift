@@ -33,7 +33,28 @@ enum JSONBytes {
     }
 
     /// Appends a whole number.
-    static func int(_ v: Int64, _ out: inout [UInt8]) { out.append(contentsOf: String(v).utf8) }
+    static func int(_ v: Int64, _ out: inout [UInt8]) {
+        if v >= 0, v < 10 {
+            out.append(48 + UInt8(v))
+            return
+        }
+        // Digits from the right into 24 bytes on the stack (Int64.min takes 20 with its sign).
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { b in
+            var i = b.count
+            var m = v.magnitude
+            repeat {
+                i -= 1
+                b[i] = 48 + UInt8(truncatingIfNeeded: m % 10)
+                m /= 10
+            } while m != 0
+            if v < 0 {
+                i -= 1
+                b[i] = 45
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[i...]))
+        }
+    }
 
     /// A strict reader over JSON bytes with no whitespace: every method either reads what it expects and moves
     /// past it, or returns nil/false (after which the caller gives up, so where the cursor is left does not

@@ -15,21 +15,34 @@ enum LeadsCheckpointCodec {
         let parts = doc.leads.savedParts
         out += Array(#"{"leads":{"entries":{"#.utf8)
         var first = true
-        doc.leads.forEachEntry { id, e in
+        // Each (source, sub-ID) pair, state, vertical and mode is escaped once; a lead is then its id, copies of
+        // those bytes and three numbers.
+        var routes: [[UInt8]] = []
+        var states: [[UInt8]] = []
+        doc.leads.forEachPacked(names: { routeNames, stateNames in
+            routes = routeNames.map { r in
+                var b: [UInt8] = []
+                JSONBytes.string(r.source, &b); b.append(44)
+                JSONBytes.string(r.subID, &b); b.append(44)
+                return b
+            }
+            states = stateNames.map { s in
+                var b: [UInt8] = [44]
+                JSONBytes.string(s, &b)
+                return b
+            }
+        }) { id, l in
             if !first { out.append(44) }
             first = false
             JSONBytes.string(id, &out)
             out.append(58)
             out.append(91)
-            let l = e.lead
-            JSONBytes.string(l.sourceID, &out); out.append(44)
-            JSONBytes.string(l.subID, &out); out.append(44)
-            JSONBytes.string(l.vertical.rawValue, &out); out.append(44)
-            JSONBytes.string(l.mode.rawValue, &out); out.append(44)
-            JSONBytes.int(l.boughtAt.seconds, &out); out.append(44)
-            JSONBytes.int(l.price.cents, &out); out.append(44)
-            JSONBytes.int(Int64((e.contacted ? 1 : 0) | (e.converted ? 2 : 0) | (e.returned ? 4 : 0)), &out)
-            if let state = l.state { out.append(44); JSONBytes.string(state, &out) }
+            out += routes[Int(l.route)]
+            out += verticalsAndModes[verticalModeSlot(l.vertical, l.mode)]
+            JSONBytes.int(l.boughtAt, &out); out.append(44)
+            JSONBytes.int(l.priceCents, &out); out.append(44)
+            JSONBytes.int(l.outcomeFlags, &out)
+            if l.state > 0 { out += states[Int(l.state - 1)] }
             out.append(93)
         }
         out += Array(#"},"prunedThrough":"#.utf8)
@@ -83,20 +96,9 @@ enum LeadsCheckpointCodec {
         // than growing the maps (rehashing every key each time) while reading.
         let expected = r.p.count / 90
         // The leads go straight into the index's packed form; the saved parts that come after them are set then.
-        var index = LeadIndex(capacity: expected)
-        let entriesOK = r.object { id, r in
-            guard r.take(91), let source = r.string(), r.take(44), let sub = r.string(), r.take(44),
-                  let v = r.string().flatMap(Vertical.init(rawValue:)), r.take(44),
-                  let mode = r.string().flatMap(PurchaseMode.init(rawValue:)), r.take(44),
-                  let at = r.int64(), r.take(44), let price = r.int64(), r.take(44), let flags = r.int64() else { return false }
-            var state: String? = nil
-            if r.take(44) { guard let s = r.string() else { return false }; state = s }
-            guard r.take(93) else { return false }
-            index.restore(id, LeadIndex.Entry(lead: LeadRef(sourceID: source, subID: sub, vertical: v, mode: mode,
-                                                            boughtAt: Timestamp(seconds: at), price: Money(cents: price), state: state),
-                                              contacted: flags & 1 != 0, converted: flags & 2 != 0, returned: flags & 4 != 0))
-            return true
-        }
+        var entries = EntriesReader(capacity: expected)
+        let entriesOK = entries.read(&r)
+        var index = entries.index
         guard entriesOK, r.literal(#","prunedThrough":"#), let pruned = r.int64(), r.literal(#","rejected":"#) else { return nil }
         var rejected: [String: (RejectReason, Int64)] = [:]
         let rejectedOK = r.object { id, r in
@@ -120,5 +122,127 @@ enum LeadsCheckpointCodec {
         return LeadsCheckpointDocument(
             schemaVersion: Int(version), position: LogPosition(offset: offset, seq: seq, line: line),
             leads: index, recentConsumers: consumers)
+    }
+
+    /// `"vertical","mode",` for every pair, by `verticalModeSlot`.
+    private static let verticalsAndModes: [[UInt8]] = Vertical.allCases.flatMap { v in
+        PurchaseMode.allCases.map { m in Array("\"\(v.rawValue)\",\"\(m.rawValue)\",".utf8) }
+    }
+    private static func verticalModeSlot(_ v: Vertical, _ m: PurchaseMode) -> Int {
+        Vertical.allCases.firstIndex(of: v)! * PurchaseMode.allCases.count + PurchaseMode.allCases.firstIndex(of: m)!
+    }
+}
+
+/// Numbers for spans of the bytes being read, found by their contents (the spans must stay valid while the
+/// table is used): an open-addressing table with FNV-1a hashes, since `Hasher` cost more than the rest of
+/// reading a lead.
+struct SpanNumbers {
+    private struct Entry {
+        let hash: UInt64
+        let base: UnsafePointer<UInt8>
+        let count: Int
+        let value: UInt32
+    }
+    private var entries: [Entry] = []
+    /// Index into `entries` plus one; 0 is empty. Its size is a power of two, at least twice the entries.
+    private var slots = [Int32](repeating: 0, count: 256)
+
+    static func hash(_ base: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for i in 0..<count { h = (h ^ UInt64(base[i])) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    /// The number stored for these bytes.
+    func find(_ base: UnsafePointer<UInt8>, _ count: Int, hash: UInt64) -> UInt32? {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let s = slots[i]
+            if s == 0 { return nil }
+            let e = entries[Int(s) - 1]
+            if e.hash == hash, e.count == count, memcmp(e.base, base, count) == 0 { return e.value }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// Stores a number for bytes not yet in the table.
+    mutating func insert(_ base: UnsafePointer<UInt8>, _ count: Int, hash: UInt64, value: UInt32) {
+        entries.append(Entry(hash: hash, base: base, count: count, value: value))
+        if entries.count * 2 > slots.count {
+            slots = [Int32](repeating: 0, count: slots.count * 2)
+            for (n, e) in entries.enumerated() { place(e.hash, Int32(n + 1)) }
+        } else {
+            place(hash, Int32(entries.count))
+        }
+    }
+
+    private mutating func place(_ hash: UInt64, _ slot: Int32) {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while slots[i] != 0 { i = (i + 1) & mask }
+        slots[i] = slot
+    }
+}
+
+/// Reads the bought leads (`{"<id>":[source, sub-ID, vertical, mode, at, price, flags, state?],...}`) into a
+/// lead index. A lead's (source, sub-ID) pair and state recur across leads: each spelling met is made into
+/// strings and numbered once, then found by its bytes.
+private struct EntriesReader {
+    private(set) var index: LeadIndex
+    private var routes = SpanNumbers()
+    private var states = SpanNumbers()
+    private static let verticalNames = Vertical.allCases.map { (Array($0.rawValue.utf8), $0) }
+    private static let modeNames = PurchaseMode.allCases.map { (Array($0.rawValue.utf8), $0) }
+
+    init(capacity: Int) { index = LeadIndex(capacity: capacity) }
+
+    /// The whole object; true when it was in the expected shape.
+    mutating func read(_ r: inout JSONBytes.Reader) -> Bool {
+        guard r.take(123) else { return false }
+        if r.take(125) { return true }
+        while true {
+            guard let id = r.string(), r.take(58), let lead = entry(&r) else { return false }
+            index.restore(id, packed: lead)
+            if r.take(125) { return true }
+            guard r.take(44) else { return false }
+        }
+    }
+
+    private mutating func entry(_ r: inout JSONBytes.Reader) -> PackedLead? {
+        guard r.take(91) else { return nil }
+        let routeStart = r.i
+        guard r.skipString(), r.take(44), r.skipString() else { return nil }
+        let routeBytes = r.p.baseAddress! + routeStart, routeCount = r.i - routeStart
+        let routeHash = SpanNumbers.hash(routeBytes, routeCount)
+        let route: UInt32
+        if let n = routes.find(routeBytes, routeCount, hash: routeHash) {
+            route = n
+        } else {
+            r.i = routeStart
+            guard let source = r.string(), r.take(44), let sub = r.string() else { return nil }
+            route = index.routeNumber(source: source, subID: sub)
+            routes.insert(routeBytes, routeCount, hash: routeHash, value: route)
+        }
+        guard r.take(44), let v = r.name(Self.verticalNames), r.take(44), let mode = r.name(Self.modeNames), r.take(44),
+              let at = r.int64(), r.take(44), let price = r.int64(), r.take(44), let flags = r.int64() else { return nil }
+        var state: UInt32 = 0
+        if r.take(44) {
+            let stateStart = r.i
+            guard r.skipString() else { return nil }
+            let stateBytes = r.p.baseAddress! + stateStart, stateCount = r.i - stateStart
+            let stateHash = SpanNumbers.hash(stateBytes, stateCount)
+            if let n = states.find(stateBytes, stateCount, hash: stateHash) {
+                state = n
+            } else {
+                r.i = stateStart
+                guard let s = r.string() else { return nil }
+                state = index.stateNumber(s) + 1
+                states.insert(stateBytes, stateCount, hash: stateHash, value: state)
+            }
+        }
+        guard r.take(93) else { return nil }
+        return PackedLead(boughtAt: at, priceCents: price, route: route, state: state, vertical: v, mode: mode,
+                          contacted: flags & 1 != 0, converted: flags & 2 != 0, returned: flags & 4 != 0)
     }
 }

@@ -1,6 +1,6 @@
 // Benchmarks for the goals in docs/DESIGN.md. Run: swift run -c release leaddeck-bench [--quick] [--only N]
-// --only N runs just section N (1 engine, 2 simulate, 3 open and report, 4 sources frame); 3 needs 2's store,
-// so --only 3 runs 2 as well.
+// --only N runs just section N (1 engine, 2 simulate, 3 open and report, 4 sources frame, 5 checkpoint read and
+// write); 3 needs 2's store, so --only 3 runs 2 as well. 5 runs only when named, on copies of `--stores A B...`.
 // Prints figures; asserts nothing. Uses temporary stores seeded from ./data.
 import Foundation
 import LeadDeckCore
@@ -161,4 +161,25 @@ if runs(4) {
         }
     }
     print("render sources screen, 10,000 sources at 120x40: \(fmt(t / Double(frames) * 1000, 1)) ms per frame (\(fmt(cpu / Double(frames) * 1000, 1)) ms CPU)")
+}
+
+// 5. The checkpoint's read and write paths on given stores (say a 72 h and a 720 h one), median of 15 runs each:
+// what a report, a writer's open and a writer's checkpoint cost as history grows. Works on a copy of each store.
+if only == 5, let i = CommandLine.arguments.firstIndex(of: "--stores") {
+    func median(_ body: () throws -> Void) rethrows -> Double {
+        var times: [Double] = []
+        for _ in 0..<15 { times.append(try seconds(body)) }
+        return times.sorted()[times.count / 2]
+    }
+    for source in CommandLine.arguments[(i + 1)...] {
+        let copy = tempStore("copy-\(UUID().uuidString.prefix(4))")
+        try FileManager.default.createDirectory(atPath: benchRoot, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: source, toPath: copy)
+        let store = try Store.open(copy, seedDirectory: nil)
+        let reader = try median { _ = try store.loadState(leads: false) }
+        let writer = try median { _ = try store.loadState(leads: true) }
+        let state = try store.loadState(leads: true)
+        let save = try median { try store.saveCheckpoint(state.desk, simulator: state.simulator, at: state.position) }
+        print("\(source): open as a reader \(fmt(reader * 1000, 1)) ms, as a writer \(fmt(writer * 1000, 1)) ms, save the checkpoint \(fmt(save * 1000, 1)) ms")
+    }
 }

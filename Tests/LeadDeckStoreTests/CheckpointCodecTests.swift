@@ -103,6 +103,27 @@ import Testing
         }
     }
 
+    /// Slice names in a day are found by their bytes, looking ahead in the all-time order: a day listing its
+    /// slices in another order, or spelling a name another way (`/` for `\/`), still reads as `JSONDecoder` reads it.
+    @Test func aDayInAnotherOrderOrSpellingReadsAsJSONDecoderDoes() throws {
+        let doc = try Self.document()
+        let text = String(decoding: CheckpointCodec.encode(doc), as: UTF8.self)
+        let daysStart = try #require(text.range(of: #""days":{""#))
+        let bucketOpen = try #require(text.range(of: ":{", range: daysStart.upperBound..<text.endIndex))
+        let bucketClose = try #require(text.range(of: "]}", range: bucketOpen.upperBound..<text.endIndex))
+        let body = String(text[bucketOpen.upperBound..<bucketClose.lowerBound]) + "]"
+        var slices = body.components(separatedBy: #"],""#).enumerated().map { $0.offset == 0 ? $0.element : "\"" + $0.element }
+        slices = slices.map { $0.hasSuffix("]") ? $0 : $0 + "]" }
+        #expect(slices.count > 10 && slices.contains { $0.contains(#"\/"#) })
+        // Reversed, and the first escaped slash in a name written plain.
+        var reordered = slices.reversed().joined(separator: ",")
+        reordered.replaceSubrange(try #require(reordered.range(of: #"\/"#)), with: "/")
+        let bytes = Array((String(text[..<bucketOpen.upperBound]) + reordered + "}" + String(text[bucketClose.upperBound...])).utf8)
+        let reference = try JSONDecoder().decode(CheckpointDocument.self, from: Data(bytes))
+        let fast = try #require(CheckpointCodec.decode(bytes))
+        #expect(fast.metrics == reference.metrics && fast.metrics == doc.metrics)
+    }
+
     @Test func aStoreSavesWithTheCodecAndReadsEitherForm() throws {
         let store = try FastPathTests.simulatedStore(hours: 30)
         let before = try store.loadState()

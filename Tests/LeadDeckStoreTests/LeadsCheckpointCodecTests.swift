@@ -78,4 +78,34 @@ import Testing
         try Data(LeadsCheckpointCodec.encode(doc)).write(to: URL(fileURLWithPath: store.leadsCheckpointPath))
         #expect(Self.same(try store.readLeadsCheckpoint(), doc))
     }
+
+    /// Routes and states are numbered by their bytes while reading: many of them (past the table's first size),
+    /// and one route written two ways (`a\/b` and `a/b`), still read as `JSONDecoder` reads them.
+    @Test func manyRoutesAndStatesAndTwoSpellingsOfOneReadAsJSONDecoderDoes() throws {
+        var index = LeadIndex()
+        let t0 = Timestamp(iso8601: "2026-11-02T15:00:00Z")!
+        let states = ["CA", "TX", "NY", "", "F\"L", "東京"]
+        for i in 0..<1_500 {
+            let o = Offer(leadID: "L\(i)", sourceID: "S\(i % 17)", subID: "sub/\(i % 331)", vertical: Vertical.allCases[i % Vertical.allCases.count],
+                          state: states[i % states.count], postalCode: "", city: "", saleType: i % 3 == 0 ? .exclusive : .shared,
+                          maxSells: 4, price: Money(cents: Int64(i) - 700), receivedAt: t0 + Int64(i),
+                          firstName: "", lastName: "", phone: "", email: "")
+            index.apply(.offer(OfferEvent(offer: o, decision: .bought(o.saleType), tier: 1)))
+        }
+        let doc = LeadsCheckpointDocument(schemaVersion: 1, position: .afterHeader, leads: index, recentConsumers: [:])
+        let bytes = LeadsCheckpointCodec.encode(doc)
+        #expect(Self.same(LeadsCheckpointCodec.decode(bytes), doc))
+        // JSONEncoder writes "sub\/1"; the codec writes "sub/1". One file with both spellings:
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var text = String(decoding: try encoder.encode(doc), as: UTF8.self)
+        let escaped = #""sub\/1","#
+        let first = try #require(text.range(of: escaped))
+        text.replaceSubrange(first, with: #""sub/1","#)
+        #expect(text.contains(escaped) && text.contains(#""sub/1","#))
+        let mixed = Array((text + "\n").utf8)
+        let fast = try #require(LeadsCheckpointCodec.decode(mixed))
+        #expect(Self.same(fast, try JSONDecoder().decode(LeadsCheckpointDocument.self, from: Data(mixed))))
+        #expect(Self.same(fast, doc))
+    }
 }

@@ -86,6 +86,14 @@ struct StrictJSONTests {
         #expect(try parse("\"\u{202E}\u{2028}\"") == .string("\u{202E}\u{2028}"))
     }
 
+    @Test func wholeNumbersAreWrittenAsStringDoes() {
+        for v: Int64 in [0, 1, 9, 10, -1, -9, -10, 99, 100, 1_234_567_890, -987_654_321, .max, .min, .max - 1, .min + 1] {
+            var out: [UInt8] = [7]
+            JSONBytes.int(v, &out)
+            #expect(out == [7] + Array(String(v).utf8))
+        }
+    }
+
     @Test func integersAndDoubles() throws {
         #expect(try parse("0") == .int(0))
         #expect(try parse("-0") == .int(0))
