@@ -92,11 +92,12 @@ public struct LeadIndex: Sendable, Hashable, Codable {
 
     /// Every bought lead kept as it is packed, in no particular order, with the (source, sub-ID) pairs and states
     /// its numbers refer to: for a checkpoint codec, which writes each pair and state once.
+    /// Each lead's id is given as its UTF-8 bytes, valid only during the call.
     public func forEachPacked(names: (_ routes: [(source: String, subID: String)], _ states: [String]) -> Void,
-                              _ body: (String, PackedLead) -> Void) {
+                              _ body: (UnsafeBufferPointer<UInt8>, PackedLead) -> Void) {
         let n = packed.names
         names(n.routes.map { ($0.source, $0.subID) }, n.states)
-        for (id, lead) in packed.leads { body(id, lead) }
+        packed.leads.forEach(body)
     }
 
     /// The number a packed lead uses for this (source, sub-ID) pair, given now when it is new.
@@ -105,8 +106,9 @@ public struct LeadIndex: Sendable, Hashable, Codable {
     /// The number for this state (a packed lead holds it plus one), given now when it is new.
     public mutating func stateNumber(_ state: String) -> UInt32 { packed.stateNumber(state) }
 
-    /// Adds a bought lead as saved, already packed with numbers from `routeNumber` and `stateNumber`.
-    public mutating func restore(_ id: String, packed lead: PackedLead) { packed.set(id, packed: lead) }
+    /// Adds a bought lead as saved, already packed with numbers from `routeNumber` and `stateNumber`, its id
+    /// given as UTF-8 bytes.
+    public mutating func restore(_ id: UnsafeBufferPointer<UInt8>, packed lead: PackedLead) { packed.set(id, packed: lead) }
 
     /// Every bought lead kept, by id (built on each call: for tests and `Codable`; `forEachEntry` does not copy).
     public var entries: [String: Entry] {

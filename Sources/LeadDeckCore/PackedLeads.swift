@@ -34,9 +34,9 @@ public struct PackedLead: Sendable {
     public var outcomeFlags: Int64 { Int64(bits & 7) }
 }
 
-/// The bought leads of a `LeadIndex` as they are kept in memory: 32 bytes each (a month's store holds 56,000,
-/// at 80 bytes each as `LeadIndex.Entry`), with their sources, sub-IDs and states stored once and referred to by
-/// number.
+/// The bought leads of a `LeadIndex` as they are kept in memory: 32 bytes each plus their id's bytes and a slot
+/// of `LeadTable` (a month's store holds 56,000, at 80 bytes each as `LeadIndex.Entry` plus a dictionary's
+/// overhead), with their sources, sub-IDs and states stored once and referred to by number.
 struct PackedLeads: Sendable {
     typealias Lead = PackedLead
 
@@ -62,7 +62,7 @@ struct PackedLeads: Sendable {
         subscript(number: UInt32) -> Value { values[Int(number)] }
     }
 
-    private(set) var leads: [String: Lead] = [:]
+    private(set) var leads = LeadTable()
     private var routes = Numbered<Route>()
     private var states = Numbered<String>()
 
@@ -87,14 +87,14 @@ struct PackedLeads: Sendable {
         let route = routes.number(of: Route(source: l.sourceID, subID: l.subID))
         var state: UInt32 = 0
         if let s = l.state { state = states.number(of: s) + 1 }
-        leads[id] = Lead(boughtAt: l.boughtAt.seconds, priceCents: l.price.cents, route: route, state: state,
-                         vertical: l.vertical, mode: l.mode, contacted: e.contacted, converted: e.converted, returned: e.returned)
+        leads.set(id, Lead(boughtAt: l.boughtAt.seconds, priceCents: l.price.cents, route: route, state: state,
+                         vertical: l.vertical, mode: l.mode, contacted: e.contacted, converted: e.converted, returned: e.returned))
     }
 
     /// Stores a lead already packed, its numbers from `routeNumber` and `stateNumber`.
-    mutating func set(_ id: String, packed lead: Lead) {
+    mutating func set(_ id: UnsafeBufferPointer<UInt8>, packed lead: Lead) {
         precondition(Int(lead.route) < routes.values.count && Int(lead.state) <= states.values.count)
-        leads[id] = lead
+        leads.set(id, lead)
     }
 
     /// The number of a (source, sub-ID) pair, given it now when it is new.
@@ -107,12 +107,11 @@ struct PackedLeads: Sendable {
     var names: (routes: [Route], states: [String]) { (routes.values, states.values) }
 
     /// Sets flags (1 contacted, 2 converted, 4 returned) on a lead, if it is kept.
-    mutating func mark(_ id: String, _ flag: UInt8) { leads[id]?.bits |= flag }
+    mutating func mark(_ id: String, _ flag: UInt8) { leads.modify(id) { $0.bits |= flag } }
 
     /// Drops the leads bought at or before `horizon` (seconds); the names only they used go when few are in use.
     mutating func drop(boughtAtOrBefore horizon: Int64) {
-        let old = leads.compactMap { $0.value.boughtAt > horizon ? nil : $0.key }
-        for id in old { leads.removeValue(forKey: id) }
+        leads.removeAll { $0.boughtAt <= horizon }
         // Sub-IDs and states are few, and each stays once seen; only when they far outnumber the leads kept
         // (a traffic source inventing a sub-ID per lead) are they rebuilt from the leads still kept.
         if namesKept > 4 * max(leads.count, 1024) { compactNames() }
@@ -120,7 +119,7 @@ struct PackedLeads: Sendable {
 
     /// Every lead, unpacked, in no particular order.
     func forEach(_ body: (String, LeadIndex.Entry) -> Void) {
-        for (id, p) in leads { body(id, entry(p)) }
+        leads.forEach { id, p in body(String(decoding: id, as: UTF8.self), entry(p)) }
     }
 
     func entry(_ p: Lead) -> LeadIndex.Entry {
@@ -133,7 +132,7 @@ struct PackedLeads: Sendable {
     private mutating func compactNames() {
         var fresh = PackedLeads()
         fresh.reserveCapacity(leads.count)
-        for (id, p) in leads { fresh.set(id, entry(p)) }
+        leads.forEach { id, p in fresh.set(String(decoding: id, as: UTF8.self), entry(p)) }
         self = fresh
     }
 }
@@ -142,10 +141,13 @@ extension PackedLeads: Hashable {
     /// Equal when they hold the same leads, whatever numbers their names have.
     static func == (a: PackedLeads, b: PackedLeads) -> Bool {
         guard a.leads.count == b.leads.count else { return false }
-        for (id, p) in a.leads {
-            guard let q = b.leads[id], a.entry(p) == b.entry(q) else { return false }
+        var same = true
+        a.leads.forEach { id, p in
+            guard same else { return }
+            let key = String(decoding: id, as: UTF8.self)
+            same = b.leads[key].map { a.entry(p) == b.entry($0) } ?? false
         }
-        return true
+        return same
     }
 
     func hash(into hasher: inout Hasher) { hasher.combine(leads.count) }

@@ -8,14 +8,20 @@ enum JSONBytes {
     /// - Parameter escapingSlashes: write `/` as `\/`, as `JSONEncoder` does by default (files that must come out
     ///   byte for byte as it writes them).
     static func string(_ s: String, _ out: inout [UInt8], escapingSlashes: Bool = false) {
+        var s = s
+        s.withUTF8 { string(bytes: $0, &out, escapingSlashes: escapingSlashes) }
+    }
+
+    /// `string(_:_:escapingSlashes:)` for a string given as its UTF-8 bytes.
+    static func string(bytes: UnsafeBufferPointer<UInt8>, _ out: inout [UInt8], escapingSlashes: Bool = false) {
         out.append(34)
         // Nearly every string needs no escape: copy it whole.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 34 || $0 == 92 || (escapingSlashes && $0 == 47) }) {
-            out.append(contentsOf: s.utf8)
+        if !bytes.contains(where: { $0 < 0x20 || $0 == 34 || $0 == 92 || (escapingSlashes && $0 == 47) }) {
+            out.append(contentsOf: bytes)
             out.append(34)
             return
         }
-        for b in s.utf8 {
+        for b in bytes {
             switch b {
             case 34: out += [92, 34]
             case 92: out += [92, 92]
@@ -185,6 +191,24 @@ enum JSONBytes {
             guard digits > 0, digits == 1 || p[start] != UInt8(ascii: "0") else { return nil }
             if negative { return v == 0 ? nil : v }
             return v == .min ? nil : -v
+        }
+
+        /// The bytes of a JSON string in plain ASCII (no escapes, no control characters), moving past it; nil,
+        /// with the cursor where it was, for any other string (read those with `string()`).
+        mutating func plainASCIIString() -> UnsafeBufferPointer<UInt8>? {
+            guard i < p.count, p[i] == UInt8(ascii: "\"") else { return nil }
+            var end = i + 1
+            while end < p.count {
+                let b = p[end]
+                if b == UInt8(ascii: "\"") {
+                    let bytes = UnsafeBufferPointer(rebasing: p[(i + 1)..<end])
+                    i = end + 1
+                    return bytes
+                }
+                if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { return nil }
+                end += 1
+            }
+            return nil
         }
 
         /// A JSON string. Without escapes (nearly always) it is made straight from the bytes; raw control characters

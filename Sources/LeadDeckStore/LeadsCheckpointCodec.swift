@@ -34,7 +34,7 @@ enum LeadsCheckpointCodec {
         }) { id, l in
             if !first { out.append(44) }
             first = false
-            JSONBytes.string(id, &out)
+            JSONBytes.string(bytes: id, &out)
             out.append(58)
             out.append(91)
             out += routes[Int(l.route)]
@@ -134,8 +134,8 @@ enum LeadsCheckpointCodec {
 }
 
 /// Numbers for spans of the bytes being read, found by their contents (the spans must stay valid while the
-/// table is used): an open-addressing table with FNV-1a hashes, since `Hasher` cost more than the rest of
-/// reading a lead.
+/// table is used): an open-addressing table with `ByteHash`, since `Hasher` cost more than the rest of reading a
+/// lead.
 struct SpanNumbers {
     private struct Entry {
         let hash: UInt64
@@ -148,9 +148,7 @@ struct SpanNumbers {
     private var slots = [Int32](repeating: 0, count: 256)
 
     static func hash(_ base: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for i in 0..<count { h = (h ^ UInt64(base[i])) &* 0x100_0000_01b3 }
-        return h
+        ByteHash.hash(UnsafeBufferPointer(start: base, count: count))
     }
 
     /// The number stored for these bytes.
@@ -202,8 +200,14 @@ private struct EntriesReader {
         guard r.take(123) else { return false }
         if r.take(125) { return true }
         while true {
-            guard let id = r.string(), r.take(58), let lead = entry(&r) else { return false }
-            index.restore(id, packed: lead)
+            // Ids are nearly always plain ASCII, taken as they stand; any other is made a String first.
+            if let id = r.plainASCIIString() {
+                guard r.take(58), let lead = entry(&r) else { return false }
+                index.restore(id, packed: lead)
+            } else {
+                guard var id = r.string(), r.take(58), let lead = entry(&r) else { return false }
+                id.withUTF8 { index.restore($0, packed: lead) }
+            }
             if r.take(125) { return true }
             guard r.take(44) else { return false }
         }

@@ -1,0 +1,125 @@
+/// A 64-bit hash of bytes for the lead index's own tables: FNV-1a from a basis drawn at random once per process
+/// (so ids a traffic source makes up cannot be chosen to collide in advance), finished with MurmurHash3's mixer so
+/// the low bits pick slots evenly. Much cheaper than `Hasher` on the short ids and names it serves.
+public enum ByteHash {
+    private static let basis = UInt64.random(in: .min ... .max) | 1
+
+    public static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h = basis ^ 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        h ^= h >> 33
+        h &*= 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        h &*= 0xc4ce_b9fe_1a85_ec53
+        return h ^ (h >> 33)
+    }
+}
+
+/// The bought leads by id, for `PackedLeads`: ids kept as UTF-8 bytes back to back in one array and found by
+/// `ByteHash` with open addressing, so a lead costs no `String` and no `Hasher`, and 40 bytes plus its id.
+/// Ids match byte for byte: an exchange's lead id is an opaque token.
+struct LeadTable: Sendable {
+    private struct Row: Sendable {
+        var idStart: UInt32
+        var idCount: UInt32
+        var lead: PackedLead
+    }
+    private var idBytes: [UInt8] = []
+    /// In the order the leads came (so iteration does not depend on the hash's random basis).
+    private var rows: [Row] = []
+    /// Row number plus one, 0 for empty; a power of two, at least twice the rows (or empty).
+    private var slots: [Int32] = []
+
+    var count: Int { rows.count }
+
+    mutating func reserveCapacity(_ n: Int) {
+        rows.reserveCapacity(n)
+        idBytes.reserveCapacity(n * 8)
+        var size = 16
+        while size < 2 * n { size *= 2 }
+        if size > slots.count { rehash(size) }
+    }
+
+    /// The lead with this id.
+    subscript(id: String) -> PackedLead? {
+        var id = id
+        return id.withUTF8 { find($0).map { rows[$0].lead } }
+    }
+
+    /// Stores a lead, replacing one with the same id.
+    mutating func set(_ id: String, _ lead: PackedLead) {
+        var id = id
+        id.withUTF8 { set($0, lead) }
+    }
+
+    /// Stores a lead under an id given as its UTF-8 bytes, replacing one with the same id.
+    mutating func set(_ id: UnsafeBufferPointer<UInt8>, _ lead: PackedLead) {
+        if let r = find(id) {
+            rows[r].lead = lead
+            return
+        }
+        if 2 * (rows.count + 1) > slots.count { rehash(max(16, slots.count * 2)) }
+        rows.append(Row(idStart: UInt32(idBytes.count), idCount: UInt32(id.count), lead: lead))
+        idBytes.append(contentsOf: id)
+        place(rows.count - 1, hash: ByteHash.hash(id))
+    }
+
+    /// Changes the lead with this id in place, if there is one.
+    mutating func modify(_ id: String, _ body: (inout PackedLead) -> Void) {
+        var id = id
+        guard let r = id.withUTF8({ find($0) }) else { return }
+        body(&rows[r].lead)
+    }
+
+    /// Drops the leads `remove` picks, keeping the others in their order.
+    mutating func removeAll(where remove: (PackedLead) -> Bool) {
+        var kept = LeadTable()
+        kept.reserveCapacity(rows.count)
+        forEach { id, lead in if !remove(lead) { kept.set(id, lead) } }
+        self = kept
+    }
+
+    /// Every lead with its id's bytes, in the order they came.
+    func forEach(_ body: (UnsafeBufferPointer<UInt8>, PackedLead) -> Void) {
+        idBytes.withUnsafeBufferPointer { bytes in
+            for row in rows {
+                body(UnsafeBufferPointer(rebasing: bytes[Int(row.idStart)..<Int(row.idStart + row.idCount)]), row.lead)
+            }
+        }
+    }
+
+    private func find(_ id: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !slots.isEmpty else { return nil }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: ByteHash.hash(id)) & mask
+        return idBytes.withUnsafeBufferPointer { bytes -> Int? in
+            while true {
+                let s = slots[i]
+                if s == 0 { return nil }
+                let row = rows[Int(s) - 1]
+                if Int(row.idCount) == id.count, Self.same(bytes, from: Int(row.idStart), id) { return Int(s) - 1 }
+                i = (i + 1) & mask
+            }
+        }
+    }
+
+    private static func same(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ id: UnsafeBufferPointer<UInt8>) -> Bool {
+        for k in 0..<id.count where bytes[start + k] != id[k] { return false }
+        return true
+    }
+
+    private mutating func place(_ row: Int, hash: UInt64) {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while slots[i] != 0 { i = (i + 1) & mask }
+        slots[i] = Int32(row + 1)
+    }
+
+    private mutating func rehash(_ size: Int) {
+        slots = [Int32](repeating: 0, count: size)
+        let hashes = idBytes.withUnsafeBufferPointer { bytes in
+            rows.map { ByteHash.hash(UnsafeBufferPointer(rebasing: bytes[Int($0.idStart)..<Int($0.idStart + $0.idCount)])) }
+        }
+        for (row, h) in hashes.enumerated() { place(row, hash: h) }
+    }
+}
