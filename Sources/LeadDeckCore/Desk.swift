@@ -179,7 +179,7 @@ public struct Desk: Sendable {
     }
 
     /// Puts back the bought-lead index and the dedupe memory saved apart from the main checkpoint.
-    public mutating func restoreLeadState(leads: LeadIndex, consumers: [String: Int64]) {
+    public mutating func restoreLeadState(leads: LeadIndex, consumers: ConsumerMemory) {
         self.leads = leads
         ledger.restoreConsumers(consumers)
     }

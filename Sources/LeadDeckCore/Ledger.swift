@@ -13,7 +13,7 @@ public struct Ledger: Sendable, Hashable, Codable {
     /// When the latest offer decided was received (nil in a ledger saved before this was kept).
     public private(set) var lastOfferAt: Timestamp?
     /// Consumer key -> when a lead of theirs was last bought (seconds).
-    public private(set) var recentConsumers: [String: Int64] = [:]
+    public private(set) var recentConsumers = ConsumerMemory()
 
     /// Per-source counters for the current day and hour.
     public struct SourceTally: Sendable, Hashable, Codable {
@@ -29,7 +29,7 @@ public struct Ledger: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey { case day, hour, spentToday, boughtToday, boughtThisHour, perSource, lastOfferAt, budgetOutAt }
 
     /// Puts back the consumers saved apart from the rest of the ledger.
-    public mutating func restoreConsumers(_ consumers: [String: Int64]) { recentConsumers = consumers }
+    public mutating func restoreConsumers(_ consumers: ConsumerMemory) { recentConsumers = consumers }
 
     /// Moves the counters to the day and hour of `t`, resetting those that ended, and forgets consumers
     /// outside the dedupe window. Called before each decision; cheap when nothing changes.
@@ -49,7 +49,7 @@ public struct Ledger: Sendable, Hashable, Codable {
             boughtToday = 0
             perSource = [:]
             let horizon = t.seconds - Int64(dedupeWindowDays) * 86_400
-            recentConsumers = recentConsumers.filter { $0.value > horizon }
+            recentConsumers.forget(atOrBefore: horizon)
         }
     }
 
@@ -75,7 +75,7 @@ public struct Ledger: Sendable, Hashable, Codable {
         perSource[offer.sourceID, default: SourceTally()].spentToday += offer.price
         guard rememberingConsumer else { return }
         let consumer = offer.consumerKey
-        if !consumer.isEmpty { recentConsumers[consumer] = offer.receivedAt.seconds }  // no phone or e-mail: no dedupe
+        if !consumer.isEmpty { recentConsumers.remember(consumer, at: offer.receivedAt.seconds) }  // no phone or e-mail: no dedupe
     }
 
     /// Today's counters for one source.

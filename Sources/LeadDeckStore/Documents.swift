@@ -58,7 +58,7 @@ public struct LeadsCheckpointDocument: Codable, Sendable {
     public var schemaVersion: Int
     public var position: LogPosition
     public var leads: LeadIndex
-    public var recentConsumers: [String: Int64]
+    public var recentConsumers: ConsumerMemory
 }
 
 /// `policy-intent.json`: written just before a policy-change event is appended, removed once `policy.json`

@@ -69,10 +69,10 @@ enum LeadsCheckpointCodec {
         JSONBytes.int(doc.position.seq, &out)
         out += Array(#"},"recentConsumers":{"#.utf8)
         first = true
-        for (key, at) in doc.recentConsumers {
+        doc.recentConsumers.forEach { key, at in
             if !first { out.append(44) }
             first = false
-            JSONBytes.string(key, &out)
+            JSONBytes.string(bytes: key, &out)
             out.append(58)
             JSONBytes.int(at, &out)
         }
@@ -110,18 +110,30 @@ enum LeadsCheckpointCodec {
         guard rejectedOK, r.literal(#","rejectionsPrunedThrough":"#), let rejPruned = r.int64(),
               r.literal(#"},"position":{"line":"#), let line = r.int64(), r.literal(#","offset":"#), let offset = r.int64(),
               r.literal(#","seq":"#), let seq = r.int64(), r.literal(#"},"recentConsumers":"#) else { return nil }
-        var consumers: [String: Int64] = [:]
-        consumers.reserveCapacity(expected)
-        let consumersOK = r.object { key, r in
-            guard let at = r.int64() else { return false }
-            consumers[key] = at
-            return true
-        }
+        var consumers = ConsumerMemory(capacity: expected)
+        let consumersOK = readConsumers(&r, into: &consumers)
         guard consumersOK, r.literal(#","schemaVersion":"#), let version = r.int64(), r.take(125), r.atEndOrNewline else { return nil }
         index.restoreSavedParts(prunedThrough: pruned, rejected: rejected, rejectionsPrunedThrough: rejPruned)
         return LeadsCheckpointDocument(
             schemaVersion: Int(version), position: LogPosition(offset: offset, seq: seq, line: line),
             leads: index, recentConsumers: consumers)
+    }
+
+    /// `{"<key>":<seconds>,...}`, plain ASCII keys (nearly all) taken as they stand.
+    private static func readConsumers(_ r: inout JSONBytes.Reader, into consumers: inout ConsumerMemory) -> Bool {
+        guard r.take(123) else { return false }
+        if r.take(125) { return true }
+        while true {
+            if let key = r.plainASCIIString() {
+                guard r.take(58), let at = r.int64() else { return false }
+                consumers.restore(key, at: at)
+            } else {
+                guard var key = r.string(), r.take(58), let at = r.int64() else { return false }
+                key.withUTF8 { consumers.restore($0, at: at) }
+            }
+            if r.take(125) { return true }
+            guard r.take(44) else { return false }
+        }
     }
 
     /// `"vertical","mode",` for every pair, by `verticalModeSlot`.

@@ -1,3 +1,4 @@
+import Foundation
 @testable import LeadDeckCore
 import Testing
 
@@ -71,5 +72,28 @@ import Testing
         var buckets = [Int](repeating: 0, count: 4_096)
         for h in hashes { buckets[Int(h & 4_095)] += 1 }
         #expect(buckets.max()! <= 8)
+    }
+
+    @Test func consumerMemoryKeepsWhatADictionaryKeepsAndReadsTheSameJSON() throws {
+        var memory = ConsumerMemory()
+        var plain: [String: Int64] = [:]
+        for n in 0..<5_000 {
+            let key = n % 7 == 0 ? "user\(n % 300)@example.com" : "\(5_550_000_000 + n % 2_000)"
+            memory.remember(key, at: Int64(n))
+            plain[key] = Int64(n)
+        }
+        memory.remember("東京@example.jp", at: 9_999)
+        plain["東京@example.jp"] = 9_999
+        #expect(memory.dictionary == plain && memory.count == plain.count)
+        #expect(memory["5550000001"] == plain["5550000001"] && memory["nobody"] == nil)
+        memory.forget(atOrBefore: 4_000)
+        plain = plain.filter { $0.value > 4_000 }
+        #expect(memory.dictionary == plain)
+        // The JSON form is the dictionary's, both ways.
+        let json = try JSONEncoder().encode(memory)
+        #expect(try JSONDecoder().decode([String: Int64].self, from: json) == plain)
+        #expect(try JSONDecoder().decode(ConsumerMemory.self, from: try JSONEncoder().encode(plain)) == memory)
+        let literal: ConsumerMemory = ["a": 1, "b": 2]
+        #expect(literal.dictionary == ["a": 1, "b": 2] && literal != ["a": 1, "b": 3] && literal != ["a": 1])
     }
 }

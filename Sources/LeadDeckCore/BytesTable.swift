@@ -1,4 +1,4 @@
-/// A 64-bit hash of bytes for the lead index's own tables: FNV-1a from a basis drawn at random once per process
+/// A 64-bit hash of bytes for the engine's own tables (`BytesTable`): FNV-1a from a basis drawn at random once per process
 /// (so ids a traffic source makes up cannot be chosen to collide in advance), finished with MurmurHash3's mixer so
 /// the low bits pick slots evenly. Much cheaper than `Hasher` on the short ids and names it serves.
 public enum ByteHash {
@@ -15,17 +15,20 @@ public enum ByteHash {
     }
 }
 
-/// The bought leads by id, for `PackedLeads`: ids kept as UTF-8 bytes back to back in one array and found by
-/// `ByteHash` with open addressing, so a lead costs no `String` and no `Hasher`, and 40 bytes plus its id.
-/// Ids match byte for byte: an exchange's lead id is an opaque token.
-struct LeadTable: Sendable {
+/// The bought leads by id (`PackedLeads`): 40 bytes a value plus its id.
+typealias LeadTable = BytesTable<PackedLead>
+
+/// Values by a key of bytes (value ids, consumer keys): keys kept as UTF-8 bytes back to back in one array and
+/// found by `ByteHash` with open addressing, so an entry costs no `String` and no `Hasher`. Keys match byte for
+/// byte: a value id is an opaque token, and a consumer key is digits or a lowercased e-mail address.
+struct BytesTable<Value: Sendable>: Sendable {
     private struct Row: Sendable {
-        var idStart: UInt32
-        var idCount: UInt32
-        var lead: PackedLead
+        var keyStart: UInt32
+        var keyCount: UInt32
+        var value: Value
     }
-    private var idBytes: [UInt8] = []
-    /// In the order the leads came (so iteration does not depend on the hash's random basis).
+    private var keyBytes: [UInt8] = []
+    /// In the order the keys came (so iteration does not depend on the hash's random basis).
     private var rows: [Row] = []
     /// Row number plus one, 0 for empty; a power of two, at least twice the rows (or empty).
     private var slots: [Int32] = []
@@ -34,56 +37,56 @@ struct LeadTable: Sendable {
 
     mutating func reserveCapacity(_ n: Int) {
         rows.reserveCapacity(n)
-        idBytes.reserveCapacity(n * 8)
+        keyBytes.reserveCapacity(n * 8)
         var size = 16
         while size < 2 * n { size *= 2 }
         if size > slots.count { rehash(size) }
     }
 
-    /// The lead with this id.
-    subscript(id: String) -> PackedLead? {
+    /// The value under this key.
+    subscript(id: String) -> Value? {
         var id = id
-        return id.withUTF8 { find($0).map { rows[$0].lead } }
+        return id.withUTF8 { find($0).map { rows[$0].value } }
     }
 
-    /// Stores a lead, replacing one with the same id.
-    mutating func set(_ id: String, _ lead: PackedLead) {
+    /// Stores a value, replacing the one under the same key.
+    mutating func set(_ id: String, _ value: Value) {
         var id = id
-        id.withUTF8 { set($0, lead) }
+        id.withUTF8 { set($0, value) }
     }
 
-    /// Stores a lead under an id given as its UTF-8 bytes, replacing one with the same id.
-    mutating func set(_ id: UnsafeBufferPointer<UInt8>, _ lead: PackedLead) {
+    /// Stores a value under a key given as its UTF-8 bytes, replacing the one under the same key.
+    mutating func set(_ id: UnsafeBufferPointer<UInt8>, _ value: Value) {
         if let r = find(id) {
-            rows[r].lead = lead
+            rows[r].value = value
             return
         }
         if 2 * (rows.count + 1) > slots.count { rehash(max(16, slots.count * 2)) }
-        rows.append(Row(idStart: UInt32(idBytes.count), idCount: UInt32(id.count), lead: lead))
-        idBytes.append(contentsOf: id)
+        rows.append(Row(keyStart: UInt32(keyBytes.count), keyCount: UInt32(id.count), value: value))
+        keyBytes.append(contentsOf: id)
         place(rows.count - 1, hash: ByteHash.hash(id))
     }
 
-    /// Changes the lead with this id in place, if there is one.
-    mutating func modify(_ id: String, _ body: (inout PackedLead) -> Void) {
+    /// Changes the value under this key in place, if there is one.
+    mutating func modify(_ id: String, _ body: (inout Value) -> Void) {
         var id = id
         guard let r = id.withUTF8({ find($0) }) else { return }
-        body(&rows[r].lead)
+        body(&rows[r].value)
     }
 
-    /// Drops the leads `remove` picks, keeping the others in their order.
-    mutating func removeAll(where remove: (PackedLead) -> Bool) {
-        var kept = LeadTable()
+    /// Drops the entries whose values `remove` picks, keeping the others in their order.
+    mutating func removeAll(where remove: (Value) -> Bool) {
+        var kept = BytesTable()
         kept.reserveCapacity(rows.count)
-        forEach { id, lead in if !remove(lead) { kept.set(id, lead) } }
+        forEach { id, value in if !remove(value) { kept.set(id, value) } }
         self = kept
     }
 
-    /// Every lead with its id's bytes, in the order they came.
-    func forEach(_ body: (UnsafeBufferPointer<UInt8>, PackedLead) -> Void) {
-        idBytes.withUnsafeBufferPointer { bytes in
+    /// Every value with its key's bytes, in the order they came.
+    func forEach(_ body: (UnsafeBufferPointer<UInt8>, Value) -> Void) {
+        keyBytes.withUnsafeBufferPointer { bytes in
             for row in rows {
-                body(UnsafeBufferPointer(rebasing: bytes[Int(row.idStart)..<Int(row.idStart + row.idCount)]), row.lead)
+                body(UnsafeBufferPointer(rebasing: bytes[Int(row.keyStart)..<Int(row.keyStart + row.keyCount)]), row.value)
             }
         }
     }
@@ -92,12 +95,12 @@ struct LeadTable: Sendable {
         guard !slots.isEmpty else { return nil }
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: ByteHash.hash(id)) & mask
-        return idBytes.withUnsafeBufferPointer { bytes -> Int? in
+        return keyBytes.withUnsafeBufferPointer { bytes -> Int? in
             while true {
                 let s = slots[i]
                 if s == 0 { return nil }
                 let row = rows[Int(s) - 1]
-                if Int(row.idCount) == id.count, Self.same(bytes, from: Int(row.idStart), id) { return Int(s) - 1 }
+                if Int(row.keyCount) == id.count, Self.same(bytes, from: Int(row.keyStart), id) { return Int(s) - 1 }
                 i = (i + 1) & mask
             }
         }
@@ -117,8 +120,8 @@ struct LeadTable: Sendable {
 
     private mutating func rehash(_ size: Int) {
         slots = [Int32](repeating: 0, count: size)
-        let hashes = idBytes.withUnsafeBufferPointer { bytes in
-            rows.map { ByteHash.hash(UnsafeBufferPointer(rebasing: bytes[Int($0.idStart)..<Int($0.idStart + $0.idCount)])) }
+        let hashes = keyBytes.withUnsafeBufferPointer { bytes in
+            rows.map { ByteHash.hash(UnsafeBufferPointer(rebasing: bytes[Int($0.keyStart)..<Int($0.keyStart + $0.keyCount)])) }
         }
         for (row, h) in hashes.enumerated() { place(row, hash: h) }
     }
