@@ -94,6 +94,27 @@ struct StrictJSONTests {
         }
     }
 
+    /// The reader's whole numbers against `Int64(_:)` with JSON's rule against leading zeros and "-0".
+    @Test func wholeNumbersAreReadAsInt64ReadsThem() {
+        var inputs = ["0", "-0", "00", "01", "-01", "7", "-7", "10", "", "-", "--1", "+1",
+                      "999999999999999999", "-999999999999999999", "1000000000000000000", "-1000000000000000000",
+                      "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+                      "12345678901234567890", "99999999999999999999999", "123,", "45]", "6e5", "7.5"]
+        for n in 0..<200 { inputs.append(String(Int64.random(in: .min ... .max) >> Int64(n % 64))) }
+        for text in inputs {
+            let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+            let run = digits.prefix { $0.isASCII && $0.isNumber }
+            let valid = !run.isEmpty && (run.count == 1 || run.first != "0") && !(text.hasPrefix("-") && run.allSatisfy { $0 == "0" })
+            let expected = valid ? Int64((text.hasPrefix("-") ? "-" : "") + run) : nil
+            let got: Int64? = Array(text.utf8).withUnsafeBufferPointer { buf in
+                var r = JSONBytes.Reader(buf)
+                guard let v = r.int64() else { return nil }
+                return r.i == (text.hasPrefix("-") ? 1 : 0) + run.count ? v : nil
+            }
+            #expect(got == expected, "\(text)")
+        }
+    }
+
     @Test func integersAndDoubles() throws {
         #expect(try parse("0") == .int(0))
         #expect(try parse("-0") == .int(0))
