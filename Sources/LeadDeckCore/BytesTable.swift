@@ -30,8 +30,9 @@ struct BytesTable<Value: Sendable>: Sendable {
     private var keyBytes: [UInt8] = []
     /// In the order the keys came (so iteration does not depend on the hash's random basis).
     private var rows: [Row] = []
-    /// Row number plus one, 0 for empty; a power of two, at least twice the rows (or empty).
-    private var slots: [Int32] = []
+    /// Row number plus one in the low 32 bits (0 for empty), the key's hash's high 32 bits above them, so a probe
+    /// passes other keys without reading their rows; a power of two, at least twice the rows (or empty).
+    private var slots: [UInt64] = []
 
     var count: Int { rows.count }
 
@@ -94,13 +95,17 @@ struct BytesTable<Value: Sendable>: Sendable {
     private func find(_ id: UnsafeBufferPointer<UInt8>) -> Int? {
         guard !slots.isEmpty else { return nil }
         let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: ByteHash.hash(id)) & mask
+        let hash = ByteHash.hash(id)
+        let fingerprint = hash >> 32
+        var i = Int(truncatingIfNeeded: hash) & mask
         return keyBytes.withUnsafeBufferPointer { bytes -> Int? in
             while true {
                 let s = slots[i]
                 if s == 0 { return nil }
-                let row = rows[Int(s) - 1]
-                if Int(row.keyCount) == id.count, Self.same(bytes, from: Int(row.keyStart), id) { return Int(s) - 1 }
+                if s >> 32 == fingerprint {
+                    let row = rows[Int(s & 0xffff_ffff) - 1]
+                    if Int(row.keyCount) == id.count, Self.same(bytes, from: Int(row.keyStart), id) { return Int(s & 0xffff_ffff) - 1 }
+                }
                 i = (i + 1) & mask
             }
         }
@@ -115,11 +120,11 @@ struct BytesTable<Value: Sendable>: Sendable {
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: hash) & mask
         while slots[i] != 0 { i = (i + 1) & mask }
-        slots[i] = Int32(row + 1)
+        slots[i] = (hash >> 32) << 32 | UInt64(row + 1)
     }
 
     private mutating func rehash(_ size: Int) {
-        slots = [Int32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         let hashes = keyBytes.withUnsafeBufferPointer { bytes in
             rows.map { ByteHash.hash(UnsafeBufferPointer(rebasing: bytes[Int($0.keyStart)..<Int($0.keyStart + $0.keyCount)])) }
         }

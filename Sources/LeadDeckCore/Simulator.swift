@@ -4,6 +4,11 @@ import HeapModule
 public struct PendingOutcome: Sendable, Hashable, Codable, Comparable {
     public var order: Int64
     public var event: OutcomeEvent
+    public init(order: Int64, event: OutcomeEvent) {
+        self.order = order
+        self.event = event
+    }
+
     public static func < (a: PendingOutcome, b: PendingOutcome) -> Bool {
         (a.event.time, a.order) < (b.event.time, b.order)
     }
@@ -51,6 +56,49 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
 
     /// Outcomes still to arrive.
     public var pendingCount: Int { pending.count }
+
+    /// Everything the simulation keeps, field by field: for a checkpoint codec that writes and reads it without
+    /// `Codable` (the JSON is the same: these are the keys `Codable` uses).
+    public struct Parts: Sendable {
+        public var rng: SeededRandom
+        public var now: Timestamp
+        public var nextLeadNumber: Int64
+        public var nextOrder: Int64
+        public var nextArrival: [String: Double]
+        /// In no particular order (a heap is made of them when the simulation runs).
+        public var pending: [PendingOutcome]
+        public var recentPhones: [String]
+        public var recentPhoneCursor: Int
+
+        public init(rng: SeededRandom, now: Timestamp, nextLeadNumber: Int64, nextOrder: Int64, nextArrival: [String: Double],
+                    pending: [PendingOutcome], recentPhones: [String], recentPhoneCursor: Int) {
+            self.rng = rng
+            self.now = now
+            self.nextLeadNumber = nextLeadNumber
+            self.nextOrder = nextOrder
+            self.nextArrival = nextArrival
+            self.pending = pending
+            self.recentPhones = recentPhones
+            self.recentPhoneCursor = recentPhoneCursor
+        }
+    }
+
+    public var parts: Parts {
+        Parts(rng: rng, now: now, nextLeadNumber: nextLeadNumber, nextOrder: nextOrder, nextArrival: nextArrival,
+              pending: pending, recentPhones: recentPhones, recentPhoneCursor: recentPhoneCursor)
+    }
+
+    /// A simulation in the state `parts` describe.
+    public init(parts p: Parts) {
+        rng = p.rng
+        now = p.now
+        nextLeadNumber = p.nextLeadNumber
+        nextOrder = p.nextOrder
+        nextArrival = p.nextArrival
+        pending = p.pending
+        recentPhones = p.recentPhones
+        recentPhoneCursor = p.recentPhoneCursor
+    }
 
     /// Relative lead volume by local hour: quiet at night, peaks late morning and early evening.
     static let hourlyCurve: [Double] = {

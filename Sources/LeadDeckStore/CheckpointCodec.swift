@@ -38,7 +38,7 @@ enum CheckpointCodec {
         JSONBytes.int(Int64(doc.schemaVersion), &out)
         if let simulator = doc.simulator {
             out += Array(#","simulator":"#.utf8)
-            piece(simulator, &out)
+            self.simulator(simulator, &out, piece: { piece($0, &$1) })
         }
         out += [125, 10]
         return out
@@ -110,6 +110,38 @@ enum CheckpointCodec {
         out.append(125)
     }
 
+    /// The simulated market as `Codable` lays it out, its pending outcomes (most of it) by hand.
+    private static func simulator(_ sim: MarketSimulator, _ out: inout [UInt8], piece: (any Encodable, inout [UInt8]) -> Void) {
+        let p = sim.parts
+        out += Array(#"{"nextArrival":"#.utf8)
+        piece(p.nextArrival, &out)
+        out += Array(#","nextLeadNumber":"#.utf8)
+        JSONBytes.int(p.nextLeadNumber, &out)
+        out += Array(#","nextOrder":"#.utf8)
+        JSONBytes.int(p.nextOrder, &out)
+        out += Array(#","now":"#.utf8)
+        JSONBytes.int(p.now.seconds, &out)
+        out += Array(#","pending":["#.utf8)
+        for (n, pending) in p.pending.enumerated() {
+            if n > 0 { out.append(44) }
+            out += Array(#"{"event":{"#.utf8)
+            EventEncoder.outcomeFields(pending.event, escapingSlashes: true, into: &out)
+            out += Array(#"},"order":"#.utf8)
+            JSONBytes.int(pending.order, &out)
+            out.append(125)
+        }
+        out += Array(#"],"recentPhoneCursor":"#.utf8)
+        JSONBytes.int(Int64(p.recentPhoneCursor), &out)
+        out += Array(#","recentPhones":["#.utf8)
+        for (n, phone) in p.recentPhones.enumerated() {
+            if n > 0 { out.append(44) }
+            JSONBytes.string(phone, &out, escapingSlashes: true)
+        }
+        out += Array(#"],"rng":"#.utf8)
+        piece(p.rng, &out)
+        out.append(125)
+    }
+
     // MARK: Reading
 
     /// The document, or nil when the bytes are not in the layout `encode` (and `JSONEncoder`) write.
@@ -138,7 +170,7 @@ enum CheckpointCodec {
             guard case let version?? = part("schemaVersion", Int.self), version == CheckpointDocument.current,
                   case let ledger?? = part("ledger", Ledger.self), case let position?? = part("position", LogPosition.self),
                   let alerts = part("recentAlerts", [AlertEvent].self), let changes = part("recentChanges", [PolicyEvent].self),
-                  let simulator = withSimulator ? part("simulator", MarketSimulator.self) : .some(nil) else { return nil }
+                  let simulator = withSimulator ? Self.simulator(parts["simulator"], of: buf, decoder) : .some(nil) else { return nil }
             return CheckpointDocument(schemaVersion: version, position: position, ledger: ledger, metrics: metrics,
                                       recentChanges: changes, simulator: simulator, recentAlerts: alerts)
         }
@@ -151,6 +183,47 @@ enum CheckpointCodec {
         guard let range else { return .some(nil) }
         guard let v = try? decoder.decode(type, from: Data(UnsafeBufferPointer(rebasing: buf[range]))) else { return nil }
         return .some(v)
+    }
+
+    /// The simulated market at `range` as `simulator(_:_:piece:)` (and `JSONEncoder`) write it, or by
+    /// `JSONDecoder` when it is laid out otherwise; `.some(nil)` when absent, nil when it does not decode.
+    private static func simulator(_ range: Range<Int>?, of buf: UnsafeBufferPointer<UInt8>, _ decoder: JSONDecoder) -> MarketSimulator?? {
+        guard let range else { return .some(nil) }
+        var r = JSONBytes.Reader(UnsafeBufferPointer(rebasing: buf[range]))
+        func small<T: Decodable>(_ type: T.Type) -> T? {
+            let start = r.i
+            guard r.skipValue() else { return nil }
+            return try? decoder.decode(type, from: Data(UnsafeBufferPointer(rebasing: r.p[start..<r.i])))
+        }
+        func read() -> MarketSimulator? {
+            guard r.literal(#"{"nextArrival":"#), let arrival = small([String: Double].self),
+                  r.literal(#","nextLeadNumber":"#), let leadNumber = r.int64(), r.literal(#","nextOrder":"#), let order = r.int64(),
+                  r.literal(#","now":"#), let now = r.int64(), r.literal(#","pending":["#) else { return nil }
+            var pending: [PendingOutcome] = []
+            if !r.take(93) {
+                repeat {
+                    guard r.literal(#"{"event":{"#), let event = r.outcomeFields(), r.literal(#"},"order":"#),
+                          let n = r.int64(), r.take(125) else { return nil }
+                    pending.append(PendingOutcome(order: n, event: event))
+                } while r.take(44)
+                guard r.take(93) else { return nil }
+            }
+            guard r.literal(#","recentPhoneCursor":"#), let cursor = r.int(), r.literal(#","recentPhones":["#) else { return nil }
+            var phones: [String] = []
+            if !r.take(93) {
+                repeat {
+                    guard let phone = r.string() else { return nil }
+                    phones.append(phone)
+                } while r.take(44)
+                guard r.take(93) else { return nil }
+            }
+            guard r.literal(#","rng":"#), let rng = small(SeededRandom.self), r.take(125), r.i == r.p.count else { return nil }
+            return MarketSimulator(parts: MarketSimulator.Parts(
+                rng: rng, now: Timestamp(seconds: now), nextLeadNumber: leadNumber, nextOrder: order, nextArrival: arrival,
+                pending: pending, recentPhones: phones, recentPhoneCursor: cursor))
+        }
+        if let sim = read() { return .some(sim) }
+        return part(range, of: buf, as: MarketSimulator.self, decoder)
     }
 
     private static let topLevelKeys: Set<String> = ["ledger", "position", "recentAlerts", "recentChanges", "schemaVersion", "simulator"]

@@ -107,6 +107,15 @@ private extension JSONBytes.Reader {
 
     /// After `{"outcome":{`.
     mutating func outcome() -> Event? {
+        guard let e = outcomeFields(), literal(#"},"type":"outcome"}"#) else { return nil }
+        return .outcome(e)
+    }
+}
+
+extension JSONBytes.Reader {
+    /// An outcome's fields as `EventEncoder.outcomeFields` writes them (slashes escaped or not), without the
+    /// braces around them.
+    mutating func outcomeFields() -> OutcomeEvent? {
         let exchange = optionalField(#""exchange":"#, then: ",") { $0.string() }
         guard exchange.ok, literal(#""kind":"#), let kind = name(Names.outcomeKinds),
               literal(#","lead":{"bought_at":"#), let boughtAt = int64(),
@@ -122,11 +131,11 @@ private extension JSONBytes.Reader {
         let refund = optionalField(#","refund":"#) { $0.money() }
         guard refund.ok else { return nil }
         let revenue = optionalField(#","revenue":"#) { $0.money() }
-        guard revenue.ok, literal(#","time":"#), let time = int64(), literal(#"},"type":"outcome"}"#) else { return nil }
+        guard revenue.ok, literal(#","time":"#), let time = int64() else { return nil }
         let lead = LeadRef(sourceID: sourceID, subID: subID, vertical: vertical, mode: mode,
                            boughtAt: Timestamp(seconds: boughtAt), price: price, state: state.value)
-        return .outcome(OutcomeEvent(time: Timestamp(seconds: time), leadID: leadID, kind: kind, revenue: revenue.value,
-                                     refund: refund.value, reason: reason.value, lead: lead, exchange: exchange.value))
+        return OutcomeEvent(time: Timestamp(seconds: time), leadID: leadID, kind: kind, revenue: revenue.value,
+                            refund: refund.value, reason: reason.value, lead: lead, exchange: exchange.value)
     }
 }
 

@@ -40,28 +40,7 @@ struct EventEncoder {
             out.append(contentsOf: #","type":"offer"}"#.utf8)
         case .outcome(let e):
             out.append(contentsOf: #"{"outcome":{"#.utf8)
-            if let x = e.exchange {
-                out.append(contentsOf: #""exchange":"#.utf8); string(x, &out)
-                key("kind", &out)
-            } else {
-                out.append(contentsOf: #""kind":"#.utf8)
-            }
-            string(e.kind.rawValue, &out)
-            key("lead", &out)
-            let l = e.lead
-            out.append(contentsOf: #"{"bought_at":"#.utf8); int(l.boughtAt.seconds, &out)
-            key("mode", &out); string(l.mode.rawValue, &out)
-            key("price", &out); money(l.price, &out)
-            key("source_id", &out); string(l.sourceID, &out)
-            if let s = l.state { key("state", &out); string(s, &out) }
-            key("sub_id", &out); string(l.subID, &out)
-            key("vertical", &out); string(l.vertical.rawValue, &out)
-            out.append(UInt8(ascii: "}"))
-            key("lead_id", &out); string(e.leadID, &out)
-            if let r = e.reason { key("reason", &out); string(r, &out) }
-            if let r = e.refund { key("refund", &out); money(r, &out) }
-            if let r = e.revenue { key("revenue", &out); money(r, &out) }
-            key("time", &out); int(e.time.seconds, &out)
+            Self.outcomeFields(e, into: &out)
             out.append(contentsOf: #"},"type":"outcome"}"#.utf8)
         case .ping(let e):
             out.append(contentsOf: #"{"decision":""#.utf8)
@@ -88,6 +67,47 @@ struct EventEncoder {
         case .policy, .note, .alert:
             out += [UInt8](try! fallback.encode(event))
         }
+    }
+
+    /// An outcome's fields as `JSONEncoder` (sorted keys) writes them, without the braces around them.
+    /// - Parameter escapingSlashes: write `/` as `\/` (`JSONEncoder`'s default, used by the checkpoint; the log
+    ///   leaves slashes as they are).
+    static func outcomeFields(_ e: OutcomeEvent, escapingSlashes: Bool = false, into out: inout [UInt8]) {
+        func key(_ k: StaticString) {
+            out.append(UInt8(ascii: ","))
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
+            out.append(UInt8(ascii: "\""))
+            out.append(UInt8(ascii: ":"))
+        }
+        func string(_ s: String) { JSONBytes.string(s, &out, escapingSlashes: escapingSlashes) }
+        func money(_ m: Money) {
+            out.append(contentsOf: #"{"cents":"#.utf8)
+            JSONBytes.int(m.cents, &out)
+            out.append(contentsOf: #","currency":"USD"}"#.utf8)
+        }
+        if let x = e.exchange {
+            out.append(contentsOf: #""exchange":"#.utf8); string(x)
+            key("kind")
+        } else {
+            out.append(contentsOf: #""kind":"#.utf8)
+        }
+        string(e.kind.rawValue)
+        key("lead")
+        let l = e.lead
+        out.append(contentsOf: #"{"bought_at":"#.utf8); JSONBytes.int(l.boughtAt.seconds, &out)
+        key("mode"); string(l.mode.rawValue)
+        key("price"); money(l.price)
+        key("source_id"); string(l.sourceID)
+        if let s = l.state { key("state"); string(s) }
+        key("sub_id"); string(l.subID)
+        key("vertical"); string(l.vertical.rawValue)
+        out.append(UInt8(ascii: "}"))
+        key("lead_id"); string(e.leadID)
+        if let r = e.reason { key("reason"); string(r) }
+        if let r = e.refund { key("refund"); money(r) }
+        if let r = e.revenue { key("revenue"); money(r) }
+        key("time"); JSONBytes.int(e.time.seconds, &out)
     }
 
     private func key(_ k: String, _ out: inout [UInt8]) {

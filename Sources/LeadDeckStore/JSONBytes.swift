@@ -144,9 +144,15 @@ enum JSONBytes {
             while end < p.count, p[end] != UInt8(ascii: "\""), p[end] != UInt8(ascii: "\\") { end += 1 }
             guard end < p.count, p[end] == UInt8(ascii: "\"") else { return nil }
             let text = UnsafeBufferPointer(rebasing: p[start..<end])
-            for (bytes, value) in names where bytes.count == text.count && bytes.elementsEqual(text) {
-                i = end + 1
-                return value
+            for (bytes, value) in names where bytes.count == text.count {
+                let same = bytes.withUnsafeBufferPointer { b in
+                    for k in 0..<b.count where b[k] != text[k] { return false }
+                    return true
+                }
+                if same {
+                    i = end + 1
+                    return value
+                }
             }
             return nil
         }

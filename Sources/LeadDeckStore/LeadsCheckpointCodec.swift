@@ -15,21 +15,24 @@ enum LeadsCheckpointCodec {
         let parts = doc.leads.savedParts
         out += Array(#"{"leads":{"entries":{"#.utf8)
         var first = true
-        // Each (source, sub-ID) pair, state, vertical and mode is escaped once; a lead is then its id, copies of
-        // those bytes and three numbers.
-        var routes: [[UInt8]] = []
-        var states: [[UInt8]] = []
+        // Each (source, sub-ID) pair, state, vertical and mode is escaped once, into one array; a lead is then its
+        // id, copies of those bytes and three numbers.
+        var names: [UInt8] = []
+        var routes: [Range<Int>] = []
+        var states: [Range<Int>] = []
+        let verticalsAndModes = Self.verticalsAndModes
         doc.leads.forEachPacked(names: { routeNames, stateNames in
-            routes = routeNames.map { r in
-                var b: [UInt8] = []
-                JSONBytes.string(r.source, &b); b.append(44)
-                JSONBytes.string(r.subID, &b); b.append(44)
-                return b
+            for r in routeNames {
+                let start = names.count
+                JSONBytes.string(r.source, &names); names.append(44)
+                JSONBytes.string(r.subID, &names); names.append(44)
+                routes.append(start..<names.count)
             }
-            states = stateNames.map { s in
-                var b: [UInt8] = [44]
-                JSONBytes.string(s, &b)
-                return b
+            for s in stateNames {
+                let start = names.count
+                names.append(44)
+                JSONBytes.string(s, &names)
+                states.append(start..<names.count)
             }
         }) { id, l in
             if !first { out.append(44) }
@@ -37,12 +40,15 @@ enum LeadsCheckpointCodec {
             JSONBytes.string(bytes: id, &out)
             out.append(58)
             out.append(91)
-            out += routes[Int(l.route)]
-            out += verticalsAndModes[verticalModeSlot(l.vertical, l.mode)]
-            JSONBytes.int(l.boughtAt, &out); out.append(44)
-            JSONBytes.int(l.priceCents, &out); out.append(44)
-            JSONBytes.int(l.outcomeFlags, &out)
-            if l.state > 0 { out += states[Int(l.state - 1)] }
+            names.withUnsafeBufferPointer { n in
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: n[routes[Int(l.route)]]))
+                let vm = verticalsAndModes[verticalModeSlot(l.vertical, l.mode)]
+                vm.withUnsafeBufferPointer { out.append(contentsOf: $0) }
+                JSONBytes.int(l.boughtAt, &out); out.append(44)
+                JSONBytes.int(l.priceCents, &out); out.append(44)
+                JSONBytes.int(l.outcomeFlags, &out)
+                if l.state > 0 { out.append(contentsOf: UnsafeBufferPointer(rebasing: n[states[Int(l.state - 1)]])) }
+            }
             out.append(93)
         }
         out += Array(#"},"prunedThrough":"#.utf8)
