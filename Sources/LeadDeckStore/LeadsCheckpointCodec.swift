@@ -10,8 +10,16 @@ import LeadDeckCore
 /// other key orders, unknown fields) returns nil, and the caller falls back to `JSONDecoder`.
 enum LeadsCheckpointCodec {
     static func encode(_ doc: LeadsCheckpointDocument) -> [UInt8] {
+        var out = encodeHead(doc)
+        encodeTail(doc, into: &out)
+        return out
+    }
+
+    /// The file up to the dedupe memory: the lead index and the position (what `decodeHead` reads).
+    /// - Parameter room: bytes to reserve beyond the head's own, for the tail to be appended in place.
+    static func encodeHead(_ doc: LeadsCheckpointDocument, room: Int? = nil) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(doc.leads.count * 80 + doc.recentConsumers.count * 30 + 256)
+        out.reserveCapacity(doc.leads.count * 80 + (room ?? doc.recentConsumers.count * 30) + 256)
         let parts = doc.leads.savedParts
         out += Array(#"{"leads":{"entries":{"#.utf8)
         var first = true
@@ -73,8 +81,14 @@ enum LeadsCheckpointCodec {
         JSONBytes.int(doc.position.offset, &out)
         out += Array(#","seq":"#.utf8)
         JSONBytes.int(doc.position.seq, &out)
-        out += Array(#"},"recentConsumers":{"#.utf8)
-        first = true
+        out.append(125)
+        return out
+    }
+
+    /// The dedupe memory and the version, appended to the head (what `decodeTail` reads).
+    static func encodeTail(_ doc: LeadsCheckpointDocument, into out: inout [UInt8]) {
+        out += Array(#","recentConsumers":{"#.utf8)
+        var first = true
         doc.recentConsumers.forEach { key, at in
             if !first { out.append(44) }
             first = false
@@ -85,7 +99,6 @@ enum LeadsCheckpointCodec {
         out += Array(#"},"schemaVersion":"#.utf8)
         JSONBytes.int(Int64(doc.schemaVersion), &out)
         out += [125, 10]
-        return out
     }
 
     /// The document, or nil when the bytes are not exactly in the shape `encode` and `JSONEncoder` write.
@@ -97,10 +110,64 @@ enum LeadsCheckpointCodec {
     }
 
     private static func decode(_ r: inout JSONBytes.Reader) -> LeadsCheckpointDocument? {
+        guard let head = decodeHead(&r, expected: r.p.count / 90), let tail = decodeTail(&r, expected: r.p.count / 90) else { return nil }
+        return LeadsCheckpointDocument(schemaVersion: tail.version, position: head.position, leads: head.index, recentConsumers: tail.consumers)
+    }
+
+    /// What comes before the dedupe memory: the lead index and the position.
+    struct Head: Sendable {
+        var index: LeadIndex
+        var position: LogPosition
+    }
+
+    /// The dedupe memory and the version, after the head.
+    struct Tail: Sendable {
+        var consumers: ConsumerMemory
+        var version: Int
+    }
+
+    /// Where the tail starts: the last `,"recentConsumers":{` after a `}` (nothing after it can spell that again:
+    /// the tail holds only keys and numbers). nil when there is none. Reading the head up to here on one core and
+    /// the tail from here on another gives what `decode` gives, or nil from either when the file is not in shape.
+    static func tailStart(_ bytes: [UInt8]) -> Int? {
+        let marker = Array(#"},"recentConsumers":{"#.utf8)
+        guard bytes.count >= marker.count else { return nil }
+        return bytes.withUnsafeBufferPointer { b -> Int? in
+            var i = b.count - marker.count
+            while i >= 0 {
+                if b[i] == 125, b[i + 1] == 44, b[i + 2] == 34, b[i + 3] == 114 {
+                    var k = 4
+                    while k < marker.count, b[i + k] == marker[k] { k += 1 }
+                    if k == marker.count { return i + 1 }
+                }
+                i -= 1
+            }
+            return nil
+        }
+    }
+
+    /// The head of `bytes`, which must end exactly at `end` (`tailStart`).
+    static func decodeHead(_ bytes: [UInt8], end: Int) -> Head? {
+        bytes.withUnsafeBufferPointer { buf -> Head? in
+            var r = JSONBytes.Reader(UnsafeBufferPointer(rebasing: buf[..<end]))
+            guard let head = decodeHead(&r, expected: buf.count / 90), r.i == end else { return nil }
+            return head
+        }
+    }
+
+    /// The tail of `bytes` from `start` (`tailStart`) to the end.
+    static func decodeTail(_ bytes: [UInt8], from start: Int) -> Tail? {
+        bytes.withUnsafeBufferPointer { buf -> Tail? in
+            var r = JSONBytes.Reader(buf)
+            r.i = start
+            return decodeTail(&r, expected: buf.count / 90)
+        }
+    }
+
+    /// - Parameter expected: about 90 bytes of the file per bought lead (its entry and its consumer): room for all
+    ///   at once, rather than growing the tables while reading.
+    private static func decodeHead(_ r: inout JSONBytes.Reader, expected: Int) -> Head? {
         guard r.literal(#"{"leads":{"entries":"#) else { return nil }
-        // About 90 bytes of the file per bought lead (its entry and its consumer): room for all at once, rather
-        // than growing the maps (rehashing every key each time) while reading.
-        let expected = r.p.count / 90
         // The leads go straight into the index's packed form; the saved parts that come after them are set then.
         var entries = EntriesReader(capacity: expected)
         let entriesOK = entries.read(&r)
@@ -115,14 +182,17 @@ enum LeadsCheckpointCodec {
         }
         guard rejectedOK, r.literal(#","rejectionsPrunedThrough":"#), let rejPruned = r.int64(),
               r.literal(#"},"position":{"line":"#), let line = r.int64(), r.literal(#","offset":"#), let offset = r.int64(),
-              r.literal(#","seq":"#), let seq = r.int64(), r.literal(#"},"recentConsumers":"#) else { return nil }
-        var consumers = ConsumerMemory(capacity: expected)
-        let consumersOK = readConsumers(&r, into: &consumers)
-        guard consumersOK, r.literal(#","schemaVersion":"#), let version = r.int64(), r.take(125), r.atEndOrNewline else { return nil }
+              r.literal(#","seq":"#), let seq = r.int64(), r.take(125) else { return nil }
         index.restoreSavedParts(prunedThrough: pruned, rejected: rejected, rejectionsPrunedThrough: rejPruned)
-        return LeadsCheckpointDocument(
-            schemaVersion: Int(version), position: LogPosition(offset: offset, seq: seq, line: line),
-            leads: index, recentConsumers: consumers)
+        return Head(index: index, position: LogPosition(offset: offset, seq: seq, line: line))
+    }
+
+    private static func decodeTail(_ r: inout JSONBytes.Reader, expected: Int) -> Tail? {
+        guard r.literal(#","recentConsumers":"#) else { return nil }
+        var consumers = ConsumerMemory(capacity: expected)
+        guard readConsumers(&r, into: &consumers), r.literal(#","schemaVersion":"#), let version = r.int64(),
+              r.take(125), r.atEndOrNewline else { return nil }
+        return Tail(consumers: consumers, version: Int(version))
     }
 
     /// `{"<key>":<seconds>,...}`, plain ASCII keys (nearly all) taken as they stand.

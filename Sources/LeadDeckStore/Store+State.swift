@@ -31,7 +31,7 @@ extension Store {
         }
         var checkpoint: CheckpointDocument? = nil
         // The lead index (the larger file) is read on the other core meanwhile.
-        let leadsRead = withLeads && fs.exists(checkpointPath) ? readLeadsCheckpointOffThread() : nil
+        let leadsRead = withLeads && fs.exists(checkpointPath) ? startLeadsCheckpointRead() : nil
         if fs.exists(checkpointPath) {
             do {
                 checkpoint = try readCheckpoint(simulator: withLeads)
@@ -41,7 +41,7 @@ extension Store {
         }
         var leadsDoc: LeadsCheckpointDocument? = nil
         if withLeads, let cp = checkpoint {
-            leadsDoc = try? leadsRead?.value().get()
+            leadsDoc = try? leadsRead?.finish()
             if leadsDoc?.position != cp.position {
                 noteOnce("\(leadsCheckpointPath): missing or not at the checkpoint's position; rebuilding the state from the whole log")
                 checkpoint = nil

@@ -108,4 +108,46 @@ import Testing
         #expect(Self.same(fast, try JSONDecoder().decode(LeadsCheckpointDocument.self, from: Data(mixed))))
         #expect(Self.same(fast, doc))
     }
+
+    /// The file is read in two halves on two cores, split before the dedupe memory: the same document as one
+    /// read, even with a rejected lead and a consumer named like the split's marker; a damaged half sends the
+    /// file to `JSONDecoder`, which words the error.
+    @Test func readingInTwoHalvesGivesWhatOneReadGives() throws {
+        var doc = Self.document()
+        var index = doc.leads
+        let t0 = Timestamp(iso8601: "2026-11-02T16:00:00Z")!
+        let tricky = Offer(leadID: "recentConsumers", sourceID: "S1", subID: "a", vertical: .solar, state: "TX", postalCode: "",
+                           city: "", saleType: .shared, maxSells: 4, price: .dollars(1), receivedAt: t0,
+                           firstName: "", lastName: "", phone: "", email: "")
+        index.apply(.offer(OfferEvent(offer: tricky, decision: .rejected(.price), tier: 2)))
+        doc.leads = index
+        doc.recentConsumers.remember(#"},"recentConsumers":{"#, at: 3)
+        let bytes = LeadsCheckpointCodec.encode(doc)
+        let split = try #require(LeadsCheckpointCodec.tailStart(bytes))
+        let head = try #require(LeadsCheckpointCodec.decodeHead(bytes, end: split))
+        let tail = try #require(LeadsCheckpointCodec.decodeTail(bytes, from: split))
+        let halves = LeadsCheckpointDocument(schemaVersion: tail.version, position: head.position, leads: head.index, recentConsumers: tail.consumers)
+        #expect(Self.same(halves, doc) && Self.same(LeadsCheckpointCodec.decode(bytes), doc))
+        #expect(head.index.rejection("recentConsumers") == .price)
+        // The head and the tail a saving engine writes apart make the same file.
+        var joined = LeadsCheckpointCodec.encodeHead(doc)
+        LeadsCheckpointCodec.encodeTail(doc, into: &joined)
+        #expect(joined == bytes)
+
+        let dir = NSTemporaryDirectory() + "leaddeck-codec-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store.open(dir + "/store", seedDirectory: StoreFixture.seed)
+        try Data(bytes).write(to: URL(fileURLWithPath: store.leadsCheckpointPath))
+        #expect(Self.same(try store.startLeadsCheckpointRead().finish(), doc))
+        // Damage in either half: JSONDecoder reads it (a still-valid variant) or words the error.
+        let text = String(decoding: bytes, as: UTF8.self)
+        let spaced = text.replacingOccurrences(of: #""schemaVersion":1"#, with: #""schemaVersion": 1"#)
+        try Data(spaced.utf8).write(to: URL(fileURLWithPath: store.leadsCheckpointPath))
+        #expect(Self.same(try store.startLeadsCheckpointRead().finish(), doc))
+        let broken = text.replacingOccurrences(of: #""prunedThrough":"#, with: #""prunedThrough":x"#)
+        try Data(broken.utf8).write(to: URL(fileURLWithPath: store.leadsCheckpointPath))
+        #expect(throws: StoreError.self) { try store.startLeadsCheckpointRead().finish() }
+        try FileManager.default.removeItem(atPath: store.leadsCheckpointPath)
+        #expect(throws: StoreError.self) { try store.startLeadsCheckpointRead().finish() }
+    }
 }
