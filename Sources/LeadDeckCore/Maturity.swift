@@ -16,6 +16,12 @@ public struct SaleLags: Sendable, Hashable, Codable {
 
     public init() {}
 
+    /// Lags as a checkpoint codec reads them: hour buckets by vertical (raw value).
+    public init(hoursByVertical: [String: [Int64]]) { hours = hoursByVertical }
+
+    /// The hour buckets by vertical (raw value), for a checkpoint codec to write.
+    public var hoursByVertical: [String: [Int64]] { hours }
+
     /// Counts a sale made `seconds` after the lead was bought.
     public mutating func record(_ vertical: Vertical, lagSeconds seconds: Int64) {
         let bucket = Int(min(Int64(Self.buckets - 1), max(0, seconds / 3600)))

@@ -33,6 +33,15 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
 
         public init() {}
 
+        /// A breakdown as a checkpoint codec reads it; nil unless `hours` holds 24 tallies.
+        public init?(returns: [String: ReturnTally], states: [String: Tally], hours: [Tally], withoutState: Int64) {
+            guard hours.count == 24 else { return nil }
+            self.returns = returns
+            self.states = states
+            self.hours = hours
+            self.withoutState = withoutState
+        }
+
         enum CodingKeys: String, CodingKey { case returns, states, hours, withoutState }
 
         public init(from decoder: Decoder) throws {
@@ -152,6 +161,19 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
             }
         }
 
+        /// A tally from its 8 integers in `fieldOrder`, as a checkpoint codec reads them.
+        public init(offered: Int64, bought: Int64, spendCents: Int64, refundCents: Int64, contacted: Int64, sold: Int64,
+                    revenueCents: Int64, returned: Int64) {
+            self.offered = offered
+            self.bought = bought
+            spend = Money(cents: spendCents)
+            refunds = Money(cents: refundCents)
+            self.contacted = contacted
+            self.sold = sold
+            revenue = Money(cents: revenueCents)
+            self.returned = returned
+        }
+
         /// The order of the integers in the JSON form (money in cents).
         public static let fieldOrder = ["offered", "bought", "spendCents", "refundCents", "contacted", "sold", "revenueCents", "returned"]
 
@@ -192,6 +214,12 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
 
     /// Empty breakdowns; `countedSince` says they start after the history did.
     public init(countedSince: Timestamp? = nil) { self.countedSince = countedSince }
+
+    /// Breakdowns as a checkpoint codec reads them.
+    public init(sources: [String: Breakdown], countedSince: Timestamp?) {
+        self.sources = sources
+        self.countedSince = countedSince
+    }
 
     /// One source's breakdowns, empty when it has none yet.
     public subscript(source: String) -> Breakdown { sources[source] ?? Breakdown() }

@@ -1,11 +1,12 @@
 import Foundation
 import LeadDeckCore
 
-/// Reads and writes `checkpoint.json` with the metrics' counters by hand. Those counters (every slice's all-time,
-/// per-day and per-slot figures) are most of the file and grow with history up to the 35 days kept;
-/// `JSONDecoder`/`JSONEncoder` spent most of a writer's or a report's start-up on them. The smaller parts (ledger,
-/// position, alerts, changes, the simulator, the metrics' clock, sale lags and breakdowns) still go through
-/// `JSONDecoder`/`JSONEncoder`, one part at a time.
+/// Reads and writes `checkpoint.json` with its large parts by hand: the metrics' counters (every slice's all-time,
+/// per-day and per-slot figures, which grow with history up to the 35 days kept), the per-source breakdowns and
+/// sale lags (`BreakdownsCodec`), and the simulated market's pending outcomes. `JSONDecoder`/`JSONEncoder` spent
+/// most of a writer's or a report's start-up on them. The small parts (ledger, position, alerts, changes, the
+/// metrics' clock, the market's arrival times and random state) still go through `JSONDecoder`/`JSONEncoder`,
+/// one part at a time.
 ///
 /// The file is the same JSON, byte for byte, as `JSONEncoder` with sorted keys writes it (slashes escaped), so
 /// older versions read it and `JSONDecoder` stays the reference. `decode` is strict about the layout it expects
@@ -96,7 +97,7 @@ enum CheckpointCodec {
             counters(s.series.allTime)
         }
         out += Array(#"},"breakdowns":"#.utf8)
-        piece(book.breakdowns, &out)
+        BreakdownsCodec.encode(book.breakdowns, into: &out)
         out += Array(#","clock":"#.utf8)
         piece(book.clock, &out)
         out += Array(#","days":"#.utf8)
@@ -104,7 +105,7 @@ enum CheckpointCodec {
         out += Array(#","latest":"#.utf8)
         piece(book.latest, &out)
         out += Array(#","saleLags":"#.utf8)
-        piece(book.saleLags, &out)
+        BreakdownsCodec.encode(book.saleLags, into: &out)
         out += Array(#","slots":"#.utf8)
         buckets({ $0.slots.keys }, { $0.slots[$1] })
         out.append(125)
@@ -251,8 +252,17 @@ enum CheckpointCodec {
         let buf = r.p
         let decoder = JSONDecoder()
         func part<T: Decodable>(_ key: String, _ type: T.Type) -> T?? { Self.part(parts[key], of: buf, as: type, decoder) }
+        /// The part read by `read` when it is there and in the codec's layout (nil otherwise: absent, or for JSONDecoder).
+        func byHand<T>(_ range: Range<Int>?, _ read: (inout JSONBytes.Reader) -> T?) -> T?? {
+            guard let range else { return nil }
+            var r = JSONBytes.Reader(UnsafeBufferPointer(rebasing: buf[range]))
+            guard let v = read(&r), r.i == r.p.count else { return nil }
+            return .some(v)
+        }
         guard case let clock?? = part("clock", LocalClock.self), case let latest?? = part("latest", Timestamp.self),
-              let lags = part("saleLags", SaleLags.self), let breakdowns = part("breakdowns", SourceBreakdowns.self) else { return nil }
+              let lags = byHand(parts["saleLags"], BreakdownsCodec.saleLags) ?? part("saleLags", SaleLags.self),
+              let breakdowns = byHand(parts["breakdowns"], BreakdownsCodec.breakdowns) ?? part("breakdowns", SourceBreakdowns.self)
+        else { return nil }
         // Two names for one slice ("source:a\/b" and "source:a/b") are not what JSONEncoder writes: left to it.
         guard let table = SeriesTable(keys: keys, values: values) else { return nil }
         return MetricsBook(clock: clock, latest: latest, series: table, saleLags: lags, breakdowns: breakdowns)

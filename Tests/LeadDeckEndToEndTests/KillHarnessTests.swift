@@ -31,6 +31,7 @@ struct KillHarnessTests {
         var acknowledged: [Int] = []  // budgets (cents) whose change exited 0
         var budget = 4_000_000
         var totalKills = 0
+        var tornRounds = 0
         for round in 0..<Self.kills {
             let engine = try Binary.start(["simulate", "--store", store, "--hours", "200", "--seed", "\(round + 2)"])
             let deadline = Date().addingTimeInterval(Double.random(in: 0.05...0.6, using: &rng))
@@ -59,13 +60,25 @@ struct KillHarnessTests {
             #expect(after.count >= seen.count, "round \(round)")
             #expect(Array(after.prefix(seen.count)) == seen, "round \(round): a record seen before the kill changed")
 
-            let check = try Binary.run(["check", "--store", store])
+            var check = try Binary.run(["check", "--store", store])
+            // A kill during a batch's write() can leave an unfinished last line: the kernel stops a write of
+            // several pages at a page boundary on SIGKILL. That batch was never acknowledged (it had not been
+            // fsynced), and the store's answer is the designed one: `check` names the torn record, the next
+            // writer keeps a copy in torn/ and cuts it. Anything else is a problem.
+            let problems = check.stdout.split(separator: "\n").filter { $0.contains("PROBLEM") }
+            if problems.count == 1, problems[0].contains("torn last record") {
+                tornRounds += 1
+                let writer = try Binary.run(["simulate", "--store", store, "--hours", "1", "--seed", "\(round + 100)"])
+                #expect(writer.status == 0, "round \(round): \(writer.stdout)\(writer.stderr)")
+                #expect(!((try? FileManager.default.contentsOfDirectory(atPath: store + "/torn")) ?? []).isEmpty, "round \(round): no copy of the torn record kept")
+                check = try Binary.run(["check", "--store", store])
+            }
             #expect(check.status == 0, "round \(round): \(check.stdout)\(check.stderr)")
             #expect(!check.stdout.contains("PROBLEM"), "round \(round): \(check.stdout)")
             try verify(store, acknowledged: acknowledged, round: round)
         }
         #expect(acknowledged.count > Self.kills / 2)
-        print("kill harness: \(totalKills) kills, \(acknowledged.count) acknowledged policy changes, \(completeLines(store + "/events.jsonl").count - 1) records, 0 lost")
+        print("kill harness: \(totalKills) kills (\(tornRounds) leaving a torn last record, cut by the next writer), \(acknowledged.count) acknowledged policy changes, \(completeLines(store + "/events.jsonl").count - 1) records, 0 lost")
     }
 
     /// Contiguous sequence numbers, every acknowledged change in the log, and the figures from checkpoint and
