@@ -89,67 +89,47 @@ enum BreakdownsCodec {
             guard let t = r.int64(), r.take(44) else { return nil }
             since = Timestamp(seconds: t)
         }
-        guard r.literal(#""sources":{"#) else { return nil }
         var sources: [String: SourceBreakdowns.Breakdown] = [:]
-        if !r.take(125) {
-            repeat {
-                guard let source = r.string(), sources[source] == nil, r.take(58), let d = breakdown(&r) else { return nil }
-                sources[source] = d
-            } while r.take(44)
-            guard r.take(125) else { return nil }
-        }
-        guard r.take(125) else { return nil }
+        guard r.literal(#""sources":"#), r.object({ source, r in
+            guard sources[source] == nil, let d = breakdown(&r) else { return false }
+            sources[source] = d
+            return true
+        }), r.take(125) else { return nil }
         return SourceBreakdowns(sources: sources, countedSince: since)
     }
 
     /// The sale lags in exactly the layout `encode` writes, moving past them; nil for anything else.
     static func saleLags(_ r: inout JSONBytes.Reader) -> SaleLags? {
-        guard r.literal(#"{"hours":{"#) else { return nil }
         var hours: [String: [Int64]] = [:]
-        if !r.take(125) {
-            repeat {
-                guard let vertical = r.string(), hours[vertical] == nil, r.take(58), let values = ints(&r) else { return nil }
-                hours[vertical] = values
-            } while r.take(44)
-            guard r.take(125) else { return nil }
-        }
-        guard r.take(125) else { return nil }
+        guard r.literal(#"{"hours":"#), r.object({ vertical, r in
+            guard hours[vertical] == nil, let values = ints(&r) else { return false }
+            hours[vertical] = values
+            return true
+        }), r.take(125) else { return nil }
         return SaleLags(hoursByVertical: hours)
     }
 
     private static func breakdown(_ r: inout JSONBytes.Reader) -> SourceBreakdowns.Breakdown? {
-        guard r.literal(#"{"hours":["#) else { return nil }
         var hours: [SourceBreakdowns.Tally] = []
         hours.reserveCapacity(24)
-        if !r.take(93) {
-            repeat {
-                guard let t = tally(&r) else { return nil }
-                hours.append(t)
-            } while r.take(44)
-            guard r.take(93) else { return nil }
-        }
-        guard r.literal(#","returns":{"#) else { return nil }
         var returns: [String: SourceBreakdowns.ReturnTally] = [:]
-        if !r.take(125) {
-            repeat {
-                guard let reason = r.string(), returns[reason] == nil, r.literal(":["), let count = r.int64(), r.take(44),
-                      let refunded = r.int64(), r.take(93) else { return nil }
-                var t = SourceBreakdowns.ReturnTally()
-                t.count = count
-                t.refunded = Money(cents: refunded)
-                returns[reason] = t
-            } while r.take(44)
-            guard r.take(125) else { return nil }
-        }
-        guard r.literal(#","states":{"#) else { return nil }
         var states: [String: SourceBreakdowns.Tally] = [:]
-        if !r.take(125) {
-            repeat {
-                guard let state = r.string(), states[state] == nil, r.take(58), let t = tally(&r) else { return nil }
-                states[state] = t
-            } while r.take(44)
-            guard r.take(125) else { return nil }
-        }
+        guard r.literal(#"{"hours":"#), r.list({ r in
+            guard let t = tally(&r) else { return false }
+            hours.append(t)
+            return true
+        }), r.literal(#","returns":"#), r.object({ reason, r in
+            guard returns[reason] == nil, r.take(91), let count = r.int64(), r.take(44), let refunded = r.int64(), r.take(93) else { return false }
+            var t = SourceBreakdowns.ReturnTally()
+            t.count = count
+            t.refunded = Money(cents: refunded)
+            returns[reason] = t
+            return true
+        }), r.literal(#","states":"#), r.object({ state, r in
+            guard states[state] == nil, let t = tally(&r) else { return false }
+            states[state] = t
+            return true
+        }) else { return nil }
         guard r.literal(#","withoutState":"#), let without = r.int64(), r.take(125) else { return nil }
         return SourceBreakdowns.Breakdown(returns: returns, states: states, hours: hours, withoutState: without)
     }
@@ -163,15 +143,12 @@ enum BreakdownsCodec {
     }
 
     private static func ints(_ r: inout JSONBytes.Reader) -> [Int64]? {
-        guard r.take(91) else { return nil }
         var values: [Int64] = []
-        if !r.take(93) {
-            repeat {
-                guard let v = r.int64() else { return nil }
-                values.append(v)
-            } while r.take(44)
-            guard r.take(93) else { return nil }
-        }
+        guard r.list({ r in
+            guard let v = r.int64() else { return false }
+            values.append(v)
+            return true
+        }) else { return nil }
         return values
     }
 }

@@ -199,25 +199,19 @@ enum CheckpointCodec {
         func read() -> MarketSimulator? {
             guard r.literal(#"{"nextArrival":"#), let arrival = small([String: Double].self),
                   r.literal(#","nextLeadNumber":"#), let leadNumber = r.int64(), r.literal(#","nextOrder":"#), let order = r.int64(),
-                  r.literal(#","now":"#), let now = r.int64(), r.literal(#","pending":["#) else { return nil }
+                  r.literal(#","now":"#), let now = r.int64(), r.literal(#","pending":"#) else { return nil }
             var pending: [PendingOutcome] = []
-            if !r.take(93) {
-                repeat {
-                    guard r.literal(#"{"event":{"#), let event = r.outcomeFields(), r.literal(#"},"order":"#),
-                          let n = r.int64(), r.take(125) else { return nil }
-                    pending.append(PendingOutcome(order: n, event: event))
-                } while r.take(44)
-                guard r.take(93) else { return nil }
-            }
-            guard r.literal(#","recentPhoneCursor":"#), let cursor = r.int(), r.literal(#","recentPhones":["#) else { return nil }
             var phones: [String] = []
-            if !r.take(93) {
-                repeat {
-                    guard let phone = r.string() else { return nil }
-                    phones.append(phone)
-                } while r.take(44)
-                guard r.take(93) else { return nil }
-            }
+            guard r.list({ r in
+                guard r.literal(#"{"event":{"#), let event = r.outcomeFields(), r.literal(#"},"order":"#),
+                      let n = r.int64(), r.take(125) else { return false }
+                pending.append(PendingOutcome(order: n, event: event))
+                return true
+            }), r.literal(#","recentPhoneCursor":"#), let cursor = r.int(), r.literal(#","recentPhones":"#), r.list({ r in
+                guard let phone = r.string() else { return false }
+                phones.append(phone)
+                return true
+            }) else { return nil }
             guard r.literal(#","rng":"#), let rng = small(SeededRandom.self), r.take(125), r.i == r.p.count else { return nil }
             return MarketSimulator(parts: MarketSimulator.Parts(
                 rng: rng, now: Timestamp(seconds: now), nextLeadNumber: leadNumber, nextOrder: order, nextArrival: arrival,

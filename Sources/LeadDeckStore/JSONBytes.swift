@@ -133,6 +133,16 @@ enum JSONBytes {
             }
         }
 
+        /// An array whose items `item` reads, each moving past itself; true when it ended with `]`.
+        mutating func list(_ item: (inout Reader) -> Bool) -> Bool {
+            guard take(91) else { return false }
+            if take(93) { return true }
+            repeat {
+                guard item(&self) else { return false }
+            } while take(44)
+            return take(93)
+        }
+
         // MARK: Values
 
         /// One of `names`, written as a plain string, matched byte for byte (no String made, no string switch).
