@@ -21,7 +21,7 @@ typealias LeadTable = BytesTable<PackedLead>
 /// Values by a key of bytes (value ids, consumer keys): keys kept as UTF-8 bytes back to back in one array and
 /// found by `ByteHash` with open addressing, so an entry costs no `String` and no `Hasher`. Keys match byte for
 /// byte: a value id is an opaque token, and a consumer key is digits or a lowercased e-mail address.
-struct BytesTable<Value: Sendable>: Sendable {
+public struct BytesTable<Value: Sendable>: Sendable {
     private struct Row: Sendable {
         var keyStart: UInt32
         var keyCount: UInt32
@@ -34,9 +34,11 @@ struct BytesTable<Value: Sendable>: Sendable {
     /// passes other keys without reading their rows; a power of two, at least twice the rows (or empty).
     private var slots: [UInt64] = []
 
-    var count: Int { rows.count }
+    public init() {}
 
-    mutating func reserveCapacity(_ n: Int) {
+    public var count: Int { rows.count }
+
+    public mutating func reserveCapacity(_ n: Int) {
         rows.reserveCapacity(n)
         keyBytes.reserveCapacity(n * 8)
         var size = 16
@@ -45,19 +47,19 @@ struct BytesTable<Value: Sendable>: Sendable {
     }
 
     /// The value under this key.
-    subscript(id: String) -> Value? {
+    public subscript(id: String) -> Value? {
         var id = id
         return id.withUTF8 { find($0).map { rows[$0].value } }
     }
 
     /// Stores a value, replacing the one under the same key.
-    mutating func set(_ id: String, _ value: Value) {
+    public mutating func set(_ id: String, _ value: Value) {
         var id = id
         id.withUTF8 { set($0, value) }
     }
 
     /// Stores a value under a key given as its UTF-8 bytes, replacing the one under the same key.
-    mutating func set(_ id: UnsafeBufferPointer<UInt8>, _ value: Value) {
+    public mutating func set(_ id: UnsafeBufferPointer<UInt8>, _ value: Value) {
         if let r = find(id) {
             rows[r].value = value
             return
@@ -69,14 +71,14 @@ struct BytesTable<Value: Sendable>: Sendable {
     }
 
     /// Changes the value under this key in place, if there is one.
-    mutating func modify(_ id: String, _ body: (inout Value) -> Void) {
+    public mutating func modify(_ id: String, _ body: (inout Value) -> Void) {
         var id = id
         guard let r = id.withUTF8({ find($0) }) else { return }
         body(&rows[r].value)
     }
 
     /// Drops the entries whose values `remove` picks, keeping the others in their order.
-    mutating func removeAll(where remove: (Value) -> Bool) {
+    public mutating func removeAll(where remove: (Value) -> Bool) {
         var kept = BytesTable()
         kept.reserveCapacity(rows.count)
         forEach { id, value in if !remove(value) { kept.set(id, value) } }
@@ -84,13 +86,16 @@ struct BytesTable<Value: Sendable>: Sendable {
     }
 
     /// Every value with its key's bytes, in the order they came.
-    func forEach(_ body: (UnsafeBufferPointer<UInt8>, Value) -> Void) {
+    public func forEach(_ body: (UnsafeBufferPointer<UInt8>, Value) -> Void) {
         keyBytes.withUnsafeBufferPointer { bytes in
             for row in rows {
                 body(UnsafeBufferPointer(rebasing: bytes[Int(row.keyStart)..<Int(row.keyStart + row.keyCount)]), row.value)
             }
         }
     }
+
+    /// The value under a key given as its UTF-8 bytes.
+    public subscript(bytes id: UnsafeBufferPointer<UInt8>) -> Value? { find(id).map { rows[$0].value } }
 
     private func find(_ id: UnsafeBufferPointer<UInt8>) -> Int? {
         guard !slots.isEmpty else { return nil }

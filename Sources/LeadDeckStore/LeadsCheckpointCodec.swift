@@ -221,63 +221,15 @@ enum LeadsCheckpointCodec {
     }
 }
 
-/// Numbers for spans of the bytes being read, found by their contents (the spans must stay valid while the
-/// table is used): an open-addressing table with `ByteHash`, since `Hasher` cost more than the rest of reading a
-/// lead.
-struct SpanNumbers {
-    private struct Entry {
-        let hash: UInt64
-        let base: UnsafePointer<UInt8>
-        let count: Int
-        let value: UInt32
-    }
-    private var entries: [Entry] = []
-    /// Index into `entries` plus one; 0 is empty. Its size is a power of two, at least twice the entries.
-    private var slots = [Int32](repeating: 0, count: 256)
-
-    static func hash(_ base: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
-        ByteHash.hash(UnsafeBufferPointer(start: base, count: count))
-    }
-
-    /// The number stored for these bytes.
-    func find(_ base: UnsafePointer<UInt8>, _ count: Int, hash: UInt64) -> UInt32? {
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let s = slots[i]
-            if s == 0 { return nil }
-            let e = entries[Int(s) - 1]
-            if e.hash == hash, e.count == count, memcmp(e.base, base, count) == 0 { return e.value }
-            i = (i + 1) & mask
-        }
-    }
-
-    /// Stores a number for bytes not yet in the table.
-    mutating func insert(_ base: UnsafePointer<UInt8>, _ count: Int, hash: UInt64, value: UInt32) {
-        entries.append(Entry(hash: hash, base: base, count: count, value: value))
-        if entries.count * 2 > slots.count {
-            slots = [Int32](repeating: 0, count: slots.count * 2)
-            for (n, e) in entries.enumerated() { place(e.hash, Int32(n + 1)) }
-        } else {
-            place(hash, Int32(entries.count))
-        }
-    }
-
-    private mutating func place(_ hash: UInt64, _ slot: Int32) {
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: hash) & mask
-        while slots[i] != 0 { i = (i + 1) & mask }
-        slots[i] = slot
-    }
-}
-
 /// Reads the bought leads (`{"<id>":[source, sub-ID, vertical, mode, at, price, flags, state?],...}`) into a
 /// lead index. A lead's (source, sub-ID) pair and state recur across leads: each spelling met is made into
 /// strings and numbered once, then found by its bytes.
 private struct EntriesReader {
     private(set) var index: LeadIndex
-    private var routes = SpanNumbers()
-    private var states = SpanNumbers()
+    /// Numbers by the bytes a pair or state is written as (`BytesTable`: `Hasher` cost more than the rest of
+    /// reading a lead).
+    private var routes = BytesTable<UInt32>()
+    private var states = BytesTable<UInt32>()
     private static let verticalNames = Vertical.allCases.map { (Array($0.rawValue.utf8), $0) }
     private static let modeNames = PurchaseMode.allCases.map { (Array($0.rawValue.utf8), $0) }
 
@@ -305,16 +257,15 @@ private struct EntriesReader {
         guard r.take(91) else { return nil }
         let routeStart = r.i
         guard r.skipString(), r.take(44), r.skipString() else { return nil }
-        let routeBytes = r.p.baseAddress! + routeStart, routeCount = r.i - routeStart
-        let routeHash = SpanNumbers.hash(routeBytes, routeCount)
+        let routeBytes = UnsafeBufferPointer(rebasing: r.p[routeStart..<r.i])
         let route: UInt32
-        if let n = routes.find(routeBytes, routeCount, hash: routeHash) {
+        if let n = routes[bytes: routeBytes] {
             route = n
         } else {
             r.i = routeStart
             guard let source = r.string(), r.take(44), let sub = r.string() else { return nil }
             route = index.routeNumber(source: source, subID: sub)
-            routes.insert(routeBytes, routeCount, hash: routeHash, value: route)
+            routes.set(routeBytes, route)
         }
         guard r.take(44), let v = r.name(Self.verticalNames), r.take(44), let mode = r.name(Self.modeNames), r.take(44),
               let at = r.int64(), r.take(44), let price = r.int64(), r.take(44), let flags = r.int64() else { return nil }
@@ -322,15 +273,14 @@ private struct EntriesReader {
         if r.take(44) {
             let stateStart = r.i
             guard r.skipString() else { return nil }
-            let stateBytes = r.p.baseAddress! + stateStart, stateCount = r.i - stateStart
-            let stateHash = SpanNumbers.hash(stateBytes, stateCount)
-            if let n = states.find(stateBytes, stateCount, hash: stateHash) {
+            let stateBytes = UnsafeBufferPointer(rebasing: r.p[stateStart..<r.i])
+            if let n = states[bytes: stateBytes] {
                 state = n
             } else {
                 r.i = stateStart
                 guard let s = r.string() else { return nil }
                 state = index.stateNumber(s) + 1
-                states.insert(stateBytes, stateCount, hash: stateHash, value: state)
+                states.set(stateBytes, state)
             }
         }
         guard r.take(93) else { return nil }
