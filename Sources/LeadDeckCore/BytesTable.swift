@@ -1,10 +1,13 @@
 /// A 64-bit hash of bytes for the engine's own tables (`BytesTable`): FNV-1a from a basis drawn at random once per process
 /// (so ids a traffic source makes up cannot be chosen to collide in advance), finished with MurmurHash3's mixer so
 /// the low bits pick slots evenly. Much cheaper than `Hasher` on the short ids and names it serves.
+/// A table keeps the basis it was made with, and a table read back from its image (`BytesTable.appendImage`)
+/// the basis it was saved with, so its slots need no rehashing.
 public enum ByteHash {
-    private static let basis = UInt64.random(in: .min ... .max) | 1
+    /// The basis new tables take.
+    public static let processBasis = UInt64.random(in: .min ... .max) | 1
 
-    public static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    public static func hash(_ bytes: UnsafeBufferPointer<UInt8>, basis: UInt64 = processBasis) -> UInt64 {
         var h = basis ^ 0xcbf2_9ce4_8422_2325
         for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         h ^= h >> 33
@@ -33,8 +36,13 @@ public struct BytesTable<Value: Sendable>: Sendable {
     /// Row number plus one in the low 32 bits (0 for empty), the key's hash's high 32 bits above them, so a probe
     /// passes other keys without reading their rows; a power of two, at least twice the rows (or empty).
     private var slots: [UInt64] = []
+    /// The hash's basis (`ByteHash`): the process's for a new table, the saved one for a table read back.
+    private var basis = ByteHash.processBasis
 
     public init() {}
+
+    /// An empty table hashing from `basis` (tests: a table made by another process).
+    init(basis: UInt64) { self.basis = basis }
 
     public var count: Int { rows.count }
 
@@ -67,7 +75,7 @@ public struct BytesTable<Value: Sendable>: Sendable {
         if 2 * (rows.count + 1) > slots.count { rehash(max(16, slots.count * 2)) }
         rows.append(Row(keyStart: UInt32(keyBytes.count), keyCount: UInt32(id.count), value: value))
         keyBytes.append(contentsOf: id)
-        place(rows.count - 1, hash: ByteHash.hash(id))
+        place(rows.count - 1, hash: ByteHash.hash(id, basis: basis))
     }
 
     /// Changes the value under this key in place, if there is one.
@@ -77,12 +85,31 @@ public struct BytesTable<Value: Sendable>: Sendable {
         body(&rows[r].value)
     }
 
-    /// Drops the entries whose values `remove` picks, keeping the others in their order.
+    /// Drops the entries whose values `remove` picks, keeping the others in their order. In place, and nothing
+    /// is rehashed when nothing is dropped (the daily pruning of a store younger than the keeping time).
     public mutating func removeAll(where remove: (Value) -> Bool) {
-        var kept = BytesTable()
-        kept.reserveCapacity(rows.count)
-        forEach { id, value in if !remove(value) { kept.set(id, value) } }
-        self = kept
+        guard let first = rows.firstIndex(where: { remove($0.value) }) else { return }
+        var kept = first
+        var keyEnd = first == 0 ? 0 : Int(rows[first - 1].keyStart + rows[first - 1].keyCount)
+        for r in first..<rows.count where !remove(rows[r].value) {
+            var row = rows[r]
+            let start = Int(row.keyStart), count = Int(row.keyCount)
+            if start != keyEnd {
+                keyBytes.withUnsafeMutableBufferPointer { b in
+                    for k in 0..<count { b[keyEnd + k] = b[start + k] }
+                }
+            }
+            row.keyStart = UInt32(keyEnd)
+            rows[kept] = row
+            kept += 1
+            keyEnd += count
+        }
+        rows.removeSubrange(kept...)
+        keyBytes.removeSubrange(keyEnd...)
+        var size = 16
+        while size < 2 * rows.count { size *= 2 }
+        // The slots shrink only when far too many, so a table that drops and refills a little each day keeps its size.
+        rehash(slots.count >= 4 * size ? size : max(size, slots.count))
     }
 
     /// Every value with its key's bytes, in the order they came.
@@ -99,8 +126,11 @@ public struct BytesTable<Value: Sendable>: Sendable {
 
     private func find(_ id: UnsafeBufferPointer<UInt8>) -> Int? {
         guard !slots.isEmpty else { return nil }
+        return find(id, hash: ByteHash.hash(id, basis: basis))
+    }
+
+    private func find(_ id: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
         let mask = slots.count - 1
-        let hash = ByteHash.hash(id)
         let fingerprint = hash >> 32
         var i = Int(truncatingIfNeeded: hash) & mask
         return keyBytes.withUnsafeBufferPointer { bytes -> Int? in
@@ -128,11 +158,94 @@ public struct BytesTable<Value: Sendable>: Sendable {
         slots[i] = (hash >> 32) << 32 | UInt64(row + 1)
     }
 
+    /// Fresh slots of `size` for every row, as `rehash`; false when two rows have the same key.
+    private mutating func placeUnique(_ size: Int) -> Bool {
+        slots = [UInt64](repeating: 0, count: size)
+        for row in rows.indices {
+            let r = rows[row]
+            let (hash, seen) = keyBytes.withUnsafeBufferPointer { bytes -> (UInt64, Bool) in
+                let key = UnsafeBufferPointer(rebasing: bytes[Int(r.keyStart)..<Int(r.keyStart + r.keyCount)])
+                let hash = ByteHash.hash(key, basis: basis)
+                return (hash, find(key, hash: hash) != nil)
+            }
+            guard !seen else { return false }
+            place(row, hash: hash)
+        }
+        return true
+    }
+
     private mutating func rehash(_ size: Int) {
         slots = [UInt64](repeating: 0, count: size)
         let hashes = keyBytes.withUnsafeBufferPointer { bytes in
-            rows.map { ByteHash.hash(UnsafeBufferPointer(rebasing: bytes[Int($0.keyStart)..<Int($0.keyStart + $0.keyCount)])) }
+            rows.map { ByteHash.hash(UnsafeBufferPointer(rebasing: bytes[Int($0.keyStart)..<Int($0.keyStart + $0.keyCount)]), basis: basis) }
         }
         for (row, h) in hashes.enumerated() { place(row, hash: h) }
+    }
+}
+
+/// A value a `BytesTable` image holds in a fixed number of bytes.
+public protocol FixedWidthImage: Sendable {
+    /// How many bytes `storeImage(to:)` writes.
+    static var imageWidth: Int { get }
+    /// Writes the value's `imageWidth` bytes at `p`, little-endian.
+    func storeImage(to p: UnsafeMutableRawPointer)
+    /// The value from its `imageWidth` bytes at `p`; nil when they cannot be one.
+    init?(image p: UnsafeRawPointer)
+}
+
+extension Int64: FixedWidthImage {
+    public static var imageWidth: Int { 8 }
+    public func storeImage(to p: UnsafeMutableRawPointer) { p.storeBytes(of: littleEndian, as: Int64.self) }
+    public init?(image p: UnsafeRawPointer) { self.init(littleEndian: p.loadUnaligned(as: Int64.self)) }
+}
+
+extension BytesTable where Value: FixedWidthImage {
+    /// Appends the table as it stands in memory: the counts, the keys' bytes back to back, and each row's key
+    /// length and value, in the order they came. `init(image:)` copies them back as they are and only rehashes
+    /// the keys into fresh slots (not saved: they are a third of the table and cheaper to rebuild than to read),
+    /// so a writer's start-up takes tens of thousands of leads and consumers in a few milliseconds.
+    public func appendImage(to w: inout ByteImage.Writer) {
+        w.u64(UInt64(rows.count))
+        w.u64(UInt64(keyBytes.count))
+        keyBytes.withUnsafeBytes { w.raw($0) }
+        let width = 4 + Value.imageWidth
+        w.space(rows.count * width) { p in
+            rows.withUnsafeBufferPointer { rows in
+                for i in rows.indices {
+                    let q = p + i * width
+                    q.storeBytes(of: rows[i].keyCount.littleEndian, as: UInt32.self)
+                    rows[i].value.storeImage(to: q + 4)
+                }
+            }
+        }
+    }
+
+    /// The table an image (`appendImage(to:)`) holds, read from `r`; nil, with `r` anywhere, when the image is
+    /// cut short or does not hold together: counts that do not fit, key lengths that do not add up to the keys'
+    /// bytes, a value out of range. A key that comes twice keeps its last value, as `set` would.
+    public init?(image r: inout ByteImage.Reader) {
+        guard let rowCount = r.count(), let keyCount = r.count(), rowCount < Int(UInt32.max), keyCount <= Int(UInt32.max),
+              let keys = r.raw(keyCount) else { return nil }
+        let width = 4 + Value.imageWidth
+        guard let rowBytes = r.raw(rowCount * width) else { return nil }
+        self.init()
+        keyBytes = [UInt8](unsafeUninitializedCapacity: keyCount) { buf, n in
+            if keyCount > 0 { UnsafeMutableRawBufferPointer(buf).copyMemory(from: keys) }
+            n = keyCount
+        }
+        rows.reserveCapacity(rowCount)
+        var keyEnd: UInt64 = 0
+        for i in 0..<rowCount {
+            let q = rowBytes.baseAddress! + i * width
+            let length = UInt32(littleEndian: q.loadUnaligned(as: UInt32.self))
+            guard let value = Value(image: q + 4) else { return nil }
+            rows.append(Row(keyStart: UInt32(keyEnd), keyCount: length, value: value))
+            keyEnd += UInt64(length)
+            guard keyEnd <= UInt64(keyCount) else { return nil }
+        }
+        guard keyEnd == UInt64(keyCount) else { return nil }
+        var size = 16
+        while size < 2 * rowCount { size *= 2 }
+        guard placeUnique(size) else { return nil }
     }
 }

@@ -8,12 +8,18 @@ public struct ConsumerMemory: Sendable, Hashable, Codable, ExpressibleByDictiona
 
     public init() {}
 
-    /// An empty memory with room for `capacity` consumers.
-    public init(capacity: Int) { table.reserveCapacity(capacity) }
-
     public init(dictionaryLiteral elements: (String, Int64)...) {
         for (key, at) in elements { table.set(key, at) }
     }
+
+    /// The memory a checkpoint saved with `appendImage(to:)`, read from `r`; nil when the image is damaged.
+    public init?(image r: inout ByteImage.Reader) {
+        guard let t = BytesTable<Int64>(image: &r) else { return nil }
+        table = t
+    }
+
+    /// Appends the memory's table as an image (`BytesTable.appendImage(to:)`).
+    public func appendImage(to w: inout ByteImage.Writer) { table.appendImage(to: &w) }
 
     public var count: Int { table.count }
     public var isEmpty: Bool { table.count == 0 }
@@ -23,9 +29,6 @@ public struct ConsumerMemory: Sendable, Hashable, Codable, ExpressibleByDictiona
 
     /// Notes that a lead of this consumer was bought at `at`.
     public mutating func remember(_ key: String, at: Int64) { table.set(key, at) }
-
-    /// Puts back a saved entry, its key given as UTF-8 bytes.
-    public mutating func restore(_ key: UnsafeBufferPointer<UInt8>, at: Int64) { table.set(key, at) }
 
     /// Forgets the consumers last bought at or before `horizon` (seconds).
     public mutating func forget(atOrBefore horizon: Int64) { table.removeAll { $0 <= horizon } }

@@ -64,17 +64,9 @@ public struct LeadIndex: Sendable, Hashable, Codable {
 
     public init() {}
 
-    /// An empty index with room for `capacity` bought leads: the checkpoint's own codec fills it with
-    /// `restore(_:_:)` and `restoreSavedParts(prunedThrough:rejected:rejectionsPrunedThrough:)`, without
-    /// `Codable` and without a second copy of the leads in memory while reading.
-    public init(capacity: Int) { packed.reserveCapacity(capacity) }
-
-    /// Adds a bought lead as saved.
-    public mutating func restore(_ id: String, _ entry: Entry) { packed.set(id, entry) }
-
     /// Puts back the saved parts other than the bought leads (`savedParts`).
     /// - Parameter rejected: lead id -> (reason, received at in seconds).
-    public mutating func restoreSavedParts(prunedThrough: Int64, rejected: [String: (RejectReason, Int64)],
+    private mutating func restoreSavedParts(prunedThrough: Int64, rejected: [String: (RejectReason, Int64)],
                                            rejectionsPrunedThrough: Int64) {
         self.prunedThrough = prunedThrough
         self.rejected = rejected.mapValues { RejectedEntry(reason: $0.0, at: $0.1) }
@@ -90,25 +82,27 @@ public struct LeadIndex: Sendable, Hashable, Codable {
     /// Every bought lead kept, in no particular order.
     public func forEachEntry(_ body: (String, Entry) -> Void) { packed.forEach(body) }
 
-    /// Every bought lead kept as it is packed, in no particular order, with the (source, sub-ID) pairs and states
-    /// its numbers refer to: for a checkpoint codec, which writes each pair and state once.
-    /// Each lead's id is given as its UTF-8 bytes, valid only during the call.
-    public func forEachPacked(names: (_ routes: [(source: String, subID: String)], _ states: [String]) -> Void,
-                              _ body: (UnsafeBufferPointer<UInt8>, PackedLead) -> Void) {
+    /// The (source, sub-ID) pairs and states the packed leads' numbers refer to, in number order.
+    public var names: (routes: [(source: String, subID: String)], states: [String]) {
         let n = packed.names
-        names(n.routes.map { ($0.source, $0.subID) }, n.states)
-        packed.leads.forEach(body)
+        return (n.routes.map { ($0.source, $0.subID) }, n.states)
     }
 
-    /// The number a packed lead uses for this (source, sub-ID) pair, given now when it is new.
-    public mutating func routeNumber(source: String, subID: String) -> UInt32 { packed.routeNumber(source: source, subID: subID) }
+    /// Appends the bought leads' table as an image (`BytesTable.appendImage(to:)`), their numbers into `names`.
+    /// Here rather than at the caller so the generic table code is compiled for leads.
+    public func appendLeadsImage(to w: inout ByteImage.Writer) { packed.leads.appendImage(to: &w) }
 
-    /// The number for this state (a packed lead holds it plus one), given now when it is new.
-    public mutating func stateNumber(_ state: String) -> UInt32 { packed.stateNumber(state) }
-
-    /// Adds a bought lead as saved, already packed with numbers from `routeNumber` and `stateNumber`, its id
-    /// given as UTF-8 bytes.
-    public mutating func restore(_ id: UnsafeBufferPointer<UInt8>, packed lead: PackedLead) { packed.set(id, packed: lead) }
+    /// The index a checkpoint saved as `names`, `appendLeadsImage(to:)` and `savedParts`, the leads' image read
+    /// from `r`; nil when it is damaged or they do not fit together (a pair or state twice, a lead's number out
+    /// of range).
+    public init?(routes: [(source: String, subID: String)], states: [String], leadsImage r: inout ByteImage.Reader,
+                 prunedThrough: Int64, rejected: [String: (RejectReason, Int64)], rejectionsPrunedThrough: Int64) {
+        guard let leads = LeadTable(image: &r),
+              let p = PackedLeads(routes: routes.map { PackedLeads.Route(source: $0.source, subID: $0.subID) }, states: states,
+                                  leads: leads) else { return nil }
+        packed = p
+        restoreSavedParts(prunedThrough: prunedThrough, rejected: rejected, rejectionsPrunedThrough: rejectionsPrunedThrough)
+    }
 
     /// Every bought lead kept, by id (built on each call: for tests and `Codable`; `forEachEntry` does not copy).
     public var entries: [String: Entry] {
@@ -118,7 +112,7 @@ public struct LeadIndex: Sendable, Hashable, Codable {
         return out
     }
 
-    /// What `restoreSavedParts(prunedThrough:rejected:rejectionsPrunedThrough:)` takes, for a codec to write.
+    /// The saved parts other than the bought leads, for a checkpoint to write (`init(routes:states:leads:...)` takes them back).
     public var savedParts: (prunedThrough: Int64, rejected: [String: (RejectReason, Int64)], rejectionsPrunedThrough: Int64) {
         (prunedThrough, rejected.mapValues { ($0.reason, $0.at) }, rejectionsPrunedThrough)
     }

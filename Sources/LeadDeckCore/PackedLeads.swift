@@ -1,11 +1,11 @@
 /// One bought lead as the lead index keeps it: 32 bytes, its (source, sub-ID) pair and its consumer's state by
-/// number (see `LeadIndex.forEachPacked`), so a checkpoint codec can write and read leads without unpacking them.
+/// number (see `LeadIndex.names`), so a checkpoint can save and read leads without unpacking them.
 public struct PackedLead: Sendable {
     public var boughtAt: Int64
     public var priceCents: Int64
-    /// The (source, sub-ID) pair, by number (`LeadIndex.routeNumber(source:subID:)`).
+    /// The (source, sub-ID) pair, by its place in `LeadIndex.names`.
     public var route: UInt32
-    /// The consumer's state by number (`LeadIndex.stateNumber(_:)`), plus one; 0 when not known.
+    /// The consumer's state by its place in `LeadIndex.names`, plus one; 0 when not known.
     public var state: UInt32
     /// The vertical, by its place in `Vertical.allCases`.
     var verticalNumber: UInt8
@@ -34,6 +34,31 @@ public struct PackedLead: Sendable {
     public var outcomeFlags: Int64 { Int64(bits & 7) }
 }
 
+extension PackedLead: FixedWidthImage {
+    public static var imageWidth: Int { 26 }
+
+    public func storeImage(to p: UnsafeMutableRawPointer) {
+        p.storeBytes(of: boughtAt.littleEndian, as: Int64.self)
+        p.storeBytes(of: priceCents.littleEndian, toByteOffset: 8, as: Int64.self)
+        p.storeBytes(of: route.littleEndian, toByteOffset: 16, as: UInt32.self)
+        p.storeBytes(of: state.littleEndian, toByteOffset: 20, as: UInt32.self)
+        p.storeBytes(of: verticalNumber, toByteOffset: 24, as: UInt8.self)
+        p.storeBytes(of: bits, toByteOffset: 25, as: UInt8.self)
+    }
+
+    /// nil for a vertical or flags this build does not have; the route and state are checked against the
+    /// names by `LeadIndex.init(routes:states:leads:...)`.
+    public init?(image p: UnsafeRawPointer) {
+        let vertical = p.load(fromByteOffset: 24, as: UInt8.self), bits = p.load(fromByteOffset: 25, as: UInt8.self)
+        guard Int(vertical) < PackedLeads.verticals.count, bits < 16 else { return nil }
+        self.init(boughtAt: Int64(littleEndian: p.loadUnaligned(as: Int64.self)),
+                  priceCents: Int64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: Int64.self)),
+                  route: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 16, as: UInt32.self)),
+                  state: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 20, as: UInt32.self)),
+                  vertical: vertical, bits: bits)
+    }
+}
+
 /// The bought leads of a `LeadIndex` as they are kept in memory: 32 bytes each plus their id's bytes and a slot
 /// of `LeadTable` (a month's store holds 56,000, at 80 bytes each as `LeadIndex.Entry` plus a dictionary's
 /// overhead), with their sources, sub-IDs and states stored once and referred to by number.
@@ -49,6 +74,13 @@ struct PackedLeads: Sendable {
     struct Numbered<Value: Hashable & Sendable>: Sendable {
         private(set) var values: [Value] = []
         private var numbers: [Value: UInt32] = [:]
+
+        init() {}
+
+        /// Values numbered in this order; nil when one comes twice.
+        init?(_ values: [Value]) {
+            for (n, v) in values.enumerated() where number(of: v) != UInt32(n) { return nil }
+        }
 
         /// The value's number, given it now when it is new.
         mutating func number(of value: Value) -> UInt32 {
@@ -71,6 +103,18 @@ struct PackedLeads: Sendable {
 
     init() {}
 
+    /// Leads already packed with numbers into these (source, sub-ID) pairs and states; nil when a pair or state
+    /// comes twice or a lead's number is out of range.
+    init?(routes: [Route], states: [String], leads: LeadTable) {
+        guard let r = Numbered(routes), let s = Numbered(states) else { return nil }
+        var inRange = true
+        leads.forEach { _, l in if Int(l.route) >= routes.count || Int(l.state) > states.count { inRange = false } }
+        guard inRange else { return nil }
+        self.routes = r
+        self.states = s
+        self.leads = leads
+    }
+
     var count: Int { leads.count }
 
     /// How many (source, sub-ID) pairs and states are stored.
@@ -90,18 +134,6 @@ struct PackedLeads: Sendable {
         leads.set(id, Lead(boughtAt: l.boughtAt.seconds, priceCents: l.price.cents, route: route, state: state,
                          vertical: l.vertical, mode: l.mode, contacted: e.contacted, converted: e.converted, returned: e.returned))
     }
-
-    /// Stores a lead already packed, its numbers from `routeNumber` and `stateNumber`.
-    mutating func set(_ id: UnsafeBufferPointer<UInt8>, packed lead: Lead) {
-        precondition(Int(lead.route) < routes.values.count && Int(lead.state) <= states.values.count)
-        leads.set(id, lead)
-    }
-
-    /// The number of a (source, sub-ID) pair, given it now when it is new.
-    mutating func routeNumber(source: String, subID: String) -> UInt32 { routes.number(of: Route(source: source, subID: subID)) }
-
-    /// The number of a state, given it now when it is new (a packed lead holds it plus one).
-    mutating func stateNumber(_ state: String) -> UInt32 { states.number(of: state) }
 
     /// The (source, sub-ID) pairs and states by number.
     var names: (routes: [Route], states: [String]) { (routes.values, states.values) }

@@ -137,17 +137,23 @@ public struct PosixFileSystem: FileSystem {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw FileSystemError("stat", path, errno: errno) }
         let total = min(maxCount, Int(max(0, Int64(st.st_size) - offset)))
-        var out = [UInt8](repeating: 0, count: total)
-        var done = 0
-        while done < total {
-            let n = out.withUnsafeMutableBytes { buf in
-                pread(fd, buf.baseAddress! + done, total - done, off_t(offset) + off_t(done))
+        // Read into memory never zeroed first: only the bytes read are kept.
+        var failure: Int32? = nil
+        let out = [UInt8](unsafeUninitializedCapacity: total) { buf, count in
+            var done = 0
+            while done < total {
+                let n = pread(fd, buf.baseAddress! + done, total - done, off_t(offset) + off_t(done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if n == 0 { break }
+                done += n
             }
-            if n < 0 { if errno == EINTR { continue }; throw FileSystemError("read", path, errno: errno) }
-            if n == 0 { break }
-            done += n
+            count = done
         }
-        if done < total { out.removeLast(total - done) }
+        if let failure { throw FileSystemError("read", path, errno: failure) }
         return out
     }
 

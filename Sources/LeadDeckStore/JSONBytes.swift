@@ -220,24 +220,6 @@ enum JSONBytes {
             return v == .min ? nil : -v
         }
 
-        /// The bytes of a JSON string in plain ASCII (no escapes, no control characters), moving past it; nil,
-        /// with the cursor where it was, for any other string (read those with `string()`).
-        mutating func plainASCIIString() -> UnsafeBufferPointer<UInt8>? {
-            guard i < p.count, p[i] == UInt8(ascii: "\"") else { return nil }
-            var end = i + 1
-            while end < p.count {
-                let b = p[end]
-                if b == UInt8(ascii: "\"") {
-                    let bytes = UnsafeBufferPointer(rebasing: p[(i + 1)..<end])
-                    i = end + 1
-                    return bytes
-                }
-                if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { return nil }
-                end += 1
-            }
-            return nil
-        }
-
         /// A JSON string. Without escapes (nearly always) it is made straight from the bytes; raw control characters
         /// and invalid UTF-8, which `JSONDecoder` refuses too, give nil.
         mutating func string() -> String? {

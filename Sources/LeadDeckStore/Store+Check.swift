@@ -17,7 +17,8 @@ public struct CheckReport: Sendable {
 extension Store {
     /// The files of a store that hold data (everything but the lock files).
     var dataFileNames: [String] {
-        ["store.json", "sources.json", "policy.json", "events.jsonl", "checkpoint.json", "checkpoint-leads.json",
+        ["store.json", "sources.json", "policy.json", "events.jsonl", "checkpoint.json", "checkpoint-leads.bin",
+         "checkpoint-leads.json",
          "policy-intent.json", "damage.json", "keys.json"]
     }
 
@@ -97,9 +98,14 @@ extension Store {
                     report.warnings.append("\(checkpointPath): points at seq \(cp.position.seq) byte \(cp.position.offset), which is not a record boundary of the log; the state is rebuilt from the log on next open (`leaddeck check --repair` rebuilds it now)")
                 } else {
                     report.facts.append("checkpoint.json: ok, at seq \(cp.position.seq)")
-                    let leads = try? readLeadsCheckpoint()
-                    if leads?.position != cp.position {
-                        report.warnings.append("\(leadsCheckpointPath): missing, unreadable or not at the checkpoint's position (a crash between the two saves?); writers rebuild the state from the log on next open (`leaddeck check --repair` rebuilds it now)")
+                    let rebuild = "writers rebuild the state from the log on next open (`leaddeck check --repair` rebuilds it now)"
+                    switch Result(catching: { () throws(StoreError) in try readLeadsCheckpoint() }) {
+                    case .success(let leads) where leads.position != cp.position:
+                        report.warnings.append("\(leadsCheckpointPath): not at the checkpoint's position (a crash between the two saves?); \(rebuild)")
+                    case .failure(let error):
+                        report.warnings.append("\(error.description); \(rebuild)")
+                    case .success:
+                        break
                     }
                 }
             }
@@ -196,7 +202,7 @@ extension Store {
 
     /// Whether the checkpoint pair is missing a part or disagrees with itself or the log's end.
     func checkpointIsStale() -> Bool {
-        guard fs.exists(checkpointPath) || fs.exists(leadsCheckpointPath) else { return false }
+        guard fs.exists(checkpointPath) || fs.exists(leadsCheckpointPath) || fs.exists(legacyLeadsCheckpointPath) else { return false }
         guard let cp = try? readCheckpoint(),
               let leads = try? readLeadsCheckpoint(),
               leads.position == cp.position else { return true }

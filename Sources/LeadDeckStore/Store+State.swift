@@ -41,9 +41,14 @@ extension Store {
         }
         var leadsDoc: LeadsCheckpointDocument? = nil
         if withLeads, let cp = checkpoint {
-            leadsDoc = try? leadsRead?.finish()
-            if leadsDoc?.position != cp.position {
-                noteOnce("\(leadsCheckpointPath): missing or not at the checkpoint's position; rebuilding the state from the whole log")
+            switch leadsRead?.value() {
+            case .success(let doc)? where doc.position == cp.position:
+                leadsDoc = doc
+            case .failure(let error)?:
+                noteOnce("\(error.description); rebuilding the state from the whole log")
+                checkpoint = nil
+            default:
+                noteOnce("\(leadsCheckpointPath): not at the checkpoint's position (a crash between the two saves?); rebuilding the state from the whole log")
                 checkpoint = nil
             }
         }

@@ -96,4 +96,94 @@ import Testing
         let literal: ConsumerMemory = ["a": 1, "b": 2]
         #expect(literal.dictionary == ["a": 1, "b": 2] && literal != ["a": 1, "b": 3] && literal != ["a": 1])
     }
+
+    /// Drops that drop nothing leave the table as it was; dropping everything empties it, and it fills again.
+    @Test func droppingNothingOrEverything() {
+        var table = LeadTable()
+        for n in 0..<3_000 { table.set("L\(n)", Self.lead(n)) }
+        table.removeAll { _ in false }
+        let plain = Dictionary(uniqueKeysWithValues: (0..<3_000).map { ("L\($0)", Self.lead($0)) })
+        let sameAfterNothing = Self.same(table, plain)
+        #expect(sameAfterNothing)
+        table.removeAll { _ in true }
+        #expect(table.count == 0 && table["L1"] == nil)
+        table.set("L1", Self.lead(1))
+        #expect(table.count == 1 && table["L1"]?.boughtAt == 1)
+    }
+
+    static func image(_ table: LeadTable) -> [UInt8] {
+        var w = ByteImage.Writer()
+        table.appendImage(to: &w)
+        return w.bytes
+    }
+
+    static func read(_ bytes: [UInt8]) -> LeadTable? {
+        bytes.withUnsafeBytes { b -> LeadTable? in
+            var r = ByteImage.Reader(b)
+            guard let t = LeadTable(image: &r), r.isAtEnd else { return nil }
+            return t
+        }
+    }
+
+    /// A table read back from its image (in another process: another hash basis) finds every key, keeps its
+    /// order, and goes on growing, changing and dropping.
+    @Test func anImageReadsBackInAnotherProcess() {
+        var table = LeadTable(basis: ByteHash.processBasis ^ 0x9e37_79b9_7f4a_7c15)
+        var plain: [String: PackedLead] = [:]
+        for (n, id) in (["", "é", "東京", "a\0b"] + (0..<6_000).map { "L\($0)" }).enumerated() {
+            table.set(id, Self.lead(n))
+            plain[id] = Self.lead(n)
+        }
+        table.removeAll { $0.boughtAt % 5 == 0 }
+        plain = plain.filter { $0.value.boughtAt % 5 != 0 }
+        guard var back = Self.read(Self.image(table)) else {
+            Issue.record("the image did not read back")
+            return
+        }
+        let sameAfterReading = Self.same(back, plain)
+        #expect(sameAfterReading)
+        var order: [Int64] = [], backOrder: [Int64] = []
+        table.forEach { _, l in order.append(l.boughtAt) }
+        back.forEach { _, l in backOrder.append(l.boughtAt) }
+        #expect(order == backOrder)
+        for n in 10_000..<12_000 {
+            back.set("N\(n)", Self.lead(n))
+            plain["N\(n)"] = Self.lead(n)
+        }
+        back.modify("L2") { $0.bits |= 4 }
+        plain["L2"]!.bits |= 4
+        back.removeAll { $0.boughtAt % 7 == 0 }
+        plain = plain.filter { $0.value.boughtAt % 7 != 0 }
+        let sameAfterChanging = Self.same(back, plain)
+        #expect(sameAfterChanging)
+        #expect(Self.read(Self.image(LeadTable()))?.count == 0)
+    }
+
+    /// An image cut short anywhere, or whose parts do not hold together, is refused (nil), never trusted: key
+    /// lengths that do not add up, one key twice, a vertical this build does not have, counts beyond the bytes.
+    @Test func aDamagedImageIsRefused() {
+        var table = LeadTable()
+        for n in 0..<40 { table.set("L\(n)", Self.lead(n)) }
+        let good = Self.image(table)
+        #expect(Self.read(good) != nil)
+        for cut in 0..<good.count where Self.read(Array(good.prefix(cut))) != nil {
+            Issue.record("an image cut to \(cut) of \(good.count) bytes was read")
+        }
+        // Header: rows, key bytes (8 bytes each); then the keys ("L0L1...") and the rows (4 + 26 bytes each).
+        let keyCount = good.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
+        let rowsAt = 16 + keyCount
+        func patched(_ body: (inout [UInt8]) -> Void) -> [UInt8] {
+            var b = good
+            body(&b)
+            return b
+        }
+        let cases: [(String, [UInt8])] = [
+            ("key lengths that do not add up", patched { $0[rowsAt] += 1 }),
+            ("one key twice", patched { $0[16 + 3] = UInt8(ascii: "0") }),  // "L1" made "L0"
+            ("a vertical this build does not have", patched { $0[rowsAt + 4 + 24] = 200 }),
+            ("more rows than bytes", patched { $0.withUnsafeMutableBytes { $0.storeBytes(of: UInt64.max, toByteOffset: 0, as: UInt64.self) } }),
+        ]
+        for (what, bytes) in cases { #expect(Self.read(bytes) == nil, "\(what)") }
+        #expect(Self.read(patched { $0[16 + 3] = UInt8(ascii: "Z") }) != nil, "L1 made LZ is another list of keys, still whole")
+    }
 }

@@ -82,9 +82,13 @@ struct FaultInjectionTests {
                 continue
             }
             // Every JSON document is a whole version.
-            for name in ["store.json", "sources.json", "policy.json", "checkpoint.json", "checkpoint-leads.json"] {
+            for name in ["store.json", "sources.json", "policy.json", "checkpoint.json"] {
                 guard let data = FileManager.default.contents(atPath: run.store + "/" + name) else { continue }
                 #expect((try? JSONSerialization.jsonObject(with: data)) != nil, "op \(n): \(name) is not whole")
+            }
+            // And the lead checkpoint's image.
+            if let data = FileManager.default.contents(atPath: run.store + "/checkpoint-leads.bin") {
+                #expect((try? LeadsCheckpointImage.decode([UInt8](data), path: "checkpoint-leads.bin")) != nil, "op \(n): checkpoint-leads.bin is not whole")
             }
             // policy.json holds the policy before the block or after it, nothing in between.
             let policy = try Store.readDocument(PolicyDocument.self, run.store + "/policy.json", current: PolicyDocument.current, fs: PosixFileSystem())

@@ -37,7 +37,11 @@ import LeadDeckCore
             doc["metrics"] = metrics
             doc = withoutStates(doc) as! [String: Any]
         }
-        try rewrite(store.leadsCheckpointPath) { doc in
+        // The lead index as the JSON file it was before its image.
+        let leads = try store.readLeadsCheckpoint()
+        try JSONEncoder().encode(leads).write(to: URL(fileURLWithPath: store.legacyLeadsCheckpointPath))
+        try FileManager.default.removeItem(atPath: store.leadsCheckpointPath)
+        try rewrite(store.legacyLeadsCheckpointPath) { doc in
             var leads = doc["leads"] as! [String: Any]
             leads["entries"] = (leads["entries"] as! [String: [Any]]).mapValues { Array($0.prefix(7)) }
             doc["leads"] = leads
@@ -53,11 +57,15 @@ import LeadDeckCore
         let resumed = try EngineSession(store: store, seed: 3, start: nil)
         #expect(resumed.simulator.pendingCount > 0)
         try resumed.advance(to: resumed.now + 12 * 3600)
+        try resumed.checkpoint()
         loaded.desk = resumed.state.desk
         resumed.close()
         let b = loaded.desk.metrics.breakdowns
         #expect(b.sources.values.contains { $0.withoutState > 0 })
         #expect(b.sources.values.contains { !$0.states.isEmpty })
         #expect(b.countedSince == live.metrics.latest, "the note stays until the state is rebuilt from the whole log")
+        // The engine's save wrote the image and removed the JSON file.
+        #expect(FileManager.default.fileExists(atPath: store.leadsCheckpointPath))
+        #expect(!FileManager.default.fileExists(atPath: store.legacyLeadsCheckpointPath))
     }
 }

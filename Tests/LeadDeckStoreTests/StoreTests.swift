@@ -35,7 +35,7 @@ struct StoreTests {
         #expect(readerView.desk.metrics == live.metrics)
         #expect(readerView.desk.leads.entries.isEmpty)
         try FileManager.default.removeItem(atPath: store.leadsCheckpointPath)
-        #expect(store.check().warnings.contains { $0.contains("checkpoint-leads.json") })
+        #expect(store.check().warnings.contains { $0.contains("checkpoint-leads.bin: file missing") })
         let rebuilt = try store.loadState()
         #expect(rebuilt.desk.leads == live.leads)
         #expect(rebuilt.desk.ledger == live.ledger)

@@ -1,0 +1,137 @@
+import Foundation
+import LeadDeckCore
+@testable import LeadDeckStore
+import Testing
+
+/// `checkpoint-leads.bin` against the document it was made from and against the JSON form it replaced: the same
+/// document back, every kind of damage refused with a message naming the file, and a store saved before the image
+/// read from its JSON once and then moved to the image.
+@Suite struct LeadsCheckpointImageTests {
+    static func document(leads count: Int = 0) -> LeadsCheckpointDocument {
+        var index = LeadIndex()
+        let t0 = Timestamp(iso8601: "2026-11-02T15:00:00Z")!
+        let ids = ["L1", "quote\"d", "back\\slash", "東京-1", "emoji-😀", "ctl\u{1}\u{1F}", "slash/id", ""] + (0..<count).map { "N\($0)" }
+        let states = ["CA", "TX", "", "F\"L", "東京"]
+        for (i, id) in ids.enumerated() {
+            let o = Offer(leadID: id, sourceID: "S\(i % 17)", subID: "s/\(i % 331)", vertical: Vertical.allCases[i % Vertical.allCases.count],
+                          state: states[i % states.count], postalCode: "", city: "", saleType: i % 3 == 0 ? .exclusive : .shared,
+                          maxSells: 4, price: Money(cents: 1_000 + Int64(i) - 700), receivedAt: t0 + Int64(i * 60),
+                          firstName: "", lastName: "", phone: "", email: "")
+            index.apply(.offer(OfferEvent(offer: o, decision: .bought(o.saleType), tier: 1)))
+        }
+        let rejectedOffer = Offer(leadID: "R\u{202E}1", sourceID: "S1", subID: "a", vertical: .solar, state: "TX", postalCode: "",
+                                  city: "", saleType: .shared, maxSells: 4, price: .dollars(1), receivedAt: t0 + 999,
+                                  firstName: "", lastName: "", phone: "", email: "")
+        index.apply(.offer(OfferEvent(offer: rejectedOffer, decision: .rejected(.pacing), tier: 2)))
+        for kind in [OutcomeKind.contacted, .converted] {
+            index.apply(.outcome(OutcomeEvent(time: t0 + 3600, leadID: "L1", kind: kind, lead: index["L1"]!.lead)))
+        }
+        var memory: ConsumerMemory = ["5551234567": t0.seconds, "a@b.example": -5, "q\"\\": 0, "東京@example.jp": 7]
+        for n in 0..<count { memory.remember("\(5_550_000_000 + n)", at: t0.seconds + Int64(n)) }
+        var pos = LogPosition.afterHeader
+        pos.seq = 12_345
+        return LeadsCheckpointDocument(schemaVersion: LeadsCheckpointDocument.current, position: pos, leads: index, recentConsumers: memory)
+    }
+
+    static func same(_ a: LeadsCheckpointDocument?, _ b: LeadsCheckpointDocument?) -> Bool {
+        guard let a, let b else { return false }
+        return a.schemaVersion == b.schemaVersion && a.position == b.position && a.leads == b.leads
+            && a.leads.savedParts.prunedThrough == b.leads.savedParts.prunedThrough
+            && a.leads.savedParts.rejected.mapValues { $0.0 } == b.leads.savedParts.rejected.mapValues { $0.0 }
+            && a.recentConsumers == b.recentConsumers
+    }
+
+    @Test func itReadsBackTheDocumentItWasMadeFrom() throws {
+        for doc in [Self.document(), Self.document(leads: 3_000)] {
+            let bytes = LeadsCheckpointImage.encode(doc)
+            let back = try LeadsCheckpointImage.decode(bytes, path: "x")
+            #expect(Self.same(back, doc))
+            // The same document as the JSON form says.
+            let json = try JSONDecoder().decode(LeadsCheckpointDocument.self, from: JSONEncoder().encode(doc))
+            #expect(Self.same(back, json))
+            #expect(back.leads.rejection("R\u{202E}1") == .pacing && back.leads["L1"]?.converted == true && back.leads["東京-1"] != nil)
+            #expect(back.recentConsumers["東京@example.jp"] == 7)
+            // Saving what was read writes the same bytes.
+            #expect(LeadsCheckpointImage.encode(back) == bytes)
+        }
+    }
+
+    /// Every kind of damage gives an error naming the file and what is wrong, never a document.
+    @Test func damageIsRefusedWithAMessageNamingTheFile() {
+        let good = LeadsCheckpointImage.encode(Self.document(leads: 50))
+        func message(_ bytes: [UInt8]) -> String? {
+            do {
+                _ = try LeadsCheckpointImage.decode(bytes, path: "/s/checkpoint-leads.bin")
+                return nil
+            } catch { return error.description }
+        }
+        #expect(message(good) == nil)
+        for cut in stride(from: 0, to: good.count, by: 7) {
+            let m = message(Array(good.prefix(cut)))
+            #expect(m?.hasPrefix("/s/checkpoint-leads.bin: ") == true, "cut to \(cut): \(m ?? "read")")
+        }
+        for at in stride(from: 16, to: good.count, by: 13) {
+            var b = good
+            b[at] ^= 0x20
+            #expect(message(b)?.contains("checksum does not match") == true, "byte \(at) flipped")
+        }
+        #expect(message(Array("{\"leads\":{}}".utf8))?.contains("not a LeadDeck lead checkpoint") == true)
+        var newer = good
+        newer[8] = 2
+        #expect(message(newer)?.contains("version 2, this leaddeck reads version 1") == true)
+        // Parts that do not hold together, under a checksum that matches: refused too.
+        var inconsistent = good
+        inconsistent.append(0)
+        inconsistent.withUnsafeMutableBytes { b in
+            let crc = ~CRC32.update(~0, UnsafeRawBufferPointer(rebasing: b[16...]))
+            b.storeBytes(of: crc.littleEndian, toByteOffset: 12, as: UInt32.self)
+        }
+        #expect(message(inconsistent)?.contains("contents do not hold together") == true)
+    }
+
+    /// A store saved before the image has `checkpoint-leads.json`: it opens from it without a rebuild, and the
+    /// next save replaces it with the image.
+    @Test func aStoreSavedAsJSONOpensAndMovesToTheImage() throws {
+        let store = try StoreFixture.newStore()
+        let session = try EngineSession(store: store, seed: 4, start: nil)
+        try session.advance(to: session.now + 14 * 3600)
+        try session.checkpoint()
+        let live = session.state.desk
+        session.close()
+        let saved = try store.readLeadsCheckpoint()
+        #expect(saved.leads.count > 0 && saved.leads == live.leads && saved.recentConsumers == live.ledger.recentConsumers)
+        try JSONEncoder().encode(saved).write(to: URL(fileURLWithPath: store.legacyLeadsCheckpointPath))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: store.legacyLeadsCheckpointPath)
+        try FileManager.default.removeItem(atPath: store.leadsCheckpointPath)
+        #expect(store.check().warnings.isEmpty)
+        let loaded = try store.loadState()
+        #expect(store.notices.isEmpty, "\(store.notices)")
+        #expect(loaded.desk.leads == live.leads && loaded.desk.ledger == live.ledger)
+
+        let resumed = try EngineSession(store: store, seed: 4, start: nil)
+        try resumed.advance(to: resumed.now + 3600)
+        try resumed.checkpoint()
+        let after = resumed.state.desk
+        resumed.close()
+        #expect(FileManager.default.fileExists(atPath: store.leadsCheckpointPath))
+        #expect(!FileManager.default.fileExists(atPath: store.legacyLeadsCheckpointPath))
+        #expect(try store.loadState().desk.leads == after.leads)
+    }
+
+    /// A damaged image in a store: `check` names it, and a writer rebuilds the same state from the log.
+    @Test func aDamagedImageInAStoreIsRebuiltFromTheLog() throws {
+        let store = try StoreFixture.newStore()
+        let session = try EngineSession(store: store, seed: 6, start: nil)
+        try session.advance(to: session.now + 14 * 3600)
+        try session.checkpoint()
+        let live = session.state.desk
+        session.close()
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: store.leadsCheckpointPath)))
+        bytes[bytes.count / 2] ^= 1
+        try Data(bytes).write(to: URL(fileURLWithPath: store.leadsCheckpointPath))
+        #expect(store.check().warnings.contains { $0.contains("checkpoint-leads.bin: checksum does not match") })
+        let rebuilt = try store.loadState()
+        #expect(store.notices.contains { $0.contains("checkpoint-leads.bin: checksum does not match") && $0.contains("rebuilding") })
+        #expect(rebuilt.desk.leads == live.leads && rebuilt.desk.ledger == live.ledger)
+    }
+}
