@@ -78,7 +78,7 @@ jqprog='reduce (inputs | select(.e.type == "offer") | .e) as $e ({};
 
 # A copy without the checkpoint: LeadDeck must rebuild every figure from the raw log.
 cp -r "$store" "$work/raw"
-rm -f "$work/raw/checkpoint.json" "$work/raw/checkpoint-leads.json"
+rm -f "$work/raw/checkpoint.json" "$work/raw/checkpoint-leads.bin" "$work/raw/checkpoint-leads.json"
 # (report only reads; it never writes a checkpoint, so every run replays the whole log)
 rebuild() { "$bin" report --store "$work/raw" --window all --format json; }
 

@@ -50,9 +50,10 @@ public struct CheckpointDocument: Codable, Sendable {
     public var recentAlerts: [AlertEvent]? = nil
 }
 
-/// `checkpoint-leads.json`: the bought-lead index and the dedupe memory at the same position as
-/// `checkpoint.json`. Kept apart because it is large and only writers (the engine, outcomes) need it, so
-/// reports open a long history as fast as a short one.
+/// The lead checkpoint: the bought-lead index and the dedupe memory at the same position as `checkpoint.json`.
+/// Kept apart because it is large and only writers (the engine, outcomes) need it, so reports open a long history
+/// as fast as a short one. Saved as `checkpoint-leads.bin` (`LeadsCheckpointImage`); stores saved before that
+/// hold it as `checkpoint-leads.json`, this type's `Codable` form.
 public struct LeadsCheckpointDocument: Codable, Sendable {
     public static let current = 1
     public var schemaVersion: Int
