@@ -2,6 +2,9 @@ import Synchronization
 import Foundation
 import LeadDeckCore
 
+/// The lead checkpoint being read on a thread of its own.
+typealias LeadsCheckpointRead = OffThread<Result<LeadsCheckpointDocument, StoreError>>
+
 extension Store {
     /// The lead checkpoint: `checkpoint-leads.bin`, or, in a store saved before it, `checkpoint-leads.json`.
     func readLeadsCheckpoint() throws(StoreError) -> LeadsCheckpointDocument {
@@ -10,10 +13,16 @@ extension Store {
 
     /// `readLeadsCheckpoint()` on a thread of its own, started now: a writer's start-up reads `checkpoint.json`
     /// meanwhile.
-    func startLeadsCheckpointRead() -> OffThread<Result<LeadsCheckpointDocument, StoreError>> {
-        let (path, legacy, fs) = (leadsCheckpointPath, legacyLeadsCheckpointPath, fs)
+    func startLeadsCheckpointRead() -> LeadsCheckpointRead { Self.startLeadsCheckpointRead(self.directory, fs: fs) }
+
+    /// `startLeadsCheckpointRead()` for the store in `directory`, before the store is open (`open(...forWriting:)`).
+    static func startLeadsCheckpointRead(_ directory: String, fs: FileSystem) -> LeadsCheckpointRead {
+        let (path, legacy) = ("\(directory)/checkpoint-leads.bin", "\(directory)/checkpoint-leads.json")
         return OffThread { Result { () throws(StoreError) in try Self.readLeadsCheckpoint(path, legacy: legacy, fs: fs) } }
     }
+
+    /// The read `open(...forWriting: true)` started, if it is still there: the first writer's `loadState` takes it.
+    func takePrefetchedLeads() -> LeadsCheckpointRead? { leadsPrefetch.withLock { p in defer { p = nil }; return p } }
 
     private static func readLeadsCheckpoint(_ path: String, legacy: String, fs: FileSystem) throws(StoreError) -> LeadsCheckpointDocument {
         if !fs.exists(path), fs.exists(legacy) {

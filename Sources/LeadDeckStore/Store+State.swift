@@ -31,7 +31,8 @@ extension Store {
         }
         var checkpoint: CheckpointDocument? = nil
         // The lead index (the larger file) is read on the other core meanwhile.
-        let leadsRead = withLeads && fs.exists(checkpointPath) ? startLeadsCheckpointRead() : nil
+        let prefetched = takePrefetchedLeads()
+        let leadsRead = withLeads && fs.exists(checkpointPath) ? prefetched ?? startLeadsCheckpointRead() : nil
         if fs.exists(checkpointPath) {
             do {
                 checkpoint = try readCheckpoint(simulator: withLeads)
@@ -41,7 +42,12 @@ extension Store {
         }
         var leadsDoc: LeadsCheckpointDocument? = nil
         if withLeads, let cp = checkpoint {
-            switch leadsRead?.value() {
+            var leads = leadsRead?.value()
+            if prefetched != nil, (try? leads?.get())?.position != cp.position {
+                // Read at open: another writer may have saved since; once more before rebuilding.
+                leads = Result { () throws(StoreError) in try readLeadsCheckpoint() }
+            }
+            switch leads {
             case .success(let doc)? where doc.position == cp.position:
                 leadsDoc = doc
             case .failure(let error)?:

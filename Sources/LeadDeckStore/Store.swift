@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import LeadDeckCore
 
@@ -36,6 +37,8 @@ public final class Store: EventStore {
     var knownDamage: String?
     /// Whether leftover temp files of killed writers were already looked for (once per process).
     var leftoversRemoved = false
+    /// The lead checkpoint's read, started by `open(...forWriting: true)` while the rest of the store is opened.
+    let leadsPrefetch = Mutex<LeadsCheckpointRead?>(nil)
 
     init(directory: String, fs: FileSystem, catalog: Catalog) {
         self.directory = directory
@@ -46,7 +49,10 @@ public final class Store: EventStore {
     /// Opens the store in `directory`. A missing or empty folder is created from the seed files in
     /// `seedDirectory` (`sources.json`, `policy.json`) when one is given.
     /// - Throws: `StoreError` naming the file that is missing, malformed or too new.
-    public static func open(_ directory: String, seedDirectory: String?, fs: FileSystem = PosixFileSystem()) throws(StoreError) -> Store {
+    /// - Parameter forWriting: the caller will load the state as a writer (`loadState()`): the lead checkpoint,
+    ///   the largest file, is read on another core from now on, while the rest of the store is opened.
+    public static func open(_ directory: String, seedDirectory: String?, fs: FileSystem = PosixFileSystem(),
+                            forWriting: Bool = false) throws(StoreError) -> Store {
         if let st = fs.status(directory), !st.isDirectory, !st.isSymbolicLink {
             throw StoreError("\(directory): is a file, not a store folder; pass --store with a folder (an existing store, or a new or empty one)", kind: .badInput)
         }
@@ -60,12 +66,14 @@ public final class Store: EventStore {
             }
             try create(directory, seed: seed, fs: fs)
         }
+        let prefetch = forWriting && fs.exists("\(directory)/checkpoint.json") ? startLeadsCheckpointRead(directory, fs: fs) : nil
         _ = try readDocument(StoreManifest.self, manifest, current: StoreManifest.current, fs: fs)
         let catalogDoc = try readDocument(CatalogDocument.self, "\(directory)/sources.json", current: CatalogDocument.current, fs: fs)
         let catalog = catalogDoc.catalog
         let problems = catalog.validationErrors()
         if let first = problems.first { throw StoreError("\(directory)/sources.json: \(first)", kind: .damaged) }
         let store = Store(directory: directory, fs: fs, catalog: catalog)
+        store.leadsPrefetch.withLock { $0 = prefetch }
         guard fs.exists(store.logPath) else { throw StoreError("\(store.logPath): missing; the event log is gone", kind: .damaged) }
         let head = try store.io { () throws(FileSystemError) in try fs.read(store.logPath, from: 0, maxCount: EventLogCodec.header.count) }
         if !head.elementsEqual(EventLogCodec.header) {

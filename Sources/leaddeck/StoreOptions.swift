@@ -19,8 +19,9 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens (creating from seed if needed) the store, or exits with a one-line error.
-    func open() throws -> Store {
-        let s = try Failure.wrap { () throws(StoreError) in try Store.open(storePath, seedDirectory: seedPath) }
+    /// - Parameter forWriting: the command runs the engine (see `Store.open`).
+    func open(forWriting: Bool = false) throws -> Store {
+        let s = try Failure.wrap { () throws(StoreError) in try Store.open(storePath, seedDirectory: seedPath, forWriting: forWriting) }
         return s
     }
 }

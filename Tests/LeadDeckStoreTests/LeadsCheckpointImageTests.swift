@@ -134,4 +134,31 @@ import Testing
         #expect(store.notices.contains { $0.contains("checkpoint-leads.bin: checksum does not match") && $0.contains("rebuilding") })
         #expect(rebuilt.desk.leads == live.leads && rebuilt.desk.ledger == live.ledger)
     }
+
+    /// A writer's open reads the lead checkpoint on another core from the start; when another writer saved a newer
+    /// checkpoint in between, the state is still the newest, read once more rather than rebuilt from the log.
+    @Test func theReadStartedAtOpenGivesTheNewestState() throws {
+        let store = try StoreFixture.newStore()
+        let session = try EngineSession(store: store, seed: 8, start: nil)
+        try session.advance(to: session.now + 12 * 3600)
+        try session.checkpoint()
+        let first = session.state.desk
+        session.close()
+
+        let early = try Store.open(store.directory, seedDirectory: nil, forWriting: true)
+        let loaded = try early.loadState()
+        #expect(early.notices.isEmpty, "\(early.notices)")
+        #expect(loaded.desk.leads == first.leads && loaded.desk.ledger == first.ledger)
+
+        let stale = try Store.open(store.directory, seedDirectory: nil, forWriting: true)
+        let other = try EngineSession(store: store, seed: 8, start: nil)
+        try other.advance(to: other.now + 6 * 3600)
+        try other.checkpoint()
+        let newer = other.state.desk
+        other.close()
+        let reloaded = try stale.loadState()
+        #expect(stale.notices.isEmpty, "\(stale.notices)")
+        #expect(reloaded.desk.leads == newer.leads && reloaded.desk.ledger == newer.ledger && newer.leads != first.leads)
+    }
 }
+

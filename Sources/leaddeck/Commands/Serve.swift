@@ -32,7 +32,7 @@ struct Serve: ParsableCommand {
 
     func serve() throws {
         do {
-            let store = try options.open()
+            let store = try options.open(forWriting: true)
             flushNotices(store)
             var o = EngineDriver.Options()
             o.engineLabel = port == 0 ? "serve" : "serve :\(port)"

@@ -41,7 +41,7 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let store = try options.open()
+            let store = try options.open(forWriting: true)
             let clockStart = Date()
             var o = EngineDriver.Options()
             o.seed = seed
