@@ -20,7 +20,7 @@ enum CheckpointCodec {
         encoder.outputFormatting = [.sortedKeys]
         func piece<T: Encodable>(_ v: T, _ out: inout [UInt8]) { out += try! encoder.encode(v) }
         var out: [UInt8] = []
-        out.reserveCapacity(1 << 20)
+        out.reserveCapacity(2 << 20)
         out += Array(#"{"ledger":"#.utf8)
         piece(doc.ledger, &out)
         out += Array(#","metrics":"#.utf8)
@@ -56,15 +56,22 @@ enum CheckpointCodec {
             name.append(58)
             return (Array(key.name.utf8), name, series)
         }.sorted { $0.raw.lexicographicallyPrecedes($1.raw) }
+        // `[n,n,...]` written on the stack and appended at once: most of the file is counters.
+        let room = Counters.fieldOrder.count * 21 + 2
         func counters(_ c: Counters) {
-            out.append(91)
-            var first = true
-            c.forEachField { v in
-                if !first { out.append(44) }
-                first = false
-                JSONBytes.int(v, &out)
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: room) { buf in
+                buf[0] = 91
+                var i = 1
+                c.forEachField { v in
+                    if i > 1 {
+                        buf[i] = 44
+                        i += 1
+                    }
+                    i = JSONBytes.int(v, into: buf, at: i)
+                }
+                buf[i] = 93
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[...i]))
             }
-            out.append(93)
         }
         /// `{"<bucket>":{"<slice>":[...],...},...}` for the days or the slots.
         func buckets(_ keys: (MetricsBook.Series) -> Dictionary<Int64, Counters>.Keys,
@@ -152,12 +159,14 @@ enum CheckpointCodec {
         bytes.withUnsafeBufferPointer { buf -> CheckpointDocument? in
             var r = JSONBytes.Reader(buf)
             var parts: [String: Range<Int>] = [:]
-            var metrics: MetricsBook?
+            var pending: PendingMetrics?
+            // The days may be being read on another core: joined before `buf` goes, whatever happens.
+            defer { pending?.abandon() }
             let ok = r.object { key, r in
-                guard parts[key] == nil, metrics == nil || key != "metrics" else { return false }
+                guard parts[key] == nil, pending == nil || key != "metrics" else { return false }
                 if key == "metrics" {
-                    metrics = decodeMetrics(&r)
-                    return metrics != nil
+                    pending = decodeMetrics(&r)
+                    return pending != nil
                 }
                 guard topLevelKeys.contains(key) else { return false }
                 let start = r.i
@@ -165,13 +174,16 @@ enum CheckpointCodec {
                 parts[key] = start..<r.i
                 return true
             }
-            guard ok, r.atEndOrNewline, let metrics else { return nil }
+            guard ok, r.atEndOrNewline, pending != nil else { return nil }
             let decoder = JSONDecoder()
             func part<T: Decodable>(_ key: String, _ type: T.Type) -> T?? { Self.part(parts[key], of: buf, as: type, decoder) }
             guard case let version?? = part("schemaVersion", Int.self), version == CheckpointDocument.current,
                   case let ledger?? = part("ledger", Ledger.self), case let position?? = part("position", LogPosition.self),
                   let alerts = part("recentAlerts", [AlertEvent].self), let changes = part("recentChanges", [PolicyEvent].self),
-                  let simulator = withSimulator ? Self.simulator(parts["simulator"], of: buf, decoder) : .some(nil) else { return nil }
+                  let simulator = withSimulator ? Self.simulator(parts["simulator"], of: buf, decoder) : .some(nil),
+                  let metricsRead = pending else { return nil }
+            pending = nil  // joined here, once
+            guard let metrics = metricsRead.finish(buf) else { return nil }
             return CheckpointDocument(schemaVersion: version, position: position, ledger: ledger, metrics: metrics,
                                       recentChanges: changes, simulator: simulator, recentAlerts: alerts)
         }
@@ -224,15 +236,22 @@ enum CheckpointCodec {
     private static let topLevelKeys: Set<String> = ["ledger", "position", "recentAlerts", "recentChanges", "schemaVersion", "simulator"]
     private static let metricsKeys: Set<String> = ["allTime", "breakdowns", "clock", "days", "latest", "saleLags", "slots"]
 
-    private static func decodeMetrics(_ r: inout JSONBytes.Reader) -> MetricsBook? {
+    /// The metrics object, read but for the days, which are read on another core meanwhile (the part that grows
+    /// with history: a month's store holds 6,900 days of counters); `PendingMetrics.finish` joins them.
+    private static func decodeMetrics(_ r: inout JSONBytes.Reader) -> PendingMetrics? {
         var m = MetricsReader()
         var parts: [String: Range<Int>] = [:]
         var seen = Set<String>()
+        var days: DaysRead?
         let ok = r.object { key, r in
             guard metricsKeys.contains(key), seen.insert(key).inserted else { return false }
             switch key {
             case "allTime": return m.allTime(&r)
-            case "days": return m.buckets(&r, days: true)
+            case "days":
+                let start = r.i
+                guard r.skipValue() else { return false }
+                days = DaysRead(m, range: start..<r.i, of: r.p)
+                return true
             case "slots": return m.buckets(&r, days: false)
             default:
                 let start = r.i
@@ -241,8 +260,10 @@ enum CheckpointCodec {
                 return true
             }
         }
-        guard ok, seen.isSuperset(of: ["allTime", "days", "slots"]) else { return nil }
-        let (keys, values) = (m.keys, m.values)
+        guard ok, seen.isSuperset(of: ["allTime", "days", "slots"]), let days else {
+            days?.abandon()
+            return nil
+        }
         let buf = r.p
         let decoder = JSONDecoder()
         func part<T: Decodable>(_ key: String, _ type: T.Type) -> T?? { Self.part(parts[key], of: buf, as: type, decoder) }
@@ -256,11 +277,72 @@ enum CheckpointCodec {
         guard case let clock?? = part("clock", LocalClock.self), case let latest?? = part("latest", Timestamp.self),
               let lags = byHand(parts["saleLags"], BreakdownsCodec.saleLags) ?? part("saleLags", SaleLags.self),
               let breakdowns = byHand(parts["breakdowns"], BreakdownsCodec.breakdowns) ?? part("breakdowns", SourceBreakdowns.self)
-        else { return nil }
-        // Two names for one slice ("source:a\/b" and "source:a/b") are not what JSONEncoder writes: left to it.
-        guard let table = SeriesTable(keys: keys, values: values) else { return nil }
-        return MetricsBook(clock: clock, latest: latest, series: table, saleLags: lags, breakdowns: breakdowns)
+        else {
+            days.abandon()
+            return nil
+        }
+        return PendingMetrics(reader: m, days: days, clock: clock, latest: latest, saleLags: lags, breakdowns: breakdowns)
     }
+}
+
+/// Values handed to a thread that the handing code keeps alive and does not touch until it has joined the thread:
+/// the file's bytes (and a reader's pointers into them) while its days are read on another core.
+private struct Handed<T>: @unchecked Sendable {
+    let value: T
+}
+
+/// The days of the metrics being read on a thread of their own, from a copy of the reader as it stood after the
+/// all-time figures (which name every slice), while the caller reads the rest of the file.
+private struct DaysRead {
+    private let work: OffThread<[[Int64: Counters]]?>
+    /// Where the days are in the file, to read them here when the thread could not.
+    let range: Range<Int>
+
+    init(_ reader: MetricsReader, range: Range<Int>, of buf: UnsafeBufferPointer<UInt8>) {
+        self.range = range
+        let handed = Handed(value: (reader, UnsafeBufferPointer(rebasing: buf[range])))
+        work = OffThread {
+            var (m, bytes) = handed.value
+            let named = m.keys.count
+            var r = JSONBytes.Reader(bytes)
+            // A slice named only in the days (not what the encoder writes) would number slices apart from the
+            // caller's: left to the caller.
+            guard m.buckets(&r, days: true), r.i == r.p.count, m.keys.count == named else { return nil }
+            return m.values.map(\.days)
+        }
+    }
+
+    /// The days by slice position, or nil when the thread could not read them. Call it (or `abandon`) once.
+    func value() -> [[Int64: Counters]]? { work.value() }
+
+    /// Waits for the thread, dropping what it read (the file is given up).
+    func abandon() { _ = work.value() }
+}
+
+/// The metrics, read but for the days being read on another core (`decodeMetrics`).
+private struct PendingMetrics {
+    var reader: MetricsReader
+    let days: DaysRead
+    let clock: LocalClock
+    let latest: Timestamp
+    let saleLags: SaleLags?
+    let breakdowns: SourceBreakdowns?
+
+    /// The book, with the days joined in (read here from `buf` when the thread could not). Call it (or `abandon`) once.
+    func finish(_ buf: UnsafeBufferPointer<UInt8>) -> MetricsBook? {
+        var m = reader
+        if let read = days.value() {
+            for (position, d) in read.enumerated() { m.values[position].days = d }
+        } else {
+            var r = JSONBytes.Reader(UnsafeBufferPointer(rebasing: buf[days.range]))
+            guard m.buckets(&r, days: true), r.i == r.p.count else { return nil }
+        }
+        // Two names for one slice ("source:a\/b" and "source:a/b") are not what JSONEncoder writes: left to it.
+        guard let table = SeriesTable(keys: m.keys, values: m.values) else { return nil }
+        return MetricsBook(clock: clock, latest: latest, series: table, saleLags: saleLags, breakdowns: breakdowns)
+    }
+
+    func abandon() { days.abandon() }
 }
 
 /// Reads the metrics' counters (all-time, per day, per slot) into slices, for `CheckpointCodec`.

@@ -39,6 +39,33 @@ enum JSONBytes {
     }
 
     /// Appends a whole number.
+    /// Writes `v` as `int(_:_:)` does into `buf` from `i` (at least 20 bytes free), returning the index after it.
+    static func int(_ v: Int64, into buf: UnsafeMutableBufferPointer<UInt8>, at i: Int) -> Int {
+        if v >= 0, v < 10 {
+            buf[i] = 48 + UInt8(v)
+            return i + 1
+        }
+        var m = v.magnitude
+        var digits = 0
+        var t = m
+        repeat {
+            digits += 1
+            t /= 10
+        } while t != 0
+        var end = i + digits
+        if v < 0 {
+            buf[i] = 45
+            end += 1
+        }
+        var k = end
+        repeat {
+            k -= 1
+            buf[k] = 48 + UInt8(truncatingIfNeeded: m % 10)
+            m /= 10
+        } while m != 0
+        return end
+    }
+
     static func int(_ v: Int64, _ out: inout [UInt8]) {
         if v >= 0, v < 10 {
             out.append(48 + UInt8(v))

@@ -124,6 +124,22 @@ import Testing
         #expect(fast.metrics == reference.metrics && fast.metrics == doc.metrics)
     }
 
+    /// The days are read on another core from the slices the all-time figures name; a slice named only in a day
+    /// (not what the encoder writes) is read on the caller's core instead, as `JSONDecoder` reads it.
+    @Test func aSliceNamedOnlyInADayReadsAsJSONDecoderDoes() throws {
+        let doc = try Self.document()
+        let text = String(decoding: CheckpointCodec.encode(doc), as: UTF8.self)
+        let daysStart = try #require(text.range(of: #""days":{""#))
+        let bucketOpen = try #require(text.range(of: ":{", range: daysStart.upperBound..<text.endIndex))
+        let fields = (0..<Counters.fieldOrder.count).map { $0 == 0 ? "3" : "0" }.joined(separator: ",")
+        let bytes = Array((String(text[..<bucketOpen.upperBound]) + #""source:ONLY-IN-A-DAY":["# + fields + "],"
+                           + String(text[bucketOpen.upperBound...])).utf8)
+        let reference = try JSONDecoder().decode(CheckpointDocument.self, from: Data(bytes))
+        let fast = try #require(CheckpointCodec.decode(bytes))
+        #expect(fast.metrics == reference.metrics && fast.metrics != doc.metrics)
+        #expect(fast.metrics.series[MetricKey(.source, "ONLY-IN-A-DAY")] != nil)
+    }
+
     /// The simulated market's pending outcomes are written and read by hand: odd text in every field (slashes,
     /// quotes, controls, non-ASCII), every optional field present and absent, byte for byte as `JSONEncoder`.
     @Test func theSimulatorsPendingOutcomesRoundTripByteForByte() throws {

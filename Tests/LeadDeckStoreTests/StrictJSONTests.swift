@@ -91,6 +91,10 @@ struct StrictJSONTests {
             var out: [UInt8] = [7]
             JSONBytes.int(v, &out)
             #expect(out == [7] + Array(String(v).utf8))
+            // And into a buffer, from an offset.
+            var buf = [UInt8](repeating: 0, count: 24)
+            let end = buf.withUnsafeMutableBufferPointer { JSONBytes.int(v, into: $0, at: 2) }
+            #expect(Array(buf[2..<end]) == Array(String(v).utf8) && buf[end...].allSatisfy { $0 == 0 })
         }
     }
 
