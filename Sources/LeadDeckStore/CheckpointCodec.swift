@@ -165,7 +165,7 @@ enum CheckpointCodec {
             let ok = r.object { key, r in
                 guard parts[key] == nil, pending == nil || key != "metrics" else { return false }
                 if key == "metrics" {
-                    pending = decodeMetrics(&r)
+                    pending = decodeMetrics(&r, daysHere: withSimulator ? 0 : 0.5)
                     return pending != nil
                 }
                 guard topLevelKeys.contains(key) else { return false }
@@ -238,7 +238,9 @@ enum CheckpointCodec {
 
     /// The metrics object, read but for the days, which are read on another core meanwhile (the part that grows
     /// with history: a month's store holds 6,900 days of counters); `PendingMetrics.finish` joins them.
-    private static func decodeMetrics(_ r: inout JSONBytes.Reader) -> PendingMetrics? {
+    /// - Parameter daysHere: the share of the days the caller reads itself, after the rest of the file (a reader,
+    ///   which has no simulated market to read, takes half; a writer none).
+    private static func decodeMetrics(_ r: inout JSONBytes.Reader, daysHere: Double) -> PendingMetrics? {
         var m = MetricsReader()
         var parts: [String: Range<Int>] = [:]
         var seen = Set<String>()
@@ -248,9 +250,11 @@ enum CheckpointCodec {
             switch key {
             case "allTime": return m.allTime(&r)
             case "days":
-                let start = r.i
-                guard r.skipValue() else { return false }
-                days = DaysRead(m, range: start..<r.i, of: r.p)
+                // Only where each day starts and ends is looked for here: the days are read (and checked) whole
+                // later, most of them on another core.
+                guard let entries = MetricsReader.bucketEntries(&r) else { return false }
+                let split = entries.count - Int(Double(entries.count) * daysHere)
+                days = DaysRead(m, entries: entries, split: split, of: r.p)
                 return true
             case "slots": return m.buckets(&r, days: false)
             default:
@@ -292,27 +296,29 @@ private struct Handed<T>: @unchecked Sendable {
 }
 
 /// The days of the metrics being read on a thread of their own, from a copy of the reader as it stood after the
-/// all-time figures (which name every slice), while the caller reads the rest of the file.
+/// all-time figures (which name every slice), while the caller reads the rest of the file; the days from `split`
+/// on are left to the caller.
 private struct DaysRead {
     private let work: OffThread<[[Int64: Counters]]?>
-    /// Where the days are in the file, to read them here when the thread could not.
-    let range: Range<Int>
+    /// Where each day is in the file (`"<day>":{...}`).
+    let entries: [Range<Int>]
+    let split: Int
 
-    init(_ reader: MetricsReader, range: Range<Int>, of buf: UnsafeBufferPointer<UInt8>) {
-        self.range = range
-        let handed = Handed(value: (reader, UnsafeBufferPointer(rebasing: buf[range])))
+    init(_ reader: MetricsReader, entries: [Range<Int>], split: Int, of buf: UnsafeBufferPointer<UInt8>) {
+        self.entries = entries
+        self.split = split
+        let handed = Handed(value: (reader, buf, Array(entries[..<split])))
         work = OffThread {
-            var (m, bytes) = handed.value
+            var (m, buf, mine) = handed.value
             let named = m.keys.count
-            var r = JSONBytes.Reader(bytes)
             // A slice named only in the days (not what the encoder writes) would number slices apart from the
             // caller's: left to the caller.
-            guard m.buckets(&r, days: true), r.i == r.p.count, m.keys.count == named else { return nil }
+            guard m.bucketEntries(mine, of: buf, days: true), m.keys.count == named else { return nil }
             return m.values.map(\.days)
         }
     }
 
-    /// The days by slice position, or nil when the thread could not read them. Call it (or `abandon`) once.
+    /// The thread's days by slice position, or nil when it could not read them. Call it (or `abandon`) once.
     func value() -> [[Int64: Counters]]? { work.value() }
 
     /// Waits for the thread, dropping what it read (the file is given up).
@@ -331,11 +337,15 @@ private struct PendingMetrics {
     /// The book, with the days joined in (read here from `buf` when the thread could not). Call it (or `abandon`) once.
     func finish(_ buf: UnsafeBufferPointer<UInt8>) -> MetricsBook? {
         var m = reader
-        if let read = days.value() {
-            for (position, d) in read.enumerated() { m.values[position].days = d }
+        let here = m.bucketEntries(Array(days.entries[days.split...]), of: buf, days: true)
+        let read = days.value()
+        guard here else { return nil }
+        if let read {
+            for (position, d) in read.enumerated() where !d.isEmpty {
+                m.values[position].days.merge(d) { _, there in there }
+            }
         } else {
-            var r = JSONBytes.Reader(UnsafeBufferPointer(rebasing: buf[days.range]))
-            guard m.buckets(&r, days: true), r.i == r.p.count else { return nil }
+            guard m.bucketEntries(Array(days.entries[..<days.split]), of: buf, days: true) else { return nil }
         }
         // Two names for one slice ("source:a\/b" and "source:a/b") are not what JSONEncoder writes: left to it.
         guard let table = SeriesTable(keys: m.keys, values: m.values) else { return nil }
@@ -376,6 +386,33 @@ private struct MetricsReader {
             if r.take(125) { return true }
             guard r.take(44) else { return false }
         }
+    }
+
+    /// Where each `"<day or slot>":{...}` of `{...}` is, moving past the object; nil when it is not in that shape.
+    static func bucketEntries(_ r: inout JSONBytes.Reader) -> [Range<Int>]? {
+        guard r.take(123) else { return nil }
+        var entries: [Range<Int>] = []
+        if r.take(125) { return entries }
+        while true {
+            let start = r.i
+            guard r.skipString(), r.take(58), r.skipBalanced() else { return nil }
+            entries.append(start..<r.i)
+            if r.take(125) { return entries }
+            guard r.take(44) else { return nil }
+        }
+    }
+
+    /// Reads the buckets at `entries` (from `bucketEntries`) of `buf`; false when one is not in shape.
+    mutating func bucketEntries(_ entries: [Range<Int>], of buf: UnsafeBufferPointer<UInt8>, days: Bool) -> Bool {
+        for e in entries {
+            var r = JSONBytes.Reader(UnsafeBufferPointer(rebasing: buf[e]))
+            // Written as a quoted whole number (JSON keys are strings).
+            guard r.take(34), let bucket = r.int64(), r.take(34), r.take(58) else { return false }
+            let ok = days ? slices(&r) { values, position, c in values[position].days[bucket] = c }
+                          : slices(&r) { values, position, c in values[position].slots[bucket] = c }
+            guard ok, r.i == r.p.count else { return false }
+        }
+        return true
     }
 
     /// `{"<slice>":[...],...}`, each slice's counters given to `store` with the slices.

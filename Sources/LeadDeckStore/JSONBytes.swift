@@ -133,6 +133,32 @@ enum JSONBytes {
             }
         }
 
+        /// Moves past an object or array without reading what is in it: only the brackets outside strings are
+        /// counted. For a part that is read in full elsewhere (which checks it); false when the brackets do not close.
+        mutating func skipBalanced() -> Bool {
+            guard i < p.count, p[i] == UInt8(ascii: "{") || p[i] == UInt8(ascii: "[") else { return false }
+            var depth = 0
+            while i < p.count {
+                switch p[i] {
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 {
+                        i += 1
+                        return true
+                    }
+                case UInt8(ascii: "\""):
+                    guard skipString() else { return false }
+                    continue
+                default:
+                    break
+                }
+                i += 1
+            }
+            return false
+        }
+
         /// Moves past a string (escapes skipped whole), without making it.
         mutating func skipString() -> Bool {
             guard take(34) else { return false }
