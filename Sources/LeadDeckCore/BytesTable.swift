@@ -1,13 +1,15 @@
 /// A 64-bit hash of bytes for the engine's own tables (`BytesTable`): FNV-1a from a basis drawn at random once per process
 /// (so ids a traffic source makes up cannot be chosen to collide in advance), finished with MurmurHash3's mixer so
 /// the low bits pick slots evenly. Much cheaper than `Hasher` on the short ids and names it serves.
-/// A table keeps the basis it was made with, and a table read back from its image (`BytesTable.appendImage`)
-/// the basis it was saved with, so its slots need no rehashing.
+/// Each table keeps the basis it was made with; an image of a table (`BytesTable.appendImage`) holds no hash, so it
+/// reads back in a process with another basis.
 public enum ByteHash {
     /// The basis new tables take.
-    public static let processBasis = UInt64.random(in: .min ... .max) | 1
+    static let processBasis = UInt64.random(in: .min ... .max) | 1
 
-    public static func hash(_ bytes: UnsafeBufferPointer<UInt8>, basis: UInt64 = processBasis) -> UInt64 {
+    public static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { hash(bytes, basis: processBasis) }
+
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>, basis: UInt64) -> UInt64 {
         var h = basis ^ 0xcbf2_9ce4_8422_2325
         for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         h ^= h >> 33
