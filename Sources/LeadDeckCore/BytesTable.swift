@@ -160,28 +160,24 @@ public struct BytesTable<Value: Sendable>: Sendable {
         slots[i] = (hash >> 32) << 32 | UInt64(row + 1)
     }
 
-    /// Fresh slots of `size` for every row, as `rehash`; false when two rows have the same key.
-    private mutating func placeUnique(_ size: Int) -> Bool {
+    /// Fresh slots of `size` for every row.
+    private mutating func rehash(_ size: Int) { _ = placeRows(size, refusingDuplicates: false) }
+
+    /// Fresh slots of `size` for every row; false, when asked, as soon as two rows have the same key (an image
+    /// that does not hold together).
+    private mutating func placeRows(_ size: Int, refusingDuplicates: Bool) -> Bool {
         slots = [UInt64](repeating: 0, count: size)
         for row in rows.indices {
             let r = rows[row]
             let (hash, seen) = keyBytes.withUnsafeBufferPointer { bytes -> (UInt64, Bool) in
                 let key = UnsafeBufferPointer(rebasing: bytes[Int(r.keyStart)..<Int(r.keyStart + r.keyCount)])
                 let hash = ByteHash.hash(key, basis: basis)
-                return (hash, find(key, hash: hash) != nil)
+                return (hash, refusingDuplicates && find(key, hash: hash) != nil)
             }
             guard !seen else { return false }
             place(row, hash: hash)
         }
         return true
-    }
-
-    private mutating func rehash(_ size: Int) {
-        slots = [UInt64](repeating: 0, count: size)
-        let hashes = keyBytes.withUnsafeBufferPointer { bytes in
-            rows.map { ByteHash.hash(UnsafeBufferPointer(rebasing: bytes[Int($0.keyStart)..<Int($0.keyStart + $0.keyCount)]), basis: basis) }
-        }
-        for (row, h) in hashes.enumerated() { place(row, hash: h) }
     }
 }
 
@@ -248,6 +244,6 @@ extension BytesTable where Value: FixedWidthImage {
         guard keyEnd == UInt64(keyCount) else { return nil }
         var size = 16
         while size < 2 * rowCount { size *= 2 }
-        guard placeUnique(size) else { return nil }
+        guard placeRows(size, refusingDuplicates: true) else { return nil }
     }
 }

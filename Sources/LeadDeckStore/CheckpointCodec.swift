@@ -378,11 +378,7 @@ private struct MetricsReader {
         guard r.take(123) else { return false }
         if r.take(125) { return true }
         while true {
-            // Written as a quoted whole number (JSON keys are strings).
-            guard r.take(34), let bucket = r.int64(), r.take(34), r.take(58) else { return false }
-            let ok = days ? slices(&r) { values, position, c in values[position].days[bucket] = c }
-                          : slices(&r) { values, position, c in values[position].slots[bucket] = c }
-            guard ok else { return false }
+            guard bucket(&r, days: days) else { return false }
             if r.take(125) { return true }
             guard r.take(44) else { return false }
         }
@@ -406,13 +402,17 @@ private struct MetricsReader {
     mutating func bucketEntries(_ entries: [Range<Int>], of buf: UnsafeBufferPointer<UInt8>, days: Bool) -> Bool {
         for e in entries {
             var r = JSONBytes.Reader(UnsafeBufferPointer(rebasing: buf[e]))
-            // Written as a quoted whole number (JSON keys are strings).
-            guard r.take(34), let bucket = r.int64(), r.take(34), r.take(58) else { return false }
-            let ok = days ? slices(&r) { values, position, c in values[position].days[bucket] = c }
-                          : slices(&r) { values, position, c in values[position].slots[bucket] = c }
-            guard ok, r.i == r.p.count else { return false }
+            guard bucket(&r, days: days), r.i == r.p.count else { return false }
         }
         return true
+    }
+
+    /// One `"<day or slot>":{"<slice>":[...],...}`.
+    private mutating func bucket(_ r: inout JSONBytes.Reader, days: Bool) -> Bool {
+        // Written as a quoted whole number (JSON keys are strings).
+        guard r.take(34), let bucket = r.int64(), r.take(34), r.take(58) else { return false }
+        return days ? slices(&r) { values, position, c in values[position].days[bucket] = c }
+                    : slices(&r) { values, position, c in values[position].slots[bucket] = c }
     }
 
     /// `{"<slice>":[...],...}`, each slice's counters given to `store` with the slices.

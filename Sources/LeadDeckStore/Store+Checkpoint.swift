@@ -1,4 +1,3 @@
-import Synchronization
 import Foundation
 import LeadDeckCore
 
@@ -17,7 +16,7 @@ extension Store {
 
     /// `startLeadsCheckpointRead()` for the store in `directory`, before the store is open (`open(...forWriting:)`).
     static func startLeadsCheckpointRead(_ directory: String, fs: FileSystem) -> LeadsCheckpointRead {
-        let (path, legacy) = ("\(directory)/checkpoint-leads.bin", "\(directory)/checkpoint-leads.json")
+        let (path, legacy) = leadsCheckpointPaths(directory)
         return OffThread { Result { () throws(StoreError) in try Self.readLeadsCheckpoint(path, legacy: legacy, fs: fs) } }
     }
 

@@ -23,10 +23,14 @@ public final class Store: EventStore {
     public var policyPath: String { "\(directory)/policy.json" }
     public var logPath: String { "\(directory)/events.jsonl" }
     public var checkpointPath: String { "\(directory)/checkpoint.json" }
-    public var leadsCheckpointPath: String { "\(directory)/checkpoint-leads.bin" }
+    public var leadsCheckpointPath: String { Self.leadsCheckpointPaths(directory).image }
     /// Where stores written before `checkpoint-leads.bin` kept the lead index, as JSON; read until the next save
     /// replaces it.
-    public var legacyLeadsCheckpointPath: String { "\(directory)/checkpoint-leads.json" }
+    public var legacyLeadsCheckpointPath: String { Self.leadsCheckpointPaths(directory).legacy }
+    /// The lead checkpoint's files in `directory`, for a read started before the store is open.
+    static func leadsCheckpointPaths(_ directory: String) -> (image: String, legacy: String) {
+        ("\(directory)/checkpoint-leads.bin", "\(directory)/checkpoint-leads.json")
+    }
     var writeLockPath: String { "\(directory)/write.lock" }
     var engineLockPath: String { "\(directory)/engine.lock" }
     var tornDirectory: String { "\(directory)/torn" }
