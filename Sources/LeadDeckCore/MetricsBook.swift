@@ -65,16 +65,26 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     /// Oldest day and slot still kept (older ones have been dropped from every series).
     private var firstDayKept: Int64 = .min
     private var firstSlotKept: Int64 = .min
+    /// False for a tally of all-time counters only (no days, slots, breakdowns or sale lags): a run's own report.
+    public private(set) var keepsHistory = true
 
     /// One slice's counters over time.
     public struct Series: Sendable, Hashable {
         public var allTime = Counters()
-        public var days: [Int64: Counters] = [:]
-        public var slots: [Int64: Counters] = [:]
+        public var days = Buckets()
+        public var slots = Buckets()
         public init() {}
     }
 
     public init(clock: LocalClock) { self.clock = clock }
+
+    /// A book that counts every slice's all-time figures and nothing else (no days, slots, breakdowns or sale
+    /// lags): what a report over `.all` reads, for a fraction of the work. A simulated run's own report uses one.
+    public static func allTimeTally(clock: LocalClock) -> MetricsBook {
+        var book = MetricsBook(clock: clock)
+        book.keepsHistory = false
+        return book
+    }
 
     /// Calls `body` with every slice an event of this source, sub-ID, vertical and sale type counts in.
     static func forEachKey(source: String, subID: String, vertical: Vertical, mode: PurchaseMode?, exchange: String?,
@@ -102,15 +112,15 @@ public struct MetricsBook: Sendable, Hashable, Codable {
             update(at: o.receivedAt, source: o.sourceID, subID: o.subID, vertical: o.vertical, mode: mode, exchange: o.exchange) {
                 $0.count(e.decision, price: o.price, forBid: forBid)
             }
-            breakdowns.count(offer: o, decision: e.decision, hour: clock.hourOfDay(o.receivedAt))
+            if keepsHistory { breakdowns.count(offer: o, decision: e.decision, hour: clock.hourOfDay(o.receivedAt)) }
         case .outcome(let e):
             if e.time > latest { advance(to: e.time) }
             let l = e.lead
-            if e.kind == .converted { saleLags.record(l.vertical, lagSeconds: e.time.seconds - l.boughtAt.seconds) }
+            if e.kind == .converted && keepsHistory { saleLags.record(l.vertical, lagSeconds: e.time.seconds - l.boughtAt.seconds) }
             update(at: l.boughtAt, source: l.sourceID, subID: l.subID, vertical: l.vertical, mode: l.mode, exchange: e.exchange) {
                 $0.count(e)
             }
-            breakdowns.count(outcome: e, hour: clock.hourOfDay(l.boughtAt))
+            if keepsHistory { breakdowns.count(outcome: e, hour: clock.hourOfDay(l.boughtAt)) }
         case .ping(let e):
             let p = e.ping
             if p.receivedAt > latest { advance(to: p.receivedAt) }
@@ -122,45 +132,52 @@ public struct MetricsBook: Sendable, Hashable, Codable {
         }
     }
 
+    /// Where in `series` the slices of this source, sub-ID, vertical, mode and exchange are (added when new).
+    private mutating func positions(source: String, subID: String, vertical: Vertical, mode: PurchaseMode?,
+                                    exchange: String?) -> [Int] {
+        let route = Routes.Key(source: source, subID: subID, vertical: vertical, mode: mode, exchange: exchange)
+        if let known = routes.positions[route] { return known }
+        var found: [Int] = []
+        Self.forEachKey(source: source, subID: subID, vertical: vertical, mode: mode, exchange: exchange) {
+            found.append(series.position(of: $0))
+        }
+        routes.positions[route] = found
+        return found
+    }
+
     private mutating func update(at t: Timestamp, source: String, subID: String, vertical: Vertical, mode: PurchaseMode?,
                                  exchange: String?, _ f: (inout Counters) -> Void) {
+        guard keepsHistory else {
+            for p in positions(source: source, subID: subID, vertical: vertical, mode: mode, exchange: exchange) {
+                series.modify(at: p) { f(&$0.allTime) }
+            }
+            return
+        }
         let day = clock.day(t)
         let slot = floorDiv(t.seconds, Self.slotSeconds)
         let keepDay = day >= firstDayKept
         let keepSlot = slot >= firstSlotKept
         func touch(_ s: inout Series) {
             f(&s.allTime)
-            if keepDay { f(&s.days[day, default: Counters()]) }
-            if keepSlot { f(&s.slots[slot, default: Counters()]) }
+            if keepDay { s.days.modify(day, f) }
+            if keepSlot { s.slots.modify(slot, f) }
         }
-        let route = Routes.Key(source: source, subID: subID, vertical: vertical, mode: mode, exchange: exchange)
-        let positions: [Int]
-        if let known = routes.positions[route] {
-            positions = known
-        } else {
-            var found: [Int] = []
-            Self.forEachKey(source: source, subID: subID, vertical: vertical, mode: mode, exchange: exchange) {
-                found.append(series.position(of: $0))
-            }
-            routes.positions[route] = found
-            positions = found
+        for p in positions(source: source, subID: subID, vertical: vertical, mode: mode, exchange: exchange) {
+            series.modify(at: p, touch)
         }
-        for p in positions { series.modify(at: p, touch) }
     }
 
     /// Moves "now" forward, dropping the days and slots that fall out of what is kept.
     private mutating func advance(to t: Timestamp) {
         latest = t
+        guard keepsHistory else { return }
         let firstDay = clock.day(t) - Self.daysKept + 1
         let firstSlot = floorDiv(t.seconds, Self.slotSeconds) - Self.slotsKept + 1
         guard firstDay > firstDayKept || firstSlot > firstSlotKept else { return }
         let dropDays = firstDay > firstDayKept && firstDayKept != .min
         let dropSlots = firstSlot > firstSlotKept && firstSlotKept != .min
         if dropDays || dropSlots {
-            // In place, each series' old buckets found by key when only a few can be there.
-            let days = dropDays ? firstDayKept..<firstDay : nil
-            let slots = dropSlots ? firstSlotKept..<firstSlot : nil
-            series.modifyAll { $0.prune(days: days, slots: slots) }
+            series.modifyAll { $0.prune(daysBefore: dropDays ? firstDay : nil, slotsBefore: dropSlots ? firstSlot : nil) }
         }
         firstDayKept = max(firstDayKept, firstDay)
         firstSlotKept = max(firstSlotKept, firstSlot)
@@ -231,23 +248,11 @@ public struct MetricsBook: Sendable, Hashable, Codable {
 }
 
 extension MetricsBook.Series {
-    /// Drops the days and slots in the given ranges, and any older ones, in place: this runs for every series
-    /// each time a 5-minute slot passes. A short range is removed key by key; the keys are scanned only after a
-    /// jump in time, or when more are left than can be kept (older keys than the range, after a time-zone change).
-    mutating func prune(days: Range<Int64>?, slots: Range<Int64>?) {
-        if let d = days { Self.remove(d, from: &self.days, keeping: Int(MetricsBook.daysKept)) }
-        if let s = slots { Self.remove(s, from: &self.slots, keeping: Int(MetricsBook.slotsKept)) }
-    }
-
-    private static func remove(_ range: Range<Int64>, from map: inout [Int64: Counters], keeping limit: Int) {
-        guard !map.isEmpty else { return }
-        if range.count <= 64 {
-            for k in range { map.removeValue(forKey: k) }
-            guard map.count > limit else { return }
-        }
-        if map.keys.contains(where: { $0 < range.upperBound }) {
-            for k in map.keys.filter({ $0 < range.upperBound }) { map.removeValue(forKey: k) }
-        }
+    /// Drops the days and slots before the given ones, in place: this runs for every series each time a
+    /// 5-minute slot passes.
+    mutating func prune(daysBefore day: Int64?, slotsBefore slot: Int64?) {
+        if let day { days.removeAll(before: day) }
+        if let slot { slots.removeAll(before: slot) }
     }
 }
 

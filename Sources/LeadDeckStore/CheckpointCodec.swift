@@ -74,7 +74,7 @@ enum CheckpointCodec {
             }
         }
         /// `{"<bucket>":{"<slice>":[...],...},...}` for the days or the slots.
-        func buckets(_ keys: (MetricsBook.Series) -> Dictionary<Int64, Counters>.Keys,
+        func buckets(_ keys: (MetricsBook.Series) -> [Int64],
                      _ value: (MetricsBook.Series, Int64) -> Counters?) {
             var all = Set<Int64>()
             for s in named { all.formUnion(keys(s.series)) }
@@ -299,7 +299,7 @@ private struct Handed<T>: @unchecked Sendable {
 /// all-time figures (which name every slice), while the caller reads the rest of the file; the days from `split`
 /// on are left to the caller.
 private struct DaysRead {
-    private let work: OffThread<[[Int64: Counters]]?>
+    private let work: OffThread<[Buckets]?>
     /// Where each day is in the file (`"<day>":{...}`).
     let entries: [Range<Int>]
     let split: Int
@@ -319,7 +319,7 @@ private struct DaysRead {
     }
 
     /// The thread's days by slice position, or nil when it could not read them. Call it (or `abandon`) once.
-    func value() -> [[Int64: Counters]]? { work.value() }
+    func value() -> [Buckets]? { work.value() }
 
     /// Waits for the thread, dropping what it read (the file is given up).
     func abandon() { _ = work.value() }
@@ -342,7 +342,7 @@ private struct PendingMetrics {
         guard here else { return nil }
         if let read {
             for (position, d) in read.enumerated() where !d.isEmpty {
-                m.values[position].days.merge(d) { _, there in there }
+                m.values[position].days.merge(d)
             }
         } else {
             guard m.bucketEntries(Array(days.entries[..<days.split]), of: buf, days: true) else { return nil }

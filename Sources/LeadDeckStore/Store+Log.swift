@@ -101,14 +101,8 @@ extension Store {
         if position.seq > 0, recordSeq(endingAt: position.offset) != position.seq {
             throw damaged("\(logPath) line \(position.line) (the record ending at byte \(position.offset), seq \(position.seq)): no longer a good record; it was damaged after it was written")
         }
-        let encoder = EventEncoder()
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(events.count * 440)
-        var seq = position.seq
-        for e in events {
-            seq += 1
-            EventLogCodec.encode(e, seq: seq, encoder: encoder, into: &bytes)
-        }
+        let bytes = EventLogCodec.encode(events, after: position.seq)
+        let seq = position.seq + Int64(events.count)
         try io { () throws(FileSystemError) in
             let fd = try fs.openForWriting(logPath, append: true, truncate: false)
             defer { fs.close(fd) }

@@ -32,6 +32,20 @@ struct FastPathTests {
         }
     }
 
+    @Test func aLargeBatchEncodedOnTwoCoresIsTheSameBytesAsOneByOne() throws {
+        let store = try Self.simulatedStore(hours: 8)
+        var events: [Event] = []
+        try store.forEachRecord(after: .afterHeader) { events.append($0.event) }
+        #expect(events.count > 600)
+        for (count, after) in [(events.count, Int64(0)), (events.count - 1, Int64(41)), (255, Int64(7)), (256, Int64(7)), (1, Int64(9))] {
+            let batch = Array(events.prefix(count))
+            var plain: [UInt8] = []
+            let encoder = EventEncoder()
+            for (i, e) in batch.enumerated() { EventLogCodec.encode(e, seq: after + 1 + Int64(i), encoder: encoder, into: &plain) }
+            #expect(EventLogCodec.encode(batch, after: after) == plain, "\(count) events after seq \(after)")
+        }
+    }
+
     @Test func checkWithoutDecodingFindsWhatDecodingFinds() throws {
         let store = try Self.simulatedStore(hours: 6)
         let quick = store.check()

@@ -66,4 +66,26 @@ import Testing
         check("after a 40-day jump")
         #expect(book.series[.total]!.days.count == 1 && book.series[.total]!.slots.count == 1)
     }
+
+    @Test func anAllTimeTallyCountsWhatTheFullBookCountsAllTime() throws {
+        let events = try Self.events(hours: 30)
+        let clock = LocalClock(utcOffsetMinutes: -300)
+        var full = MetricsBook(clock: clock)
+        var tally = MetricsBook.allTimeTally(clock: clock)
+        for e in events {
+            full.apply(e)
+            tally.apply(e)
+        }
+        #expect(!tally.keepsHistory && tally.latest == full.latest && tally.series.count == full.series.count)
+        var differing: [MetricKey] = []
+        for (key, s) in full.series {
+            let t = tally.series[key]
+            if t?.allTime != s.allTime || t?.days.isEmpty != true || t?.slots.isEmpty != true { differing.append(key) }
+        }
+        #expect(differing.isEmpty, "\(differing)")
+        for d in Dimension.allCases {
+            #expect(tally.table(d, window: .all) == full.table(d, window: .all), "\(d)")
+        }
+        #expect(tally.breakdowns == MetricsBook(clock: clock).breakdowns)
+    }
 }

@@ -55,7 +55,7 @@ struct Simulate: ParsableCommand {
             let from = driver.simulatedNow!
             let end = from + Int64(hours) * 3600
             let clock = driver.desk.policy.clock
-            var run = MetricsBook(clock: clock)
+            var run = MetricsBook.allTimeTally(clock: clock)
             var eventCount = 0
             // The run's report is its own cohort: leads bought in it, and their outcomes so far.
             func count(_ events: [Event]) {

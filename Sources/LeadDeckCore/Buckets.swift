@@ -1,0 +1,123 @@
+/// One slice's counters per bucket (a local day, or a 5-minute slot), kept in ascending bucket order: the recent
+/// history of a `MetricsBook.Series`.
+///
+/// Reads like a dictionary (`buckets[day]`, `for (day, counters) in buckets`), but the fold finds the bucket an
+/// event lands in (nearly always the newest) without hashing, and dropping the buckets that fall out of what is
+/// kept (every 5 minutes, in every series) moves nothing most of the time. Two values are equal when they hold
+/// the same counters under the same buckets.
+public struct Buckets: Sendable, Sequence {
+    /// Bucket numbers, ascending, and each one's counters at the same index, from `live` on: the entries before
+    /// it were dropped and are cleared away only once they outnumber the live ones.
+    private var numbers: [Int64] = []
+    private var counters: [Counters] = []
+    private var live = 0
+
+    public init() {}
+
+    /// How many buckets hold counters.
+    public var count: Int { numbers.count - live }
+    public var isEmpty: Bool { numbers.count == live }
+
+    /// The buckets holding counters, oldest first.
+    public var keys: [Int64] { Array(numbers[live...]) }
+
+    /// Where `key` is (an index of both arrays), or where it would go to keep the order.
+    private func index(of key: Int64) -> (at: Int, found: Bool) {
+        // The newest bucket first: where nearly every event lands.
+        guard let last = numbers.last, live < numbers.count else { return (numbers.count, false) }
+        if key == last { return (numbers.count - 1, true) }
+        if key > last { return (numbers.count, false) }
+        var low = live, high = numbers.count - 1
+        while low < high {
+            let mid = (low + high) / 2
+            if numbers[mid] < key { low = mid + 1 } else { high = mid }
+        }
+        return (low, numbers[low] == key)
+    }
+
+    /// The bucket's counters; setting nil removes the bucket.
+    public subscript(key: Int64) -> Counters? {
+        get {
+            let i = index(of: key)
+            return i.found ? counters[i.at] : nil
+        }
+        set {
+            let i = index(of: key)
+            switch (i.found, newValue) {
+            case (true, let v?): counters[i.at] = v
+            case (true, nil):
+                numbers.remove(at: i.at)
+                counters.remove(at: i.at)
+            case (false, let v?):
+                numbers.insert(key, at: i.at)
+                counters.insert(v, at: i.at)
+            case (false, nil): break
+            }
+        }
+    }
+
+    /// Changes the bucket's counters in place, starting from zero when it has none.
+    public mutating func modify(_ key: Int64, _ body: (inout Counters) -> Void) {
+        let i = index(of: key)
+        if !i.found {
+            if i.at == numbers.count {
+                numbers.append(key)
+                counters.append(Counters())
+            } else {
+                numbers.insert(key, at: i.at)
+                counters.insert(Counters(), at: i.at)
+            }
+        }
+        body(&counters[i.at])
+    }
+
+    /// Drops every bucket before `key`.
+    public mutating func removeAll(before key: Int64) {
+        guard live < numbers.count, numbers[live] < key else { return }
+        live = index(of: key).at
+        if live == numbers.count {
+            numbers.removeAll(keepingCapacity: true)
+            counters.removeAll(keepingCapacity: true)
+            live = 0
+        } else if live >= numbers.count - live {
+            numbers.removeFirst(live)
+            counters.removeFirst(live)
+            live = 0
+        }
+    }
+
+    /// Adds the buckets of `other` this one does not hold (where both hold one, this one's counters stay).
+    public mutating func merge(_ other: Buckets) {
+        if let last = other.numbers.last, other.live < other.numbers.count, isEmpty || last < numbers[live] {
+            // All older (a checkpoint's days read in two halves): one move, not an insert per bucket.
+            numbers = Array(other.numbers[other.live...]) + numbers[live...]
+            counters = Array(other.counters[other.live...]) + counters[live...]
+            live = 0
+            return
+        }
+        for (k, v) in other where self[k] == nil { self[k] = v }
+    }
+
+    public struct Iterator: IteratorProtocol {
+        fileprivate let buckets: Buckets
+        fileprivate var i: Int
+        public mutating func next() -> (key: Int64, value: Counters)? {
+            guard i < buckets.numbers.count else { return nil }
+            defer { i += 1 }
+            return (buckets.numbers[i], buckets.counters[i])
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(buckets: self, i: live) }
+}
+
+extension Buckets: Hashable {
+    public static func == (a: Buckets, b: Buckets) -> Bool {
+        a.numbers[a.live...] == b.numbers[b.live...] && a.counters[a.live...] == b.counters[b.live...]
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(numbers[live...])
+        hasher.combine(counters[live...])
+    }
+}

@@ -1,0 +1,64 @@
+import LeadDeckCore
+import Testing
+
+/// `Buckets` is a dictionary by bucket number kept as two ordered arrays: checked against a plain dictionary
+/// under the same random changes.
+@Suite struct BucketsTests {
+    static func counters(_ n: Int64) -> Counters {
+        var c = Counters()
+        c.offered = n
+        return c
+    }
+
+    static func same(_ b: Buckets, _ model: [Int64: Counters]) -> Bool {
+        // Equal (and hashed alike) to buckets built afresh, whatever was dropped before.
+        var fresh = Buckets()
+        for (k, v) in model { fresh[k] = v }
+        return b.keys == model.keys.sorted() && b.count == model.count && model.allSatisfy { b[$0.key] == $0.value }
+            && Array(b.map(\.key)) == model.keys.sorted() && b == fresh && b.hashValue == fresh.hashValue
+    }
+
+    @Test func behavesLikeADictionaryInAnyOrder() {
+        var rng = SeededRandom(seed: 42)
+        var b = Buckets()
+        var model: [Int64: Counters] = [:]
+        for step in 0..<5_000 {
+            let key = Int64.random(in: -20...60, using: &rng)
+            switch Int.random(in: 0..<10, using: &rng) {
+            case 0..<4:
+                b.modify(key) { $0.offered += 1 }
+                model[key, default: Counters()].offered += 1
+            case 4..<6:
+                b[key] = Self.counters(Int64(step))
+                model[key] = Self.counters(Int64(step))
+            case 6:
+                b[key] = nil
+                model[key] = nil
+            case 7:
+                let cut = Int64.random(in: -25...65, using: &rng)
+                b.removeAll(before: cut)
+                model = model.filter { $0.key >= cut }
+            default:
+                #expect(b[key] == model[key])
+            }
+            if step % 50 == 0 { #expect(Self.same(b, model), "step \(step)") }
+        }
+        #expect(Self.same(b, model))
+    }
+
+    @Test func mergeKeepsItsOwnCountersAndAddsTheOthers() {
+        var newer = Buckets(), older = Buckets(), overlapping = Buckets()
+        for k in Int64(10)...14 { newer[k] = Self.counters(k) }
+        for k in Int64(1)...5 { older[k] = Self.counters(100 + k) }
+        for k in Int64(8)...12 { overlapping[k] = Self.counters(200 + k) }
+        var a = newer
+        a.merge(older)  // all before: one move
+        #expect(a.keys == [1, 2, 3, 4, 5, 10, 11, 12, 13, 14] && a[3] == Self.counters(103) && a[12] == Self.counters(12))
+        var b = newer
+        b.merge(overlapping)
+        #expect(b.keys == [8, 9, 10, 11, 12, 13, 14] && b[9] == Self.counters(209) && b[10] == Self.counters(10))
+        var c = Buckets()
+        c.merge(older)
+        #expect(c == older)
+    }
+}
