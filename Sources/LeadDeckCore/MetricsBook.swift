@@ -214,12 +214,11 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     /// One slice's counters over `span`, and its leads bought over `other` (today, say), from one lookup: the
     /// sources table does this for every source on every frame.
     public func counters(_ key: MetricKey, over span: WindowSpan, boughtOver other: WindowSpan) -> (counters: Counters?, bought: Int64) {
-        guard let s = series[key] else { return (nil, 0) }
-        return (counters(s, over: span), counters(s, over: other)?.bought ?? 0)
+        series.withSeries(key) { s in (counters(s, over: span), counters(s, over: other)?.bought ?? 0) } ?? (nil, 0)
     }
 
     /// One series' counters over a span (the series looked up once can serve several windows).
-    public func counters(_ s: Series, over span: WindowSpan) -> Counters? {
+    public func counters(_ s: borrowing Series, over span: WindowSpan) -> Counters? {
         switch span.window {
         case .all: return s.allTime
         case .today: return s.days[span.today]

@@ -38,6 +38,13 @@ public struct SeriesTable: Sendable, Hashable, Sequence {
     /// The slice's series, if anything was counted in it.
     public subscript(key: MetricKey) -> MetricsBook.Series? { positions[key].map { values[$0] } }
 
+    /// `body` applied to the slice's series where it lies (not copied out, as the subscript copies it), or nil
+    /// when nothing was counted in the slice. The sources table reads every source's series on every frame.
+    public func withSeries<R>(_ key: MetricKey, _ body: (borrowing MetricsBook.Series) -> R) -> R? {
+        guard let p = positions[key] else { return nil }
+        return values.withUnsafeBufferPointer { body($0[p]) }
+    }
+
     /// How many slices there are.
     public var count: Int { keys.count }
 
