@@ -7,7 +7,7 @@
 /// the same counters under the same buckets.
 public struct Buckets: Sendable, Sequence {
     /// Bucket numbers, ascending, and each one's counters at the same index, from `live` on: the entries before
-    /// it were dropped and are cleared away only once they outnumber the live ones.
+    /// it were dropped, and are cleared away when the arrays are full or the dropped outnumber the rest.
     private var numbers: [Int64] = []
     private var counters: [Counters] = []
     private var live = 0
@@ -59,19 +59,28 @@ public struct Buckets: Sendable, Sequence {
     /// Changes the bucket's counters in place, starting from zero when it has none.
     public mutating func modify(_ key: Int64, _ body: (inout Counters) -> Void) {
         let i = index(of: key)
-        if !i.found {
-            if i.at == numbers.count {
-                numbers.append(key)
-                counters.append(Counters())
-            } else {
-                numbers.insert(key, at: i.at)
-                counters.insert(Counters(), at: i.at)
-            }
-        }
-        body(&counters[i.at])
+        body(&counters[i.found ? i.at : add(key, at: i.at)])
     }
 
-    /// Drops every bucket before `key`.
+    /// Puts empty counters for `key` where `index(of:)` said it goes, and says where that is now.
+    @inline(never)
+    private mutating func add(_ key: Int64, at: Int) -> Int {
+        guard at == numbers.count else {
+            numbers.insert(key, at: at)
+            counters.insert(Counters(), at: at)
+            return at
+        }
+        if live > 0 && (numbers.count == numbers.capacity || counters.count == counters.capacity) {
+            // Full: the dropped buckets make room rather than the arrays growing.
+            compact()
+        }
+        numbers.append(key)
+        counters.append(Counters())
+        return numbers.count - 1
+    }
+
+    /// Drops every bucket before `key`. Their space is reused when the arrays are next full, or when the
+    /// dropped outnumber those left.
     public mutating func removeAll(before key: Int64) {
         guard live < numbers.count, numbers[live] < key else { return }
         live = index(of: key).at
@@ -80,10 +89,15 @@ public struct Buckets: Sendable, Sequence {
             counters.removeAll(keepingCapacity: true)
             live = 0
         } else if live >= numbers.count - live {
-            numbers.removeFirst(live)
-            counters.removeFirst(live)
-            live = 0
+            compact()
         }
+    }
+
+    /// Moves the buckets left down over the dropped ones.
+    private mutating func compact() {
+        numbers.removeFirst(live)
+        counters.removeFirst(live)
+        live = 0
     }
 
     /// Adds the buckets of `other` this one does not hold (where both hold one, this one's counters stay).

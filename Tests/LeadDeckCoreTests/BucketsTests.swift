@@ -46,6 +46,23 @@ import Testing
         #expect(Self.same(b, model))
     }
 
+    @Test func aSlidingWindowKeepsItsLastBucketsAndReusesTheSpace() {
+        // Like a series' 5-minute slots: one bucket added and the oldest dropped at every step, so the arrays
+        // fill up and the dropped buckets are cleared to make room, hundreds of times.
+        var b = Buckets()
+        var model: [Int64: Counters] = [:]
+        for t in Int64(0)..<1_000 {
+            for _ in 0..<(t % 3 + 1) {
+                b.modify(t) { $0.offered += 1 }
+                model[t, default: Counters()].offered += 1
+            }
+            b.removeAll(before: t - 23)
+            model = model.filter { $0.key >= t - 23 }
+            if t % 97 == 0 { #expect(Self.same(b, model), "step \(t)") }
+        }
+        #expect(b.count == 24 && b.keys.first == 976 && Self.same(b, model))
+    }
+
     @Test func mergeKeepsItsOwnCountersAndAddsTheOthers() {
         var newer = Buckets(), older = Buckets(), overlapping = Buckets()
         for k in Int64(10)...14 { newer[k] = Self.counters(k) }
