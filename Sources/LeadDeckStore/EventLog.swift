@@ -222,6 +222,8 @@ public enum EventLogCodec {
                 start = nl + 1
             }
         }
+        // Records are large (an event each): grown once, not copied at every doubling.
+        if decode { result.records.reserveCapacity(lines.count) } else { result.framed.reserveCapacity(lines.count) }
         for (n, (s, e)) in lines.enumerated() {
             let lineNumber = pos.line + 1
             switch parse(bytes[s..<e], decoder: decoder) {
