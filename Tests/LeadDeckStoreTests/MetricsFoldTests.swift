@@ -88,4 +88,22 @@ import Testing
         }
         #expect(tally.breakdowns == MetricsBook(clock: clock).breakdowns)
     }
+
+    @Test func routesWhoseIdsRunTogetherStayApart() {
+        // The fold finds an event's slices by the bytes of its source, sub-ID, vertical, mode and exchange:
+        // ids that read the same run together ("ab" + "c", "a" + "bc"), an empty exchange name and none,
+        // must still count apart.
+        var book = MetricsBook(clock: LocalClock(utcOffsetMinutes: 0))
+        let routes: [(String, String, String?)] = [("ab", "c", nil), ("a", "bc", nil), ("a", "bc", ""), ("a", "b\u{1F}c", "x")]
+        for (n, (source, sub, exchange)) in routes.enumerated() {
+            let o = Offer(leadID: "L\(n)", sourceID: source, subID: sub, vertical: .autoInsurance, state: "CA", postalCode: "", city: "",
+                          saleType: .shared, maxSells: 4, price: .dollars(20), receivedAt: Timestamp(seconds: 1_790_000_000 + Int64(n)),
+                          firstName: "", lastName: "", phone: "", email: "", exchange: exchange)
+            book.apply(.offer(OfferEvent(offer: o, decision: .bought(.shared), tier: 3)))
+        }
+        func offered(_ d: LeadDeckCore.Dimension, _ v: String) -> Int64 { book.series[MetricKey(d, v)]?.allTime.offered ?? -1 }
+        #expect(offered(.source, "ab") == 1 && offered(.source, "a") == 3)
+        #expect(offered(.subid, "ab/c") == 1 && offered(.subid, "a/bc") == 2 && offered(.subid, "a/b\u{1F}c") == 1)
+        #expect(offered(.exchange, "") == 1 && offered(.exchange, "x") == 1 && offered(.total, "all") == 4)
+    }
 }
