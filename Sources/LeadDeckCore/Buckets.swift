@@ -102,7 +102,7 @@ public struct Buckets: Sendable, Sequence {
 
     /// Adds the buckets of `other` this one does not hold (where both hold one, this one's counters stay).
     public mutating func merge(_ other: Buckets) {
-        if let last = other.numbers.last, other.live < other.numbers.count, isEmpty || last < numbers[live] {
+        if !other.isEmpty, let last = other.numbers.last, isEmpty || last < numbers[live] {
             // All older (a checkpoint's days read in two halves): one move, not an insert per bucket.
             numbers = Array(other.numbers[other.live...]) + numbers[live...]
             counters = Array(other.counters[other.live...]) + counters[live...]

@@ -65,7 +65,6 @@ public enum EventLogCodec {
     static let eventKey = Array("\",\"e\":".utf8)
     static let colon: [UInt8] = [58]
 
-    /// Appends one record line, newline included, to `out`.
     /// The records of a batch whose first event follows `seq`, as appended to the log. A large batch (a
     /// simulated hour is about a thousand events) is encoded in two halves, one on each core.
     static func encode(_ events: [Event], after seq: Int64) -> [UInt8] {
@@ -78,6 +77,7 @@ public enum EventLogCodec {
         return bytes
     }
 
+    /// The records of `events`, on this thread.
     private static func encode(_ events: ArraySlice<Event>, after seq: Int64) -> [UInt8] {
         let encoder = EventEncoder()
         var bytes: [UInt8] = []
@@ -90,6 +90,7 @@ public enum EventLogCodec {
         return bytes
     }
 
+    /// Appends one record line, newline included, to `out`.
     static func encode(_ event: Event, seq: Int64, encoder: EventEncoder, into out: inout [UInt8]) {
         let seqText = Array(String(seq).utf8)
         out += prefix
