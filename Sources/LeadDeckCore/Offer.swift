@@ -45,6 +45,20 @@ public struct Offer: Sendable, Hashable, Codable {
         self.pingID = pingID
     }
 
+    /// Whether it carries any of the consumer's contact details (name, phone, e-mail).
+    public var hasContact: Bool { !(firstName.isEmpty && lastName.isEmpty && phone.isEmpty && email.isEmpty) }
+
+    /// The offer without the consumer's contact details (name, phone, e-mail): what is kept of a lead that was not
+    /// bought. Where it is (city, state, postal code) stays, as a ping shares it before any sale.
+    public var withoutContact: Offer {
+        var o = self
+        o.firstName = ""
+        o.lastName = ""
+        o.phone = ""
+        o.email = ""
+        return o
+    }
+
     /// Who the consumer is, for dedupe: the phone's digits, else the lower-cased e-mail.
     public var consumerKey: String {
         let digits = phone.utf8.filter { $0 >= 48 && $0 <= 57 }
@@ -57,6 +71,45 @@ public struct Offer: Sendable, Hashable, Codable {
         case postalCode = "postal_code", city, saleType = "sale_type", maxSells = "max_sells", price
         case receivedAt = "received_at", firstName = "first_name", lastName = "last_name", phone, email
         case exchange, pingID = "ping_id"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(leadID: try c.decode(String.self, forKey: .leadID), sourceID: try c.decode(String.self, forKey: .sourceID),
+                  subID: try c.decode(String.self, forKey: .subID), vertical: try c.decode(Vertical.self, forKey: .vertical),
+                  state: try c.decode(String.self, forKey: .state), postalCode: try c.decode(String.self, forKey: .postalCode),
+                  city: try c.decode(String.self, forKey: .city), saleType: try c.decode(PurchaseMode.self, forKey: .saleType),
+                  maxSells: try c.decode(Int.self, forKey: .maxSells), price: try c.decode(Money.self, forKey: .price),
+                  receivedAt: try c.decode(Timestamp.self, forKey: .receivedAt),
+                  firstName: try c.decodeIfPresent(String.self, forKey: .firstName) ?? "",
+                  lastName: try c.decodeIfPresent(String.self, forKey: .lastName) ?? "",
+                  phone: try c.decodeIfPresent(String.self, forKey: .phone) ?? "",
+                  email: try c.decodeIfPresent(String.self, forKey: .email) ?? "",
+                  exchange: try c.decodeIfPresent(String.self, forKey: .exchange),
+                  pingID: try c.decodeIfPresent(String.self, forKey: .pingID))
+    }
+
+    /// The contact details (name, phone, e-mail) are written only when not empty: an offer that was not bought is
+    /// kept without them (`withoutContact`), and its record does not carry empty fields in their place.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(leadID, forKey: .leadID)
+        try c.encode(sourceID, forKey: .sourceID)
+        try c.encode(subID, forKey: .subID)
+        try c.encode(vertical, forKey: .vertical)
+        try c.encode(state, forKey: .state)
+        try c.encode(postalCode, forKey: .postalCode)
+        try c.encode(city, forKey: .city)
+        try c.encode(saleType, forKey: .saleType)
+        try c.encode(maxSells, forKey: .maxSells)
+        try c.encode(price, forKey: .price)
+        try c.encode(receivedAt, forKey: .receivedAt)
+        if !firstName.isEmpty { try c.encode(firstName, forKey: .firstName) }
+        if !lastName.isEmpty { try c.encode(lastName, forKey: .lastName) }
+        if !phone.isEmpty { try c.encode(phone, forKey: .phone) }
+        if !email.isEmpty { try c.encode(email, forKey: .email) }
+        try c.encodeIfPresent(exchange, forKey: .exchange)
+        try c.encodeIfPresent(pingID, forKey: .pingID)
     }
 }
 

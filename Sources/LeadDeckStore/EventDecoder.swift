@@ -46,14 +46,17 @@ private extension JSONBytes.Reader {
     mutating func offer(_ label: String) -> Event? {
         // As `Event`'s decoder reads it.
         guard let decision = Decision(label: label) else { return nil }
-        guard literal(#"{"city":"#), let city = string(),
-              literal(#","email":"#), let email = string() else { return nil }
+        // The contact details are left out of offers not bought (`Offer.encode(to:)`).
+        guard literal(#"{"city":"#), let city = string() else { return nil }
+        let email = optionalField(#","email":"#) { $0.string() }
         let exchange = optionalField(#","exchange":"#) { $0.string() }
-        guard exchange.ok, literal(#","first_name":"#), let firstName = string(),
-              literal(#","last_name":"#), let lastName = string(),
+        let firstName = optionalField(#","first_name":"#) { $0.string() }
+        let lastName = optionalField(#","last_name":"#) { $0.string() }
+        guard email.ok, exchange.ok, firstName.ok, lastName.ok,
               literal(#","lead_id":"#), let leadID = string(),
-              literal(#","max_sells":"#), let maxSells = int(),
-              literal(#","phone":"#), let phone = string() else { return nil }
+              literal(#","max_sells":"#), let maxSells = int() else { return nil }
+        let phone = optionalField(#","phone":"#) { $0.string() }
+        guard phone.ok else { return nil }
         let pingID = optionalField(#","ping_id":"#) { $0.string() }
         guard pingID.ok, literal(#","postal_code":"#), let postalCode = string(),
               literal(#","price":"#), let price = money(),
@@ -67,8 +70,9 @@ private extension JSONBytes.Reader {
               literal(#","type":"offer"}"#) else { return nil }
         let offer = Offer(leadID: leadID, sourceID: sourceID, subID: subID, vertical: vertical, state: state,
                           postalCode: postalCode, city: city, saleType: saleType, maxSells: maxSells, price: price,
-                          receivedAt: Timestamp(seconds: receivedAt), firstName: firstName, lastName: lastName,
-                          phone: phone, email: email, exchange: exchange.value, pingID: pingID.value)
+                          receivedAt: Timestamp(seconds: receivedAt), firstName: firstName.value ?? "",
+                          lastName: lastName.value ?? "", phone: phone.value ?? "", email: email.value ?? "",
+                          exchange: exchange.value, pingID: pingID.value)
         return .offer(OfferEvent(offer: offer, decision: decision, tier: tier))
     }
 

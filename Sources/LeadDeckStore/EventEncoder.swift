@@ -19,13 +19,14 @@ struct EventEncoder {
             out.append(contentsOf: #"","offer":{"city":"#.utf8)
             let o = e.offer
             string(o.city, &out)
-            key("email", &out); string(o.email, &out)
+            // The contact details only when there are some (`Offer.encode(to:)`).
+            if !o.email.isEmpty { key("email", &out); string(o.email, &out) }
             if let x = o.exchange { key("exchange", &out); string(x, &out) }
-            key("first_name", &out); string(o.firstName, &out)
-            key("last_name", &out); string(o.lastName, &out)
+            if !o.firstName.isEmpty { key("first_name", &out); string(o.firstName, &out) }
+            if !o.lastName.isEmpty { key("last_name", &out); string(o.lastName, &out) }
             key("lead_id", &out); string(o.leadID, &out)
             key("max_sells", &out); int(Int64(o.maxSells), &out)
-            key("phone", &out); string(o.phone, &out)
+            if !o.phone.isEmpty { key("phone", &out); string(o.phone, &out) }
             if let p = o.pingID { key("ping_id", &out); string(p, &out) }
             key("postal_code", &out); string(o.postalCode, &out)
             key("price", &out); money(o.price, &out)

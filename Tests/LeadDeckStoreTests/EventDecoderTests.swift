@@ -34,6 +34,46 @@ struct EventDecoderTests {
     static let ping = Ping(pingID: "p-1", sourceID: "SOL02", subID: "s1", vertical: .solar, state: "CA", postalCode: "90210",
                            saleType: .exclusive, maxSells: 1, receivedAt: Timestamp(seconds: 1_793_600_100))
 
+    /// The offer with every combination of its contact details (first and last name, phone, e-mail) left out, as a
+    /// lead not bought is kept (all four), and as sources send them (some missing), with and without an exchange.
+    static var contactVariants: [Offer] {
+        (0..<16).flatMap { mask -> [Offer] in
+            var o = offer
+            o.leadID = "C-\(mask)"
+            if mask & 1 != 0 { o.firstName = "" }
+            if mask & 2 != 0 { o.lastName = "" }
+            if mask & 4 != 0 { o.phone = "" }
+            if mask & 8 != 0 { o.email = "" }
+            var viaExchange = o
+            viaExchange.exchange = "acme"
+            viaExchange.pingID = "p-\(mask)"
+            return [o, viaExchange]
+        }
+    }
+
+    @Test func anOfferWithoutContactDetailsIsWrittenWithoutTheirKeysAndReadsBack() {
+        let bare = Self.encoded(.offer(OfferEvent(offer: Self.offer.withoutContact, decision: .rejected(.budget), tier: 3)))
+        let text = Self.text(bare)
+        for key in ["first_name", "last_name", "phone", "email"] { #expect(!text.contains("\"\(key)\""), "\(text)") }
+        for kept in [#""city":"Dallas""#, #""postal_code":"75001""#, #""state":"TX""#, #""lead_id":"L-1""#] { #expect(text.contains(kept), "\(text)") }
+        let full = Self.encoded(.offer(OfferEvent(offer: Self.offer, decision: .rejected(.budget), tier: 3)))
+        #expect(bare.count < full.count - 60)
+        for o in Self.contactVariants {
+            let e = Event.offer(OfferEvent(offer: o, decision: .rejected(.cap), tier: 2))
+            let bytes = Self.encoded(e)
+            #expect(EventDecoder.decode(bytes[...]) == e, "\(Self.text(bytes))")
+            #expect(Self.plain(bytes) == e, "\(Self.text(bytes))")
+        }
+        // A record written before contact details were left out (all four there, some empty) still reads.
+        let older = #"{"decision":"cap","offer":{"city":"Dallas","email":"","first_name":"Ann","last_name":"","lead_id":"L-9","max_sells":3,"phone":"","postal_code":"75001","price":{"cents":1850,"currency":"USD"},"received_at":1793600000,"sale_type":"shared","source_id":"AUT01","state":"TX","sub_id":"a91","vertical":"auto"},"tier":2,"type":"offer"}"#
+        var expected = Self.offer.withoutContact
+        expected.leadID = "L-9"
+        expected.firstName = "Ann"
+        let olderEvent = Event.offer(OfferEvent(offer: expected, decision: .rejected(.cap), tier: 2))
+        #expect(EventDecoder.decode(Array(older.utf8)[...]) == olderEvent)
+        #expect(Self.plain(Array(older.utf8)) == olderEvent)
+    }
+
     /// Every decision, outcome kind and bid decision, with and without each optional field.
     static var everyKind: [Event] {
         var events: [Event] = []
@@ -48,6 +88,7 @@ struct EventDecoderTests {
             o.receivedAt = Timestamp(seconds: -5)
             events.append(.offer(OfferEvent(offer: o, decision: d, tier: 1)))
         }
+        events += contactVariants.map { .offer(OfferEvent(offer: $0, decision: .rejected(.cap), tier: 2)) }
         for kind in OutcomeKind.allCases {
             events.append(.outcome(OutcomeEvent(time: Timestamp(seconds: 1_793_700_000), leadID: "L-0", kind: kind, lead: lead)))
             var noState = lead

@@ -11,6 +11,17 @@ struct EventEncoderTests {
         return [UInt8](try! enc.encode(e))
     }
 
+    @Test func offersWithAndWithoutContactDetailsMatchJSONEncoderByteForByte() {
+        for o in EventDecoderTests.contactVariants {
+            for d in [Decision.rejected(.cap), .bought(.shared)] {
+                let e = Event.offer(OfferEvent(offer: o, decision: d, tier: 2))
+                var mine: [UInt8] = []
+                EventEncoder().encode(e, into: &mine)
+                #expect(mine == jsonEncoder(e), "\(String(decoding: mine, as: UTF8.self))")
+            }
+        }
+    }
+
     @Test func handWrittenJSONMatchesJSONEncoderByteForByte() throws {
         var desk = Desk(catalog: try Store.open(StoreFixture.tempDir(), seedDirectory: StoreFixture.seed).catalog,
                         policy: try StoreFixture.newStore().loadPolicyDocument().policy)
