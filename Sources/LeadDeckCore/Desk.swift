@@ -93,14 +93,37 @@ public struct Desk: Sendable {
     }
 
     /// Decides an offer and books the result.
-    public mutating func process(_ offer: Offer) -> OfferEvent {
+    /// - Parameter foldingMetrics: false while the metrics are lent out (`lendMetrics`): whoever holds them folds
+    ///   the event in, in the same order.
+    public mutating func process(_ offer: Offer, foldingMetrics: Bool = true) -> OfferEvent {
         ledger.roll(to: offer.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
         learnPaceWeights(at: offer.receivedAt)
         let e = Self.kept(offer, Engine.decide(offer, policy: policy, ledger: ledger, weights: paceWeights),
                           tier: policy.settings(for: offer.sourceID).priority)
-        book(e)
+        book(e, foldingMetrics: foldingMetrics)
         return e
     }
+
+    /// Whether deciding offers from `start` to `end` reads nothing from the metrics, so they can be lent out
+    /// (`lendMetrics`) and folded elsewhere meanwhile: always, unless pacing is even and a local day begins in
+    /// that time (its first offer learns the day's hour weights from the metrics).
+    public func decidesWithoutMetrics(from start: Timestamp, to end: Timestamp) -> Bool {
+        guard policy.pacing == .even else { return true }
+        let day = policy.clock.day(start)
+        return day == paceWeightsDay && policy.clock.day(end) == day
+    }
+
+    /// Hands the metrics out to be folded elsewhere (on another core) while offers are decided without them
+    /// (`decidesWithoutMetrics`, `process(_:foldingMetrics:)`); until `returnMetrics`, the desk's own metrics are
+    /// empty and must not be read.
+    public mutating func lendMetrics() -> MetricsBook {
+        let lent = metrics
+        metrics = MetricsBook(clock: policy.clock)
+        return lent
+    }
+
+    /// Takes back the metrics `lendMetrics` handed out, with every event decided meanwhile folded in.
+    public mutating func returnMetrics(_ book: MetricsBook) { metrics = book }
 
     /// The event recording a decision: a lead that was not bought is kept without the consumer's contact details
     /// (data minimisation: nothing needs them, and the log is a quarter smaller), a bought one whole.
@@ -143,13 +166,13 @@ public struct Desk: Sendable {
         policy.pacing != .even || policy.clock.day(t) == paceWeightsDay ? paceWeights : HourWeights(offered: metrics.breakdowns.offeredByHour)
     }
 
-    private mutating func book(_ e: OfferEvent, leadState: Bool = true) {
+    private mutating func book(_ e: OfferEvent, leadState: Bool = true, foldingMetrics: Bool = true) {
         noteSubID(source: e.offer.sourceID, subID: e.offer.subID)
         ledger.noteOffer(at: e.offer.receivedAt)
         if e.decision == .rejected(.budget), policy.share(forTier: e.tier) >= 100 { ledger.noteBudgetOut(at: e.offer.receivedAt) }
         if e.decision.isBought { ledger.recordPurchase(e.offer, rememberingConsumer: leadState) }
         let ev = Event.offer(e)
-        metrics.apply(ev)
+        if foldingMetrics { metrics.apply(ev) }
         if leadState { leads.apply(ev) }
     }
 
@@ -157,17 +180,20 @@ public struct Desk: Sendable {
     public mutating func apply(_ event: Event) { apply(event, leadState: true) }
 
     /// Folds an event in.
-    /// - Parameter leadState: also keep what only a writer needs: the bought-lead index (with the retry memory)
-    ///   and the dedupe memory. A reader rebuilding its figures from the log leaves them out, as a reader
-    ///   opened from a checkpoint never loads them; every figure comes out the same.
-    public mutating func apply(_ event: Event, leadState: Bool) {
+    /// - Parameters:
+    ///   - leadState: also keep what only a writer needs: the bought-lead index (with the retry memory) and the
+    ///     dedupe memory. A reader rebuilding its figures from the log leaves them out, as a reader opened from a
+    ///     checkpoint never loads them; every figure comes out the same.
+    ///   - foldingMetrics: false while the metrics are lent out (`lendMetrics`): only offers and outcomes may be
+    ///     applied then, and whoever holds the metrics folds them in, in the same order.
+    public mutating func apply(_ event: Event, leadState: Bool, foldingMetrics: Bool = true) {
         switch event {
         case .offer(let e):
             ledger.roll(to: e.offer.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
             learnPaceWeights(at: e.offer.receivedAt)
-            book(e, leadState: leadState)
+            book(e, leadState: leadState, foldingMetrics: foldingMetrics)
         case .outcome:
-            metrics.apply(event)
+            if foldingMetrics { metrics.apply(event) }
             if leadState { leads.apply(event) }
         case .policy(let e):
             if let p = try? e.change.apply(to: policy) { setPolicy(p) }

@@ -335,17 +335,19 @@ extension MarketSimulator {
 extension Engine {
     /// Decides everything a market run yields on `desk`: offers are decided and booked, due outcomes are
     /// applied unless the desk refuses them (the lead was returned or is unknown). Each event goes to `emit`.
-    public static func play(_ run: inout MarketRun, on desk: inout Desk, emit: (Event) -> Void) {
+    /// - Parameter foldingMetrics: false while the desk's metrics are lent out (`Desk.lendMetrics`): the caller
+    ///   folds every emitted event into them, in order.
+    public static func play(_ run: inout MarketRun, on desk: inout Desk, foldingMetrics: Bool = true, emit: (Event) -> Void) {
         while let item = run.next(clock: desk.policy.clock) {
             switch item {
             case .offer(let offer):
-                let decided = desk.process(offer)
+                let decided = desk.process(offer, foldingMetrics: foldingMetrics)
                 emit(.offer(decided))
                 if case .bought(let mode) = decided.decision { run.bought(offer, mode: mode) }
             case .outcome(let o):
                 guard desk.leads.problem(with: o.kind, leadID: o.leadID) == nil else { continue }
                 let e = Event.outcome(o)
-                desk.apply(e)
+                desk.apply(e, leadState: true, foldingMetrics: foldingMetrics)
                 emit(e)
             }
         }

@@ -59,17 +59,29 @@ public final class EngineSession {
     public func advance(to t: Timestamp) throws(StoreError) -> Batch {
         var batch = Batch()
         var run: MarketRun?
-        batch.others = try commit { desk throws(StoreError) in
+        let from = simulator.now
+        batch.others = try commit { (desk: inout Desk, events: inout EventBatch) throws(StoreError) in
             var r = simulator.run(to: t, catalog: desk.catalog)
-            var events: [Event] = []
-            Engine.play(&r, on: &desk) { events.append($0) }
+            if t.seconds - from.seconds >= foldApartSeconds, desk.decidesWithoutMetrics(from: from, to: t) {
+                // The metrics are folded on the other core while this one decides (they are not read meanwhile).
+                let folder = MetricsFolder(desk.lendMetrics())
+                events.folding(into: folder)
+                Engine.play(&r, on: &desk, foldingMetrics: false) { events.append($0) }
+                events.stopFolding()
+                desk.returnMetrics(folder.finish())
+            } else {
+                Engine.play(&r, on: &desk) { events.append($0) }
+            }
             run = r
-            batch.own = events
-            return events
+            batch.own = events.events
         }
         if let run { simulator = run.finished() }
         return batch
     }
+
+    /// A batch spanning at least this much market time has its metrics folded on the other core (`MetricsFolder`);
+    /// a shorter one (the dashboard's second-by-second steps) is too small to gain from it.
+    var foldApartSeconds: Int64 = 600
 
     /// Moves the simulated clock to `t` without any offers for the gap (the desk was not listening: a
     /// suspended laptop, a stopped process). Outcomes already decided still arrive.
@@ -89,7 +101,7 @@ public final class EngineSession {
     /// appended; every offer gets an answer, in order.
     public func submit(_ offers: [Offer]) throws(StoreError) -> (answers: [Answer], others: [LogRecord]) {
         var answers: [Answer] = []
-        let others = try commit { desk throws(StoreError) in
+        let others = try commit { (desk: inout Desk, batch: inout EventBatch) throws(StoreError) in
             answers = []
             var events: [Event] = []
             for offer in offers {
@@ -103,7 +115,7 @@ public final class EngineSession {
                     answers.append(.decided(e))
                 }
             }
-            return events
+            batch.append(contentsOf: events)
         }
         return (answers, others)
     }
@@ -113,15 +125,21 @@ public final class EngineSession {
     /// rethrown; if even the reload fails the session is `broken`.
     @discardableResult
     public func commit(_ body: (inout Desk) throws(StoreError) -> [Event]) throws(StoreError) -> [LogRecord] {
+        try commit { (desk: inout Desk, batch: inout EventBatch) throws(StoreError) in batch.append(contentsOf: try body(&desk)) }
+    }
+
+    /// As `commit(_:)`, with `body` adding the events to the batch as it builds them (the file store encodes them
+    /// on the other core meanwhile).
+    @discardableResult
+    public func commit(_ body: (inout Desk, inout EventBatch) throws(StoreError) -> Void) throws(StoreError) -> [LogRecord] {
         if let broken { throw broken }
         var appended = 0
         do {
             var checkedHour = lastFullAlertCheck
-            let others = try store.transaction(&state) { desk throws(StoreError) in
-                var events = try body(&desk)
-                if !events.isEmpty { events += Self.raiseAlerts(on: &desk, lastFullCheck: &checkedHour) }
-                appended = events.count
-                return events
+            let others = try store.transaction(&state) { (desk: inout Desk, batch: inout EventBatch) throws(StoreError) in
+                try body(&desk, &batch)
+                if !batch.events.isEmpty { batch.append(contentsOf: Self.raiseAlerts(on: &desk, lastFullCheck: &checkedHour)) }
+                appended = batch.events.count
             }
             lastFullAlertCheck = checkedHour
             sinceCheckpoint += appended + others.count

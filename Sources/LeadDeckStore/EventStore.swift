@@ -35,9 +35,11 @@ public protocol EventStore: AnyObject {
     /// caught-up desk (folding them in as it goes), and appends them durably in one group. Returns the
     /// others' records. If it throws after `body` ran, `state.desk` holds events that are not recorded: the
     /// caller must not show it, and reloads it (`loadState`).
+    /// `body` adds the events to `batch` as it builds them (a file store encodes them on the other core
+    /// meanwhile).
     @discardableResult
     func transaction(_ state: inout LoadedState,
-                     _ body: (inout Desk) throws(StoreError) -> [Event]) throws(StoreError) -> [LogRecord]
+                     appending body: (inout Desk, inout EventBatch) throws(StoreError) -> Void) throws(StoreError) -> [LogRecord]
 
     /// Changes the policy: `make` computes the change from the policy in force (nil for none); the change is
     /// recorded with who and when, and returned (nil when nothing changed).
@@ -72,6 +74,15 @@ public protocol EventStore: AnyObject {
 }
 
 extension EventStore {
+    /// A transaction whose `body` returns the events to append (see `transaction(_:appending:)`).
+    @discardableResult
+    public func transaction(_ state: inout LoadedState,
+                            _ body: (inout Desk) throws(StoreError) -> [Event]) throws(StoreError) -> [LogRecord] {
+        try transaction(&state) { (desk: inout Desk, batch: inout EventBatch) throws(StoreError) in
+            batch.append(contentsOf: try body(&desk))
+        }
+    }
+
     /// Takes the engine lease, without saying what runs it.
     public func tryAcquireEngine() throws(StoreError) -> EngineLease? { try tryAcquireEngine(label: "") }
 

@@ -68,12 +68,13 @@ public final class MemoryStore: EventStore {
     }
 
     public func transaction(_ state: inout LoadedState,
-                            _ body: (inout Desk) throws(StoreError) -> [Event]) throws(StoreError) -> [LogRecord] {
+                            appending body: (inout Desk, inout EventBatch) throws(StoreError) -> Void) throws(StoreError) -> [LogRecord] {
         let (others, after) = try readNew(after: state.position)
         state.absorb(others)
         state.position = after
-        let events = try body(&state.desk)
-        try append(events)
+        var batch = EventBatch()
+        try body(&state.desk, &batch)
+        try append(batch.events)
         state.position = end
         return others
     }

@@ -91,7 +91,10 @@ extension Store {
         try withWriteLock { () throws(StoreError) in try appendLocked(events, at: &position) }
     }
 
-    func appendLocked(_ events: [Event], at position: inout LogPosition) throws(StoreError) -> [LogRecord] {
+    /// - Parameter encoded: the events' records already encoded, numbered after the sequence number given; used
+    ///   when that is still the last one in the log (it is, under the write lock), else the events are encoded here.
+    func appendLocked(_ events: [Event], encoded: (bytes: [UInt8], after: Int64)? = nil,
+                      at position: inout LogPosition) throws(StoreError) -> [LogRecord] {
         try refuseIfDamaged()
         removeLeftoversOnce()
         let foreign = try catchUpLocked(&position)
@@ -101,7 +104,7 @@ extension Store {
         if position.seq > 0, recordSeq(endingAt: position.offset) != position.seq {
             throw damaged("\(logPath) line \(position.line) (the record ending at byte \(position.offset), seq \(position.seq)): no longer a good record; it was damaged after it was written")
         }
-        let bytes = EventLogCodec.encode(events, after: position.seq)
+        let bytes = encoded.flatMap { $0.after == position.seq ? $0.bytes : nil } ?? EventLogCodec.encode(events, after: position.seq)
         let seq = position.seq + Int64(events.count)
         try io { () throws(FileSystemError) in
             let fd = try fs.openForWriting(logPath, append: true, truncate: false)

@@ -137,12 +137,14 @@ extension Store {
     /// desk (folding them in as it goes), and appends them in one batch. Nothing is appended if `body` throws.
     @discardableResult
     public func transaction(_ state: inout LoadedState,
-                            _ body: (inout Desk) throws(StoreError) -> [Event]) throws(StoreError) -> [LogRecord] {
+                            appending body: (inout Desk, inout EventBatch) throws(StoreError) -> Void) throws(StoreError) -> [LogRecord] {
         try withWriteLock { () throws(StoreError) -> [LogRecord] in
             let foreign = try catchUpLocked(&state.position)
             state.absorb(foreign)
-            let events = try body(&state.desk)
-            _ = try appendLocked(events, at: &state.position)
+            // Encoded on the other core as `body` adds them: the sequence numbers are known, under the lock.
+            var batch = EventBatch(encodingAfter: state.position.seq)
+            try body(&state.desk, &batch)
+            _ = try appendLocked(batch.events, encoded: batch.records(), at: &state.position)
             return foreign
         }
     }

@@ -57,3 +57,44 @@ struct ContactDetailsTests {
         #expect(bought > 5 && rejected > 5)
     }
 }
+
+/// When the metrics can be lent out while offers are decided (`Desk.decidesWithoutMetrics`).
+@Suite("Deciding without the metrics")
+struct DecidingWithoutMetricsTests {
+    @Test func onlyEvenPacingOnANewDayNeedsTheMetrics() {
+        var desk = Desk(catalog: Fixture.catalog(), policy: Fixture.policy())
+        let t = Fixture.monday9am
+        #expect(desk.decidesWithoutMetrics(from: t, to: t + 7 * 86_400))
+        var even = Fixture.policy()
+        even.pacing = .even
+        desk = Desk(catalog: Fixture.catalog(), policy: even)
+        // Nothing learned yet: the day's first offer learns the hour weights from the metrics.
+        #expect(!desk.decidesWithoutMetrics(from: t, to: t + 3600))
+        _ = desk.process(Fixture.offer(at: t))
+        #expect(desk.decidesWithoutMetrics(from: t, to: t + 3600))
+        #expect(!desk.decidesWithoutMetrics(from: t, to: t + 86_400))  // into the next local day
+    }
+
+    @Test func playingWithTheMetricsLentOutAndFoldingThemApartGivesTheSameDesk() {
+        var inPlace = Desk(catalog: Fixture.catalog(), policy: Fixture.policy(budget: .dollars(400)))
+        var apart = inPlace
+        var simA = MarketSimulator(seed: 3, start: Fixture.monday9am)
+        var simB = simA
+        var runA = simA.run(to: simA.now + 30 * 3600, catalog: inPlace.catalog)
+        var emitted: [Event] = []
+        Engine.play(&runA, on: &inPlace) { emitted.append($0) }
+        var runB = simB.run(to: simB.now + 30 * 3600, catalog: apart.catalog)
+        var lent = apart.lendMetrics()
+        var emittedApart: [Event] = []
+        Engine.play(&runB, on: &apart, foldingMetrics: false) { emittedApart.append($0) }
+        for e in emittedApart { lent.apply(e) }
+        apart.returnMetrics(lent)
+        simA = runA.finished()
+        simB = runB.finished()
+        #expect(emitted.count > 500)
+        #expect(emitted == emittedApart)
+        #expect(inPlace.ledger == apart.ledger && inPlace.leads == apart.leads && inPlace.metrics == apart.metrics)
+        #expect(inPlace.catalog == apart.catalog && inPlace.recentAlerts == apart.recentAlerts)
+        #expect(simA == simB)
+    }
+}

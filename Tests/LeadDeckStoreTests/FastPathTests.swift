@@ -114,3 +114,74 @@ struct FastPathTests {
         }
     }
 }
+
+/// The engine's two-core batch: records encoded on the other core as the batch grows, and the metrics folded
+/// there while the engine decides, give what encoding and folding in place give.
+@Suite("A batch decided on one core, encoded and folded on the other")
+struct TwoCoreBatchTests {
+    static func events(hours: Int64) throws -> [Event] {
+        let store = try FastPathTests.simulatedStore(hours: hours)
+        var events: [Event] = []
+        try store.forEachRecord(after: .afterHeader) { events.append($0.event) }
+        return events
+    }
+
+    @Test func recordsStreamedAsTheBatchGrowsAreTheBytesOfTheWholeBatch() throws {
+        let events = try Self.events(hours: 8)
+        #expect(events.count > 600)
+        let n = EventBatch.chunkSize
+        for (count, after) in [(0, Int64(0)), (1, Int64(9)), (n - 1, Int64(3)), (n, Int64(3)), (n + 1, Int64(3)), (events.count, Int64(41))] {
+            var batch = EventBatch(encodingAfter: after)
+            for e in events.prefix(count) { batch.append(e) }
+            let records = batch.records()
+            #expect(records?.after == after)
+            #expect(records?.bytes == EventLogCodec.encode(Array(events.prefix(count)), after: after), "\(count) events after seq \(after)")
+            #expect(batch.events == Array(events.prefix(count)))
+        }
+        var collected = EventBatch()
+        collected.append(contentsOf: events)
+        #expect(collected.records() == nil && collected.events == events)
+    }
+
+    @Test func metricsFoldedOnTheOtherCoreAreTheOnesFoldedInPlace() throws {
+        let events = try Self.events(hours: 6)
+        let clock = LocalClock(utcOffsetMinutes: -300)
+        var plain = MetricsBook(clock: clock)
+        for e in events[..<20] { plain.apply(e) }
+        let folder = MetricsFolder(plain)
+        var batch = EventBatch(encodingAfter: 0)
+        batch.append(contentsOf: Array(events[..<20]))  // added before folding began: not folded
+        batch.folding(into: folder)
+        batch.append(contentsOf: Array(events[20..<(events.count - 30)]))
+        batch.stopFolding()
+        batch.append(contentsOf: Array(events.suffix(30)))  // added after: not folded
+        let folded = folder.finish()
+        for e in events[20..<(events.count - 30)] { plain.apply(e) }
+        #expect(folded == plain)
+        #expect(batch.events == events)
+    }
+
+    /// The same simulated days, hour by hour, with the metrics folded on the other core and without: the same log,
+    /// byte for byte, and the same desk. Even pacing too, whose hour weights are learned from the metrics each day.
+    @Test(arguments: [Pacing.asap, .even])
+    func foldingApartChangesNothingRecorded(pacing: Pacing) throws {
+        func run(foldApart: Bool) throws -> (log: Data, desk: Desk) {
+            let store = try StoreFixture.newStore()
+            try store.changePolicy(actor: "test", time: EngineSession.defaultStart) { p throws(StoreError) in
+                p.pacing == pacing ? nil : .pacing(from: p.pacing, to: pacing)
+            }
+            let session = try EngineSession(store: store, seed: 9, start: nil)
+            defer { session.close() }
+            session.foldApartSeconds = foldApart ? 600 : .max
+            var t = session.now
+            for _ in 0..<50 { t = t + 3600; try session.advance(to: t) }
+            return (FileManager.default.contents(atPath: store.logPath)!, session.state.desk)
+        }
+        let apart = try run(foldApart: true), inPlace = try run(foldApart: false)
+        #expect(apart.log.count > 100_000)
+        #expect(apart.log == inPlace.log)
+        #expect(apart.desk.ledger == inPlace.desk.ledger && apart.desk.leads == inPlace.desk.leads)
+        #expect(apart.desk.metrics == inPlace.desk.metrics && apart.desk.recentAlerts == inPlace.desk.recentAlerts)
+        #expect(apart.desk.policy.pacing == pacing)
+    }
+}

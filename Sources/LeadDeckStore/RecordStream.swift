@@ -1,0 +1,110 @@
+import Dispatch
+import LeadDeckCore
+import Synchronization
+
+/// Encodes a batch's log records on the other core while the engine is still deciding the batch: chunks of events
+/// go in as they are decided, are encoded in the order given on one serial queue (numbered on from the sequence
+/// number the batch follows, known under the write lock), and the bytes are taken when the batch is complete. The
+/// bytes are exactly `EventLogCodec.encode(_:after:)`'s for the same events.
+final class RecordStream: Sendable {
+    private struct Output: Sendable {
+        var bytes: [UInt8] = []
+        var seq: Int64
+    }
+    private let output: Mutex<Output?>
+    private let queue = DispatchQueue(label: "leaddeck.record-encode")
+
+    /// The sequence number of the first record.
+    let first: Int64
+
+    /// A stream whose first record follows sequence number `seq`.
+    init(after seq: Int64) {
+        output = Mutex(Output(seq: seq))
+        first = seq + 1
+    }
+
+    /// Encodes `events` after every chunk handed over before them; returns at once.
+    func encode(_ events: [Event]) {
+        guard !events.isEmpty else { return }
+        queue.async { [self] in
+            let encoder = EventEncoder()
+            output.withLock { o in
+                o!.bytes.reserveCapacity(o!.bytes.count + events.count * 320)
+                for e in events {
+                    o!.seq += 1
+                    EventLogCodec.encode(e, seq: o!.seq, encoder: encoder, into: &o!.bytes)
+                }
+            }
+        }
+    }
+
+    /// The records of every chunk handed over, once the last is encoded. Call it once.
+    func finish() -> [UInt8] {
+        queue.sync {}
+        return output.withLock { $0.take()!.bytes }
+    }
+}
+
+/// The events one transaction appends (`EventStore.transaction`), collected as they are decided. The file store
+/// has them encoded into their records on the other core meanwhile (`RecordStream`), so appending the batch waits
+/// only for its last chunk; the engine may have them folded into the metrics there too (`folding(into:)`).
+public struct EventBatch {
+    /// Every event of the batch, in order.
+    public private(set) var events: [Event] = []
+    private var chunk: [Event] = []
+    private let stream: RecordStream?
+    private var folder: MetricsFolder?
+
+    /// Events handed to the other core at a time.
+    static let chunkSize = 128
+
+    /// A batch encoded as it grows, its first record following sequence number `seq`.
+    init(encodingAfter seq: Int64) {
+        stream = RecordStream(after: seq)
+        chunk.reserveCapacity(Self.chunkSize)
+    }
+
+    /// A batch only collected (a store that keeps events, not records).
+    init() { stream = nil }
+
+    /// Adds an event after those already in the batch.
+    public mutating func append(_ event: Event) {
+        events.append(event)
+        guard stream != nil || folder != nil else { return }
+        chunk.append(event)
+        if chunk.count == Self.chunkSize { handOver() }
+    }
+
+    /// Adds events after those already in the batch.
+    public mutating func append(contentsOf more: [Event]) {
+        for e in more { append(e) }
+    }
+
+    /// From now on (until `stopFolding`), every event added is also folded into `metrics` on the other core, in
+    /// order; nothing may be folded into them elsewhere meanwhile.
+    mutating func folding(into metrics: MetricsFolder) {
+        handOver()
+        folder = metrics
+    }
+
+    /// Hands the last events over to the folder and detaches it; its `finish()` then has them all.
+    mutating func stopFolding() {
+        handOver()
+        folder = nil
+    }
+
+    private mutating func handOver() {
+        guard !chunk.isEmpty else { return }
+        stream?.encode(chunk)
+        folder?.fold(chunk)
+        chunk.removeAll(keepingCapacity: true)
+    }
+
+    /// The batch's records and the sequence number they follow, for a batch encoded as it grew (nil otherwise).
+    /// Call it once, after the last event.
+    mutating func records() -> (bytes: [UInt8], after: Int64)? {
+        guard let stream else { return nil }
+        handOver()
+        return (stream.finish(), stream.first - 1)
+    }
+}
