@@ -40,6 +40,8 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Hashable, Codable {
         let u = 1 - unit()  // in (0, 1]
         return _log(u)
     }
+    /// A uniform index below `count` (> 0): the draw `pick` makes.
+    public mutating func index(_ count: Int) -> Int { Int(next() % UInt64(count)) }
     /// One element of a non-empty array.
     public mutating func pick<T>(_ a: [T]) -> T { a[Int(next() % UInt64(a.count))] }
 }

@@ -165,12 +165,13 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
         let quarters = (Double(base.cents) * rng.uniform(0.8, 1.2) / 25).rounded()
         let price = Money(cents: max(25, Int64(quarters) * 25))
         let place = rng.pick(ConsumerNames.places)
-        let first = rng.pick(ConsumerNames.first), last = rng.pick(ConsumerNames.last)
+        let fi = rng.index(ConsumerNames.first.count), li = rng.index(ConsumerNames.last.count)
         let phone: String
         if rng.chance(m.duplicateRate), !recentPhones.isEmpty {
             phone = rng.pick(recentPhones)
         } else {
-            phone = "\(rng.int(201...989))\(rng.int(200...999))\(rng.int(1000...9999))"
+            let (area, exchange, line) = (rng.int(201...989), rng.int(200...999), rng.int(1000...9999))
+            phone = SimulatedText.digits(area, exchange, line)
             if recentPhones.count < 512 {
                 recentPhones.append(phone)
             } else {
@@ -178,15 +179,17 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
                 recentPhoneCursor = (recentPhoneCursor + 1) % 512
             }
         }
-        let id = "L\(String(nextLeadNumber, radix: 36, uppercase: true))"
+        let id = SimulatedText.leadID(nextLeadNumber)
         nextLeadNumber += 1
+        let postal = SimulatedText.postalCode(place.2, rng.int(10...99))
+        let legs = exclusive ? 1 : rng.int(m.minLegs...m.maxLegs)
+        let email = SimulatedText.email(ConsumerNames.firstLowercased[fi], ConsumerNames.lastLowercased[li], rng.int(1...99))
         let offer = Offer(
             leadID: id, sourceID: source.id, subID: sub.id, vertical: source.vertical, state: place.0,
-            postalCode: place.2 + String(rng.int(10...99)), city: place.1,
+            postalCode: postal, city: place.1,
             saleType: exclusive ? .exclusive : .shared,
-            maxSells: exclusive ? 1 : rng.int(m.minLegs...m.maxLegs), price: price, receivedAt: at,
-            firstName: first, lastName: last, phone: phone,
-            email: "\(first.lowercased()).\(last.lowercased())\(rng.int(1...99))@example.com")
+            maxSells: legs, price: price, receivedAt: at,
+            firstName: ConsumerNames.first[fi], lastName: ConsumerNames.last[li], phone: phone, email: email)
         return (offer, sub)
     }
 
@@ -263,7 +266,8 @@ public struct MarketRun: Sendable {
     private var arrivals: [Double]
     private var heap: Heap<PendingOutcome>
     private var cutoff: Timestamp
-    private var lastOffer: (offer: Offer, source: Int, sub: SubSource)?
+    /// The offer just yielded (its lead id, source and sub-ID), until the engine says whether it bought it.
+    private var lastOffer: (leadID: String, source: Int, sub: SubSource)?
 
     init(simulator: MarketSimulator, end: Timestamp, catalog: Catalog) {
         sim = simulator
@@ -300,7 +304,7 @@ public struct MarketRun: Sendable {
             let at = Timestamp(seconds: Int64(bestTime.rounded(.down)))
             guard sim.keepsArrival(atHour: clock.hourOfDay(at)) else { continue }
             let (offer, sub) = sim.offer(from: source, at: at)
-            lastOffer = (offer, best, sub)
+            lastOffer = (offer.leadID, best, sub)
             return .offer(offer)
         }
     }
@@ -308,7 +312,7 @@ public struct MarketRun: Sendable {
     /// Tells the run the engine bought the offer it just yielded, so its fate (contact, sale, return) is
     /// scheduled. Ignored for any other offer.
     public mutating func bought(_ offer: Offer, mode: PurchaseMode) {
-        guard let last = lastOffer, last.offer.leadID == offer.leadID else { return }
+        guard let last = lastOffer, last.leadID == offer.leadID else { return }
         sim.bought(offer, mode: mode, source: sources[last.source], sub: last.sub, buyer: buyer, into: &heap)
         lastOffer = nil
     }

@@ -90,23 +90,31 @@ public enum EventLogCodec {
         return bytes
     }
 
-    /// Appends one record line, newline included, to `out`.
+    /// Appends one record line, newline included, to `out`: written in place, with no array made on the way.
     static func encode(_ event: Event, seq: Int64, encoder: EventEncoder, into out: inout [UInt8]) {
-        let seqText = Array(String(seq).utf8)
-        out += prefix
-        out += seqText
-        out += crcKey
+        out.append(contentsOf: prefix)
+        let seqStart = out.count
+        JSONBytes.int(seq, &out)
+        let seqEnd = out.count
+        out.append(contentsOf: crcKey)
         let crcAt = out.count
-        out += [48, 48, 48, 48, 48, 48, 48, 48]
-        out += eventKey
+        out.append(contentsOf: crcPlaceholder)
+        out.append(contentsOf: eventKey)
         let payloadStart = out.count
         encoder.encode(event, into: &out)
-        let crc = out[payloadStart...].withUnsafeBufferPointer { CRC32.checksum($0, start: CRC32.checksum(seqText + [58])) }
-        let h = hex8(crc)
-        for i in 0..<8 { out[crcAt + i] = h[i] }
-        out += [125, 10]
+        out.withUnsafeMutableBufferPointer { b in
+            let raw = UnsafeRawBufferPointer(b)
+            var crc = CRC32.update(~0, UnsafeRawBufferPointer(rebasing: raw[seqStart..<seqEnd]))
+            crc = colon.withUnsafeBytes { CRC32.update(crc, $0) }
+            crc = ~CRC32.update(crc, UnsafeRawBufferPointer(rebasing: raw[payloadStart...]))
+            for i in 0..<8 { b[crcAt + i] = hexDigits[Int((crc >> UInt32((7 - i) * 4)) & 0xF)] }
+        }
+        out.append(125)
+        out.append(10)
     }
 
+    private static let crcPlaceholder: [UInt8] = Array(repeating: 48, count: 8)
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     static func hex8(_ v: UInt32) -> [UInt8] {
         let digits = Array("0123456789abcdef".utf8)

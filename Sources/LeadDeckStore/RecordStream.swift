@@ -29,7 +29,6 @@ final class RecordStream: Sendable {
         queue.async { [self] in
             let encoder = EventEncoder()
             output.withLock { o in
-                o!.bytes.reserveCapacity(o!.bytes.count + events.count * 320)
                 for e in events {
                     o!.seq += 1
                     EventLogCodec.encode(e, seq: o!.seq, encoder: encoder, into: &o!.bytes)

@@ -83,3 +83,25 @@ struct SimulatorTests {
         #expect(abs(Double(total) - 28_000) / 28_000 < 0.05)
     }
 }
+
+/// The simulated exchange's text written digit by digit is what string interpolation wrote (a seed's log is the
+/// same byte for byte).
+@Suite("Simulated text")
+struct SimulatedTextTests {
+    @Test func digitByDigitIsInterpolation() {
+        var rng = SeededRandom(seed: 42)
+        for _ in 0..<2000 {
+            let (a, b, c) = (rng.int(201...989), rng.int(200...999), rng.int(1000...9999))
+            #expect(SimulatedText.digits(a, b, c) == "\(a)\(b)\(c)")
+            let n = Int64(rng.int(0...Int(Int32.max)))
+            #expect(SimulatedText.leadID(n) == "L\(String(n, radix: 36, uppercase: true))")
+            let z = rng.int(10...99)
+            #expect(SimulatedText.postalCode("021", z) == "021" + String(z))
+            let (fi, li, k) = (rng.index(ConsumerNames.first.count), rng.index(ConsumerNames.last.count), rng.int(1...99))
+            let (first, last) = (ConsumerNames.first[fi], ConsumerNames.last[li])
+            #expect(SimulatedText.email(ConsumerNames.firstLowercased[fi], ConsumerNames.lastLowercased[li], k)
+                    == "\(first.lowercased()).\(last.lowercased())\(k)@example.com")
+        }
+        #expect(SimulatedText.leadID(0) == "L0" && SimulatedText.digits(0, 7) == "07")
+    }
+}

@@ -55,13 +55,14 @@ struct Simulate: ParsableCommand {
             let from = driver.simulatedNow!
             let end = from + Int64(hours) * 3600
             let clock = driver.desk.policy.clock
-            var run = MetricsBook.allTimeTally(clock: clock)
+            // Counted on the other core while the engine decides the next batch.
+            let run = MetricsFolder(MetricsBook.allTimeTally(clock: clock))
             var eventCount = 0
             // The run's report is its own cohort: leads bought in it, and their outcomes so far.
             func count(_ events: [Event]) {
-                for e in events {
-                    if case .outcome(let o) = e, o.lead.boughtAt < from { continue }
-                    run.apply(e)
+                run.fold(events) { e in
+                    if case .outcome(let o) = e { return o.lead.boughtAt >= from }
+                    return true
                 }
                 eventCount += events.count
             }
@@ -87,7 +88,7 @@ struct Simulate: ParsableCommand {
             if let problem = driver.finish() { warnCheckpoint(problem, seq: recordedSeq, store: store, what: "all \(eventCount) events of this run") }
             flushNotices(store)
             let elapsed = Date().timeIntervalSince(clockStart)
-            let report = Report(metrics: run, catalog: store.catalog, dimension: by, window: .all)
+            let report = Report(metrics: run.finish(), catalog: store.catalog, dimension: by, window: .all)
             if json {
                 writeOut(report.json())
             } else {
