@@ -55,7 +55,7 @@ final class DashboardRunner {
     static let tickSeconds = 1.0
     /// How soon the next tick comes while the engine is catching up (its market hours behind the clock):
     /// batches run back to back, with keys read between them.
-    static let catchUpTickSeconds = 0.02
+    static let catchUpTickSeconds = 0.005
     /// Redraws for new data come at most this often (while catching up); a key redraws at once.
     static let dataRedrawSeconds = 0.25
 

@@ -45,6 +45,7 @@ struct Dashboard: ParsableCommand {
     func run() throws {
         try guarded {
             if let reason = Terminal.unusableReason() { throw Failure(description: reason) }
+            LeanHeap.apply()
             let store = try options.open(forWriting: !readOnly)
             // The terminal comes up first, so a long load (a store without a checkpoint) shows what it is doing.
             let terminal = try Terminal(noColor: !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty, forceASCII: ascii, mouse: !noMouse)
