@@ -299,11 +299,11 @@ public struct MarketRun: Sendable {
                 return .outcome(heap.removeMin().event)
             }
             guard best >= 0 else { return nil }
-            let source = sources[best]
-            arrivals[best] = sim.drawArrival(after: bestTime, source: source)
+            // The source is passed in place (`sources[best]`), not copied out with its names and sub-IDs.
+            arrivals[best] = sim.drawArrival(after: bestTime, source: sources[best])
             let at = Timestamp(seconds: Int64(bestTime.rounded(.down)))
             guard sim.keepsArrival(atHour: clock.hourOfDay(at)) else { continue }
-            let (offer, sub) = sim.offer(from: source, at: at)
+            let (offer, sub) = sim.offer(from: sources[best], at: at)
             lastOffer = (offer.leadID, best, sub)
             return .offer(offer)
         }
@@ -342,7 +342,8 @@ extension Engine {
     /// - Parameter foldingMetrics: false while the desk's metrics are lent out (`Desk.lendMetrics`): the caller
     ///   folds every emitted event into them, in order.
     public static func play(_ run: inout MarketRun, on desk: inout Desk, foldingMetrics: Bool = true, emit: (Event) -> Void) {
-        while let item = run.next(clock: desk.policy.clock) {
+        let clock = desk.policy.clock  // no policy event is played here, so the clock stays
+        while let item = run.next(clock: clock) {
             switch item {
             case .offer(let offer):
                 let decided = desk.process(offer, foldingMetrics: foldingMetrics)
