@@ -36,7 +36,9 @@ public struct BytesTable<Value: Sendable>: Sendable {
     /// In the order the keys came (so iteration does not depend on the hash's random basis).
     private var rows: [Row] = []
     /// Row number plus one in the low 32 bits (0 for empty), the key's hash's high 32 bits above them, so a probe
-    /// passes other keys without reading their rows; a power of two, at least twice the rows (or empty).
+    /// passes other keys without reading their rows; a power of two, at least 4/3 of the rows (or empty): filled to
+    /// three quarters at most, as linear probing over 8-byte slots stays a cache line or two at that load, and the
+    /// slots of a month's lead index and dedupe memory take half the memory they took at half full.
     private var slots: [UInt64] = []
     /// The hash's basis (`ByteHash`): the process's for a new table, the saved one for a table read back.
     private var basis = ByteHash.processBasis
@@ -51,8 +53,7 @@ public struct BytesTable<Value: Sendable>: Sendable {
     public mutating func reserveCapacity(_ n: Int) {
         rows.reserveCapacity(n)
         keyBytes.reserveCapacity(n * 8)
-        var size = 16
-        while size < 2 * n { size *= 2 }
+        let size = Self.slotCount(for: n)
         if size > slots.count { rehash(size) }
     }
 
@@ -74,7 +75,7 @@ public struct BytesTable<Value: Sendable>: Sendable {
             rows[r].value = value
             return
         }
-        if 2 * (rows.count + 1) > slots.count { rehash(max(16, slots.count * 2)) }
+        if 4 * (rows.count + 1) > 3 * slots.count { rehash(max(16, slots.count * 2)) }
         rows.append(Row(keyStart: UInt32(keyBytes.count), keyCount: UInt32(id.count), value: value))
         keyBytes.append(contentsOf: id)
         place(rows.count - 1, hash: ByteHash.hash(id, basis: basis))
@@ -108,8 +109,7 @@ public struct BytesTable<Value: Sendable>: Sendable {
         }
         rows.removeSubrange(kept...)
         keyBytes.removeSubrange(keyEnd...)
-        var size = 16
-        while size < 2 * rows.count { size *= 2 }
+        let size = Self.slotCount(for: rows.count)
         // The slots shrink only when far too many, so a table that drops and refills a little each day keeps its size.
         rehash(slots.count >= 4 * size ? size : max(size, slots.count))
     }
@@ -161,6 +161,13 @@ public struct BytesTable<Value: Sendable>: Sendable {
     }
 
     /// Fresh slots of `size` for every row.
+    /// The slots for `n` rows: the smallest power of two (at least 16) of which they fill at most three quarters.
+    static func slotCount(for n: Int) -> Int {
+        var size = 16
+        while 3 * size < 4 * n { size *= 2 }
+        return size
+    }
+
     private mutating func rehash(_ size: Int) { _ = placeRows(size, refusingDuplicates: false) }
 
     /// Fresh slots of `size` for every row; false, when asked, as soon as two rows have the same key (an image
@@ -242,8 +249,6 @@ extension BytesTable where Value: FixedWidthImage {
             guard keyEnd <= UInt64(keyCount) else { return nil }
         }
         guard keyEnd == UInt64(keyCount) else { return nil }
-        var size = 16
-        while size < 2 * rowCount { size *= 2 }
-        guard placeRows(size, refusingDuplicates: true) else { return nil }
+        guard placeRows(Self.slotCount(for: rowCount), refusingDuplicates: true) else { return nil }
     }
 }

@@ -187,3 +187,25 @@ import Testing
         #expect(Self.read(patched { $0[16 + 3] = UInt8(ascii: "Z") }) != nil, "L1 made LZ is another list of keys, still whole")
     }
 }
+
+@Suite("BytesTable slots")
+struct BytesTableSlotsTests {
+    @Test func slotsAreFilledToThreeQuartersAtMost() {
+        #expect(BytesTable<Int64>.slotCount(for: 0) == 16 && BytesTable<Int64>.slotCount(for: 12) == 16)
+        #expect(BytesTable<Int64>.slotCount(for: 13) == 32)
+        #expect(BytesTable<Int64>.slotCount(for: 49_152) == 65_536 && BytesTable<Int64>.slotCount(for: 49_153) == 131_072)
+        // Filled one key at a time up to and past each resize, every key is found with its value and no other is.
+        var t = BytesTable<Int64>()
+        for i in 0..<20_000 {
+            t.set("k\(i)", Int64(i))
+            if i % 997 == 0 || (i + 1) % 12 == 0 {
+                for j in stride(from: 0, through: i, by: max(1, i / 50)) { #expect(t["k\(j)"] == Int64(j)) }
+                #expect(t["k\(i + 1)"] == nil && t["x\(i)"] == nil)
+            }
+        }
+        #expect(t.count == 20_000)
+        t.removeAll(where: { $0 % 3 != 0 })
+        #expect(t.count == 6_667)
+        #expect((0..<20_000).allSatisfy { t["k\($0)"] == ($0 % 3 == 0 ? Int64($0) : nil) })
+    }
+}
