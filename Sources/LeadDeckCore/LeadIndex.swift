@@ -50,7 +50,7 @@ public struct LeadIndex: Sendable, Hashable, Codable {
     private var prunedThrough: Int64 = 0
     /// Offers rejected recently: lead id -> (reason, received at seconds), so a retried offer is answered
     /// the same way without being recorded twice.
-    private var rejected: [String: RejectedEntry] = [:]
+    private var rejected = RejectionMemory()
     private var rejectionsPrunedThrough: Int64 = 0
 
     /// How long a rejected lead id is remembered: retries come within minutes, and every offer of a day is
@@ -69,7 +69,7 @@ public struct LeadIndex: Sendable, Hashable, Codable {
     private mutating func restoreSavedParts(prunedThrough: Int64, rejected: [String: (RejectReason, Int64)],
                                            rejectionsPrunedThrough: Int64) {
         self.prunedThrough = prunedThrough
-        self.rejected = rejected.mapValues { RejectedEntry(reason: $0.0, at: $0.1) }
+        self.rejected = RejectionMemory(rejected.mapValues { RejectedEntry(reason: $0.0, at: $0.1) })
         self.rejectionsPrunedThrough = rejectionsPrunedThrough
     }
 
@@ -114,7 +114,7 @@ public struct LeadIndex: Sendable, Hashable, Codable {
 
     /// The saved parts other than the bought leads, for a checkpoint to write (`init(routes:states:leads:...)` takes them back).
     public var savedParts: (prunedThrough: Int64, rejected: [String: (RejectReason, Int64)], rejectionsPrunedThrough: Int64) {
-        (prunedThrough, rejected.mapValues { ($0.reason, $0.at) }, rejectionsPrunedThrough)
+        (prunedThrough, rejected.dictionary.mapValues { ($0.reason, $0.at) }, rejectionsPrunedThrough)
     }
 
     enum CodingKeys: String, CodingKey { case entries, prunedThrough, rejected, rejectionsPrunedThrough }
@@ -123,7 +123,7 @@ public struct LeadIndex: Sendable, Hashable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         for (id, e) in try c.decode([String: Entry].self, forKey: .entries) { packed.set(id, e) }
         prunedThrough = try c.decode(Int64.self, forKey: .prunedThrough)
-        rejected = try c.decodeIfPresent([String: RejectedEntry].self, forKey: .rejected) ?? [:]
+        rejected = RejectionMemory(try c.decodeIfPresent([String: RejectedEntry].self, forKey: .rejected) ?? [:])
         rejectionsPrunedThrough = try c.decodeIfPresent(Int64.self, forKey: .rejectionsPrunedThrough) ?? 0
     }
 
@@ -131,12 +131,12 @@ public struct LeadIndex: Sendable, Hashable, Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(entries, forKey: .entries)
         try c.encode(prunedThrough, forKey: .prunedThrough)
-        try c.encode(rejected, forKey: .rejected)
+        try c.encode(rejected.dictionary, forKey: .rejected)
         try c.encode(rejectionsPrunedThrough, forKey: .rejectionsPrunedThrough)
     }
 
     /// Why an offer with this lead id was rejected, if it was recently.
-    public func rejection(_ leadID: String) -> RejectReason? { rejected[leadID]?.reason }
+    public func rejection(_ leadID: String) -> RejectReason? { rejected.table[leadID]?.reason }
 
     /// The lead with this id, if it was bought recently.
     public subscript(id: String) -> Entry? { packed[id] }
@@ -154,14 +154,13 @@ public struct LeadIndex: Sendable, Hashable, Codable {
 
     private mutating func remember(rejection reason: RejectReason, of offer: Offer) {
         let at = offer.receivedAt.seconds
-        rejected[offer.leadID] = RejectedEntry(reason: reason, at: at)
+        rejected.table.set(offer.leadID, RejectedEntry(reason: reason, at: at))
         // Pruned every quarter of the keeping time, so the cost is spread and the map stays bounded.
         let slot = floorDiv(at, Self.rejectionsKeptSeconds / 4)
         if slot > rejectionsPrunedThrough {
             rejectionsPrunedThrough = slot
             let horizon = at - Self.rejectionsKeptSeconds
-            // In place: rebuilding the map rehashed every id kept, a tenth of a replay.
-            for id in rejected.compactMap({ $0.value.at > horizon ? nil : $0.key }) { rejected.removeValue(forKey: id) }
+            rejected.table.removeAll(where: { $0.at <= horizon })
         }
     }
 
@@ -192,4 +191,38 @@ public struct LeadIndex: Sendable, Hashable, Codable {
             break
         }
     }
+}
+
+/// The lead ids rejected recently (`LeadIndex.rejectionsKeptSeconds`), in a `BytesTable`: one is remembered for
+/// every offer turned down, so a `Dictionary` keyed by `String` spent a hash of each id through `Hasher` on the
+/// engine's path. Equal when they hold the same ids with the same entries, in any order.
+struct RejectionMemory: Sendable, Hashable {
+    var table = BytesTable<LeadIndex.RejectedEntry>()
+
+    init() {}
+
+    init(_ entries: [String: LeadIndex.RejectedEntry]) {
+        table.reserveCapacity(entries.count)
+        for (id, e) in entries { table.set(id, e) }
+    }
+
+    /// The entries by lead id (for saving them).
+    var dictionary: [String: LeadIndex.RejectedEntry] {
+        var out: [String: LeadIndex.RejectedEntry] = [:]
+        out.reserveCapacity(table.count)
+        table.forEach { id, e in out[String(decoding: id, as: UTF8.self)] = e }
+        return out
+    }
+
+    static func == (a: RejectionMemory, b: RejectionMemory) -> Bool {
+        guard a.table.count == b.table.count else { return false }
+        var same = true
+        a.table.forEach { id, e in
+            guard same else { return }
+            same = b.table[bytes: id] == e
+        }
+        return same
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(table.count) }
 }

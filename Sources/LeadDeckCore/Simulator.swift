@@ -139,7 +139,8 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
         rng.chance(Self.hourlyCurve[hour] / Self.curvePeak)
     }
 
-    fileprivate mutating func offer(from source: Source, at: Timestamp) -> (Offer, SubSource) {
+    /// An offer from `source` at `at`, with the index of its sub-ID in the source's.
+    fileprivate mutating func offer(from source: Source, at: Timestamp) -> (Offer, Int) {
         makeOffer(source: source, market: source.market!, at: at)
     }
 
@@ -152,14 +153,15 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
         86_400.0 / (Double(s.market!.dailyVolume) * Self.curvePeak)
     }
 
-    private mutating func makeOffer(source: Source, market m: MarketProfile, at: Timestamp) -> (Offer, SubSource) {
+    private mutating func makeOffer(source: Source, market m: MarketProfile, at: Timestamp) -> (Offer, Int) {
         let totalWeight = source.subIDs.reduce(0) { $0 + $1.weight }
         var w = rng.int(0...(totalWeight - 1))
-        var sub = source.subIDs[0]
-        for s in source.subIDs {
-            if w < s.weight { sub = s; break }
+        var subIndex = 0
+        for (i, s) in source.subIDs.enumerated() {
+            if w < s.weight { subIndex = i; break }
             w -= s.weight
         }
+        let sub = source.subIDs[subIndex]
         let exclusive = rng.chance(m.exclusiveShare)
         let base = exclusive ? m.exclusivePrice : m.sharedPrice
         let quarters = (Double(base.cents) * rng.uniform(0.8, 1.2) / 25).rounded()
@@ -190,7 +192,7 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
             saleType: exclusive ? .exclusive : .shared,
             maxSells: legs, price: price, receivedAt: at,
             firstName: ConsumerNames.first[fi], lastName: ConsumerNames.last[li], phone: phone, email: email)
-        return (offer, sub)
+        return (offer, subIndex)
     }
 
     /// The volume-weighted average quality of a source's sub-IDs (1 when it has none).
@@ -267,7 +269,7 @@ public struct MarketRun: Sendable {
     private var heap: Heap<PendingOutcome>
     private var cutoff: Timestamp
     /// The offer just yielded (its lead id, source and sub-ID), until the engine says whether it bought it.
-    private var lastOffer: (leadID: String, source: Int, sub: SubSource)?
+    private var lastOffer: (leadID: String, source: Int, sub: Int)?
 
     init(simulator: MarketSimulator, end: Timestamp, catalog: Catalog) {
         sim = simulator
@@ -313,7 +315,7 @@ public struct MarketRun: Sendable {
     /// scheduled. Ignored for any other offer.
     public mutating func bought(_ offer: Offer, mode: PurchaseMode) {
         guard let last = lastOffer, last.leadID == offer.leadID else { return }
-        sim.bought(offer, mode: mode, source: sources[last.source], sub: last.sub, buyer: buyer, into: &heap)
+        sim.bought(offer, mode: mode, source: sources[last.source], sub: sources[last.source].subIDs[last.sub], buyer: buyer, into: &heap)
         lastOffer = nil
     }
 

@@ -209,3 +209,24 @@ struct BytesTableSlotsTests {
         #expect((0..<20_000).allSatisfy { t["k\($0)"] == ($0 % 3 == 0 ? Int64($0) : nil) })
     }
 }
+
+@Suite("Recent rejections")
+struct RejectionMemoryTests {
+    @Test func rejectedIdsAreRememberedForSixHoursAndSurviveTheJSONForm() throws {
+        var index = LeadIndex()
+        let start = Fixture.monday9am
+        for m in 0..<(12 * 60) {
+            let o = Fixture.offer(at: start + Int64(m) * 60, id: "R\(m)")
+            index.apply(.offer(OfferEvent(offer: o.withoutContact, decision: .rejected(m % 2 == 0 ? .cap : .budget), tier: 1)))
+        }
+        // The last six hours are all there, with their reasons; older ones go a quarter of that later at the latest.
+        for m in (6 * 60)..<(12 * 60) { #expect(index.rejection("R\(m)") == (m % 2 == 0 ? .cap : .budget)) }
+        for m in 0..<(4 * 60) { #expect(index.rejection("R\(m)") == nil) }
+        #expect(index.rejection("nope") == nil)
+        let back = try JSONDecoder().decode(LeadIndex.self, from: JSONEncoder().encode(index))
+        #expect(back == index)
+        for m in 0..<(12 * 60) { #expect(back.rejection("R\(m)") == index.rejection("R\(m)")) }
+        let saved = index.savedParts.rejected
+        #expect(saved.count > 6 * 60 && saved["R\(12 * 60 - 1)"]?.0 == .budget)
+    }
+}
