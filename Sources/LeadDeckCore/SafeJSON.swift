@@ -51,6 +51,17 @@ public func isPrintableASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
 public func firstNonPrintableASCII(in bytes: UnsafeRawBufferPointer, from: Int) -> Int {
     var i = from
     let n = bytes.count
+    // 64 bytes at a time while all are printable (nearly every record), then 16 at a time to find the first that is not.
+    while i + 64 <= n {
+        let a = bytes.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+        let b = bytes.loadUnaligned(fromByteOffset: i + 16, as: SIMD16<UInt8>.self)
+        let c = bytes.loadUnaligned(fromByteOffset: i + 32, as: SIMD16<UInt8>.self)
+        let d = bytes.loadUnaligned(fromByteOffset: i + 48, as: SIMD16<UInt8>.self)
+        let any = (a | (a &+ 1) | (a &- 0x20)) | (b | (b &+ 1) | (b &- 0x20)) | (c | (c &+ 1) | (c &- 0x20)) | (d | (d &+ 1) | (d &- 0x20))
+        let flags = unsafeBitCast(any & 0x80, to: (UInt64, UInt64).self)
+        if flags.0 | flags.1 != 0 { break }
+        i += 64
+    }
     while i + 16 <= n {
         let v = bytes.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
         // A byte b is outside 0x20-0x7E exactly when the high bit of b, b + 1 or b - 0x20 is set (each byte

@@ -14,14 +14,8 @@ final class RecordStream: Sendable {
     private let output: Mutex<Output?>
     private let queue = DispatchQueue(label: "leaddeck.record-encode")
 
-    /// The sequence number of the first record.
-    let first: Int64
-
     /// A stream whose first record follows sequence number `seq`.
-    init(after seq: Int64) {
-        output = Mutex(Output(seq: seq))
-        first = seq + 1
-    }
+    init(after seq: Int64) { output = Mutex(Output(seq: seq)) }
 
     /// Encodes `events` after every chunk handed over before them; returns at once.
     func encode(_ events: [Event]) {
@@ -51,7 +45,11 @@ public struct EventBatch {
     /// Every event of the batch, in order.
     public private(set) var events: [Event] = []
     private var chunk: [Event] = []
-    private let stream: RecordStream?
+    /// The sequence number the batch's first record follows, for a batch encoded into records (nil: only collected).
+    private let encodesAfter: Int64?
+    /// Started with the first full chunk: a small batch (a dashboard's second, a request to `serve`) is encoded
+    /// when it is complete, on this thread, without a hop to the other core.
+    private var stream: RecordStream?
     private var folder: MetricsFolder?
 
     /// Events handed to the other core at a time.
@@ -59,17 +57,17 @@ public struct EventBatch {
 
     /// A batch encoded as it grows, its first record following sequence number `seq`.
     init(encodingAfter seq: Int64) {
-        stream = RecordStream(after: seq)
+        encodesAfter = seq
         chunk.reserveCapacity(Self.chunkSize)
     }
 
     /// A batch only collected (a store that keeps events, not records).
-    init() { stream = nil }
+    init() { encodesAfter = nil }
 
     /// Adds an event after those already in the batch.
     public mutating func append(_ event: Event) {
         events.append(event)
-        guard stream != nil || folder != nil else { return }
+        guard encodesAfter != nil || folder != nil else { return }
         chunk.append(event)
         if chunk.count == Self.chunkSize { handOver() }
     }
@@ -94,16 +92,24 @@ public struct EventBatch {
 
     private mutating func handOver() {
         guard !chunk.isEmpty else { return }
-        stream?.encode(chunk)
+        if let after = encodesAfter {
+            if stream == nil { stream = RecordStream(after: after) }
+            stream!.encode(chunk)
+        }
         folder?.fold(chunk)
         chunk.removeAll(keepingCapacity: true)
     }
 
-    /// The batch's records and the sequence number they follow, for a batch encoded as it grew (nil otherwise).
+    /// The batch's records and the sequence number they follow, for a batch encoded into records (nil otherwise).
     /// Call it once, after the last event.
     mutating func records() -> (bytes: [UInt8], after: Int64)? {
-        guard let stream else { return nil }
+        guard let after = encodesAfter else { return nil }
+        guard let stream else {
+            // Never a full chunk: every event is still here.
+            chunk = []
+            return (EventLogCodec.encode(events, after: after), after)
+        }
         handOver()
-        return (stream.finish(), stream.first - 1)
+        return (stream.finish(), after)
     }
 }

@@ -151,7 +151,7 @@ struct EventBytesTests {
     @Test func printableScanAndLineWriterMatchThePlainFunctions() throws {
         var random = SystemRandomNumberGenerator()
         for _ in 0..<2000 {
-            var bytes = (0..<Int.random(in: 0...80, using: &random)).map { _ in UInt8.random(in: 0x20...0x7E, using: &random) }
+            var bytes = (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0x20...0x7E, using: &random) }
             if !bytes.isEmpty, Bool.random(using: &random) { bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random) }
             let from = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &random)
             let expected = bytes[from...].firstIndex { $0 < 0x20 || $0 >= 0x7F } ?? bytes.count
