@@ -160,7 +160,6 @@ public struct BytesTable<Value: Sendable>: Sendable {
         slots[i] = (hash >> 32) << 32 | UInt64(row + 1)
     }
 
-    /// Fresh slots of `size` for every row.
     /// The slots for `n` rows: the smallest power of two (at least 16) of which they fill at most three quarters.
     static func slotCount(for n: Int) -> Int {
         var size = 16
@@ -168,6 +167,7 @@ public struct BytesTable<Value: Sendable>: Sendable {
         return size
     }
 
+    /// Fresh slots of `size` for every row.
     private mutating func rehash(_ size: Int) { _ = placeRows(size, refusingDuplicates: false) }
 
     /// Fresh slots of `size` for every row; false, when asked, as soon as two rows have the same key (an image
@@ -250,5 +250,18 @@ extension BytesTable where Value: FixedWidthImage {
         }
         guard keyEnd == UInt64(keyCount) else { return nil }
         guard placeRows(Self.slotCount(for: rowCount), refusingDuplicates: true) else { return nil }
+    }
+}
+
+extension BytesTable where Value: Equatable {
+    /// Whether both hold the same keys with the same values, whatever order they came in.
+    func hasSameEntries(as other: BytesTable) -> Bool {
+        guard count == other.count else { return false }
+        var same = true
+        forEach { key, value in
+            guard same else { return }
+            same = other[bytes: key] == value
+        }
+        return same
     }
 }

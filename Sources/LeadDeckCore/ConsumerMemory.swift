@@ -44,15 +44,7 @@ public struct ConsumerMemory: Sendable, Hashable, Codable, ExpressibleByDictiona
         return out
     }
 
-    public static func == (a: ConsumerMemory, b: ConsumerMemory) -> Bool {
-        guard a.count == b.count else { return false }
-        var same = true
-        a.forEach { key, at in
-            guard same else { return }
-            same = b[String(decoding: key, as: UTF8.self)] == at
-        }
-        return same
-    }
+    public static func == (a: ConsumerMemory, b: ConsumerMemory) -> Bool { a.table.hasSameEntries(as: b.table) }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(count) }
 

@@ -126,7 +126,7 @@ public struct Desk: Sendable {
     public mutating func returnMetrics(_ book: MetricsBook) { metrics = book }
 
     /// The event recording a decision: a lead that was not bought is kept without the consumer's contact details
-    /// (data minimisation: nothing needs them, and the log is a quarter smaller), a bought one whole.
+    /// (data minimisation: nothing needs them, and the log is a fifth smaller), a bought one whole.
     static func kept(_ offer: Offer, _ decision: Decision, tier: Int) -> OfferEvent {
         OfferEvent(offer: decision.isBought || !offer.hasContact ? offer : offer.withoutContact, decision: decision, tier: tier)
     }

@@ -214,15 +214,7 @@ struct RejectionMemory: Sendable, Hashable {
         return out
     }
 
-    static func == (a: RejectionMemory, b: RejectionMemory) -> Bool {
-        guard a.table.count == b.table.count else { return false }
-        var same = true
-        a.table.forEach { id, e in
-            guard same else { return }
-            same = b.table[bytes: id] == e
-        }
-        return same
-    }
+    static func == (a: RejectionMemory, b: RejectionMemory) -> Bool { a.table.hasSameEntries(as: b.table) }
 
     func hash(into hasher: inout Hasher) { hasher.combine(table.count) }
 }

@@ -301,7 +301,6 @@ public struct MarketRun: Sendable {
                 return .outcome(heap.removeMin().event)
             }
             guard best >= 0 else { return nil }
-            // The source is passed in place (`sources[best]`), not copied out with its names and sub-IDs.
             arrivals[best] = sim.drawArrival(after: bestTime, source: sources[best])
             let at = Timestamp(seconds: Int64(bestTime.rounded(.down)))
             guard sim.keepsArrival(atHour: clock.hourOfDay(at)) else { continue }

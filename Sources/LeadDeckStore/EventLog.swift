@@ -107,18 +107,17 @@ public enum EventLogCodec {
             var crc = CRC32.update(~0, UnsafeRawBufferPointer(rebasing: raw[seqStart..<seqEnd]))
             crc = colon.withUnsafeBytes { CRC32.update(crc, $0) }
             crc = ~CRC32.update(crc, UnsafeRawBufferPointer(rebasing: raw[payloadStart...]))
-            for i in 0..<8 { b[crcAt + i] = hexDigits[Int((crc >> UInt32((7 - i) * 4)) & 0xF)] }
+            for i in 0..<8 { b[crcAt + i] = JSONBytes.hex[Int((crc >> UInt32((7 - i) * 4)) & 0xF)] }
         }
         out.append(125)
         out.append(10)
     }
 
     private static let crcPlaceholder: [UInt8] = Array(repeating: 48, count: 8)
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// A checksum's eight lower-case hex digits, as a record carries them.
     static func hex8(_ v: UInt32) -> [UInt8] {
-        let digits = Array("0123456789abcdef".utf8)
-        return (0..<8).reversed().map { digits[Int((v >> (UInt32($0) * 4)) & 0xF)] }
+        (0..<8).reversed().map { JSONBytes.hex[Int((v >> (UInt32($0) * 4)) & 0xF)] }
     }
 
     /// Why a line is not a readable record. `intact` means framing and checksum are right but the event

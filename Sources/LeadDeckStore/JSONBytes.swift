@@ -2,7 +2,8 @@ import LeadDeckCore
 
 /// Small pieces for writing and strictly reading JSON as bytes, for the files LeadDeck writes by hand.
 enum JSONBytes {
-    private static let hex = Array("0123456789abcdef".utf8)
+    /// Lower-case hex digits (escapes here, record checksums in `EventLogCodec`).
+    static let hex = Array("0123456789abcdef".utf8)
 
     /// Appends a JSON string: quotes, backslashes and control characters escaped, the rest as UTF-8.
     /// - Parameter escapingSlashes: write `/` as `\/`, as `JSONEncoder` does by default (files that must come out
