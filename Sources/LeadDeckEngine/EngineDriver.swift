@@ -237,9 +237,13 @@ public final class EngineDriver {
         update.notices.append(Notice(text: "stopped following the log: \(error)", isError: true))
     }
 
+    private func checkpointDue(now: Double) -> Bool {
+        guard let s = session, s.sinceCheckpoint > 0 else { return false }
+        return s.sinceCheckpoint >= options.checkpointEvents || now - lastCheckpointAt >= options.checkpointSeconds
+    }
+
     private func checkpointIfDue(now: Double, into update: inout Update) {
-        guard let s = session, s.sinceCheckpoint > 0,
-              s.sinceCheckpoint >= options.checkpointEvents || now - lastCheckpointAt >= options.checkpointSeconds else { return }
+        guard let s = session, checkpointDue(now: now) else { return }
         lastCheckpointAt = now
         if let problem = s.saveCheckpoint() {
             update.notices.append(Notice(text: "checkpoint not saved (\(problem)); every event is in the log, the next start replays more", isError: true))
@@ -256,15 +260,22 @@ public final class EngineDriver {
     // MARK: Batch work
 
     /// Runs the simulated market to `t` as fast as it goes, in batches of at most an hour, checkpointing on
-    /// the schedule. `each` sees every batch's own events as it is recorded.
+    /// the schedule. `each` sees every batch's own events as it is written; a batch's fsync runs on the other
+    /// core while the next one is decided (`EngineSession.syncsBehind`), and every batch is durable when this
+    /// returns.
     /// - Throws: the first failure; what was recorded before it stays recorded.
     public func run(to t: Timestamp, each: ([Event]) -> Void = { _ in }) throws(StoreError) {
         guard let s = session else { throw notEngine() }
+        s.syncsBehind = true
+        defer { s.syncsBehind = false }
         while s.now < t {
             let batch = try s.advance(to: min(t, s.now + 3600))
             each(batch.own)
+            // A failed fsync is the run's failure, not a checkpoint's.
+            if checkpointDue(now: clock.monotonicSeconds()) { try s.finishSync() }
             _ = checkpointIfDue()
         }
+        try s.finishSync()
     }
 
     /// Runs the simulated market to where the pace says now (real-time runs), in one batch.

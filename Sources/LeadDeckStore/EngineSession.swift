@@ -3,7 +3,8 @@ import LeadDeckCore
 /// The one process running the engine on a store: holds the engine lease, the desk and the simulated
 /// exchange. Every batch is decided under the store's write lock after folding in what others appended, and
 /// becomes visible (in `state` and `simulator`) only once it is durable; a failed write leaves both as they
-/// were recorded. `EngineDriver` (LeadDeckEngine) runs it on a schedule; tests and benchmarks drive it directly.
+/// were recorded. A batch run may let a batch's fsync overlap the next batch (`syncsBehind`): a failed fsync
+/// then takes both back to what is recorded. `EngineDriver` (LeadDeckEngine) runs it on a schedule; tests and benchmarks drive it directly.
 public final class EngineSession {
     public let store: any EventStore
     public private(set) var state: LoadedState
@@ -60,6 +61,7 @@ public final class EngineSession {
         var batch = Batch()
         var run: MarketRun?
         let from = simulator.now
+        let before = simulator
         batch.others = try commit { (desk: inout Desk, events: inout EventBatch) throws(StoreError) in
             var r = simulator.run(to: t, catalog: desk.catalog)
             if t.seconds - from.seconds >= foldApartSeconds, desk.decidesWithoutMetrics(from: from, to: t) {
@@ -76,7 +78,43 @@ public final class EngineSession {
             batch.own = events.events
         }
         if let run { simulator = run.finished() }
+        if store.syncsBehind, !batch.own.isEmpty { unsynced = (state.position.seq - Int64(batch.own.count), before) }
         return batch
+    }
+
+    /// Whether a batch's fsync runs on the other core while the next batch is decided (`EventStore.syncsBehind`),
+    /// for batch runs; `finishSync()` waits for the last one. Turning it off does not wait.
+    public var syncsBehind: Bool {
+        get { store.syncsBehind }
+        set { store.syncsBehind = newValue }
+    }
+
+    /// Waits until every batch appended is durable. If the last one's fsync failed, it is cut from the log and
+    /// the desk and the simulator go back to what is recorded; the error is rethrown.
+    public func finishSync() throws(StoreError) {
+        if let broken { throw broken }
+        do {
+            try store.finishSync()
+        } catch {
+            reload()
+            throw error
+        }
+    }
+
+    /// The sequence number before the last batch appended while `syncsBehind`, and the simulator before it: what
+    /// the session goes back to if that batch's fsync fails.
+    private var unsynced: (seq: Int64, simulator: MarketSimulator)?
+
+    /// After a failed batch: the state as recorded, and the simulator as it was before the first batch the log
+    /// no longer holds.
+    private func reload() {
+        do {
+            state = try store.loadState(leads: true)
+        } catch let reload {
+            broken = reload
+        }
+        if let u = unsynced, state.position.seq <= u.seq { simulator = u.simulator }
+        unsynced = nil
     }
 
     /// A batch spanning at least this much market time has its metrics folded on the other core (`MetricsFolder`);
@@ -145,11 +183,7 @@ public final class EngineSession {
             sinceCheckpoint += appended + others.count
             return others
         } catch {
-            do {
-                state = try store.loadState(leads: true)
-            } catch let reload {
-                broken = reload
-            }
+            reload()
             throw error
         }
     }
@@ -186,7 +220,7 @@ public final class EngineSession {
 
     /// Saves the desk and the simulator as the checkpoint.
     public func checkpoint() throws(StoreError) {
-        if let broken { throw broken }
+        try finishSync()
         try store.saveCheckpoint(state.desk, simulator: simulator, at: state.position)
         sinceCheckpoint = 0
     }

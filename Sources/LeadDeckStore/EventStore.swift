@@ -9,7 +9,9 @@ public typealias StoreCursor = LogPosition
 ///
 /// The rules every implementation keeps:
 /// - Records are appended in groups after a cursor, each group durable before the call returns, with
-///   sequence numbers that never repeat; readers see only durable records.
+///   sequence numbers that never repeat; readers see only durable records. The one exception is a batch run
+///   that asks for it (`syncsBehind`): a group's fsync then overlaps the deciding of the next group, and is
+///   waited for before anything else is written or checkpointed.
 /// - `transaction` folds in what others appended before the caller decides, so the order of the records is
 ///   the order in which things took effect.
 /// - One process at a time holds the engine lease.
@@ -46,6 +48,17 @@ public protocol EventStore: AnyObject {
     @discardableResult
     func changePolicy(actor: String, time: Timestamp,
                       _ make: (Policy) throws(StoreError) -> PolicyChange?) throws(StoreError) -> PolicyEvent?
+
+    /// Whether a group's fsync may run on another core while the caller decides the next group (a batch run
+    /// such as `simulate`, where nobody waits on a single group). `transaction` then returns once the group is
+    /// written; its fsync is waited for before the next group or a policy change is written, before a
+    /// checkpoint, and by `finishSync()`. A process that stops early loses at most that group on a power cut,
+    /// never anything a checkpoint refers to. Off by default.
+    var syncsBehind: Bool { get set }
+
+    /// Waits for the fsync of the last group appended while `syncsBehind`. If it failed, that group is cut from
+    /// the log again (when nothing was appended after it) and the error is thrown: the caller reloads its state.
+    func finishSync() throws(StoreError)
 
     /// Saves the desk and the simulator at `cursor` as the start-up shortcut.
     func saveCheckpoint(_ desk: Desk, simulator: MarketSimulator?, at cursor: StoreCursor) throws(StoreError)

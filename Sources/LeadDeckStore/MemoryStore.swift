@@ -104,6 +104,10 @@ public final class MemoryStore: EventStore {
         return event
     }
 
+    /// Kept for the protocol: appends here are whole at once, with nothing to wait for.
+    public var syncsBehind = false
+    public func finishSync() throws(StoreError) {}
+
     public func saveCheckpoint(_ desk: Desk, simulator: MarketSimulator?, at cursor: StoreCursor) throws(StoreError) {
         if failCheckpoints > 0 {
             failCheckpoints -= 1

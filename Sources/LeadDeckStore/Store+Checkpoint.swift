@@ -59,6 +59,8 @@ extension Store {
                                      recentAlerts: desk.recentAlerts)
         let leads = LeadsCheckpointDocument(schemaVersion: LeadsCheckpointDocument.current, position: position,
                                             leads: desk.leads, recentConsumers: desk.ledger.recentConsumers)
+        // A checkpoint never refers to records that are not yet durable.
+        try finishSync()
         try withWriteLock { () throws(StoreError) in
             let (fs, leadsPath) = (fs, leadsCheckpointPath)
             let leadWork = OffThread {

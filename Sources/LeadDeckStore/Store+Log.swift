@@ -95,6 +95,7 @@ extension Store {
     ///   when that is still the last one in the log (it is, under the write lock), else the events are encoded here.
     func appendLocked(_ events: [Event], encoded: (bytes: [UInt8], after: Int64)? = nil,
                       at position: inout LogPosition) throws(StoreError) -> [LogRecord] {
+        try finishSync()
         try refuseIfDamaged()
         removeLeftoversOnce()
         let foreign = try catchUpLocked(&position)
@@ -108,11 +109,16 @@ extension Store {
         let seq = position.seq + Int64(events.count)
         try io { () throws(FileSystemError) in
             let fd = try fs.openForWriting(logPath, append: true, truncate: false)
-            defer { fs.close(fd) }
             do throws(FileSystemError) {
                 try fs.write(fd, bytes, path: logPath)
+                if syncsBehind {
+                    pendingSync = syncBehind(fd, from: position.offset, end: position.offset + Int64(bytes.count))
+                    return
+                }
                 try fs.fsync(fd, path: logPath)
+                fs.close(fd)
             } catch {
+                fs.close(fd)
                 // Do not leave half a batch behind: cut back to where this batch began.
                 try? fs.truncate(logPath, to: position.offset)
                 throw error

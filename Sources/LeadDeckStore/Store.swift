@@ -43,6 +43,10 @@ public final class Store: EventStore {
     var leftoversRemoved = false
     /// The lead checkpoint's read, started by `open(...forWriting: true)` while the rest of the store is opened.
     let leadsPrefetch = Mutex<LeadsCheckpointRead?>(nil)
+    /// See `EventStore.syncsBehind`.
+    public var syncsBehind = false
+    /// The last group appended while `syncsBehind`, its fsync still running on another thread.
+    var pendingSync: PendingSync?
 
     init(directory: String, fs: FileSystem, catalog: Catalog) {
         self.directory = directory

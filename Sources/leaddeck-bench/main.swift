@@ -71,12 +71,14 @@ if runs(1) {
     print("decide + book (ledger, metrics, lead index): \(count(m)) offers in \(fmt(t2))s = \(count(Int(Double(m) / t2))) offers/s")
 }
 
-// 2. A 30-day simulation into a store, appended in hourly batches (one write and one fsync each).
+// 2. A 30-day simulation into a store, appended in hourly batches (one write and one fsync each, the fsync
+// overlapping the next batch as in `simulate`).
 let bigStore = tempStore("month")
 if runs(2, 3) {
     let days = quick ? 3 : 30
     let store = try Store.open(bigStore, seedDirectory: seed)
     let session = try EngineSession(store: store, seed: 1, start: nil)
+    session.syncsBehind = true
     var events = 0
     let t = try seconds {
         let end = session.now + Int64(days) * 86_400

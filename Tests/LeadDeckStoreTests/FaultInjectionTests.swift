@@ -16,14 +16,17 @@ struct FaultInjectionTests {
     }
 
     /// The workload; stops at the first error, as a command would.
-    func workload(_ fs: FileSystem, _ dir: String) -> Outcome {
+    /// - Parameter behind: the first hour's batches let their fsyncs overlap the next batch, as `simulate` does.
+    func workload(_ fs: FileSystem, _ dir: String, behind: Bool) -> Outcome {
         var session: EngineSession?
         defer { session?.close() }
         do throws(StoreError) {
             let store = try Store.open(dir, seedDirectory: StoreFixture.seed, fs: fs)
             let s = try EngineSession(store: store, seed: 7, start: nil)
             session = s
-            try s.advance(to: s.now + 3600)
+            s.syncsBehind = behind
+            for _ in 0..<3 { try s.advance(to: s.now + 1200) }
+            s.syncsBehind = false
             try s.checkpoint()
             try store.changePolicy(actor: "t", time: Timestamp(seconds: 1_800_000_000)) { _ throws(StoreError) in
                 .block(source: "AUT01", subID: nil)
@@ -50,11 +53,11 @@ struct FaultInjectionTests {
         return (out, start < data.endIndex)
     }
 
-    @Test(arguments: [false, true])
-    func everyFailureLeavesAWholeStore(sticky: Bool) throws {
+    @Test(arguments: [false, true], [false, true])
+    func everyFailureLeavesAWholeStore(sticky: Bool, behind: Bool) throws {
         let counting = FaultyFileSystem()
         counting.reset(.init(kinds: Set(FaultyFileSystem.Kind.allCases)))
-        let reference = workload(counting, StoreFixture.tempDir() + "/s")
+        let reference = workload(counting, StoreFixture.tempDir() + "/s", behind: behind)
         #expect(reference.error == nil, "\(reference.error ?? "")")
         let total = counting.count
         let referenceLog = lines(reference.store + "/events.jsonl").complete
@@ -63,7 +66,7 @@ struct FaultInjectionTests {
         for n in 1...total {
             let fs = FaultyFileSystem()
             fs.reset(.init(kinds: Set(FaultyFileSystem.Kind.allCases), failAt: n, sticky: sticky, errno: n % 2 == 0 ? EIO : ENOSPC))
-            let run = workload(fs, StoreFixture.tempDir() + "/s")
+            let run = workload(fs, StoreFixture.tempDir() + "/s", behind: behind)
             let injected = fs.injected
             #expect(!injected.isEmpty, "op \(n)")
             if let e = run.error {
@@ -106,7 +109,7 @@ struct FaultInjectionTests {
             #expect(try store.loadState().desk.metrics == (try store.loadStateFromLog().desk.metrics), "op \(n)")
         }
         #expect(failures > total / 2)
-        print("fault injection (\(sticky ? "from then on" : "once")): \(total) operations stepped, \(failures) runs failed with a one-line error, every store whole")
+        print("fault injection (\(sticky ? "from then on" : "once")\(behind ? ", fsync behind" : "")): \(total) operations stepped, \(failures) runs failed with a one-line error, every store whole")
     }
 }
 

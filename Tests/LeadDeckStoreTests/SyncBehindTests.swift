@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+import LeadDeckCore
+@testable import LeadDeckStore
+
+/// A batch run lets each batch's fsync overlap the deciding of the next (`syncsBehind`): the log must be the
+/// same bytes, nothing is checkpointed before it is durable, and a failed fsync takes the session back to what
+/// the log holds, so going on gives the run it would have given without the failure.
+@Suite("Fsync behind the next batch")
+struct SyncBehindTests {
+    /// Runs `hours` hourly batches of seed 7 on a new store; returns the session (open) and the store's folder.
+    func run(hours: Int, behind: Bool, fs: FileSystem = PosixFileSystem()) throws -> (EngineSession, String) {
+        let dir = StoreFixture.tempDir()
+        let store = try Store.open(dir, seedDirectory: StoreFixture.seed, fs: fs)
+        let s = try EngineSession(store: store, seed: 7, start: nil)
+        s.syncsBehind = behind
+        for _ in 0..<hours { try s.advance(to: s.now + 3600) }
+        try s.finishSync()
+        return (s, dir)
+    }
+
+    func same(_ a: Desk, _ b: Desk) -> Bool {
+        a.ledger == b.ledger && a.leads == b.leads && a.metrics == b.metrics && a.recentAlerts == b.recentAlerts
+    }
+
+    @Test func theLogAndTheDeskAreTheSameAsSyncingEachBatch() throws {
+        let (plain, plainDir) = try run(hours: 12, behind: false)
+        let (behind, behindDir) = try run(hours: 12, behind: true)
+        defer { plain.close(); behind.close() }
+        let a = FileManager.default.contents(atPath: plainDir + "/events.jsonl")
+        let b = FileManager.default.contents(atPath: behindDir + "/events.jsonl")
+        #expect(a != nil && a == b)
+        #expect(same(plain.state.desk, behind.state.desk))
+        #expect(plain.simulator == behind.simulator)
+    }
+
+    @Test func aBatchIsWrittenBeforeItsFsyncEnds() throws {
+        let fs = FaultyFileSystem()
+        let store = try Store.open(StoreFixture.tempDir(), seedDirectory: StoreFixture.seed, fs: fs)
+        let s = try EngineSession(store: store, seed: 7, start: nil)
+        defer { s.close() }
+        s.syncsBehind = true
+        let batch = try s.advance(to: s.now + 3600)
+        #expect(!batch.own.isEmpty)
+        #expect(store.pendingSync != nil)
+        try s.finishSync()
+        #expect(store.pendingSync == nil)
+        // Without the flag a batch is durable when `advance` returns.
+        s.syncsBehind = false
+        try s.advance(to: s.now + 3600)
+        #expect(store.pendingSync == nil)
+    }
+
+    /// The fsync of batch `failing` (0-based) fails; the failure surfaces at the next batch, which is not
+    /// written, and the failed batch is cut from the log. Going on from there gives the fault-free run's log.
+    @Test(arguments: [0, 3])
+    func aFailedFsyncIsReportedAtTheNextBatchAndUndone(failing: Int) throws {
+        let (reference, referenceDir) = try run(hours: 6, behind: false)
+        reference.close()
+        let fs = FaultyFileSystem()
+        let dir = StoreFixture.tempDir()
+        let store = try Store.open(dir, seedDirectory: StoreFixture.seed, fs: fs)
+        let s = try EngineSession(store: store, seed: 7, start: nil)
+        defer { s.close() }
+        s.syncsBehind = true
+        for _ in 0..<failing { try s.advance(to: s.now + 3600) }
+        try s.finishSync()  // the earlier batches' fsyncs are not the ones to fail
+        let (seqBefore, timeBefore) = (s.state.position.seq, s.now)
+        let sizeBefore = try fs.size(store.logPath)
+        fs.reset(.init(kinds: [.fsync], failAt: 1, errno: EIO))
+        try s.advance(to: s.now + 3600)
+        #expect(try fs.size(store.logPath) > sizeBefore)
+        let second = #expect(throws: StoreError.self) { try s.advance(to: s.now + 3600) }
+        #expect(second?.description.contains("fsync") == true)
+        #expect(second?.description.contains("cut back") == true)
+        #expect(try fs.size(store.logPath) == sizeBefore)
+        #expect(s.state.position.seq == seqBefore)
+        #expect(s.now == timeBefore)
+        // Going on re-decides the hour that was cut.
+        fs.reset(.init())
+        while s.now < reference.now { try s.advance(to: s.now + 3600) }
+        try s.finishSync()
+        let a = FileManager.default.contents(atPath: referenceDir + "/events.jsonl")
+        let b = FileManager.default.contents(atPath: dir + "/events.jsonl")
+        #expect(a != nil && a == b)
+        #expect(same(s.state.desk, try store.loadStateFromLog().desk))
+    }
+
+    @Test func aCheckpointWaitsForTheFsyncAndIsNotSavedWhenItFailed() throws {
+        let fs = FaultyFileSystem()
+        let dir = StoreFixture.tempDir()
+        let store = try Store.open(dir, seedDirectory: StoreFixture.seed, fs: fs)
+        let s = try EngineSession(store: store, seed: 7, start: nil)
+        defer { s.close() }
+        s.syncsBehind = true
+        try s.advance(to: s.now + 3600)
+        try s.finishSync()
+        let (seqBefore, timeBefore) = (s.state.position.seq, s.now)
+        fs.reset(.init(kinds: [.fsync], failAt: 1, errno: EIO))
+        try s.advance(to: s.now + 3600)
+        #expect(throws: StoreError.self) { try s.checkpoint() }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/checkpoint.json"))
+        #expect(s.state.position.seq == seqBefore)
+        #expect(s.now == timeBefore)
+        fs.reset(.init())
+        try s.checkpoint()
+        #expect(try store.readCheckpoint().position == s.state.position)
+    }
+
+    @Test func aFailedFsyncIsNotCutWhenAnotherWriterAppendedAfterIt() throws {
+        let fs = FaultyFileSystem()
+        let dir = StoreFixture.tempDir()
+        let store = try Store.open(dir, seedDirectory: StoreFixture.seed, fs: fs)
+        let s = try EngineSession(store: store, seed: 7, start: nil)
+        defer { s.close() }
+        s.syncsBehind = true
+        fs.reset(.init(kinds: [.fsync], failAt: 1, errno: EIO))
+        try s.advance(to: s.now + 3600)
+        // An admin in another process blocks a source meanwhile (its own fsync succeeds).
+        let admin = try Store.open(dir, seedDirectory: nil)
+        try admin.changePolicy(actor: "admin", time: Timestamp(seconds: 1_800_000_000)) { _ throws(StoreError) in
+            .block(source: "AUT01", subID: nil)
+        }
+        let size = try fs.size(store.logPath)
+        let error = #expect(throws: StoreError.self) { try s.finishSync() }
+        #expect(error?.description.contains("left in place") == true)
+        #expect(try fs.size(store.logPath) == size)
+        #expect(store.check().isClean)
+    }
+}
