@@ -4,12 +4,20 @@
 public enum Sanitizer {
     /// The text with every control or bidi character replaced by a visible placeholder.
     public static func clean(_ text: String) -> String {
+        if isPlainASCII(text) { return text }
         var needs = false
         for u in text.unicodeScalars where isUnsafe(u) { needs = true; break }
         guard needs else { return text }
         var out = String.UnicodeScalarView()
         for u in text.unicodeScalars { out.append(contentsOf: placeholder(u).unicodeScalars) }
         return String(out)
+    }
+
+    /// Whether every byte of `text` is printable ASCII (0x20-0x7E): such text is clean as it is and takes one
+    /// column a byte, so the screens skip the Unicode work for it (most of what they draw: figures, ids).
+    public static func isPlainASCII(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        return utf8.withContiguousStorageIfAvailable { b in b.allSatisfy { $0 &- 0x20 < 0x5F } } ?? utf8.allSatisfy { $0 &- 0x20 < 0x5F }
     }
 
     /// Whether a scalar is a control (C0, DEL, C1) or bidi control that must never reach a terminal raw.
@@ -42,10 +50,22 @@ public enum Sanitizer {
     }
 
     /// Columns a (clean) string takes.
-    public static func width(_ s: String) -> Int { s.unicodeScalars.reduce(0) { $0 + width($1) } }
+    public static func width(_ s: String) -> Int { isPlainASCII(s) ? s.utf8.count : s.unicodeScalars.reduce(0) { $0 + width($1) } }
 
     /// Cleans, then cuts to at most `columns` columns (ending in "…" when cut) and pads to exactly that many.
     public static func fit(_ text: String, _ columns: Int, alignRight: Bool = false) -> String {
+        guard columns > 0 else { return "" }
+        if isPlainASCII(text) {
+            let n = text.utf8.count
+            if n > columns { return String(decoding: text.utf8.prefix(columns - 1), as: UTF8.self) + "…" }
+            let padding = String(repeating: " ", count: columns - n)
+            return alignRight ? padding + text : text + padding
+        }
+        return fitScalars(text, columns, alignRight: alignRight)
+    }
+
+    /// `fit` scalar by scalar, for any text (`fit` takes a shortcut for plain ASCII).
+    static func fitScalars(_ text: String, _ columns: Int, alignRight: Bool) -> String {
         guard columns > 0 else { return "" }
         let s = clean(text)
         var w = width(s)

@@ -95,6 +95,22 @@ public struct Buffer: Sendable {
         guard clip.rows.contains(y), x < clip.maxX else { return x }
         let limit = min(clip.maxX, x + (maxWidth ?? width))
         var col = x
+        if Sanitizer.isPlainASCII(text) {
+            // One cell a byte, each from a table: no grapheme breaking, no width lookups.
+            let cellTexts = Self.asciiCellTexts
+            for b in text.utf8 {
+                if col + 1 > limit { break }
+                if col >= clip.x { self[col, y] = Cell(cellTexts[Int(b &- 0x20)], style) }
+                col += 1
+            }
+            return col
+        }
+        return writeGraphemes(text, from: col, y: y, style: style, limit: limit)
+    }
+
+    /// `write` grapheme by grapheme, for any text (`write` takes a shortcut for plain ASCII).
+    mutating func writeGraphemes(_ text: String, from x: Int, y: Int, style: Style, limit: Int) -> Int {
+        var col = x
         for ch in Sanitizer.clean(text) {
             let w = ch.unicodeScalars.reduce(0) { max($0, Sanitizer.width($1)) }
             if w == 0 { continue }
@@ -107,6 +123,9 @@ public struct Buffer: Sendable {
         }
         return col
     }
+
+    /// The text of a cell holding printable ASCII byte `b`, at `b - 0x20`.
+    static let asciiCellTexts: [String] = (0x20...0x7E).map { String(UnicodeScalar(UInt8($0))) }
 
     /// Writes text fitted to exactly `width` columns (cut with "…" or padded).
     public mutating func put(_ text: String, x: Int, y: Int, width w: Int, style: Style = .plain, right: Bool = false) {

@@ -3,6 +3,36 @@ import Testing
 
 @Suite("Sanitizer")
 struct SanitizerTests {
+    /// Strings of printable ASCII, with now and then a control byte, DEL, or a wider scalar among them.
+    static func mixedStrings() -> [String] {
+        var random = SystemRandomNumberGenerator()
+        let odd: [Unicode.Scalar] = ["\u{0}", "\u{1B}", "\r", "\n", "\u{7F}", "\u{85}", "é", "東", "\u{202E}", "\u{301}"]
+        return (0..<3000).map { i in
+            var scalars = (0..<Int.random(in: 0...20, using: &random)).map { _ in Unicode.Scalar(UInt8.random(in: 0x20...0x7E, using: &random)) }
+            if i % 3 == 0, !scalars.isEmpty { scalars[Int.random(in: 0..<scalars.count, using: &random)] = odd.randomElement(using: &random)! }
+            var s = String.UnicodeScalarView()
+            s.append(contentsOf: scalars)
+            return String(s)
+        }
+    }
+
+    @Test func thePlainASCIIShortcutGivesWhatTheScalarPathGives() {
+        for text in Self.mixedStrings() {
+            let plain = text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }
+            #expect(Sanitizer.isPlainASCII(text) == plain, "\(text.debugDescription)")
+            #expect(Sanitizer.width(text) == text.unicodeScalars.reduce(0) { $0 + Sanitizer.width($1) })
+            for columns in 0...22 {
+                for right in [false, true] {
+                    #expect(Sanitizer.fit(text, columns, alignRight: right) == Sanitizer.fitScalars(text, columns, alignRight: right),
+                            "\(text.debugDescription) \(columns) \(right)")
+                }
+            }
+        }
+        // A substring's bytes (not contiguous as a native string's are) take the same path.
+        let bridged = String("  plain text  ".dropFirst(2).dropLast(2))
+        #expect(Sanitizer.isPlainASCII(bridged) && Sanitizer.fit(bridged, 4) == "pla…")
+    }
+
     @Test func controlAndBidiCharactersBecomeVisiblePlaceholders() {
         let hostile = "Evil\u{1B}[31mRed\rOver\u{9B}2J\u{202E}txet\u{7F}"
         let clean = Sanitizer.clean(hostile)

@@ -1,0 +1,31 @@
+import LeadDeckCore
+@testable import LeadDeckTUI
+import Testing
+
+/// `Buffer.write` takes a shortcut for plain ASCII (one cell a byte); the cells must be those the grapheme
+/// path writes, clipped and cut the same way.
+@Suite("Buffer write shortcut")
+struct BufferWriteTests {
+    @Test func plainASCIIWritesTheCellsTheGraphemePathWrites() {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let text = String(decoding: (0..<Int.random(in: 0...30, using: &random)).map { _ in UInt8.random(in: 0x20...0x7E, using: &random) },
+                              as: UTF8.self)
+            let x = Int.random(in: -3...25, using: &random)
+            let maxWidth: Int? = Bool.random(using: &random) ? Int.random(in: 0...20, using: &random) : nil
+            var fast = Buffer(width: 24, height: 2)
+            var slow = fast
+            let clipX = Int.random(in: 0...4, using: &random)
+            var endFast = 0, endSlow = 0
+            fast.clipped(to: Rect(x: clipX, y: 0, width: 24 - clipX, height: 2)) { b in
+                endFast = b.write(text, x: x, y: 1, style: .plain, maxWidth: maxWidth)
+            }
+            slow.clipped(to: Rect(x: clipX, y: 0, width: 24 - clipX, height: 2)) { b in
+                guard b.clip.rows.contains(1), x < b.clip.maxX else { endSlow = x; return }
+                endSlow = b.writeGraphemes(text, from: x, y: 1, style: .plain, limit: min(b.clip.maxX, x + (maxWidth ?? b.width)))
+            }
+            #expect(endFast == endSlow, "\(text.debugDescription) x \(x) max \(String(describing: maxWidth))")
+            #expect(fast.cells == slow.cells, "\(text.debugDescription) x \(x) max \(String(describing: maxWidth))")
+        }
+    }
+}
