@@ -129,7 +129,25 @@ public struct Buffer: Sendable {
 
     /// Writes text fitted to exactly `width` columns (cut with "…" or padded).
     public mutating func put(_ text: String, x: Int, y: Int, width w: Int, style: Style = .plain, right: Bool = false) {
-        write(Sanitizer.fit(text, w, alignRight: right), x: x, y: y, style: style, maxWidth: w)
+        guard w > 0, Sanitizer.isPlainASCII(text) else {
+            write(Sanitizer.fit(text, w, alignRight: right), x: x, y: y, style: style, maxWidth: w)
+            return
+        }
+        // Plain ASCII, cell by cell: the text, cut with "…" or padded with spaces, without building the fitted string.
+        guard clip.rows.contains(y), x < clip.maxX else { return }
+        let limit = min(clip.maxX, x + w)
+        let cellTexts = Self.asciiCellTexts
+        let n = text.utf8.count
+        let shown = n > w ? w - 1 : n
+        var col = x
+        func cell(_ t: String) {
+            if col >= clip.x && col < limit { self[col, y] = Cell(t, style) }
+            col += 1
+        }
+        if right { for _ in 0..<(w - shown - (n > w ? 1 : 0)) { cell(" ") } }
+        for b in text.utf8.prefix(shown) { cell(cellTexts[Int(b &- 0x20)]) }
+        if n > w { cell("…") }
+        if !right { while col < x + w { cell(" ") } }
     }
 
     /// Fills a rectangle with spaces in a style.

@@ -28,4 +28,21 @@ struct BufferWriteTests {
             #expect(fast.cells == slow.cells, "\(text.debugDescription) x \(x) max \(String(describing: maxWidth))")
         }
     }
+
+    @Test func plainASCIIPutWritesTheCellsOfTheFittedText() {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let text = String(decoding: (0..<Int.random(in: 0...30, using: &random)).map { _ in UInt8.random(in: 0x20...0x7E, using: &random) },
+                              as: UTF8.self)
+            let (x, y) = (Int.random(in: -3...25, using: &random), Int.random(in: 0...2, using: &random))
+            let w = Int.random(in: 0...20, using: &random)
+            let right = Bool.random(using: &random)
+            let clip = Rect(x: Int.random(in: 0...4, using: &random), y: 0, width: Int.random(in: 10...24, using: &random), height: 2)
+            var fast = Buffer(width: 24, height: 3)
+            var slow = fast
+            fast.clipped(to: clip) { $0.put(text, x: x, y: y, width: w, right: right) }
+            slow.clipped(to: clip) { $0.write(Sanitizer.fit(text, w, alignRight: right), x: x, y: y, maxWidth: w) }
+            #expect(fast.cells == slow.cells, "\(text.debugDescription) x \(x) y \(y) w \(w) right \(right) clip \(clip)")
+        }
+    }
 }
