@@ -80,9 +80,8 @@ public func firstNonPrintableASCII(in bytes: UnsafeRawBufferPointer, from: Int) 
 }
 
 /// Appends one line of `leaddeck log --json`, `{"seq":N,"event":EVENT}` and a newline, where EVENT is the
-/// event's JSON with unsafe characters escaped as `appendASCIIJSON` does. `printable`: the caller already
-/// knows the bytes are all printable ASCII (so they are copied without looking).
-public func appendLogJSONLine(seq: Int64, event json: UnsafeRawBufferPointer, printable: Bool = false, to out: inout [UInt8]) {
+/// event's JSON with unsafe characters escaped as `appendASCIIJSON` does.
+public func appendLogJSONLine(seq: Int64, event json: UnsafeRawBufferPointer, to out: inout [UInt8]) {
     let head: StaticString = "{\"seq\":"
     let middle: StaticString = ",\"event\":"
     if seq >= 0 {
@@ -105,7 +104,7 @@ public func appendLogJSONLine(seq: Int64, event json: UnsafeRawBufferPointer, pr
         out += Array("{\"seq\":\(seq),\"event\":".utf8)
     }
     let bytes = json.assumingMemoryBound(to: UInt8.self)
-    if printable || isPrintableASCII(json) {
+    if isPrintableASCII(json) {
         out.append(contentsOf: bytes)
     } else {
         appendASCIIJSON(bytes, to: &out)

@@ -41,7 +41,7 @@ struct EventBytesTests {
                            piece: Int = 256 << 10) throws(StoreError) -> (bytes: [UInt8], end: LogPosition) {
         var out: [UInt8] = []
         let end = try store.forEachEventBytes(after: position, chunk: chunk, piece: piece) { e in
-            appendLogJSONLine(seq: e.seq, event: e.bytes, printable: e.isPrintableASCII, to: &out)
+            appendLogJSONLine(seq: e.seq, event: e.bytes, to: &out)
         }
         return (out, end)
     }
@@ -67,6 +67,30 @@ struct EventBytesTests {
             #expect(fast.bytes == plain, "chunk \(chunk) piece \(piece)")
             let tail = try store.forEachFramed(after: .afterHeader) { _ in }
             #expect(fast.end == tail)
+        }
+    }
+
+    @Test func linesPrintedInPlaceAreTheLinesBuiltApart() throws {
+        // `log --json` writes a plain record's printed line over its framing in the read buffer; escaped ones are
+        // built apart. Together, in order, they are the plain output, whatever the chunk size.
+        let store = try Self.store()
+        let plain = try Self.plainOutput(store)
+        for (chunk, piece) in [(1 << 20, 256 << 10), (4096, 100), (1000, 64)] {
+            var out: [UInt8] = []
+            var inPlace = 0, built = 0
+            try store.forEachEventChunk(after: .afterHeader, chunk: chunk, piece: piece) { c in
+                for i in 0..<c.count {
+                    if let line = c.logLine(i) {
+                        out.append(contentsOf: line)
+                        inPlace += 1
+                    } else {
+                        c.withRecord(i) { e in appendLogJSONLine(seq: e.seq, event: e.bytes, to: &out) }
+                        built += 1
+                    }
+                }
+            }
+            #expect(out == plain, "chunk \(chunk) piece \(piece)")
+            #expect(inPlace > 20 * built && built >= 4, "\(inPlace) in place, \(built) built")
         }
     }
 

@@ -34,16 +34,33 @@ struct Log: ParsableCommand {
             }
             // JSON passes each event's stored bytes through (checked by their checksum, never decoded and
             // encoded again): the stored bytes are what the encoder wrote, so the output is the same, faster.
-            // They are read into one buffer and handed over in place, and printed in writes of about a megabyte.
+            // A chunk of records is read in place (the next one on the other core meanwhile); a plain ASCII
+            // record's printed line is written over its own framing there and handed to `writev` from there,
+            // and only lines that need escaping are built apart, in `bytes`.
             var bytes: [UInt8] = []
-            bytes.reserveCapacity((1 << 20) + (64 << 10))
-            func emitBytes(_ e: EventBytes) {
-                appendLogJSONLine(seq: e.seq, event: e.bytes, printable: e.isPrintableASCII, to: &bytes)
-                if bytes.count > 1 << 20 { writeOut(bytes); bytes.removeAll(keepingCapacity: true) }
+            var gather = GatherWriter()
+            var lines: [(inPlace: UnsafeRawBufferPointer?, built: Range<Int>)] = []
+            func emitChunk(_ chunk: EventChunk) {
+                bytes.removeAll(keepingCapacity: true)
+                lines.removeAll(keepingCapacity: true)
+                for i in 0..<chunk.count {
+                    if let line = chunk.logLine(i) {
+                        lines.append((line, 0..<0))
+                    } else {
+                        let from = bytes.count
+                        chunk.withRecord(i) { e in appendLogJSONLine(seq: e.seq, event: e.bytes, to: &bytes) }
+                        lines.append((nil, from..<bytes.count))
+                    }
+                }
+                // `bytes` no longer grows: its ranges stay where they are until the flush.
+                bytes.withUnsafeBytes { built in
+                    for l in lines { gather.add(l.inPlace ?? UnsafeRawBufferPointer(rebasing: built[l.built])) }
+                    gather.flush()
+                }
             }
             func next(after position: LogPosition) throws -> LogPosition {
                 try Failure.wrap { () throws(StoreError) in
-                    json ? try store.forEachEventBytes(after: position, emitBytes) : try store.forEachRecord(after: position, emit)
+                    json ? try store.forEachEventChunk(after: position, emitChunk) : try store.forEachRecord(after: position, emit)
                 }
             }
             var position = LogPosition.afterHeader
@@ -55,16 +72,12 @@ struct Log: ParsableCommand {
                 position = try next(after: position)
             }
             writeOut(out)
-            writeOut(bytes)
             out = ""
-            bytes.removeAll(keepingCapacity: true)
             while follow {
                 usleep(200_000)
                 position = try next(after: position)
                 writeOut(out)
-                writeOut(bytes)
                 out = ""
-                bytes.removeAll(keepingCapacity: true)
             }
         }
     }
