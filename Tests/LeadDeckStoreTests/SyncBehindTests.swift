@@ -19,6 +19,16 @@ struct SyncBehindTests {
         return (s, dir)
     }
 
+    /// A new store on a file system that fails what it is told to, and a session on it with fsyncs behind.
+    func faultySession() throws -> (fs: FaultyFileSystem, store: Store, session: EngineSession, dir: String) {
+        let fs = FaultyFileSystem()
+        let dir = StoreFixture.tempDir()
+        let store = try Store.open(dir, seedDirectory: StoreFixture.seed, fs: fs)
+        let s = try EngineSession(store: store, seed: 7, start: nil)
+        s.syncsBehind = true
+        return (fs, store, s, dir)
+    }
+
     func same(_ a: Desk, _ b: Desk) -> Bool {
         a.ledger == b.ledger && a.leads == b.leads && a.metrics == b.metrics && a.recentAlerts == b.recentAlerts
     }
@@ -35,11 +45,8 @@ struct SyncBehindTests {
     }
 
     @Test func aBatchIsWrittenBeforeItsFsyncEnds() throws {
-        let fs = FaultyFileSystem()
-        let store = try Store.open(StoreFixture.tempDir(), seedDirectory: StoreFixture.seed, fs: fs)
-        let s = try EngineSession(store: store, seed: 7, start: nil)
+        let (_, store, s, _) = try faultySession()
         defer { s.close() }
-        s.syncsBehind = true
         let batch = try s.advance(to: s.now + 3600)
         #expect(!batch.own.isEmpty)
         #expect(store.pendingSync != nil)
@@ -57,12 +64,8 @@ struct SyncBehindTests {
     func aFailedFsyncIsReportedAtTheNextBatchAndUndone(failing: Int) throws {
         let (reference, referenceDir) = try run(hours: 6, behind: false)
         reference.close()
-        let fs = FaultyFileSystem()
-        let dir = StoreFixture.tempDir()
-        let store = try Store.open(dir, seedDirectory: StoreFixture.seed, fs: fs)
-        let s = try EngineSession(store: store, seed: 7, start: nil)
+        let (fs, store, s, dir) = try faultySession()
         defer { s.close() }
-        s.syncsBehind = true
         for _ in 0..<failing { try s.advance(to: s.now + 3600) }
         try s.finishSync()  // the earlier batches' fsyncs are not the ones to fail
         let (seqBefore, timeBefore) = (s.state.position.seq, s.now)
@@ -87,12 +90,8 @@ struct SyncBehindTests {
     }
 
     @Test func aCheckpointWaitsForTheFsyncAndIsNotSavedWhenItFailed() throws {
-        let fs = FaultyFileSystem()
-        let dir = StoreFixture.tempDir()
-        let store = try Store.open(dir, seedDirectory: StoreFixture.seed, fs: fs)
-        let s = try EngineSession(store: store, seed: 7, start: nil)
+        let (fs, store, s, dir) = try faultySession()
         defer { s.close() }
-        s.syncsBehind = true
         try s.advance(to: s.now + 3600)
         try s.finishSync()
         let (seqBefore, timeBefore) = (s.state.position.seq, s.now)
@@ -108,12 +107,8 @@ struct SyncBehindTests {
     }
 
     @Test func aFailedFsyncIsNotCutWhenAnotherWriterAppendedAfterIt() throws {
-        let fs = FaultyFileSystem()
-        let dir = StoreFixture.tempDir()
-        let store = try Store.open(dir, seedDirectory: StoreFixture.seed, fs: fs)
-        let s = try EngineSession(store: store, seed: 7, start: nil)
+        let (fs, store, s, dir) = try faultySession()
         defer { s.close() }
-        s.syncsBehind = true
         fs.reset(.init(kinds: [.fsync], failAt: 1, errno: EIO))
         try s.advance(to: s.now + 3600)
         // An admin in another process blocks a source meanwhile (its own fsync succeeds).
