@@ -271,9 +271,11 @@ public final class EngineDriver {
         while s.now < t {
             let batch = try s.advance(to: min(t, s.now + 3600))
             each(batch.own)
-            // A failed fsync is the run's failure, not a checkpoint's.
-            if checkpointDue(now: clock.monotonicSeconds()) { try s.finishSync() }
-            _ = checkpointIfDue()
+            // A failed fsync is the run's failure, not a checkpoint's (one reading of the clock for both).
+            let now = clock.monotonicSeconds()
+            if checkpointDue(now: now) { try s.finishSync() }
+            var update = Update()
+            checkpointIfDue(now: now, into: &update)
         }
         try s.finishSync()
     }

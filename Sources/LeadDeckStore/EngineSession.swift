@@ -61,7 +61,7 @@ public final class EngineSession {
         var batch = Batch()
         var run: MarketRun?
         let from = simulator.now
-        let before = simulator
+        let before = Rollback(simulator: simulator, lastFullAlertCheck: lastFullAlertCheck, sinceCheckpoint: sinceCheckpoint)
         batch.others = try commit { (desk: inout Desk, events: inout EventBatch) throws(StoreError) in
             var r = simulator.run(to: t, catalog: desk.catalog)
             if t.seconds - from.seconds >= foldApartSeconds, desk.decidesWithoutMetrics(from: from, to: t) {
@@ -78,7 +78,7 @@ public final class EngineSession {
             batch.own = events.events
         }
         if let run { simulator = run.finished() }
-        if store.syncsBehind, !batch.own.isEmpty { unsynced = (state.position.seq - Int64(batch.own.count), before) }
+        if store.syncsBehind, let start = lastBatchStart { unsynced = (start, before) }
         return batch
     }
 
@@ -95,25 +95,42 @@ public final class EngineSession {
         if let broken { throw broken }
         do {
             try store.finishSync()
+            unsynced = nil
         } catch {
             reload()
             throw error
         }
     }
 
-    /// The sequence number before the last batch appended while `syncsBehind`, and the simulator before it: what
-    /// the session goes back to if that batch's fsync fails.
-    private var unsynced: (seq: Int64, simulator: MarketSimulator)?
+    /// What the session held before a batch that `advance` appended, for going back to it.
+    private struct Rollback {
+        var simulator: MarketSimulator
+        var lastFullAlertCheck: Int64
+        var sinceCheckpoint: Int
+    }
 
-    /// After a failed batch: the state as recorded, and the simulator as it was before the first batch the log
-    /// no longer holds.
+    /// The sequence number before the last batch appended while `syncsBehind`, and what the session held before
+    /// it: what the session goes back to if that batch's fsync fails.
+    private var unsynced: (seq: Int64, before: Rollback)?
+
+    /// The sequence number the last batch `commit` appended began after; nil when it appended nothing.
+    private var lastBatchStart: Int64?
+
+    /// After a failed batch: the state as recorded, and the simulator (and the alert schedule) as they were
+    /// before the first batch the log no longer holds.
     private func reload() {
+        // A batch whose fsync still runs settles first (cut if it failed), so what is loaded is what stays.
+        _ = try? store.finishSync()
         do {
             state = try store.loadState(leads: true)
         } catch let reload {
             broken = reload
         }
-        if let u = unsynced, state.position.seq <= u.seq { simulator = u.simulator }
+        if let u = unsynced, state.position.seq <= u.seq {
+            simulator = u.before.simulator
+            lastFullAlertCheck = u.before.lastFullAlertCheck
+            sinceCheckpoint = u.before.sinceCheckpoint
+        }
         unsynced = nil
     }
 
@@ -181,6 +198,7 @@ public final class EngineSession {
             }
             lastFullAlertCheck = checkedHour
             sinceCheckpoint += appended + others.count
+            lastBatchStart = appended > 0 ? state.position.seq - Int64(appended) : nil
             return others
         } catch {
             reload()

@@ -53,7 +53,9 @@ public protocol EventStore: AnyObject {
     /// such as `simulate`, where nobody waits on a single group). `transaction` then returns once the group is
     /// written; its fsync is waited for before the next group or a policy change is written, before a
     /// checkpoint, and by `finishSync()`. A process that stops early loses at most that group on a power cut,
-    /// never anything a checkpoint refers to. Off by default.
+    /// never anything a checkpoint refers to. Others may read the group before its fsync ends; if the fsync fails
+    /// it is cut again, and a follower that read it stops with "the log is shorter than the position read
+    /// before" (reopening shows the log as it is). Off by default.
     var syncsBehind: Bool { get set }
 
     /// Waits for the fsync of the last group appended while `syncsBehind`. If it failed, that group is cut from

@@ -95,7 +95,7 @@ extension Store {
     ///   when that is still the last one in the log (it is, under the write lock), else the events are encoded here.
     func appendLocked(_ events: [Event], encoded: (bytes: [UInt8], after: Int64)? = nil,
                       at position: inout LogPosition) throws(StoreError) -> [LogRecord] {
-        try finishSync()
+        try finishSyncLocked()
         try refuseIfDamaged()
         removeLeftoversOnce()
         let foreign = try catchUpLocked(&position)

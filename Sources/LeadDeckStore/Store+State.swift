@@ -139,6 +139,8 @@ extension Store {
     public func transaction(_ state: inout LoadedState,
                             appending body: (inout Desk, inout EventBatch) throws(StoreError) -> Void) throws(StoreError) -> [LogRecord] {
         try withWriteLock { () throws(StoreError) -> [LogRecord] in
+            // The last batch's fsync, if it still runs, settles first: a failed one is cut before anything is read.
+            try finishSyncLocked()
             let foreign = try catchUpLocked(&state.position)
             state.absorb(foreign)
             // Encoded on the other core as `body` adds them: the sequence numbers are known, under the lock.

@@ -23,15 +23,31 @@ extension Store {
         })
     }
 
-    /// See `EventStore.finishSync`.
+    /// See `EventStore.finishSync`. Takes the write lock when a group is still syncing (a failed one is cut under it).
     public func finishSync() throws(StoreError) {
+        guard pendingSync != nil else { return }
+        try withWriteLock { () throws(StoreError) in try finishSyncLocked() }
+    }
+
+    /// `finishSync` holding the write lock (the lock is not re-entrant within a process).
+    func finishSyncLocked() throws(StoreError) {
         guard let pending = pendingSync else { return }
         pendingSync = nil
         guard let failure = pending.done.value() else { return }
-        // The group may not be on disk: cut it, unless another process appended after it meanwhile (its fsync
-        // then covered this group too, and cutting would take its records with it).
-        let cut = (try? fs.size(logPath)) == pending.end && (try? fs.truncate(logPath, to: pending.from)) != nil
-        throw StoreError("\(failure.description); the last batch "
-            + (cut ? "(bytes \(pending.from)-\(pending.end) of the log) was cut back" : "was left in place (records follow it)"), kind: .io)
+        // The group may not be on disk: cut it. Not when another process appended after it meanwhile: cutting
+        // would take that process's acknowledged records too. Its fsync does not make this group durable (after a
+        // failed writeback Linux may have marked the pages clean), so a power cut could still lose it; a later
+        // `check` would then find the gap.
+        guard (try? fs.size(logPath)) == pending.end else {
+            throw StoreError("\(failure.description); the last batch (bytes \(pending.from)-\(pending.end) of the log) may not be on "
+                + "disk and was left in place because records follow it; run `leaddeck check`", kind: .io)
+        }
+        do throws(FileSystemError) {
+            try fs.truncate(logPath, to: pending.from)
+        } catch {
+            throw StoreError("\(failure.description); cutting back the last batch (bytes \(pending.from)-\(pending.end) of the log) "
+                + "failed too: \(error.description)", kind: .io)
+        }
+        throw StoreError("\(failure.description); the last batch (bytes \(pending.from)-\(pending.end) of the log) was cut back", kind: .io)
     }
 }

@@ -27,7 +27,13 @@ struct GatherWriter {
         while first < pieces.count {
             let n = pieces.withUnsafeMutableBufferPointer { p in writev(1, p.baseAddress! + first, Int32(p.count - first)) }
             if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
+                if errno == EINTR { continue }
+                if errno == EAGAIN {
+                    // Standard output was left non-blocking: wait until it takes more.
+                    var out = pollfd(fd: 1, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&out, 1, -1)
+                    continue
+                }
                 let message = "leaddeck: writing the output failed: \(String(cString: strerror(errno)))\n"
                 _ = message.withCString { write(2, $0, strlen($0)) }
                 exit(1)

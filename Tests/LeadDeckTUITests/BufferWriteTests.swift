@@ -1,4 +1,4 @@
-import LeadDeckCore
+@testable import LeadDeckCore
 @testable import LeadDeckTUI
 import Testing
 
@@ -29,7 +29,7 @@ struct BufferWriteTests {
         }
     }
 
-    @Test func plainASCIIPutWritesTheCellsOfTheFittedText() {
+    @Test func plainASCIIPutWritesTheCellsOfTheGeneralPaths() {
         var random = SystemRandomNumberGenerator()
         for _ in 0..<3000 {
             let text = String(decoding: (0..<Int.random(in: 0...30, using: &random)).map { _ in UInt8.random(in: 0x20...0x7E, using: &random) },
@@ -41,7 +41,11 @@ struct BufferWriteTests {
             var fast = Buffer(width: 24, height: 3)
             var slow = fast
             fast.clipped(to: clip) { $0.put(text, x: x, y: y, width: w, right: right) }
-            slow.clipped(to: clip) { $0.write(Sanitizer.fit(text, w, alignRight: right), x: x, y: y, maxWidth: w) }
+            // The general paths only: text fitted scalar by scalar, written grapheme by grapheme.
+            slow.clipped(to: clip) { b in
+                guard b.clip.rows.contains(y), x < b.clip.maxX else { return }
+                b.writeGraphemes(Sanitizer.fitScalars(text, w, alignRight: right), from: x, y: y, style: .plain, limit: min(b.clip.maxX, x + w))
+            }
             #expect(fast.cells == slow.cells, "\(text.debugDescription) x \(x) y \(y) w \(w) right \(right) clip \(clip)")
         }
     }
