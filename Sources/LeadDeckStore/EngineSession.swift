@@ -4,7 +4,8 @@ import LeadDeckCore
 /// exchange. Every batch is decided under the store's write lock after folding in what others appended, and
 /// becomes visible (in `state` and `simulator`) only once it is durable; a failed write leaves both as they
 /// were recorded. A batch run may let a batch's fsync overlap the next batch (`syncsBehind`): a failed fsync
-/// then takes both back to what is recorded. `EngineDriver` (LeadDeckEngine) runs it on a schedule; tests and benchmarks drive it directly.
+/// then takes both back to what is recorded. `EngineDriver` (LeadDeckEngine) runs it on a schedule; tests and
+/// benchmarks drive it directly.
 public final class EngineSession {
     public let store: any EventStore
     public private(set) var state: LoadedState

@@ -5,7 +5,7 @@ import Darwin
 #endif
 import LeadDeckCore
 
-/// One record's event bytes as stored, handed over in place by `Store.forEachEventBytes`: valid only during
+/// One record's event bytes as stored, handed over in place by `EventChunk.withRecord`: valid only during
 /// the call.
 public struct EventBytes {
     public var seq: Int64
@@ -14,23 +14,15 @@ public struct EventBytes {
 }
 
 extension Store {
-    /// Hands every whole record after `position` to `visit` with its event's stored bytes, checked as
-    /// `forEachFramed` checks them (framing, checksum, sequence, kind) and with the same errors, but read into
-    /// a buffer and handed over in place (`log --json`). Returns the position after the last record. Damage
-    /// is an error; an unfinished last line is left alone.
+    /// Hands every whole record after `position` to `visit`, a chunk at a time, with its event's stored bytes in
+    /// place in the read buffer (`EventChunk`, from which `log --json` prints), checked as `forEachFramed`
+    /// checks them (framing, checksum, sequence, kind) and with the same errors. Returns the position after the
+    /// last record. Damage is an error; an unfinished last line is left alone.
     ///
     /// Chunk by chunk from the end of the last whole record, as `scanLog` goes (damage gets the same message
-    /// whatever the chunk size): while `visit` sees one chunk's records, the other core reads and checks the next chunk into a
-    /// second buffer. Chunks of a megabyte keep both buffers in the cache (8 MB ones measured 20% slower). A
-    /// buffer grows only for a record longer than it.
-    @discardableResult
-    public func forEachEventBytes(after position: LogPosition, chunk: Int = 1 << 20, piece: Int = 256 << 10,
-                                  _ visit: (EventBytes) -> Void) throws(StoreError) -> LogPosition {
-        try forEachEventChunk(after: position, chunk: chunk, piece: piece) { $0.forEachRecord(visit) }
-    }
-
-    /// `forEachEventBytes` a chunk at a time: `visit` gets each chunk's records in place in the read buffer
-    /// (`EventChunk`), so `log --json` can print them from there.
+    /// whatever the chunk size): while `visit` sees one chunk's records, the other core reads and checks the
+    /// next chunk into a second buffer. Chunks of a megabyte keep both buffers in the cache (8 MB ones measured
+    /// 20% slower). A buffer grows only for a record longer than it.
     @discardableResult
     public func forEachEventChunk(after position: LogPosition, chunk: Int = 1 << 20, piece: Int = 256 << 10,
                                   _ visit: (EventChunk) -> Void) throws(StoreError) -> LogPosition {
@@ -148,14 +140,11 @@ public struct EventChunk {
         let records = checked.records
         if i < records.count {
             let r = records[i]
-            return body(EventBytes(seq: r.seq, bytes: UnsafeRawBufferPointer(start: checked.buffer.bytes.baseAddress! + r.start, count: r.count)))
+            return body(EventBytes(seq: r.seq, bytes: UnsafeRawBufferPointer(start: checked.base + r.start, count: r.count)))
         }
         let r = checked.rest[i - records.count]
         return r.payload.withUnsafeBytes { body(EventBytes(seq: r.seq, bytes: $0)) }
     }
-
-    /// Hands each record to `visit`, in order.
-    public func forEachRecord(_ visit: (EventBytes) -> Void) { checked.handOver(visit) }
 
     /// Record `i`'s line as `log --json` prints it (`appendLogJSONLine`: `{"seq":N,"event":EVENT}` and a newline),
     /// written over the record's own framing in the buffer, without a copy, when its event is printable
@@ -225,15 +214,6 @@ struct CheckedChunk: @unchecked Sendable {  // `base` is `buffer`'s memory, whic
     /// The position after the last good record.
     var end: LogPosition
     var failure: Failure?
-
-    /// Hands each record to `visit`, in order, its event's bytes in place.
-    func handOver(_ visit: (EventBytes) -> Void) {
-        let base = UnsafeRawPointer(buffer.bytes.baseAddress!)
-        for r in records {
-            visit(EventBytes(seq: r.seq, bytes: UnsafeRawBufferPointer(start: base + r.start, count: r.count)))
-        }
-        for r in rest { r.payload.withUnsafeBytes { visit(EventBytes(seq: r.seq, bytes: $0)) } }
-    }
 
     init(buffer: ChunkBuffer, want: Int, end: LogPosition) {
         self.buffer = buffer

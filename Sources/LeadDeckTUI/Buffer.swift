@@ -144,7 +144,7 @@ public struct Buffer: Sendable {
             if col >= clip.x && col < limit { self[col, y] = Cell(t, style) }
             col += 1
         }
-        if right { for _ in 0..<(w - shown - (n > w ? 1 : 0)) { cell(" ") } }
+        if right { for _ in 0..<(w - min(n, w)) { cell(" ") } }
         for b in text.utf8.prefix(shown) { cell(cellTexts[Int(b &- 0x20)]) }
         if n > w { cell("…") }
         if !right { while col < x + w { cell(" ") } }

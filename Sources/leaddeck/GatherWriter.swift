@@ -34,8 +34,7 @@ struct GatherWriter {
                     _ = poll(&out, 1, -1)
                     continue
                 }
-                let message = "leaddeck: writing the output failed: \(String(cString: strerror(errno)))\n"
-                _ = message.withCString { write(2, $0, strlen($0)) }
+                printError("leaddeck: writing the output failed: \(String(cString: strerror(errno)))")
                 exit(1)
             }
             // Skips what was written whole and moves into a piece written in part.

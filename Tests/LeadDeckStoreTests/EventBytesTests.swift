@@ -40,8 +40,8 @@ struct EventBytesTests {
     static func fastOutput(_ store: Store, after position: LogPosition = .afterHeader, chunk: Int = 8 << 20,
                            piece: Int = 256 << 10) throws(StoreError) -> (bytes: [UInt8], end: LogPosition) {
         var out: [UInt8] = []
-        let end = try store.forEachEventBytes(after: position, chunk: chunk, piece: piece) { e in
-            appendLogJSONLine(seq: e.seq, event: e.bytes, to: &out)
+        let end = try store.forEachEventChunk(after: position, chunk: chunk, piece: piece) { c in
+            for i in 0..<c.count { c.withRecord(i) { e in appendLogJSONLine(seq: e.seq, event: e.bytes, to: &out) } }
         }
         return (out, end)
     }
@@ -142,7 +142,7 @@ struct EventBytesTests {
                 var fastCount = 0
                 var fastError: StoreError?
                 do {
-                    try base.forEachEventBytes(after: .afterHeader, chunk: chunk, piece: piece) { _ in fastCount += 1 }
+                    try base.forEachEventChunk(after: .afterHeader, chunk: chunk, piece: piece) { fastCount += $0.count }
                 } catch { fastError = error }
                 let plain = try #require(plainError, "\(name)")
                 #expect(fastError == plain, "\(name) chunk \(chunk): \(String(describing: fastError)) vs \(plain)")
