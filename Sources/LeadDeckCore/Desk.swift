@@ -20,6 +20,16 @@ public struct Desk: Sendable {
     private var paceWeightsDay: Int64 = .min
     private var sourceIDs: Set<String>
     private var sourceIndex: [String: Int] = [:]
+    /// The catalog's sources by id: indices into `catalog.sources`, ordered by id (a repeated id by catalog
+    /// order). Tables that list thousands of sources in id order, or break ties by id, walk this instead of
+    /// comparing ids on every frame.
+    public private(set) var sourcesByID: [Int] = []
+    /// Where each catalog source's own slice is in `metrics.series`, by catalog index (-1: none), as of a series
+    /// count of `sourceSeriesCount`: see `seriesPosition(ofSource:)`.
+    var sourceSeries: [Int] = []
+    var sourceSeriesCount = -1
+    /// The later catalog indices of an id the catalog lists more than once (a catalog that fails validation).
+    private var repeatedIDs: [String: [Int]] = [:]
 
     /// The name a sub-ID gets when an offer brings one the catalog does not list. Exchanges add sub-IDs all the
     /// time; such a sub-ID is shown and counted like any other and can be blocked. Its weight is 0, so the
@@ -45,7 +55,12 @@ public struct Desk: Sendable {
         self.leads = leads
         self.sourceIDs = Set(catalog.sources.map(\.id))
         self.metrics.clock = policy.clock
-        for (i, s) in catalog.sources.enumerated() where sourceIndex[s.id] == nil { sourceIndex[s.id] = i }
+        for (i, s) in catalog.sources.enumerated() {
+            if sourceIndex[s.id] == nil { sourceIndex[s.id] = i } else { repeatedIDs[s.id, default: []].append(i) }
+        }
+        let sources = catalog.sources
+        sourcesByID = sources.indices.sorted { sources[$0].id != sources[$1].id ? sources[$0].id < sources[$1].id : $0 < $1 }
+        findSourceSeries()
         // Sub-IDs first seen before the checkpoint: their counters are in the metrics.
         for key in metrics.table(.subid, window: .all).keys.sorted() {
             guard let slash = key.value.firstIndex(of: "/") else { continue }
@@ -123,7 +138,45 @@ public struct Desk: Sendable {
     }
 
     /// Takes back the metrics `lendMetrics` handed out, with every event decided meanwhile folded in.
-    public mutating func returnMetrics(_ book: MetricsBook) { metrics = book }
+    public mutating func returnMetrics(_ book: MetricsBook) {
+        metrics = book
+        findSourceSeries()
+    }
+
+    /// Where catalog source `i`'s own slice is in `metrics.series`, or nil when nothing was counted in it: what
+    /// the sources table reads for every source on every frame, without hashing its id when the desk's record
+    /// of positions is current (it is checked against the series; a stale one falls back to the lookup).
+    public func seriesPosition(ofSource i: Int) -> Int? {
+        let key = MetricKey(.source, catalog.sources[i].id)
+        if i < sourceSeries.count {
+            let p = sourceSeries[i]
+            if p >= 0, metrics.series.key(at: p) == key { return p }
+            if p < 0, sourceSeriesCount == metrics.series.count { return nil }
+        }
+        return metrics.series.position(ofExisting: key)
+    }
+
+    /// Records where every catalog source's own slice is (a desk made or given back its metrics).
+    private mutating func findSourceSeries() {
+        let series = metrics.series
+        sourceSeries = catalog.sources.map { series.position(ofExisting: MetricKey(.source, $0.id)) ?? -1 }
+        sourceSeriesCount = series.count
+    }
+
+    /// Folds an event of `source` into the metrics, noting where the source's slice is when the event made it.
+    private mutating func fold(_ event: Event, source: String) {
+        let before = metrics.series.count
+        metrics.apply(event)
+        let after = metrics.series.count
+        guard after != before else { return }
+        // New slices come only from this event, so only its source's position can have appeared.
+        if sourceSeriesCount == before, let i = sourceIndex[source], i < sourceSeries.count {
+            let p = metrics.series.position(ofExisting: MetricKey(.source, source)) ?? -1
+            sourceSeries[i] = p
+            if !repeatedIDs.isEmpty, let more = repeatedIDs[source] { for j in more { sourceSeries[j] = p } }
+            sourceSeriesCount = after
+        }
+    }
 
     /// The event recording a decision: a lead that was not bought is kept without the consumer's contact details
     /// (data minimisation: nothing needs them, and the log is a fifth smaller), a bought one whole.
@@ -139,7 +192,7 @@ public struct Desk: Sendable {
         let decision = Engine.bid(ping, policy: policy, ledger: ledger, weights: paceWeights)
         let e = PingEvent(ping: ping, decision: decision, expiresAt: decision.price == nil ? nil : ping.receivedAt + ttlSeconds,
                           tier: policy.settings(for: ping.sourceID).priority)
-        metrics.apply(.ping(e))
+        fold(.ping(e), source: ping.sourceID)
         return e
     }
 
@@ -172,7 +225,7 @@ public struct Desk: Sendable {
         if e.decision == .rejected(.budget), policy.share(forTier: e.tier) >= 100 { ledger.noteBudgetOut(at: e.offer.receivedAt) }
         if e.decision.isBought { ledger.recordPurchase(e.offer, rememberingConsumer: leadState) }
         let ev = Event.offer(e)
-        if foldingMetrics { metrics.apply(ev) }
+        if foldingMetrics { fold(ev, source: e.offer.sourceID) }
         if leadState { leads.apply(ev) }
     }
 
@@ -192,8 +245,8 @@ public struct Desk: Sendable {
             ledger.roll(to: e.offer.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
             learnPaceWeights(at: e.offer.receivedAt)
             book(e, leadState: leadState, foldingMetrics: foldingMetrics)
-        case .outcome:
-            if foldingMetrics { metrics.apply(event) }
+        case .outcome(let o):
+            if foldingMetrics { fold(event, source: o.lead.sourceID) }
             if leadState { leads.apply(event) }
         case .policy(let e):
             if let p = try? e.change.apply(to: policy) { setPolicy(p) }
@@ -206,7 +259,7 @@ public struct Desk: Sendable {
         case .ping(let e):
             ledger.roll(to: e.ping.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
             learnPaceWeights(at: e.ping.receivedAt)
-            metrics.apply(event)
+            fold(event, source: e.ping.sourceID)
         }
     }
 

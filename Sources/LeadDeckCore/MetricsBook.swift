@@ -217,6 +217,11 @@ public struct MetricsBook: Sendable, Hashable, Codable {
         series.withSeries(key) { s in (counters(s, over: span), counters(s, over: other)?.bought ?? 0) } ?? (nil, 0)
     }
 
+    /// `counters(_:over:boughtOver:)` of the slice at `position` in `series` (`Desk.seriesPosition(ofSource:)`).
+    public func counters(at position: Int, over span: WindowSpan, boughtOver other: WindowSpan) -> (counters: Counters?, bought: Int64) {
+        series.withSeries(at: position) { s in (counters(s, over: span), counters(s, over: other)?.bought ?? 0) }
+    }
+
     /// One series' counters over a span (the series looked up once can serve several windows).
     public func counters(_ s: borrowing Series, over span: WindowSpan) -> Counters? {
         switch span.window {

@@ -45,6 +45,17 @@ public struct SeriesTable: Sendable, Hashable, Sequence {
         return values.withUnsafeBufferPointer { body($0[p]) }
     }
 
+    /// The slice at `position`, or nil past the end.
+    public func key(at position: Int) -> MetricKey? { position < keys.count ? keys[position] : nil }
+
+    /// Where the slice's series is, or nil when nothing was counted in it.
+    public func position(ofExisting key: MetricKey) -> Int? { positions[key] }
+
+    /// `body` applied to the series at `position` where it lies (see `withSeries(_:_:)`).
+    public func withSeries<R>(at position: Int, _ body: (borrowing MetricsBook.Series) -> R) -> R {
+        values.withUnsafeBufferPointer { body($0[position]) }
+    }
+
     /// How many slices there are.
     public var count: Int { keys.count }
 

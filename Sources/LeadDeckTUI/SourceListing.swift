@@ -114,22 +114,42 @@ extension SourceTable {
         // A source's settings are read only when the filter or the sort needs them (a filter may name any field).
         let everyRow = f?.isEmpty ?? false
         let settings = !(f?.isEmpty ?? true) || [.priority, .status, .mode].contains(sort)
+        // The sources are taken in id order, so two rows with the same figure keep the order they came in: the
+        // sort compares positions, not ids.
         var parents: [SourceListing.Entry] = []
-        var sortKeys: [SourceSortKey] = []
         var ids: [String] = []
-        for i in sources.indices {
-            let row = builder.sourceRow(i, settings: settings)
-            let outside: Bool
-            if everyRow || f?.matches(row) ?? false { outside = false } else if row.key.source == pinned { outside = true } else { continue }
-            parents.append(.init(index: i, sub: -1, outsideFilter: outside, bought: row.counters.bought))
-            sortKeys.append(SourceSortKey(row, sort))
-            ids.append(row.key.source)
-        }
-        var order = Array(parents.indices)
-        // Through buffer pointers, the comparisons read the keys in place rather than copying them out.
-        sortKeys.withUnsafeBufferPointer { k in
-            ids.withUnsafeBufferPointer { id in
-                order.sort { i, j in SourceSortKey.precedes(k[i], k[j], sort: sort, descending: descending) { id[i] < id[j] } }
+        parents.reserveCapacity(sources.count)
+        ids.reserveCapacity(sources.count)
+        var order: [Int]
+        if everyRow && sort.isFigure {
+            // No filter and a figure column: a row needs only its counters, and the sort key holds no string.
+            var sortKeys: [FigureSortKey] = []
+            sortKeys.reserveCapacity(sources.count)
+            for i in desk.sourcesByID {
+                let id = sources[i].id
+                let (counters, today) = builder.figures(ofSource: i)
+                parents.append(.init(index: i, sub: -1, outsideFilter: false, bought: counters.bought))
+                sortKeys.append(FigureSortKey(sort, counters: counters, boughtToday: today))
+                ids.append(id)
+            }
+            order = Array(parents.indices)
+            sortKeys.withUnsafeBufferPointer { k in
+                order.sort { i, j in FigureSortKey.precedes(k[i], k[j], sort: sort, descending: descending) { i < j } }
+            }
+        } else {
+            var sortKeys: [SourceSortKey] = []
+            for i in desk.sourcesByID {
+                let row = builder.sourceRow(i, settings: settings)
+                let outside: Bool
+                if everyRow || f?.matches(row) ?? false { outside = false } else if row.key.source == pinned { outside = true } else { continue }
+                parents.append(.init(index: i, sub: -1, outsideFilter: outside, bought: row.counters.bought))
+                sortKeys.append(SourceSortKey(row, sort))
+                ids.append(row.key.source)
+            }
+            order = Array(parents.indices)
+            // Through a buffer pointer, the comparisons read the keys in place rather than copying them out.
+            sortKeys.withUnsafeBufferPointer { k in
+                order.sort { i, j in SourceSortKey.precedes(k[i], k[j], sort: sort, descending: descending) { i < j } }
             }
         }
         var keys: [SourceRow.Key] = []

@@ -7,6 +7,8 @@ struct SourceRowBuilder: Sendable {
     let catalog: Catalog
     let policy: Policy
     let book: MetricsBook
+    /// Where each source's slice is in the book (`Desk.seriesPosition(ofSource:)`).
+    private let desk: Desk
     let window: Window
     /// Count only leads bought before their vertical's usual sale lag (mature cohorts).
     let matureOnly: Bool
@@ -16,6 +18,7 @@ struct SourceRowBuilder: Sendable {
     private let lags: [Vertical: Int64]
 
     init(desk: Desk, window: Window, matureOnly: Bool) {
+        self.desk = desk
         catalog = desk.catalog
         policy = desk.policy
         book = desk.metrics
@@ -31,13 +34,24 @@ struct SourceRowBuilder: Sendable {
 
     /// Sets the row's counters over the window (mature cohorts only when `matureOnly`) and its leads bought today.
     private func fill(_ row: inout SourceRow, _ key: MetricKey) {
+        (row.counters, row.boughtToday) = figures(key, vertical: row.vertical)
+    }
+
+    /// A slice's counters over the window (mature cohorts only when `matureOnly`) and its leads bought today:
+    /// all a row's figure columns read (`SortColumn.isFigure`).
+    func figures(_ key: MetricKey, vertical: Vertical) -> (counters: Counters, boughtToday: Int64) {
         let figures = book.counters(key, over: span, boughtOver: todaySpan)
-        row.boughtToday = figures.bought
-        if matureOnly {
-            row.counters = book.matureCounters(key, window: window, lag: lag(row.vertical)) ?? Counters()
-        } else if let c = figures.counters {
-            row.counters = c
-        }
+        if matureOnly { return (book.matureCounters(key, window: window, lag: lag(vertical)) ?? Counters(), figures.bought) }
+        return (figures.counters ?? Counters(), figures.bought)
+    }
+
+    /// `figures(_:vertical:)` of catalog source `i`, found by position rather than by hashing its id.
+    func figures(ofSource i: Int) -> (counters: Counters, boughtToday: Int64) {
+        let s = catalog.sources[i]
+        if matureOnly { return figures(MetricKey(.source, s.id), vertical: s.vertical) }
+        guard let p = desk.seriesPosition(ofSource: i) else { return (Counters(), 0) }
+        let f = book.counters(at: p, over: span, boughtOver: todaySpan)
+        return (f.counters ?? Counters(), f.bought)
     }
 
     /// Catalog source `i`'s row, without its sparkline and maturing marks. Without `settings` the row carries
@@ -54,7 +68,7 @@ struct SourceRowBuilder: Sendable {
                             priority: st.priority, blocked: st.blocked, blockedSubs: blockedSubs, sourceBlocked: false,
                             mode: st.mode, modeInForce: st.mode.resolved(global: policy.globalMode),
                             boughtToday: 0, counters: Counters(), volume: [], subCount: subs.count)
-        fill(&row, MetricKey(.source, id))
+        (row.counters, row.boughtToday) = figures(ofSource: i)
         return row
     }
 

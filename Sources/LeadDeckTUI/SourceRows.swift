@@ -15,6 +15,15 @@ public enum SourceColumnID: String, Sendable, CaseIterable {
     /// Whether the table can be sorted by this column (`s` cycles through the sortable ones on screen).
     public var isSortable: Bool { self != .offers }
 
+    /// Whether the column's figure is worked out from the row's counters alone (and its leads bought today),
+    /// not from its name, catalog fields or settings.
+    public var isFigure: Bool {
+        switch self {
+        case .priority, .status, .name, .vertical, .channel, .mode: return false
+        default: return true
+        }
+    }
+
     /// Whether the column is a ratio that needs enough bought leads behind it to be judged.
     public var restsOnEvidence: Bool {
         switch self {
@@ -90,15 +99,18 @@ public enum SourceTable {
     }
 
     /// Whether the row has a figure for the column (CPL needs leads bought, CPA a sale, ...).
-    static func hasValue(_ r: SourceRow, _ c: SortColumn) -> Bool {
-        var m: MetricsRow { MetricsRow(r.counters) }
+    static func hasValue(_ r: SourceRow, _ c: SortColumn) -> Bool { hasValue(counters: r.counters, c) }
+
+    /// `hasValue` of a row with these counters: it reads nothing else.
+    static func hasValue(counters: borrowing Counters, _ c: SortColumn) -> Bool {
+        var m: MetricsRow { MetricsRow(copy counters) }
         switch c {
         case .cpl: return m.cpl != nil
-        case .contact, .conv, .returns, .profit: return r.counters.bought > 0
+        case .contact, .conv, .returns, .profit: return counters.bought > 0
         case .cpa: return m.cpa != nil
         case .roi: return m.roi != nil
-        case .bidRate: return r.counters.bidRate != nil
-        case .winRate: return r.counters.winRate != nil
+        case .bidRate: return counters.bidRate != nil
+        case .winRate: return counters.winRate != nil
         default: return true
         }
     }
