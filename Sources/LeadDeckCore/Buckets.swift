@@ -56,6 +56,14 @@ public struct Buckets: Sendable, Sequence {
         }
     }
 
+    /// `body` applied to the bucket's counters where they lie (the subscript copies them out), or nil when the
+    /// bucket holds none.
+    public func read<R>(_ key: Int64, _ body: (borrowing Counters) -> R) -> R? {
+        let i = index(of: key)
+        guard i.found else { return nil }
+        return counters.withUnsafeBufferPointer { body($0[i.at]) }
+    }
+
     /// Changes the bucket's counters in place, starting from zero when it has none.
     public mutating func modify(_ key: Int64, _ body: (inout Counters) -> Void) {
         let i = index(of: key)

@@ -60,20 +60,24 @@ extension MetricsBook {
     /// the book's "now", or nil when none were bought. Day buckets are split in proportion to the time on
     /// each side of the cut (purchases within a day are taken as spread evenly).
     public func youngShare(_ key: MetricKey, window: Window, lag: Int64) -> Double? {
-        guard let s = series[key] else { return nil }
+        // Read in place: the maturing marks of every row drawn, on every frame.
+        series.withSeries(key) { youngShare($0, window: window, lag: lag) } ?? nil
+    }
+
+    private func youngShare(_ s: borrowing Series, window: Window, lag: Int64) -> Double? {
         let cutoff = latest.seconds - lag
         switch window {
         case .hour:
             var young: Int64 = 0, all: Int64 = 0
             let now = floorDiv(latest.seconds, Self.slotSeconds)
             for slot in (now - 11)...now {
-                guard let c = s.slots[slot] else { continue }
-                all += c.bought
-                if slot * Self.slotSeconds >= cutoff { young += c.bought }
+                guard let bought = s.slots.read(slot, { $0.bought }) else { continue }
+                all += bought
+                if slot * Self.slotSeconds >= cutoff { young += bought }
             }
             return all > 0 ? Double(young) / Double(all) : nil
         case .today:
-            guard let c = s.days[clock.day(latest)], c.bought > 0 else { return nil }
+            guard let bought = s.days.read(clock.day(latest), { $0.bought }), bought > 0 else { return nil }
             let midnight = clock.startOfDay(latest).seconds
             let elapsed = max(1, latest.seconds - midnight)
             return cutoff <= midnight ? 1 : Double(latest.seconds - cutoff) / Double(elapsed)

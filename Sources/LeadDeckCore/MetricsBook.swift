@@ -246,8 +246,10 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     /// Leads offered per 5-minute slot for one slice over the last two hours, oldest first.
     public func recentVolume(_ key: MetricKey) -> [Int64] {
         let now = floorDiv(latest.seconds, Self.slotSeconds)
-        let s = series[key]
-        return ((now - Self.slotsKept + 1)...now).map { s?.slots[$0]?.offered ?? 0 }
+        let slots = (now - Self.slotsKept + 1)...now
+        // Read in place: the sparkline of every source drawn, on every frame.
+        return series.withSeries(key) { s in slots.map { s.slots.read($0) { $0.offered } ?? 0 } }
+            ?? Array(repeating: 0, count: slots.count)
     }
 }
 

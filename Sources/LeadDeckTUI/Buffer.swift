@@ -69,8 +69,18 @@ public struct Buffer: Sendable {
     public func rowEquals(_ y: Int, _ other: Buffer) -> Bool {
         guard other.width == width, other.height == height, y >= 0, y < height else { return false }
         let start = y * width
-        for i in start..<(start + width) where cells[i] != other.cells[i] { return false }
-        return true
+        // Read in place, the text by its bits first: equal bits are the same string (a table's one-byte cell
+        // text always is), and only texts that differ in bits are compared as strings.
+        return cells.withUnsafeBufferPointer { a in
+            other.cells.withUnsafeBufferPointer { b in
+                for i in start..<(start + width) {
+                    guard a[i].style == b[i].style else { return false }
+                    if unsafeBitCast(a[i].text, to: (UInt64, UInt64).self) != unsafeBitCast(b[i].text, to: (UInt64, UInt64).self),
+                       a[i].text != b[i].text { return false }
+                }
+                return true
+            }
+        }
     }
 
     public subscript(x: Int, y: Int) -> Cell {

@@ -49,4 +49,30 @@ struct BufferWriteTests {
             #expect(fast.cells == slow.cells, "\(text.debugDescription) x \(x) y \(y) w \(w) right \(right) clip \(clip)")
         }
     }
+
+    /// `rowEquals` compares texts by their bits first; it must say what comparing the cells says, also for equal
+    /// texts held in different storage (a long grapheme cluster is not a small string).
+    @Test func rowEqualsSaysWhatComparingTheCellsSays() {
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466}"  // 25 bytes: heap storage
+        let texts = ["a", "b", " ", "", "\u{6771}", family, String(family.unicodeScalars.map(Character.init).reduce("") { $0 + String($1) })]
+        let styles: [Style] = [.plain, .bold, .selected, .dim, Style(fg: .red, underline: true)]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            var a = Buffer(width: 6, height: 2), b = Buffer(width: 6, height: 2)
+            for x in 0..<6 {
+                let cell = Cell(texts.randomElement(using: &random)!, styles.randomElement(using: &random)!)
+                a[x, 1] = cell
+                // Mostly the same cell, its text copied into new storage half the time; sometimes another.
+                if Int.random(in: 0..<8, using: &random) == 0 {
+                    b[x, 1] = Cell(texts.randomElement(using: &random)!, styles.randomElement(using: &random)!)
+                } else {
+                    b[x, 1] = Cell(Bool.random(using: &random) ? String(decoding: Array(cell.text.utf8), as: UTF8.self) : cell.text, cell.style)
+                }
+            }
+            let plain = (0..<6).allSatisfy { a[$0, 1] == b[$0, 1] }
+            #expect(a.rowEquals(1, b) == plain)
+            #expect(a.rowEquals(0, b))
+        }
+        #expect(!Buffer(width: 6, height: 2).rowEquals(0, Buffer(width: 5, height: 2)))
+    }
 }
