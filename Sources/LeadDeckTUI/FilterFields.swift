@@ -39,7 +39,7 @@ extension FilterFields where Subject == SourceRow {
                 Word(names: ["tier", "pri"], choices: (1...5).map { ["\($0)"] }, example: "1") { r, v in "\(r.priority)" == v },
                 .oneOf(["status"], SourceStatus.allCases.map { [$0.rawValue, $0.short.lowercased()] }) { [$0.status.rawValue, $0.status.short.lowercased()] },
                 Word(names: ["source", "id"], choices: nil, example: "aut01") { r, v in r.filterID.hasPrefix(v) },
-                Word(names: ["name"], choices: nil, example: "harbor") { r, v in r.name.lowercased().contains(v) },
+                Word(names: ["name"], choices: nil, example: "harbor") { r, v in TextMatch.lowercased(r.name, contains: v) },
             ],
             numbers: [
                 Number(names: ["roi"], unit: .percent, example: "<0") { r in MetricsRow(r.counters).roi.map { $0 * 100 } },
@@ -56,9 +56,9 @@ extension FilterFields where Subject == SourceRow {
             text: { r, t in
                 // A status word alone means the status (`blocked`, `active`, `partial`), as on the rows.
                 if let s = SourceStatus(rawValue: t) { return r.status == s }
-                return r.key.source.lowercased().contains(t) || r.name.lowercased().contains(t)
-                    || (r.key.subID?.lowercased().contains(t) ?? false) || r.vertical.rawValue.contains(t)
-                    || r.channel.rawValue.contains(t)
+                return TextMatch.lowercased(r.key.source, contains: t) || TextMatch.lowercased(r.name, contains: t)
+                    || r.key.subID.map { TextMatch.lowercased($0, contains: t) } ?? false
+                    || TextMatch.lowercased(r.vertical.rawValue, contains: t) || TextMatch.lowercased(r.channel.rawValue, contains: t)
             })
     }
 }
@@ -86,8 +86,8 @@ extension FilterFields where Subject == FeedItem {
             ],
             text: { i, t in
                 let words = decisionWords(i.decision)
-                return "\(i.sourceID)/\(i.subID) \(i.vertical.rawValue) \(i.state) \(i.saleType.rawValue) \(words.joined(separator: " ")) \(i.outcome ?? "") \(i.leadID)"
-                    .lowercased().contains(t)
+                return TextMatch.lowercased("\(i.sourceID)/\(i.subID) \(i.vertical.rawValue) \(i.state) \(i.saleType.rawValue) \(words.joined(separator: " ")) \(i.outcome ?? "") \(i.leadID)",
+                                            contains: t)
             })
     }
 
