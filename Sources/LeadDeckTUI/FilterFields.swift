@@ -53,12 +53,12 @@ extension FilterFields where Subject == SourceRow {
                 Number(names: ["ret"], unit: .percent, example: ">10") { percent(MetricsRow($0.counters).returnRate) },
                 Number(names: ["pri", "tier"], unit: .count, example: "<=2") { Double($0.priority) },
             ],
-            text: { r, t in
+            text: { t in
                 // A status word alone means the status (`blocked`, `active`, `partial`), as on the rows.
-                if let s = SourceStatus(rawValue: t) { return r.status == s }
-                return TextMatch.lowercased(r.key.source, contains: t) || TextMatch.lowercased(r.name, contains: t)
-                    || r.key.subID.map { TextMatch.lowercased($0, contains: t) } ?? false
-                    || TextMatch.lowercased(r.vertical.rawValue, contains: t) || TextMatch.lowercased(r.channel.rawValue, contains: t)
+                if let s = SourceStatus(rawValue: t) { return { r in r.status == s } }
+                let word = TextMatch(t)
+                return { r in word.found(in: r.key.source) || word.found(in: r.name) || r.key.subID.map(word.found) ?? false
+                    || word.found(in: r.vertical.rawValue) || word.found(in: r.channel.rawValue) }
             })
     }
 }
@@ -84,10 +84,12 @@ extension FilterFields where Subject == FeedItem {
             numbers: [
                 Number(names: ["price"], unit: .dollars, example: ">50") { Double($0.price.cents) / 100 },
             ],
-            text: { i, t in
-                let words = decisionWords(i.decision)
-                return TextMatch.lowercased("\(i.sourceID)/\(i.subID) \(i.vertical.rawValue) \(i.state) \(i.saleType.rawValue) \(words.joined(separator: " ")) \(i.outcome ?? "") \(i.leadID)",
-                                            contains: t)
+            text: { t in
+                let word = TextMatch(t)
+                return { i in
+                    let words = decisionWords(i.decision)
+                    return word.found(in: "\(i.sourceID)/\(i.subID) \(i.vertical.rawValue) \(i.state) \(i.saleType.rawValue) \(words.joined(separator: " ")) \(i.outcome ?? "") \(i.leadID)")
+                }
             })
     }
 

@@ -86,8 +86,8 @@ struct FilterFields<Subject>: Sendable {
 
     var words: [Word]
     var numbers: [Number]
-    /// Whether a plain word (no key) matches the row.
-    var text: @Sendable (Subject, String) -> Bool
+    /// The test of a plain word (no key), made once per word: whether it matches a row.
+    var text: @Sendable (String) -> @Sendable (Subject) -> Bool
 
     /// Every key's first name, value fields then numeric ones, for the unknown-key error and the help.
     var known: [String] {
@@ -171,6 +171,6 @@ public struct FilterQuery<Subject>: Sendable {
             return .success(Term(negated: negated) { s in field.value(s).map { op.holds($0, bound, tolerance: tolerance) } ?? false })
         }
         let word = String(t)
-        return .success(Term(negated: negated) { fields.text($0, word) })
+        return .success(Term(negated: negated, test: fields.text(word)))
     }
 }

@@ -64,12 +64,11 @@ struct SourceRowBuilder: Sendable {
         let vertical = sources[i].vertical
         let subs = sources[i].subIDs
         let blockedSubs = st.blockedSubIDs.isEmpty ? 0 : subs.count { st.blockedSubIDs.contains($0.id) }
-        var row = SourceRow(key: .init(source: id, subID: nil), name: sources[i].name, vertical: vertical, channel: sources[i].channel,
-                            priority: st.priority, blocked: st.blocked, blockedSubs: blockedSubs, sourceBlocked: false,
-                            mode: st.mode, modeInForce: st.mode.resolved(global: policy.globalMode),
-                            boughtToday: 0, counters: Counters(), volume: [], subCount: subs.count)
-        (row.counters, row.boughtToday) = figures(ofSource: i)
-        return row
+        let (counters, boughtToday) = figures(ofSource: i)
+        return SourceRow(key: .init(source: id, subID: nil), name: sources[i].name, vertical: vertical, channel: sources[i].channel,
+                         priority: st.priority, blocked: st.blocked, blockedSubs: blockedSubs, sourceBlocked: false,
+                         mode: st.mode, modeInForce: st.mode.resolved(global: policy.globalMode),
+                         boughtToday: boughtToday, counters: counters, volume: [], subCount: subs.count)
     }
 
     /// The row of one of source `s`'s sub-IDs, without its maturing marks (a sub-ID row has no sparkline).

@@ -4,18 +4,28 @@ import LeadDeckCore
 /// Case-insensitive "contains" for the filters, which test every row of a table with thousands of sources on
 /// every frame: plain ASCII is searched byte by byte, folding case as it goes, where `lowercased().contains`
 /// builds a lowercased copy and searches it through Foundation.
-enum TextMatch {
-    /// What `text.lowercased().contains(needle)` says, `needle` being lowercased already.
-    static func lowercased(_ text: String, contains needle: String) -> Bool {
-        if !needle.isEmpty, Sanitizer.isPlainASCII(needle), !needle.utf8.contains(where: { (0x41...0x5A).contains($0) }),
-           let found = asciiSearch(text, needle) {
-            return found
-        }
+struct TextMatch: Sendable {
+    /// The word searched for, lowercased already.
+    let needle: String
+    /// Whether the word is lowercase plain ASCII, not empty: only then is the byte search the same search.
+    private let byteSearch: Bool
+
+    init(_ lowercasedWord: String) {
+        needle = lowercasedWord
+        byteSearch = !needle.isEmpty && Sanitizer.isPlainASCII(needle) && !needle.utf8.contains { (0x41...0x5A).contains($0) }
+    }
+
+    /// What `text.lowercased().contains(needle)` says.
+    func found(in text: String) -> Bool {
+        if byteSearch, let found = Self.asciiSearch(text, needle) { return found }
         return text.lowercased().contains(needle)
     }
 
+    /// What `text.lowercased().contains(needle)` says, `needle` being lowercased already.
+    static func lowercased(_ text: String, contains needle: String) -> Bool { TextMatch(needle).found(in: text) }
+
     /// Whether plain ASCII `text`, lowercased, contains `needle` (lowercase ASCII, not empty); nil when `text`
-    /// is not plain ASCII or not stored contiguously.
+    /// is not plain ASCII.
     private static func asciiSearch(_ text: String, _ needle: String) -> Bool? {
         var text = text, needle = needle
         return text.withUTF8 { h -> Bool? in
