@@ -53,10 +53,15 @@ run() {
     pid=$(tmux -L ldbench list-panes -t main -F '#{pane_pid}')
     # CPU time in nanoseconds over every thread (schedstat): the 10 ms clock ticks of /proc/PID/stat cannot
     # tell 40 ms from 50 ms over a run.
-    local c0 c1
+    # A thread that ends in between takes its time with it: say so when the threads differ (the dashboard and
+    # htop run on one thread, so they do not).
+    local c0 c1 t0s t1s
+    t0s=$(ls /proc/"$pid"/task | tr '\n' ' ')
     c0=$(cat /proc/"$pid"/task/*/schedstat | awk '{s += $1} END {print s}')
     sleep "$secs"
     c1=$(cat /proc/"$pid"/task/*/schedstat | awk '{s += $1} END {print s}')
+    t1s=$(ls /proc/"$pid"/task | tr '\n' ' ')
+    [ "$t0s" = "$t1s" ] || echo "warning: $name's threads changed during the run ($t0s -> $t1s): its CPU figure may be low" >&2
     local rss
     rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
     tmux -L ldbench kill-server 2>/dev/null || true

@@ -28,6 +28,8 @@ public struct Desk: Sendable {
     /// count of `sourceSeriesCount`: see `seriesPosition(ofSource:)`.
     var sourceSeries: [Int] = []
     var sourceSeriesCount = -1
+    /// Each catalog source's settings in `policy`, by catalog index (the policy changes only through `setPolicy`).
+    private var sourceSettings: [SourceSettings] = []
     /// The later catalog indices of an id the catalog lists more than once (a catalog that fails validation).
     private var repeatedIDs: [String: [Int]] = [:]
 
@@ -61,6 +63,7 @@ public struct Desk: Sendable {
         let sources = catalog.sources
         sourcesByID = sources.indices.sorted { sources[$0].id != sources[$1].id ? sources[$0].id < sources[$1].id : $0 < $1 }
         findSourceSeries()
+        sourceSettings = sources.map { policy.settings(for: $0.id) }
         // Sub-IDs first seen before the checkpoint: their counters are in the metrics.
         for key in metrics.table(.subid, window: .all).keys.sorted() {
             guard let slash = key.value.firstIndex(of: "/") else { continue }
@@ -170,12 +173,14 @@ public struct Desk: Sendable {
         let after = metrics.series.count
         guard after != before else { return }
         // New slices come only from this event, so only its source's position can have appeared.
-        if sourceSeriesCount == before, let i = sourceIndex[source], i < sourceSeries.count {
+        guard sourceSeriesCount == before else { return }
+        // A source the catalog does not list (a log replayed with a shorter sources.json) owns no catalog slice.
+        if let i = sourceIndex[source], i < sourceSeries.count {
             let p = metrics.series.position(ofExisting: MetricKey(.source, source)) ?? -1
             sourceSeries[i] = p
             if !repeatedIDs.isEmpty, let more = repeatedIDs[source] { for j in more { sourceSeries[j] = p } }
-            sourceSeriesCount = after
         }
+        sourceSeriesCount = after
     }
 
     /// The event recording a decision: a lead that was not bought is kept without the consumer's contact details
@@ -291,5 +296,12 @@ public struct Desk: Sendable {
     public mutating func setPolicy(_ p: Policy) {
         policy = p
         metrics.clock = p.clock
+        sourceSettings = catalog.sources.map { p.settings(for: $0.id) }
+    }
+
+    /// `policy.settings(for:)` of catalog source `i`, without hashing its id (the sources table reads every
+    /// source's settings on every frame a filter is applied).
+    public func settings(ofSource i: Int) -> SourceSettings {
+        i < sourceSettings.count ? sourceSettings[i] : policy.settings(for: catalog.sources[i].id)
     }
 }

@@ -46,14 +46,15 @@ public struct SeriesTable: Sendable, Hashable, Sequence {
     }
 
     /// The slice at `position`, or nil past the end.
-    public func key(at position: Int) -> MetricKey? { position < keys.count ? keys[position] : nil }
+    public func key(at position: Int) -> MetricKey? { keys.indices.contains(position) ? keys[position] : nil }
 
     /// Where the slice's series is, or nil when nothing was counted in it.
     public func position(ofExisting key: MetricKey) -> Int? { positions[key] }
 
     /// `body` applied to the series at `position` where it lies (see `withSeries(_:_:)`).
     public func withSeries<R>(at position: Int, _ body: (borrowing MetricsBook.Series) -> R) -> R {
-        values.withUnsafeBufferPointer { body($0[position]) }
+        precondition(values.indices.contains(position), "series position \(position) of \(values.count)")
+        return values.withUnsafeBufferPointer { body($0[position]) }
     }
 
     /// How many slices there are.

@@ -69,6 +69,7 @@ public struct Buffer: Sendable {
     public func rowEquals(_ y: Int, _ other: Buffer) -> Bool {
         guard other.width == width, other.height == height, y >= 0, y < height else { return false }
         let start = y * width
+        assert(MemoryLayout<String>.size == MemoryLayout<(UInt64, UInt64)>.size)
         // Read in place, the text by its bits first: equal bits are the same string (a table's one-byte cell
         // text always is), and only texts that differ in bits are compared as strings.
         return cells.withUnsafeBufferPointer { a in

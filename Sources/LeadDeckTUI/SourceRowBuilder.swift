@@ -60,7 +60,7 @@ struct SourceRowBuilder: Sendable {
     func sourceRow(_ i: Int, settings: Bool = true) -> SourceRow {
         let sources = catalog.sources
         let id = sources[i].id
-        let st = settings ? policy.settings(for: id) : .default
+        let st = settings ? desk.settings(ofSource: i) : .default
         let vertical = sources[i].vertical
         let subs = sources[i].subIDs
         let blockedSubs = st.blockedSubIDs.isEmpty ? 0 : subs.count { st.blockedSubIDs.contains($0.id) }

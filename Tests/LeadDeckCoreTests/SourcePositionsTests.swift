@@ -46,6 +46,13 @@ struct SourcePositionsTests {
         expectPositionsMatch(desk, "after a ping")
         _ = desk.process(Fixture.offer(source: "S3", at: sim.now + 1))
         expectPositionsMatch(desk, "after an offer")
+        // An offer of a source the catalog does not list (a log replayed with a shorter sources.json), and a
+        // policy change: the record stays current (before, the unlisted source left it stale for good).
+        desk.apply(.offer(OfferEvent(offer: Fixture.offer(source: "GONE", at: sim.now + 2), decision: .bought(.shared), tier: 3)))
+        expectPositionsMatch(desk, "after an unlisted source's offer")
+        desk.apply(.policy(PolicyEvent(time: sim.now + 3, actor: "test", change: .block(source: "S2", subID: nil))))
+        _ = desk.process(Fixture.offer(source: "S11", at: sim.now + 4))
+        expectPositionsMatch(desk, "after a policy change and an offer")
         // Metrics lent out: offers decided without them, folded apart, handed back.
         var lent = desk.lendMetrics()
         var run = sim.run(to: sim.now + 30 * 3600, catalog: desk.catalog)
@@ -81,5 +88,21 @@ struct SourcePositionsTests {
         let s9 = desk.catalog.sources.firstIndex { $0.id == "S9" }!
         #expect(stale.seriesPosition(ofSource: s2) == other.series.position(ofExisting: MetricKey(.source, "S2")))
         #expect(stale.seriesPosition(ofSource: s9) == nil)
+    }
+
+    @Test func settingsByCatalogIndexFollowEveryPolicyChange() {
+        var desk = Desk(catalog: Self.catalog(), policy: Fixture.policy())
+        func expectSettingsMatch(_ note: Comment) {
+            for (i, s) in desk.catalog.sources.enumerated() { #expect(desk.settings(ofSource: i) == desk.policy.settings(for: s.id), note) }
+        }
+        expectSettingsMatch("new desk")
+        let changes: [PolicyChange] = [.block(source: "S1", subID: nil), .priority(source: "S3", from: 3, to: 1),
+                                       .block(source: "S20", subID: "a"), .unblock(source: "S1", subID: nil)]
+        for (n, c) in changes.enumerated() {
+            desk.apply(.policy(PolicyEvent(time: Fixture.monday9am + Int64(n), actor: "test", change: c)))
+            expectSettingsMatch("after \(c)")
+        }
+        #expect(desk.settings(ofSource: 3).priority == 1)
+        #expect(desk.settings(ofSource: 6).blockedSubIDs == ["a"])
     }
 }
