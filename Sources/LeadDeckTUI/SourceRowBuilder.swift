@@ -4,11 +4,12 @@ import LeadDeckCore
 /// listing (every row, to filter and sort) and for the rows drawn (`complete(_:)` adds the sparkline and the
 /// maturing marks, which only drawing needs).
 struct SourceRowBuilder: Sendable {
-    let catalog: Catalog
-    let policy: Policy
-    let book: MetricsBook
-    /// Where each source's slice is in the book (`Desk.seriesPosition(ofSource:)`).
+    /// The desk the rows come from: its catalog, policy and metrics, and where each source's slice and settings
+    /// are (`Desk.seriesPosition(ofSource:)`, `Desk.settings(ofSource:)`).
     private let desk: Desk
+    var catalog: Catalog { desk.catalog }
+    var policy: Policy { desk.policy }
+    var book: MetricsBook { desk.metrics }
     let window: Window
     /// Count only leads bought before their vertical's usual sale lag (mature cohorts).
     let matureOnly: Bool
@@ -19,14 +20,11 @@ struct SourceRowBuilder: Sendable {
 
     init(desk: Desk, window: Window, matureOnly: Bool) {
         self.desk = desk
-        catalog = desk.catalog
-        policy = desk.policy
-        book = desk.metrics
         self.window = window
         self.matureOnly = matureOnly
-        span = book.span(window)
-        todaySpan = book.span(.today)
-        let saleLags = book.saleLags
+        span = desk.metrics.span(window)
+        todaySpan = desk.metrics.span(.today)
+        let saleLags = desk.metrics.saleLags
         lags = Dictionary(uniqueKeysWithValues: Vertical.allCases.map { ($0, saleLags.usualLag($0)) })
     }
 
