@@ -136,12 +136,17 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     private mutating func positions(source: String, subID: String, vertical: Vertical, mode: PurchaseMode?,
                                     exchange: String?) -> [Int] {
         let route = Routes.Key(source: source, subID: subID, vertical: vertical, mode: mode, exchange: exchange)
-        if let known = routes.positions[route] { return known }
+        if let known = routes.recent.positions(of: route) { return known }
+        if let known = routes.positions[route] {
+            routes.recent.remember(route, known)
+            return known
+        }
         var found: [Int] = []
         Self.forEachKey(source: source, subID: subID, vertical: vertical, mode: mode, exchange: exchange) {
             found.append(series.position(of: $0))
         }
         routes.positions[route] = found
+        routes.recent.remember(route, found)
         return found
     }
 
@@ -273,6 +278,8 @@ extension MetricsBook {
             var exchange: String?
         }
         var positions: [Key: [Int]] = [:]
+        /// The routes met lately, found by their strings' bits before `positions` hashes them.
+        var recent = RecentRoutes()
         // Derived from `series`: two books are equal whatever their caches hold.
         static func == (a: Routes, b: Routes) -> Bool { true }
         func hash(into hasher: inout Hasher) {}

@@ -21,13 +21,15 @@ public enum JSONFile {
         // A byte order mark from a person's editor is not part of the document.
         let bytes = input.starts(with: InputLines.byteOrderMark) ? Array(input.dropFirst(3)) : input
         let data = Data(bytes)
-        var object: Any = NSNull()
+        var parsed = JSONValue.null
         let version: Int
         if strict {
-            // The strict parser first: it names line and column, and refuses what Foundation lets through
-            // (duplicate keys, where two readers could disagree; invalid UTF-8; raw control characters).
+            // The strict parser: it names line and column, and refuses what Foundation lets through (duplicate
+            // keys, where two readers could disagree; invalid UTF-8; raw control characters). Its tree also
+            // gives the schema version and, below, the fields present, so the document is parsed once here
+            // (Foundation's `JSONSerialization`, and casting its `Any` tree, cost more than the decode itself).
             do {
-                _ = try JSONValue.parse(bytes)
+                parsed = try JSONValue.parse(bytes)
             } catch {
                 if bytes.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) {
                     throw StoreError("\(path): not valid JSON (the file is empty)", kind: .damaged)
@@ -37,13 +39,8 @@ public enum JSONFile {
                 }
                 throw StoreError("\(path): not valid JSON (line \(error.line), column \(error.column): \(error.message))", kind: .damaged)
             }
-            do {
-                object = try JSONSerialization.jsonObject(with: data)
-            } catch {
-                throw StoreError("\(path): not valid JSON (\(syntaxDetail(error, bytes: bytes)))", kind: .damaged)
-            }
-            guard let top = object as? [String: Any] else { throw StoreError("\(path): expected a JSON object at the top", kind: .damaged) }
-            guard let v = top["schemaVersion"] as? Int else {
+            guard case .object(let top) = parsed else { throw StoreError("\(path): expected a JSON object at the top", kind: .damaged) }
+            guard let v = top["schemaVersion"].flatMap(wholeNumber) else {
                 throw StoreError("\(path): missing \"schemaVersion\" (this leaddeck writes version \(current))", kind: .damaged)
             }
             version = v
@@ -69,29 +66,43 @@ public enum JSONFile {
             throw StoreError("\(path): \(error)", kind: .damaged)
         }
         // Unknown fields are refused: a typo like "priorty" must not be silently ignored.
-        if strict, let canonical = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(value)),
-           let unknown = unknownKey(in: object, canonical: canonical, path: "") {
+        if strict, let canonical = try? JSONValue.parse(Array(JSONEncoder().encode(value))),
+           let unknown = unknownKey(in: parsed, canonical: canonical, path: "") {
             throw StoreError("\(path): unknown field \"\(unknown)\"", kind: .damaged)
         }
         return value
     }
 
-    /// The first key path present in `input` but not in `canonical` (its decoded-and-re-encoded form).
-    static func unknownKey(in input: Any, canonical: Any, path: String) -> String? {
-        if let i = input as? [String: Any] {
-            let c = canonical as? [String: Any] ?? [:]
+    /// A JSON number that is a whole number, as an `Int` (what `schemaVersion` must be).
+    static func wholeNumber(_ v: JSONValue) -> Int? {
+        switch v {
+        case .int(let n): return Int(exactly: n)
+        case .number(let d): return Int(exactly: d)
+        default: return nil
+        }
+    }
+
+    /// The first key path present in `input` but not in `canonical` (its decoded-and-re-encoded form); a key
+    /// whose value is `null` counts as absent.
+    static func unknownKey(in input: JSONValue, canonical: JSONValue, path: String) -> String? {
+        switch (input, canonical) {
+        case (.object(let i), _):
+            var c: [String: JSONValue] = [:]
+            if case .object(let o) = canonical { c = o }
             for key in i.keys.sorted() {
                 let p = path.isEmpty ? key : "\(path).\(key)"
                 guard let cv = c[key] else {
-                    if i[key] is NSNull { continue }
+                    if i[key] == .null { continue }
                     return p
                 }
                 if let found = unknownKey(in: i[key]!, canonical: cv, path: p) { return found }
             }
-        } else if let i = input as? [Any], let c = canonical as? [Any] {
+        case (.array(let i), .array(let c)):
             for (n, (a, b)) in zip(i, c).enumerated() {
                 if let found = unknownKey(in: a, canonical: b, path: "\(path)[\(n)]") { return found }
             }
+        default:
+            break
         }
         return nil
     }

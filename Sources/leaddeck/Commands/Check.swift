@@ -4,6 +4,7 @@ import LeadDeckStore
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Verify the store: schema versions, every record's checksum and sequence, a torn tail, the checkpoint, permissions.",
         discussion: """
             Changes nothing unless --repair is given, which cuts an unfinished last record (keeping a copy in torn/), \

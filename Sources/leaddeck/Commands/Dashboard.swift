@@ -6,6 +6,7 @@ import LeadDeckStore
 
 struct Dashboard: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "dashboard",
         abstract: "Open the terminal dashboard (the default when no subcommand is given).",
         discussion: """
             Runs the embedded simulated exchange on the store unless another leaddeck process already runs the \

@@ -19,6 +19,7 @@ func readInput(_ path: String) throws -> [UInt8] {
 
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "ingest",
         abstract: "Decide and record offers from a real exchange, given as JSON Lines (FILE, or - for stdin).",
         discussion: """
             Fields: lead_id, source_id, sub_id, vertical, state, postal_code, city, sale_type (shared|exclusive), \
@@ -112,6 +113,7 @@ struct Ingest: ParsableCommand {
 
 struct Outcomes: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "outcomes",
         abstract: "Apply dispositions (contacted, converted with revenue, returned with reason) to bought leads.",
         discussion: """
             CSV with a header (lead_id,outcome,revenue,reason[,refund][,time]) or JSON Lines with the same fields. \

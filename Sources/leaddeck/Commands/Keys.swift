@@ -5,6 +5,7 @@ import LeadDeckStore
 
 struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "keys",
         abstract: "The API keys exchanges present to `leaddeck serve` (Authorization: Bearer KEY): list, add, revoke.",
         discussion: """
             The store keeps only each key's SHA-256 (in keys.json, mode 0600), so a key is shown once, when it is \

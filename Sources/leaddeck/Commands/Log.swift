@@ -5,6 +5,7 @@ import LeadDeckStore
 
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "log",
         abstract: "Print the event stream: offers and decisions, outcomes, policy changes.",
         discussion: "--json prints one object per line ({\"seq\":N,\"event\":{...}}) for pipes; --follow keeps printing new events.")
 

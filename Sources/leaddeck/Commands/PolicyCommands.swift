@@ -45,7 +45,7 @@ func parseRef(_ text: String) throws -> SourceRef {
 }
 
 struct Block: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Block a source, or one of its sub-IDs (SOURCE/SUBID).")
+    static let configuration = CommandConfiguration(commandName: "block", abstract: "Block a source, or one of its sub-IDs (SOURCE/SUBID).")
     @OptionGroup var options: StoreOptions
     @Argument(help: "SOURCE or SOURCE/SUBID.") var target: String
     func run() throws {
@@ -57,7 +57,7 @@ struct Block: ParsableCommand {
 }
 
 struct Unblock: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Unblock a source, or one of its sub-IDs (SOURCE/SUBID).")
+    static let configuration = CommandConfiguration(commandName: "unblock", abstract: "Unblock a source, or one of its sub-IDs (SOURCE/SUBID).")
     @OptionGroup var options: StoreOptions
     @Argument(help: "SOURCE or SOURCE/SUBID.") var target: String
     func run() throws {
@@ -70,6 +70,7 @@ struct Unblock: ParsableCommand {
 
 struct Priority: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "priority",
         abstract: "Set a source's priority tier, 1 (highest) to 5.",
         discussion: "A tier-N source may use only part of the daily budget and caps: tier 1 100%, 2 90%, 3 80%, 4 65%, 5 50% (policy.json tierSpendShare).")
     @OptionGroup var options: StoreOptions
@@ -91,6 +92,7 @@ struct Priority: ParsableCommand {
 
 struct Mode: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "mode",
         abstract: "Set the global purchase mode, or a source's (with --source; inherit follows the global mode).")
     @OptionGroup var options: StoreOptions
     @Option(help: "Source id; without it the global mode changes.") var source: String?
@@ -118,6 +120,7 @@ struct Mode: ParsableCommand {
 
 struct Budget: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "budget",
         abstract: "Set the daily budget in dollars (e.g. 45000 or 45000.50); without an amount, show it.")
     @OptionGroup var options: StoreOptions
     @Argument(help: "Dollars, at most two decimals.") var amount: String?

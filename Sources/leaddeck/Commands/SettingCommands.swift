@@ -35,6 +35,7 @@ func policyInForce(_ options: StoreOptions) throws -> Policy {
 
 struct Caps: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "caps",
         abstract: "Set the daily and hourly lead caps, global or one source's (--source); without values, show them.",
         discussion: "A cap is a number of leads or none. A value left out keeps what is in force. Global caps are shared out by priority tier (tierSpendShare); a source's own caps apply to it alone.")
     @OptionGroup var options: StoreOptions
@@ -63,6 +64,7 @@ struct Caps: ParsableCommand {
 
 struct Hours: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "hours",
         abstract: "Set the hours of operation on the buyer's clock, per weekday, global or one source's (--source); without a value, show them.",
         discussion: """
             HOURS is OPEN-CLOSE for every day (8-21), always, or weekdays with hours, comma-separated: \
@@ -122,6 +124,7 @@ struct PacingCommand: ParsableCommand {
 
 struct Timezone: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "timezone",
         abstract: "Set the buyer's time zone (an IANA name like America/New_York, with daylight saving); without a value, show it.",
         discussion: "Days, hours of operation, caps per hour and day, and the budget's day follow it. A fixed offset is also accepted: UTC-05:00.")
     @OptionGroup var options: StoreOptions
@@ -151,6 +154,7 @@ struct HourPrices: ParsableCommand {
 
 struct States: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "states",
         abstract: "Set the states bought (two-letter codes), add or remove some, or buy all; without values, show them.",
         discussion: "leaddeck states CA TX FL sets the list; --add NV and --remove TX change it; all buys every state.")
     @OptionGroup var options: StoreOptions
@@ -222,6 +226,7 @@ struct MaxPrice: ParsableCommand {
 
 struct Dedupe: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "dedupe",
         abstract: "Set how many days a consumer once bought is refused as a duplicate (0 turns dedupe off); without a value, show it.")
     @OptionGroup var options: StoreOptions
     @Argument(help: "Days, 0-365.") var days: Int?

@@ -6,6 +6,7 @@ import LeadDeckStore
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "simulate",
         abstract: "Run the engine on the simulated exchange for N simulated hours, as fast as possible (or in real time with --speed).",
         discussion: """
             Everything is recorded in the store. Prints the report of the simulated period (leads bought in it and \

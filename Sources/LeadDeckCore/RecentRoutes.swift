@@ -1,0 +1,56 @@
+/// A small cache in front of `MetricsBook.Routes.positions`: the routes met lately, found by the bits of their
+/// strings instead of hashing the strings through `Hasher` (a third of the fold's time went on that).
+///
+/// Sound because every entry keeps its strings alive: two strings with the same bits are then the same string
+/// (a short string's bits are its bytes; a long one's name its storage, which cannot be reused while held). A
+/// string equal to a cached one in other bits (another storage, another Unicode form) only misses, and the
+/// dictionary behind answers. Direct-mapped: a route that collides with another replaces it.
+struct RecentRoutes: Sendable {
+    private struct Entry: Sendable {
+        var route: MetricsBook.Routes.Key
+        var positions: [Int]
+    }
+
+    private static let size = 256
+    private var entries: [Entry?] = []
+
+    init() {}
+
+    /// The bits of a string, or of an absent one (`String?` is as wide as `String`).
+    @inline(__always)
+    private static func bits(_ s: String?) -> (UInt64, UInt64) {
+        assert(MemoryLayout<String?>.size == MemoryLayout<(UInt64, UInt64)>.size)
+        return unsafeBitCast(s, to: (UInt64, UInt64).self)
+    }
+
+    @inline(__always)
+    private static func sameBits(_ a: MetricsBook.Routes.Key, _ b: MetricsBook.Routes.Key) -> Bool {
+        bits(a.source) == bits(b.source) && bits(a.subID) == bits(b.subID) && bits(a.exchange) == bits(b.exchange)
+            && a.vertical == b.vertical && a.mode == b.mode
+    }
+
+    @inline(__always)
+    private static func slot(_ k: MetricsBook.Routes.Key) -> Int {
+        assert(MemoryLayout<Vertical>.size == 1 && MemoryLayout<PurchaseMode?>.size == 1)
+        let (s0, s1) = bits(k.source), (b0, b1) = bits(k.subID), (e0, e1) = bits(k.exchange)
+        var h = s0 &* 0x9E37_79B9_7F4A_7C15
+        h = (h ^ s1) &* 0xBF58_476D_1CE4_E5B9
+        h = (h ^ b0) &* 0x94D0_49BB_1331_11EB
+        h = (h ^ b1) &* 0x9E37_79B9_7F4A_7C15
+        h = (h ^ e0 ^ (e1 << 1)) &* 0xBF58_476D_1CE4_E5B9
+        h ^= UInt64(unsafeBitCast(k.vertical, to: UInt8.self)) &<< 8 | UInt64(unsafeBitCast(k.mode, to: UInt8.self))
+        return Int(truncatingIfNeeded: (h ^ (h >> 29)) & UInt64(size - 1))
+    }
+
+    /// The positions of a route met lately with the same strings, if it is still here.
+    func positions(of route: MetricsBook.Routes.Key) -> [Int]? {
+        guard !entries.isEmpty, let e = entries[Self.slot(route)], Self.sameBits(e.route, route) else { return nil }
+        return e.positions
+    }
+
+    /// Keeps a route's positions (found in the dictionary), replacing the route in its place.
+    mutating func remember(_ route: MetricsBook.Routes.Key, _ positions: [Int]) {
+        if entries.isEmpty { entries = Array(repeating: nil, count: Self.size) }
+        entries[Self.slot(route)] = Entry(route: route, positions: positions)
+    }
+}
