@@ -26,8 +26,15 @@ private extension JSONBytes.Reader {
 
     mutating func event() -> Event? {
         if literal(#"{"decision":"#) {
+            // An offer's decision matched as bytes (no String made, no string switch); else as a string.
+            let start = i
+            if let decision = name(Names.decisions), literal(#","offer":"#) { return offer(decision) }
+            i = start
             guard let label = string() else { return nil }
-            return literal(#","offer":"#) ? offer(label) : ping(label)
+            guard literal(#","offer":"#) else { return ping(label) }
+            // As `Event`'s decoder reads it.
+            guard let decision = Decision(label: label) else { return nil }
+            return offer(decision)
         }
         if literal(#"{"outcome":{"#) { return outcome() }
         return nil
@@ -42,10 +49,8 @@ private extension JSONBytes.Reader {
         return (true, v)
     }
 
-    /// After `{"decision":"…","offer":`.
-    mutating func offer(_ label: String) -> Event? {
-        // As `Event`'s decoder reads it.
-        guard let decision = Decision(label: label) else { return nil }
+    /// After `{"decision":"…","offer":`, the decision read.
+    mutating func offer(_ decision: Decision) -> Event? {
         // The contact details are left out of offers not bought (`Offer.encode(to:)`).
         guard literal(#"{"city":"#), let city = string() else { return nil }
         let email = optionalField(#","email":"#) { $0.string() }
@@ -148,4 +153,7 @@ private enum Names {
     static let modes = PurchaseMode.allCases.map { (Array($0.rawValue.utf8), $0) }
     static let verticals = Vertical.allCases.map { (Array($0.rawValue.utf8), $0) }
     static let outcomeKinds = OutcomeKind.allCases.map { (Array($0.rawValue.utf8), $0) }
+    /// An offer's decisions as `Decision(label:)` reads them: a purchase mode, then a rejection reason.
+    static let decisions = PurchaseMode.allCases.map { (Array($0.rawValue.utf8), Decision.bought($0)) }
+        + RejectReason.allCases.map { (Array($0.rawValue.utf8), Decision.rejected($0)) }
 }

@@ -150,6 +150,25 @@ struct EventDecoderTests {
         }
     }
 
+    /// An offer's decision is matched as bytes; a spelling with escapes goes the string way, and a label that only
+    /// starts like one is no decision: the answer is JSONDecoder's every time.
+    @Test func decisionLabelsReadAsBytesOrAsStringsAlike() {
+        for decision in [Decision.bought(.shared), .bought(.exclusive)] + RejectReason.allCases.map(Decision.rejected) {
+            let text = Self.text(Self.encoded(.offer(OfferEvent(offer: Self.offer, decision: decision, tier: 2))))
+            let label = "\"decision\":\"\(decision.label)\""
+            #expect(EventDecoder.decode(Array(text.utf8)[...]) == Self.plain(Array(text.utf8)), "\(decision)")
+            // The first letter escaped: the same decision, read as a string.
+            let first = decision.label.unicodeScalars.first!.value
+            let escaped = text.replacingOccurrences(of: label, with: "\"decision\":\"\\u00\(String(first, radix: 16))\(decision.label.dropFirst())\"")
+            let mine = EventDecoder.decode(Array(escaped.utf8)[...])
+            #expect(mine != nil && mine == Self.plain(Array(escaped.utf8)), "\(escaped)")
+            for wrong in [decision.label + "x", String(decision.label.dropLast()), decision.label.uppercased()] {
+                let bytes = Array(text.replacingOccurrences(of: label, with: "\"decision\":\"\(wrong)\"").utf8)
+                #expect(EventDecoder.decode(bytes[...]) == nil && Self.plain(bytes) == nil, "\(wrong)")
+            }
+        }
+    }
+
     @Test func stringsWithEscapesUnicodeAndQuotes() {
         let hostile = ["", "O\"Brien \\ the \"great\"", "a/b", "tab\there\r\nnew", "\u{0}\u{1}\u{8}\u{C}\u{1F}\u{7F}",
                        "\u{1B}[31m", "東京", "é e\u{301}", "😀 \u{1F1EB}\u{1F1F7}", "\u{2028}\u{2029}\u{202E}", "\u{FEFF}x",
