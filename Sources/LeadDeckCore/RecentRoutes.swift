@@ -11,7 +11,9 @@ struct RecentRoutes: Sendable {
         var positions: [Int]
     }
 
-    private static let size = 256
+    /// Places: a month's log has a few hundred routes (source, sub-ID, mode, exchange); 256 places lost a
+    /// third of them to collisions.
+    private static let size = 2048
     private var entries: [Entry?] = []
 
     init() {}
