@@ -19,17 +19,18 @@ struct Log: ParsableCommand {
         if follow { Terminal.unblockSignals() }
         try guarded {
             let store = try options.open()
-            let policy = try Failure.wrap { () throws(StoreError) in try store.loadPolicyDocument().policy }
+            // Only the text form reads the policy (its clock, for local times); JSON prints what is stored.
+            let clock = json ? nil : try Failure.wrap { () throws(StoreError) in try store.loadPolicyDocument().policy.clock }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var out = ""
             func emit(_ r: LogRecord) {
-                if json {
+                if let clock {
+                    out += "#\(r.seq)  \(describe(r.event, clock: clock))\n"
+                } else {
                     // Non-ASCII controls and bidi characters are escaped, so the output is safe in a terminal too.
                     let payload = (try? encoder.encode(r.event)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
                     out += "{\"seq\":\(r.seq),\"event\":\(asciiJSON(payload))}\n"
-                } else {
-                    out += "#\(r.seq)  \(describe(r.event, clock: policy.clock))\n"
                 }
                 if out.utf8.count > 1 << 16 { writeOut(out); out = "" }
             }
