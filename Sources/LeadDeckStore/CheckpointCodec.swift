@@ -338,11 +338,14 @@ private struct PendingMetrics {
     func finish(_ buf: UnsafeBufferPointer<UInt8>) -> MetricsBook? {
         var m = reader
         let here = m.bucketEntries(Array(days.entries[days.split...]), of: buf, days: true)
-        let read = days.value()
+        var read = days.value()
         guard here else { return nil }
-        if let read {
-            for (position, d) in read.enumerated() where !d.isEmpty {
-                m.values[position].days.merge(d)
+        if var halves = read.take() {
+            // Each slice's half is let go as soon as it is joined in, so the halves read there and the joined
+            // days are not all held at once (a month's days are a megabyte or two).
+            for position in halves.indices where !halves[position].isEmpty {
+                m.values[position].days.merge(halves[position])
+                halves[position] = Buckets()
             }
         } else {
             guard m.bucketEntries(Array(days.entries[..<days.split]), of: buf, days: true) else { return nil }
