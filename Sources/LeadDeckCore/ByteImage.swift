@@ -68,7 +68,11 @@ public enum ByteImage {
         /// A string written by `Writer.string`; nil when cut short or not UTF-8.
         public mutating func string() -> String? {
             guard let n = u32(), let b = raw(Int(n)) else { return nil }
-            return String(validating: b.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+            let u = b.assumingMemoryBound(to: UInt8.self)
+            // Plain ASCII (ids, states, reasons: nearly every string) needs no validating; the generic
+            // `String(validating:as:)` looked up its metadata at run time on every call.
+            if u.allSatisfy({ $0 < 0x80 }) { return String(decoding: u, as: UTF8.self) }
+            return String(validating: u, as: UTF8.self)
         }
 
         private mutating func load<T: FixedWidthInteger>(_: T.Type) -> T? {
