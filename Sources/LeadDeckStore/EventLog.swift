@@ -136,16 +136,8 @@ public enum EventLogCodec {
     static func frame(_ line: ArraySlice<UInt8>) -> Result<(Int64, ArraySlice<UInt8>), RecordError> {
         var i = line.startIndex
         func expect(_ s: [UInt8]) -> Bool {
-            guard line.count - (i - line.startIndex) >= s.count else { return false }
-            // Byte by byte in place (the generic `elementsEqual` over slices was a tenth of framing a record).
-            let same = line.withUnsafeBufferPointer { l in
-                s.withUnsafeBufferPointer { t in
-                    let from = i - line.startIndex
-                    for k in 0..<t.count where l[from + k] != t[k] { return false }
-                    return true
-                }
-            }
-            guard same else { return false }
+            guard line.count - (i - line.startIndex) >= s.count,
+                  line.withUnsafeBufferPointer({ holds($0, s, at: i - line.startIndex) }) else { return false }
             i += s.count
             return true
         }
@@ -184,13 +176,15 @@ public enum EventLogCodec {
 
     /// Whether the event's bytes end with the "type" of a kind this version reads.
     static func knownKind(_ payload: ArraySlice<UInt8>) -> Bool {
-        payload.withUnsafeBufferPointer { p in
-            kindEndings.contains { e in
-                guard p.count > e.count else { return false }
-                let from = p.count - e.count
-                for k in 0..<e.count where p[from + k] != e[k] { return false }
-                return true
-            }
+        payload.withUnsafeBufferPointer { p in kindEndings.contains { e in p.count > e.count && holds(p, e, at: p.count - e.count) } }
+    }
+
+    /// Whether `p` holds `s`'s bytes from `offset` on (the caller has checked they fit), compared in place: the
+    /// generic `elementsEqual` over slices was a tenth of framing a record.
+    private static func holds(_ p: UnsafeBufferPointer<UInt8>, _ s: [UInt8], at offset: Int) -> Bool {
+        s.withUnsafeBufferPointer { t in
+            for k in 0..<t.count where p[offset + k] != t[k] { return false }
+            return true
         }
     }
 
