@@ -82,3 +82,53 @@ public enum ByteImage {
         }
     }
 }
+
+extension ByteImage {
+    /// A `Writer` that hands its bytes on in chunks of about `chunk` bytes as it goes (`sink`), so an image of
+    /// any size is written with one small buffer (the lead checkpoint, saved while the dashboard runs).
+    public struct Stream {
+        private var writer: Writer
+        private let chunk: Int
+        private let sink: (UnsafeRawBufferPointer) -> Bool
+        /// Bytes handed on so far.
+        public private(set) var emitted = 0
+        /// Set when `sink` refused bytes: everything after is dropped.
+        public private(set) var failed = false
+
+        public init(chunk: Int = 1 << 16, sink: @escaping (UnsafeRawBufferPointer) -> Bool) {
+            self.chunk = chunk
+            self.sink = sink
+            writer = Writer(capacity: chunk + 4096)
+        }
+
+        /// Bytes written so far (handed on or waiting).
+        public var offset: Int { emitted + writer.bytes.count }
+
+        /// Appends with the writer's methods, then hands on a full chunk.
+        public mutating func write(_ body: (inout Writer) -> Void) {
+            body(&writer)
+            if writer.bytes.count >= chunk { flush() }
+        }
+
+        /// Appends bytes as they are, then hands on a full chunk.
+        public mutating func append(_ b: UnsafeRawBufferPointer) {
+            writer.raw(b)
+            if writer.bytes.count >= chunk { flush() }
+        }
+
+        /// Hands on what is waiting; false when `sink` refused bytes (now or before).
+        @discardableResult
+        public mutating func flush() -> Bool {
+            guard !writer.bytes.isEmpty else { return !failed }
+            if !failed { failed = !writer.bytes.withUnsafeBytes { sink($0) } }
+            emitted += writer.bytes.count
+            writer.removeAll()
+            return !failed
+        }
+    }
+}
+
+extension ByteImage.Writer {
+    /// Forgets the bytes written, keeping the buffer (`ByteImage.Stream`).
+    mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+}

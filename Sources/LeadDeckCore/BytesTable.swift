@@ -84,7 +84,12 @@ public struct BytesTable<Value: Sendable>: Sendable {
     /// Changes the value under this key in place, if there is one.
     public mutating func modify(_ id: String, _ body: (inout Value) -> Void) {
         var id = id
-        guard let r = id.withUTF8({ find($0) }) else { return }
+        id.withUTF8 { modify(bytes: $0, body) }
+    }
+
+    /// Changes the value under a key given as its UTF-8 bytes in place, if there is one.
+    public mutating func modify(bytes id: UnsafeBufferPointer<UInt8>, _ body: (inout Value) -> Void) {
+        guard let r = find(id) else { return }
         body(&rows[r].value)
     }
 
@@ -120,6 +125,23 @@ public struct BytesTable<Value: Sendable>: Sendable {
             for row in rows {
                 body(UnsafeBufferPointer(rebasing: bytes[Int(row.keyStart)..<Int(row.keyStart + row.keyCount)]), row.value)
             }
+        }
+    }
+
+    /// Every value with its row number and key's bytes, in the order they came.
+    func forEachRow(_ body: (Int, UnsafeBufferPointer<UInt8>, Value) -> Void) {
+        keyBytes.withUnsafeBufferPointer { bytes in
+            for (i, row) in rows.enumerated() {
+                body(i, UnsafeBufferPointer(rebasing: bytes[Int(row.keyStart)..<Int(row.keyStart + row.keyCount)]), row.value)
+            }
+        }
+    }
+
+    /// `body` of the key's bytes and the value of row `row` (a number `forEachRow` gave).
+    func withRow<R>(_ row: Int, _ body: (UnsafeBufferPointer<UInt8>, Value) -> R) -> R {
+        let r = rows[row]
+        return keyBytes.withUnsafeBufferPointer { bytes in
+            body(UnsafeBufferPointer(rebasing: bytes[Int(r.keyStart)..<Int(r.keyStart + r.keyCount)]), r.value)
         }
     }
 

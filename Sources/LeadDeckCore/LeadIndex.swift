@@ -88,18 +88,43 @@ public struct LeadIndex: Sendable, Hashable, Codable {
         return (n.routes.map { ($0.source, $0.subID) }, n.states)
     }
 
-    /// Appends the bought leads' table as an image (`BytesTable.appendImage(to:)`), their numbers into `names`.
-    /// Here rather than at the caller so the generic table code is compiled for leads.
-    public func appendLeadsImage(to w: inout ByteImage.Writer) { packed.leads.appendImage(to: &w) }
+    /// Writes the bought leads' table as `DiskTable` records (their numbers into `names`) and returns their trailer;
+    /// nil when the file they are read from could not be read to the end.
+    public func writeLeads(to stream: inout ByteImage.Stream) -> DiskTable<PackedLead>.Trailer? { packed.leads.write(to: &stream) }
 
-    /// The index a checkpoint saved as `names`, `appendLeadsImage(to:)` and `savedParts`, the leads' image read
-    /// from `r`; nil when it is damaged or they do not fit together (a pair or state twice, a lead's number out
-    /// of range).
+    /// Whether the bought leads are read in place from a checkpoint's file (with the changes since in memory).
+    public var readsInPlace: Bool { packed.leads.readsInPlace }
+
+    /// The index a checkpoint saved as `names`, a `BytesTable` image of leads read from `r` into memory
+    /// (`checkpoint-leads.bin` version 1) and `savedParts`; nil when it is damaged or they do not fit together
+    /// (a pair or state twice, a lead's number out of range).
     public init?(routes: [(source: String, subID: String)], states: [String], leadsImage r: inout ByteImage.Reader,
                  prunedThrough: Int64, rejected: [String: (RejectReason, Int64)], rejectionsPrunedThrough: Int64) {
-        guard let leads = LeadTable(image: &r),
-              let p = PackedLeads(routes: routes.map { PackedLeads.Route(source: $0.source, subID: $0.subID) }, states: states,
-                                  leads: leads) else { return nil }
+        guard let t = LeadTable(image: &r) else { return nil }
+        var inRange = true
+        t.forEach { _, l in if !PackedLeads.fits(l, routes: routes.count, states: states.count) { inRange = false } }
+        guard inRange else { return nil }
+        self.init(routes: routes, states: states, table: LayeredTable(memory: t), prunedThrough: prunedThrough, rejected: rejected,
+                  rejectionsPrunedThrough: rejectionsPrunedThrough)
+    }
+
+    /// The index a checkpoint saved as `names`, the `DiskTable` records of leads at `offset` in `source` that
+    /// `trailer` describes, read in place (`checkpoint-leads.bin` version 2), and `savedParts`; nil when the records
+    /// are damaged or they do not fit together.
+    public init?(routes: [(source: String, subID: String)], states: [String], leadsIn source: any ByteSource, at offset: Int,
+                 _ trailer: DiskTable<PackedLead>.Trailer, prunedThrough: Int64, rejected: [String: (RejectReason, Int64)],
+                 rejectionsPrunedThrough: Int64) {
+        let (routeCount, stateCount) = (routes.count, states.count)
+        guard let t = DiskTable<PackedLead>.open(source, at: offset, trailer, accept: { PackedLeads.fits($0, routes: routeCount, states: stateCount) })
+        else { return nil }
+        self.init(routes: routes, states: states, table: LayeredTable(base: t), prunedThrough: prunedThrough, rejected: rejected,
+                  rejectionsPrunedThrough: rejectionsPrunedThrough)
+    }
+
+    private init?(routes: [(source: String, subID: String)], states: [String], table: LayeredTable<PackedLead>,
+                  prunedThrough: Int64, rejected: [String: (RejectReason, Int64)], rejectionsPrunedThrough: Int64) {
+        guard let p = PackedLeads(routes: routes.map { PackedLeads.Route(source: $0.source, subID: $0.subID) }, states: states,
+                                  leads: table) else { return nil }
         packed = p
         restoreSavedParts(prunedThrough: prunedThrough, rejected: rejected, rejectionsPrunedThrough: rejectionsPrunedThrough)
     }

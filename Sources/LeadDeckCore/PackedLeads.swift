@@ -1,6 +1,6 @@
 /// One bought lead as the lead index keeps it: 32 bytes, its (source, sub-ID) pair and its consumer's state by
 /// number (see `LeadIndex.names`), so a checkpoint can save and read leads without unpacking them.
-public struct PackedLead: Sendable {
+public struct PackedLead: Sendable, Equatable {
     public var boughtAt: Int64
     public var priceCents: Int64
     /// The (source, sub-ID) pair, by its place in `LeadIndex.names`.
@@ -34,7 +34,9 @@ public struct PackedLead: Sendable {
     public var outcomeFlags: Int64 { Int64(bits & 7) }
 }
 
-extension PackedLead: FixedWidthImage {
+extension PackedLead: TimedImage {
+    public var imageTime: Int64 { boughtAt }
+
     public static var imageWidth: Int { 26 }
 
     public func storeImage(to p: UnsafeMutableRawPointer) {
@@ -94,7 +96,7 @@ struct PackedLeads: Sendable {
         subscript(number: UInt32) -> Value { values[Int(number)] }
     }
 
-    private(set) var leads = LeadTable()
+    private(set) var leads = LayeredTable<PackedLead>()
     private var routes = Numbered<Route>()
     private var states = Numbered<String>()
 
@@ -104,16 +106,16 @@ struct PackedLeads: Sendable {
     init() {}
 
     /// Leads already packed with numbers into these (source, sub-ID) pairs and states; nil when a pair or state
-    /// comes twice or a lead's number is out of range.
-    init?(routes: [Route], states: [String], leads: LeadTable) {
+    /// comes twice. Each lead's numbers must be in range (`fits`): checked as the table was read.
+    init?(routes: [Route], states: [String], leads: LayeredTable<PackedLead>) {
         guard let r = Numbered(routes), let s = Numbered(states) else { return nil }
-        var inRange = true
-        leads.forEach { _, l in if Int(l.route) >= routes.count || Int(l.state) > states.count { inRange = false } }
-        guard inRange else { return nil }
         self.routes = r
         self.states = s
         self.leads = leads
     }
+
+    /// Whether a lead's numbers are in range of `routes` pairs and `states` states.
+    static func fits(_ l: Lead, routes: Int, states: Int) -> Bool { Int(l.route) < routes && Int(l.state) <= states }
 
     var count: Int { leads.count }
 
@@ -143,7 +145,7 @@ struct PackedLeads: Sendable {
 
     /// Drops the leads bought at or before `horizon` (seconds); the names only they used go when few are in use.
     mutating func drop(boughtAtOrBefore horizon: Int64) {
-        leads.removeAll { $0.boughtAt <= horizon }
+        leads.removeAll(timeAtOrBefore: horizon)
         // Sub-IDs and states are few, and each stays once seen; only when they far outnumber the leads kept
         // (a traffic source inventing a sub-ID per lead) are they rebuilt from the leads still kept.
         if namesKept > 4 * max(leads.count, 1024) { compactNames() }
@@ -176,8 +178,7 @@ extension PackedLeads: Hashable {
         var same = true
         a.leads.forEach { id, p in
             guard same else { return }
-            let key = String(decoding: id, as: UTF8.self)
-            same = b.leads[key].map { a.entry(p) == b.entry($0) } ?? false
+            same = b.leads[bytes: id].map { a.entry(p) == b.entry($0) } ?? false
         }
         return same
     }

@@ -93,6 +93,7 @@ public final class EngineDriver {
         lastTakeoverTry = now
         if options.mayRunEngine, let lease = try store.tryAcquireEngine(label: options.engineLabel) {
             let s = try EngineSession(store: store, lease: lease, seed: options.seed, start: options.start)
+            s.leadsOnDisk = true  // runs all day: the month's lead tables stay in the checkpoint's file
             session = s
             // Not `s.state`: a second reference to the engine's desk would make its first change of every
             // part (56,000 bought leads on a month's store) a copy, and keep the loaded copy in memory for good.
@@ -206,6 +207,7 @@ public final class EngineDriver {
     private func takeOver(into update: inout Update) throws(StoreError) {
         guard let lease = try store.tryAcquireEngine(label: options.engineLabel) else { return }
         let s = try EngineSession(store: store, lease: lease, seed: nil, start: nil)
+        s.leadsOnDisk = true
         session = s
         followed = .placeholder(catalog: s.state.desk.catalog, policy: s.state.desk.policy, at: s.state.position,
                                 policySeq: s.state.policySeq)  // the follower's desk is not needed any more
@@ -433,6 +435,7 @@ public final class EngineDriver {
     @discardableResult
     public func finish() -> String? {
         guard let s = session else { return nil }
+        s.leadsOnDisk = false  // nothing runs after: reading the file back would be wasted
         let problem = s.saveCheckpoint()
         s.close()
         followed = s.state  // what the engine ended with, for whatever reads the driver after

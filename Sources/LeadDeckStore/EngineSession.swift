@@ -237,11 +237,19 @@ public final class EngineSession {
         return records
     }
 
+    /// Whether, after each checkpoint, the desk takes the lead index and the dedupe memory back from the file
+    /// just saved, read in place (`EventStore.savedLeadState`), so only what changed since stays in memory: for an
+    /// engine that runs all day (the dashboard's, `serve`'s). Off for batch runs, whose lookups are faster in memory.
+    public var leadsOnDisk = false
+
     /// Saves the desk and the simulator as the checkpoint.
     public func checkpoint() throws(StoreError) {
         try finishSync()
         try store.saveCheckpoint(state.desk, simulator: simulator, at: state.position)
         sinceCheckpoint = 0
+        if leadsOnDisk, let saved = store.savedLeadState(at: state.position) {
+            state.desk.restoreLeadState(leads: saved.leads, consumers: saved.consumers)
+        }
     }
 
     /// Saves the checkpoint; returns the failure's message instead of throwing: every event is already

@@ -65,6 +65,11 @@ public protocol EventStore: AnyObject {
     /// Saves the desk and the simulator at `cursor` as the start-up shortcut.
     func saveCheckpoint(_ desk: Desk, simulator: MarketSimulator?, at cursor: StoreCursor) throws(StoreError)
 
+    /// The lead index and the dedupe memory of the checkpoint saved at `cursor`, read in place from the store's
+    /// file rather than held in memory (`EngineSession.leadsOnDisk`); nil when the store keeps them otherwise or
+    /// its checkpoint is not at `cursor`.
+    func savedLeadState(at cursor: StoreCursor) -> (leads: LeadIndex, consumers: ConsumerMemory)?
+
     /// Takes the engine lease if no other process holds it; nil when one does.
     /// - Parameter label: what runs the engine, for others to show ("simulated exchange", "serve :8080").
     func tryAcquireEngine(label: String) throws(StoreError) -> EngineLease?
@@ -89,6 +94,9 @@ public protocol EventStore: AnyObject {
 }
 
 extension EventStore {
+    /// Kept in memory: nothing to read in place.
+    public func savedLeadState(at cursor: StoreCursor) -> (leads: LeadIndex, consumers: ConsumerMemory)? { nil }
+
     /// A transaction whose `body` returns the events to append (see `transaction(_:appending:)`).
     @discardableResult
     public func transaction(_ state: inout LoadedState,

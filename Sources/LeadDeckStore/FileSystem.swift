@@ -1,3 +1,4 @@
+import LeadDeckCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -46,6 +47,11 @@ public protocol FileSystem: Sendable {
     /// symbolic link); `append` positions every write at the end.
     func openForWriting(_ path: String, append: Bool, truncate: Bool) throws(FileSystemError) -> Int32
     func write(_ fd: Int32, _ bytes: [UInt8], path: String) throws(FileSystemError)
+    /// Writes bytes at `offset` of an open file, leaving its position alone (a checksum set once the rest is written).
+    func write(_ fd: Int32, at offset: Int64, _ bytes: [UInt8], path: String) throws(FileSystemError)
+    /// Opens a file for reading in place, at any offset (`ByteSource`), for as long as the source is kept; what it
+    /// reads stays the file as it was opened even when the path is replaced meanwhile.
+    func openForReading(_ path: String) throws(FileSystemError) -> any ByteSource
     func fsync(_ fd: Int32, path: String) throws(FileSystemError)
     func close(_ fd: Int32)
     func truncate(_ path: String, to length: Int64) throws(FileSystemError)
@@ -81,6 +87,31 @@ public struct FileStatus: Sendable, Hashable {
         self.inode = inode
         self.modifiedNanoseconds = modifiedNanoseconds
         self.changedNanoseconds = changedNanoseconds
+    }
+}
+
+/// A file opened for reading in place (`FileSystem.openForReading`), closed when the last reference goes.
+final class FileBytes: ByteSource {
+    let fd: Int32
+    let count: Int
+
+    init(fd: Int32, count: Int) {
+        self.fd = fd
+        self.count = count
+    }
+
+    deinit { _ = Glibc.close(fd) }
+
+    func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        guard offset >= 0, buffer.count <= count - offset else { return false }
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            if n < 0 { if errno == EINTR { continue }; return false }
+            if n == 0 { return false }
+            done += n
+        }
+        return true
     }
 }
 
@@ -198,6 +229,27 @@ public struct PosixFileSystem: FileSystem {
         }
     }
 
+    public func write(_ fd: Int32, at offset: Int64, _ bytes: [UInt8], path: String) throws(FileSystemError) {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done)) }
+            if n < 0 { if errno == EINTR { continue }; throw FileSystemError("write", path, errno: errno) }
+            done += n
+        }
+    }
+
+    public func openForReading(_ path: String) throws(FileSystemError) -> any ByteSource {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw FileSystemError("open", path, errno: errno) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let e = errno
+            Glibc.close(fd)
+            throw FileSystemError("stat", path, errno: e)
+        }
+        return FileBytes(fd: fd, count: Int(st.st_size))
+    }
+
     public func fsync(_ fd: Int32, path: String) throws(FileSystemError) {
         guard Glibc.fsync(fd) == 0 else { throw FileSystemError("fsync", path, errno: errno) }
     }
@@ -278,6 +330,18 @@ extension FileSystem {
     ///   is gone and `path` is untouched, except when only the final folder fsync fails (then the new content
     ///   is in place but may not survive a power loss; the error says so).
     public func replaceAtomically(_ path: String, with bytes: [UInt8]) throws(FileSystemError) {
+        try replaceAtomically(path) { emit in
+            _ = bytes.withUnsafeBytes { emit($0) }
+            return (0, [])
+        }
+    }
+
+    /// `replaceAtomically(_:with:)` with the new content written in pieces as `body` makes them: `emit` writes one
+    /// (false once a write failed: `body` may stop), and `body` returns bytes to set at an offset once all are
+    /// written (a checksum in the head; none when empty), or nil when it could not make the content (nothing is
+    /// replaced). So a large file is saved without being held whole in memory.
+    public func replaceAtomically(_ path: String,
+                                  writing body: (_ emit: (UnsafeRawBufferPointer) -> Bool) -> (offset: Int64, bytes: [UInt8])?) throws(FileSystemError) {
         let dir = parentDirectory(of: path)
         let tmp = "\(path).tmp-\(getpid())"
         func named(_ e: FileSystemError, _ step: String) -> FileSystemError {
@@ -285,8 +349,16 @@ extension FileSystem {
         }
         let fd: Int32
         do { fd = try openForWriting(tmp, append: false, truncate: true) } catch { throw named(error, "create") }
-        do {
-            try write(fd, bytes, path: tmp)
+        do throws(FileSystemError) {
+            var failure: FileSystemError? = nil
+            let patch = body { piece in
+                guard failure == nil else { return false }
+                do throws(FileSystemError) { try write(fd, [UInt8](piece), path: tmp) } catch { failure = error }
+                return failure == nil
+            }
+            if let failure { throw failure }
+            guard let patch else { throw FileSystemError("read", "the content to save", errno: EIO) }
+            if !patch.bytes.isEmpty { try write(fd, at: patch.offset, patch.bytes, path: tmp) }
         } catch {
             close(fd)
             remove(tmp)

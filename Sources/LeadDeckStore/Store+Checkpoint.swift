@@ -29,7 +29,10 @@ extension Store {
             return try JSONFile.decode(LeadsCheckpointDocument.self, from: try readBytes(legacy, fs: fs), path: legacy, current: LeadsCheckpointDocument.current,
                                        strict: false)
         }
-        return try LeadsCheckpointImage.decode(try readBytes(path, fs: fs), path: path)
+        guard fs.exists(path) else { throw StoreError("\(path): file missing", kind: .damaged) }
+        let source: any ByteSource
+        do { source = try fs.openForReading(path) } catch { throw StoreError(error.description) }
+        return try LeadsCheckpointImage.open(source, path: path)
     }
 
     private static func readBytes(_ path: String, fs: FileSystem) throws(StoreError) -> [UInt8] {
@@ -64,7 +67,11 @@ extension Store {
         try withWriteLock { () throws(StoreError) in
             let (fs, leadsPath) = (fs, leadsCheckpointPath)
             let leadWork = OffThread {
-                Result { () throws(FileSystemError) in try fs.replaceAtomically(leadsPath, with: LeadsCheckpointImage.encode(leads)) }
+                Result { () throws(FileSystemError) in
+                    try fs.replaceAtomically(leadsPath) { emit in
+                        withoutActuallyEscaping(emit) { LeadsCheckpointImage.write(leads, to: $0) }
+                    }
+                }
             }
             let main = Result { () throws(FileSystemError) in try fs.replaceAtomically(checkpointPath, with: CheckpointCodec.encode(doc)) }
             let lead = leadWork.value()
@@ -75,5 +82,11 @@ extension Store {
             // A store saved before the image kept the lead index as JSON; the image replaces it.
             if fs.exists(legacyLeadsCheckpointPath) { fs.remove(legacyLeadsCheckpointPath) }
         }
+    }
+
+    /// The lead checkpoint's tables, read in place, when the checkpoint is at `cursor` (after `saveCheckpoint`).
+    public func savedLeadState(at cursor: LogPosition) -> (leads: LeadIndex, consumers: ConsumerMemory)? {
+        guard let doc = try? readLeadsCheckpoint(), doc.position == cursor, doc.leads.readsInPlace else { return nil }
+        return (doc.leads, doc.recentConsumers)
     }
 }

@@ -202,8 +202,8 @@ struct ReliabilityTests {
         try session.checkpoint()
         try session.advance(to: session.now + 3 * 3600)
         let live = session.state.desk
-        // The lead index is saved, then the main checkpoint's write fails: the pair disagrees.
-        fs.failNext(skipping: 2)
+        // The lead index is saved, and the main checkpoint's write fails: the pair disagrees.
+        fs.failNext(path: "checkpoint.json")
         let problem = session.saveCheckpoint()
         #expect(problem?.contains("checkpoint.json") == true)
         #expect(problem?.contains(".tmp-") == false)

@@ -49,14 +49,17 @@ final class FaultyFileSystem: FileSystem {
         var failAt: Int? = nil
         var sticky = false
         var errno: Int32 = ENOSPC
+        /// Only operations on paths containing this count (all when nil).
+        var path: String? = nil
     }
     let real = PosixFileSystem()
     let state = Mutex<(count: Int, plan: Plan, injected: [String])>((0, Plan(), []))
 
-    /// Fails the write-or-fsync after `skipping` more successful ones.
-    func failNext(skipping: Int = 0, errno: Int32 = ENOSPC) {
+    /// Fails the write-or-fsync after `skipping` more successful ones (on paths containing `path`, when given).
+    func failNext(skipping: Int = 0, errno: Int32 = ENOSPC, path: String? = nil) {
         state.withLock { s in
-            s.plan = Plan(kinds: [.write, .fsync], failAt: s.count + 1 + skipping, sticky: false, errno: errno)
+            if path != nil { s.count = 0 }
+            s.plan = Plan(kinds: [.write, .fsync], failAt: s.count + 1 + skipping, sticky: false, errno: errno, path: path)
         }
     }
     /// Counts from zero again under a new plan.
@@ -68,7 +71,7 @@ final class FaultyFileSystem: FileSystem {
 
     func shouldFail(_ kind: Kind, _ path: String) -> Int32? {
         state.withLock { s in
-            guard s.plan.kinds.contains(kind) else { return nil }
+            guard s.plan.kinds.contains(kind), s.plan.path.map({ path.contains($0) }) ?? true else { return nil }
             s.count += 1
             guard let at = s.plan.failAt, s.count == at || (s.plan.sticky && s.count > at) else { return nil }
             s.injected.append("\(kind.rawValue) #\(s.count) \(path)")
@@ -101,6 +104,11 @@ final class FaultyFileSystem: FileSystem {
         }
         try real.write(fd, bytes, path: path)
     }
+    func write(_ fd: Int32, at offset: Int64, _ bytes: [UInt8], path: String) throws(FileSystemError) {
+        if let e = shouldFail(.write, path) { throw FileSystemError("write", path, errno: e) }
+        try real.write(fd, at: offset, bytes, path: path)
+    }
+    func openForReading(_ path: String) throws(FileSystemError) -> any ByteSource { try real.openForReading(path) }
     func fsync(_ fd: Int32, path: String) throws(FileSystemError) {
         if let e = shouldFail(.fsync, path) { throw FileSystemError("fsync", path, errno: e) }
         try real.fsync(fd, path: path)
