@@ -43,6 +43,10 @@ public final class EngineDriver {
         public var catchUpToWallClock = false
         /// What runs the engine, for other processes' headers ("simulated exchange x10").
         public var engineLabel = ""
+        /// Whether the engine takes its lead index and dedupe memory back from each checkpoint it saves, read in
+        /// place (`EngineSession.leadsOnDisk`): for a process that runs all day (the dashboard, `serve`), so a
+        /// month's tables are not held in memory. Batch runs (`simulate`, `ingest`) look them up faster in memory.
+        public var leadsOnDisk = false
 
         public init() {}
     }
@@ -93,7 +97,7 @@ public final class EngineDriver {
         lastTakeoverTry = now
         if options.mayRunEngine, let lease = try store.tryAcquireEngine(label: options.engineLabel) {
             let s = try EngineSession(store: store, lease: lease, seed: options.seed, start: options.start)
-            s.leadsOnDisk = true  // runs all day: the month's lead tables stay in the checkpoint's file
+            s.leadsOnDisk = options.leadsOnDisk
             session = s
             // Not `s.state`: a second reference to the engine's desk would make its first change of every
             // part (56,000 bought leads on a month's store) a copy, and keep the loaded copy in memory for good.
@@ -207,7 +211,7 @@ public final class EngineDriver {
     private func takeOver(into update: inout Update) throws(StoreError) {
         guard let lease = try store.tryAcquireEngine(label: options.engineLabel) else { return }
         let s = try EngineSession(store: store, lease: lease, seed: nil, start: nil)
-        s.leadsOnDisk = true
+        s.leadsOnDisk = options.leadsOnDisk
         session = s
         followed = .placeholder(catalog: s.state.desk.catalog, policy: s.state.desk.policy, at: s.state.position,
                                 policySeq: s.state.policySeq)  // the follower's desk is not needed any more

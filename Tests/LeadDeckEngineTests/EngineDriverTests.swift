@@ -1,3 +1,4 @@
+import Foundation
 import LeadDeckCore
 import LeadDeckEngine
 import LeadDeckStore
@@ -99,6 +100,27 @@ import Testing
         driver.finish()
         #expect(seen.count >= 3, "\(seen)")
         #expect(store.check().isClean)
+    }
+
+    /// With `leadsOnDisk` (the dashboard, `serve`) the engine's lead index and dedupe memory are read in place after
+    /// each checkpoint, and still hold what the log says; without it (batch runs) they stay in memory.
+    @Test func theLeadTablesStayOnDiskOnlyWhenAsked() throws {
+        for onDisk in [false, true] {
+            let store = try EngineFixture.fileStore()
+            var o = EngineFixture.options()
+            o.checkpointEvents = 300
+            o.leadsOnDisk = onDisk
+            let driver = try EngineDriver.engine(store: store, clock: ManualDriverClock(), options: o)
+            for _ in 1...6 { try driver.run(to: driver.simulatedNow! + 3600) }
+            let desk = driver.desk
+            #expect(desk.leads.readsInPlace == onDisk && desk.ledger.recentConsumers.readsInPlace == onDisk)
+            driver.finish()
+            let fresh = try Store.open(store.directory, seedDirectory: nil)
+            try FileManager.default.removeItem(atPath: fresh.checkpointPath)
+            let rebuilt = try fresh.loadState()
+            #expect(!rebuilt.desk.leads.readsInPlace && rebuilt.desk.leads.count > 0)
+            #expect(desk.leads == rebuilt.desk.leads && desk.ledger.recentConsumers == rebuilt.desk.ledger.recentConsumers)
+        }
     }
 
     @Test func aFailedCheckpointIsANoticeNotAFailure() throws {

@@ -36,6 +36,7 @@ struct Serve: ParsableCommand {
             flushNotices(store)
             var o = EngineDriver.Options()
             o.engineLabel = port == 0 ? "serve" : "serve :\(port)"
+            o.leadsOnDisk = true  // runs all day: a month's lead tables stay in the checkpoint's file
             let driver = try Failure.wrap { () throws(StoreError) in
                 try EngineDriver.engine(store: store, clock: SystemDriverClock(), options: o)
             }
