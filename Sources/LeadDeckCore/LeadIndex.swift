@@ -57,9 +57,31 @@ public struct LeadIndex: Sendable, Hashable, Codable {
     /// more than the engine should hold.
     public static let rejectionsKeptSeconds: Int64 = 6 * 3600
 
-    struct RejectedEntry: Sendable, Hashable, Codable {
+    /// Why and when an offer was rejected. In a checkpoint's file: the time (8 bytes) and the reason by its place
+    /// in `RejectReason.allCases` (1 byte).
+    public struct RejectedEntry: Sendable, Hashable, Codable, TimedImage {
         var reason: RejectReason
         var at: Int64
+
+        init(reason: RejectReason, at: Int64) {
+            self.reason = reason
+            self.at = at
+        }
+
+        static let reasons = RejectReason.allCases
+        public static var imageWidth: Int { 9 }
+        public var imageTime: Int64 { at }
+
+        public func storeImage(to p: UnsafeMutableRawPointer) {
+            p.storeBytes(of: at.littleEndian, as: Int64.self)
+            p.storeBytes(of: UInt8(Self.reasons.firstIndex(of: reason)!), toByteOffset: 8, as: UInt8.self)
+        }
+
+        public init?(image p: UnsafeRawPointer) {
+            let n = Int(p.load(fromByteOffset: 8, as: UInt8.self))
+            guard n < Self.reasons.count else { return nil }
+            self.init(reason: Self.reasons[n], at: Int64(littleEndian: p.loadUnaligned(as: Int64.self)))
+        }
     }
 
     public init() {}
@@ -108,17 +130,20 @@ public struct LeadIndex: Sendable, Hashable, Codable {
                   rejectionsPrunedThrough: rejectionsPrunedThrough)
     }
 
-    /// The index a checkpoint saved as `names`, the `DiskTable` records of leads at `offset` in `source` that
-    /// `trailer` describes, read in place (`checkpoint-leads.bin` version 2), and `savedParts`; nil when the records
-    /// are damaged or they do not fit together.
-    public init?(routes: [(source: String, subID: String)], states: [String], leadsIn source: any ByteSource, at offset: Int,
-                 _ trailer: DiskTable<PackedLead>.Trailer, prunedThrough: Int64, rejected: [String: (RejectReason, Int64)],
-                 rejectionsPrunedThrough: Int64) {
+    /// The index a checkpoint saved as `names`, the `DiskTable` records of leads and of rejected lead ids in
+    /// `source` (at the offsets their trailers go with), read in place (`checkpoint-leads.bin` version 2), and the
+    /// prune marks; nil when the records are damaged or they do not fit together.
+    public init?(routes: [(source: String, subID: String)], states: [String], in source: any ByteSource,
+                 leadsAt: Int, _ leadsTrailer: DiskTable<PackedLead>.Trailer,
+                 rejectedAt: Int, _ rejectedTrailer: DiskTable<RejectedEntry>.Trailer,
+                 prunedThrough: Int64, rejectionsPrunedThrough: Int64) {
         let (routeCount, stateCount) = (routes.count, states.count)
-        guard let t = DiskTable<PackedLead>.open(source, at: offset, trailer, accept: { PackedLeads.fits($0, routes: routeCount, states: stateCount) })
-        else { return nil }
-        self.init(routes: routes, states: states, table: LayeredTable(base: t), prunedThrough: prunedThrough, rejected: rejected,
+        guard let t = DiskTable<PackedLead>.open(source, at: leadsAt, leadsTrailer,
+                                                 accept: { PackedLeads.fits($0, routes: routeCount, states: stateCount) }),
+              let r = DiskTable<RejectedEntry>.open(source, at: rejectedAt, rejectedTrailer) else { return nil }
+        self.init(routes: routes, states: states, table: LayeredTable(base: t), prunedThrough: prunedThrough, rejected: [:],
                   rejectionsPrunedThrough: rejectionsPrunedThrough)
+        rejected = RejectionMemory(table: LayeredTable(base: r))
     }
 
     private init?(routes: [(source: String, subID: String)], states: [String], table: LayeredTable<PackedLead>,
@@ -128,6 +153,13 @@ public struct LeadIndex: Sendable, Hashable, Codable {
         packed = p
         restoreSavedParts(prunedThrough: prunedThrough, rejected: rejected, rejectionsPrunedThrough: rejectionsPrunedThrough)
     }
+
+    /// Writes the rejected lead ids as `DiskTable` records and returns their trailer; nil when the file they are read
+    /// from could not be read to the end.
+    public func writeRejected(to stream: inout ByteImage.Stream) -> DiskTable<RejectedEntry>.Trailer? { rejected.table.write(to: &stream) }
+
+    /// The prune marks, for a checkpoint to save beside the tables.
+    public var pruneMarks: (prunedThrough: Int64, rejectionsPrunedThrough: Int64) { (prunedThrough, rejectionsPrunedThrough) }
 
     /// Every bought lead kept, by id (built on each call: for tests and `Codable`; `forEachEntry` does not copy).
     public var entries: [String: Entry] {
@@ -185,7 +217,7 @@ public struct LeadIndex: Sendable, Hashable, Codable {
         if slot > rejectionsPrunedThrough {
             rejectionsPrunedThrough = slot
             let horizon = at - Self.rejectionsKeptSeconds
-            rejected.table.removeAll(where: { $0.at <= horizon })
+            rejected.table.removeAll(timeAtOrBefore: horizon)
         }
     }
 
@@ -218,13 +250,16 @@ public struct LeadIndex: Sendable, Hashable, Codable {
     }
 }
 
-/// The lead ids rejected recently (`LeadIndex.rejectionsKeptSeconds`), in a `BytesTable`: one is remembered for
-/// every offer turned down, so a `Dictionary` keyed by `String` spent a hash of each id through `Hasher` on the
-/// engine's path. Equal when they hold the same ids with the same entries, in any order.
+/// The lead ids rejected recently (`LeadIndex.rejectionsKeptSeconds`), in a `LayeredTable` (a `BytesTable`, or
+/// read in place from the lead checkpoint with the changes since in memory): one is remembered for every offer
+/// turned down, so a `Dictionary` keyed by `String` spent a hash of each id through `Hasher` on the engine's path.
+/// Equal when they hold the same ids with the same entries, in any order.
 struct RejectionMemory: Sendable, Hashable {
-    var table = BytesTable<LeadIndex.RejectedEntry>()
+    var table = LayeredTable<LeadIndex.RejectedEntry>()
 
     init() {}
+
+    init(table: LayeredTable<LeadIndex.RejectedEntry>) { self.table = table }
 
     init(_ entries: [String: LeadIndex.RejectedEntry]) {
         table.reserveCapacity(entries.count)
@@ -234,7 +269,6 @@ struct RejectionMemory: Sendable, Hashable {
     /// The entries by lead id (for saving them).
     var dictionary: [String: LeadIndex.RejectedEntry] {
         var out: [String: LeadIndex.RejectedEntry] = [:]
-        out.reserveCapacity(table.count)
         table.forEach { id, e in out[String(decoding: id, as: UTF8.self)] = e }
         return out
     }

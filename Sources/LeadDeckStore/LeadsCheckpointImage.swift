@@ -11,8 +11,8 @@ import LeadDeckCore
 ///
 /// Layout, little-endian: the magic `LDLEADS\n`, the version (4 bytes), the CRC-32 of everything after the
 /// first 16 bytes (4 bytes). Version 2: the head's length (8 bytes) and the head: the log position (offset, seq,
-/// line), the prune marks, the (source, sub-ID) pairs and states the leads refer to by number, the recently
-/// rejected lead ids; then the leads' `DiskTable` records, the consumers', and the two tables' trailers. Version 1: the head's parts without its
+/// line), the prune marks, the (source, sub-ID) pairs and states the leads refer to by number; then the `DiskTable`
+/// records of the leads, of the recently rejected lead ids and of the consumers, and the three tables' trailers. Version 1: the head's parts without its
 /// length, then the leads' and the consumers' `BytesTable` images.
 /// The file is a cache of what the log holds: when it is missing, damaged or does not fit, the store rebuilds
 /// it from the log.
@@ -48,9 +48,9 @@ enum LeadsCheckpointImage {
         head.i64(doc.position.offset)
         head.i64(doc.position.seq)
         head.i64(doc.position.line)
-        let parts = doc.leads.savedParts
-        head.i64(parts.prunedThrough)
-        head.i64(parts.rejectionsPrunedThrough)
+        let marks = doc.leads.pruneMarks
+        head.i64(marks.prunedThrough)
+        head.i64(marks.rejectionsPrunedThrough)
         let names = doc.leads.names
         head.u64(UInt64(names.routes.count))
         for r in names.routes {
@@ -59,12 +59,6 @@ enum LeadsCheckpointImage {
         }
         head.u64(UInt64(names.states.count))
         for s in names.states { head.string(s) }
-        head.u64(UInt64(parts.rejected.count))
-        for (id, r) in parts.rejected.sorted(by: { $0.key < $1.key }) {
-            head.string(id)
-            head.string(r.0.rawValue)
-            head.i64(r.1)
-        }
         stream.write { w in
             magic.withUnsafeBytes { w.raw($0) }
             w.u32(version)
@@ -73,9 +67,11 @@ enum LeadsCheckpointImage {
             head.bytes.withUnsafeBytes { w.raw($0) }
         }
         guard let leadsTrailer = doc.leads.writeLeads(to: &stream),
+              let rejectedTrailer = doc.leads.writeRejected(to: &stream),
               let consumersTrailer = doc.recentConsumers.write(to: &stream) else { return nil }
         stream.write { w in
             leadsTrailer.write(to: &w)
+            rejectedTrailer.write(to: &w)
             consumersTrailer.write(to: &w)
         }
         stream.flush()
@@ -115,20 +111,22 @@ enum LeadsCheckpointImage {
     }
 
     private static func version2(_ source: any ByteSource, end: inout Int) -> LeadsCheckpointDocument? {
-        // The two tables' trailers are the last bytes; their records follow the head.
-        let tail = 2 * DiskTable<Int64>.Trailer.width
+        // The three tables' trailers are the last bytes; their records follow the head.
+        let tail = 3 * DiskTable<Int64>.Trailer.width
         var length: UInt64 = 0
         guard source.count >= 24 + tail, withUnsafeMutableBytes(of: &length, { source.read(at: 16, into: $0) }) else { return nil }
         end = 24
         var trailers = [UInt8](repeating: 0, count: tail)
         guard UInt64(littleEndian: length) <= UInt64(source.count - 24 - tail),
               trailers.withUnsafeMutableBytes({ source.read(at: source.count - tail, into: $0) }) else { return nil }
-        let parsed = trailers.withUnsafeBytes { b -> (DiskTable<PackedLead>.Trailer, DiskTable<Int64>.Trailer)? in
+        typealias Trailers = (DiskTable<PackedLead>.Trailer, DiskTable<LeadIndex.RejectedEntry>.Trailer, DiskTable<Int64>.Trailer)
+        let parsed = trailers.withUnsafeBytes { b -> Trailers? in
             var r = ByteImage.Reader(b)
-            guard let l = DiskTable<PackedLead>.Trailer(&r), let c = DiskTable<Int64>.Trailer(&r) else { return nil }
-            return (l, c)
+            guard let l = DiskTable<PackedLead>.Trailer(&r), let j = DiskTable<LeadIndex.RejectedEntry>.Trailer(&r),
+                  let c = DiskTable<Int64>.Trailer(&r) else { return nil }
+            return (l, j, c)
         }
-        guard let (leadsTrailer, consumersTrailer) = parsed else {
+        guard let (leadsTrailer, rejectedTrailer, consumersTrailer) = parsed else {
             end = source.count - tail
             return nil
         }
@@ -136,15 +134,17 @@ enum LeadsCheckpointImage {
         guard head.withUnsafeMutableBytes({ source.read(at: 24, into: $0) }) else { return nil }
         return head.withUnsafeBytes { b -> LeadsCheckpointDocument? in
             var r = ByteImage.Reader(b)
-            guard let h = self.head(&r), r.isAtEnd else {
+            guard let h = self.head(&r, rejected: false), r.isAtEnd else {
                 end = 24 + r.offset
                 return nil
             }
             end = 24 + b.count
-            let consumersAt = end + leadsTrailer.recordBytes
+            let rejectedAt = end + leadsTrailer.recordBytes
+            let consumersAt = rejectedAt + rejectedTrailer.recordBytes
             guard consumersAt + consumersTrailer.recordBytes + tail == source.count,
-                  let index = LeadIndex(routes: h.routes, states: h.states, leadsIn: source, at: end, leadsTrailer, prunedThrough: h.pruned,
-                                        rejected: h.rejected, rejectionsPrunedThrough: h.rejectionsPruned) else { return nil }
+                  let index = LeadIndex(routes: h.routes, states: h.states, in: source, leadsAt: end, leadsTrailer,
+                                        rejectedAt: rejectedAt, rejectedTrailer, prunedThrough: h.pruned,
+                                        rejectionsPrunedThrough: h.rejectionsPruned) else { return nil }
             end = consumersAt
             guard let consumers = ConsumerMemory(in: source, at: consumersAt, consumersTrailer) else { return nil }
             end = source.count
@@ -159,7 +159,7 @@ enum LeadsCheckpointImage {
         return bytes.withUnsafeBytes { b -> LeadsCheckpointDocument? in
             var r = ByteImage.Reader(b, from: 16)
             defer { end = r.offset }
-            guard let h = head(&r),
+            guard let h = head(&r, rejected: true),
                   let index = LeadIndex(routes: h.routes, states: h.states, leadsImage: &r, prunedThrough: h.pruned, rejected: h.rejected,
                                         rejectionsPrunedThrough: h.rejectionsPruned),
                   let consumers = ConsumerMemory(image: &r) else { return nil }
@@ -177,7 +177,8 @@ enum LeadsCheckpointImage {
         var rejected: [String: (RejectReason, Int64)]
     }
 
-    private static func head(_ r: inout ByteImage.Reader) -> Head? {
+    /// The head's parts; the rejected lead ids only in version 1's head (`rejected`).
+    private static func head(_ r: inout ByteImage.Reader, rejected withRejected: Bool) -> Head? {
         guard let offset = r.i64(), let seq = r.i64(), let line = r.i64(), let pruned = r.i64(), let rejPruned = r.i64(),
               let routeCount = r.count() else { return nil }
         var routes: [(source: String, subID: String)] = []
@@ -191,8 +192,12 @@ enum LeadsCheckpointImage {
             guard let s = r.string() else { return nil }
             states.append(s)
         }
-        guard let rejectedCount = r.count() else { return nil }
         var rejected: [String: (RejectReason, Int64)] = [:]
+        guard withRejected else {
+            return Head(position: LogPosition(offset: offset, seq: seq, line: line), pruned: pruned, rejectionsPruned: rejPruned,
+                        routes: routes, states: states, rejected: [:])
+        }
+        guard let rejectedCount = r.count() else { return nil }
         for _ in 0..<rejectedCount {
             guard let id = r.string(), let reason = r.string().flatMap(RejectReason.init(rawValue:)), let at = r.i64() else { return nil }
             rejected[id] = (reason, at)
