@@ -89,22 +89,36 @@ public struct DiskTable<Value: FixedWidthImage>: Sendable {
     /// The hash of a key as this table orders it.
     public func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { ByteHash.hash(key, basis: basis) }
 
-    /// The value under a key given as its UTF-8 bytes (nil too when the file cannot be read).
+    /// The value under a key given as its UTF-8 bytes (nil too when the file cannot be read): one read of the block
+    /// that can hold it (about 32 records), nothing decoded but the record that matches.
     public subscript(bytes key: UnsafeBufferPointer<UInt8>) -> Value? {
         guard count > 0 else { return nil }
         let h = hash(key)
-        // The last block starting below the hash: records with this hash may begin in it (or in the first block).
+        guard h >= blockHashes[0] else { return nil }
+        // The last block starting below the hash: records with this hash may begin in it (or in the first block),
+        // and run on through the blocks that start with it.
         var lo = 0, hi = blockHashes.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if blockHashes[mid] < h { lo = mid + 1 } else { hi = mid }
         }
-        let from = Int(blockOffsets[max(0, lo - 1)])
-        var records = Records(source, from: recordsAt + from, bytes: recordBytes - from, chunk: 4096)
-        while let r = records.next(), r.hash <= h {
-            if r.hash == h, records.key(r).elementsEqual(key) { return r.value }
+        let first = max(0, lo - 1)
+        var end = lo
+        while end < blockHashes.count, blockHashes[end] == h { end += 1 }
+        let from = Int(blockOffsets[first]), to = end < blockOffsets.count ? Int(blockOffsets[end]) : recordBytes
+        return withUnsafeTemporaryAllocation(byteCount: to - from, alignment: 8) { b -> Value? in
+            guard source.read(at: recordsAt + from, into: b) else { return nil }
+            let p = UnsafeRawPointer(b.baseAddress!)
+            var i = 0
+            while i + Self.recordHead <= b.count {
+                let rh = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let length = Int(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: i + 8, as: UInt32.self)))
+                guard rh <= h, length <= b.count - i - Self.recordHead else { return nil }
+                if rh == h, length == key.count, memcmpEqual(p + i + Self.recordHead, key) { return Value(image: p + i + 12) }
+                i += Self.recordHead + length
+            }
+            return nil
         }
-        return nil
     }
 
     /// Every entry with its key's bytes (valid only during the call), in hash order.
@@ -243,3 +257,10 @@ public struct DiskTable<Value: FixedWidthImage>: Sendable {
         public var trailer: Trailer { Trailer(basis: basis, rows: rows, recordBytes: bytes) }
     }
 }
+
+/// Whether the `key.count` bytes at `p` are `key`'s.
+private func memcmpEqual(_ p: UnsafeRawPointer, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+    for k in 0..<key.count where p.load(fromByteOffset: k, as: UInt8.self) != key[k] { return false }
+    return true
+}
+
