@@ -274,16 +274,3 @@ extension BytesTable where Value: FixedWidthImage {
         guard placeRows(Self.slotCount(for: rowCount), refusingDuplicates: true) else { return nil }
     }
 }
-
-extension BytesTable where Value: Equatable {
-    /// Whether both hold the same keys with the same values, whatever order they came in.
-    func hasSameEntries(as other: BytesTable) -> Bool {
-        guard count == other.count else { return false }
-        var same = true
-        forEach { key, value in
-            guard same else { return }
-            same = other[bytes: key] == value
-        }
-        return same
-    }
-}

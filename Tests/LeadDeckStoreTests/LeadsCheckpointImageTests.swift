@@ -1,5 +1,5 @@
 import Foundation
-import LeadDeckCore
+@testable import LeadDeckCore
 @testable import LeadDeckStore
 import Testing
 
@@ -201,4 +201,69 @@ import Testing
         #expect(!state.desk.leads.readsInPlace)
         return state
     }
+
+    /// `doc` in version 1's layout, as the previous leaddeck wrote it: the rejected ids in the head, the leads' and
+    /// the consumers' `BytesTable` images.
+    static func version1(_ doc: LeadsCheckpointDocument) -> [UInt8] {
+        var w = ByteImage.Writer()
+        LeadsCheckpointImage.magic.withUnsafeBytes { w.raw($0) }
+        w.u32(1)
+        w.u32(0)
+        w.i64(doc.position.offset)
+        w.i64(doc.position.seq)
+        w.i64(doc.position.line)
+        let parts = doc.leads.savedParts
+        w.i64(parts.prunedThrough)
+        w.i64(parts.rejectionsPrunedThrough)
+        let names = doc.leads.names
+        w.u64(UInt64(names.routes.count))
+        for r in names.routes {
+            w.string(r.source)
+            w.string(r.subID)
+        }
+        w.u64(UInt64(names.states.count))
+        for s in names.states { w.string(s) }
+        w.u64(UInt64(parts.rejected.count))
+        for (id, r) in parts.rejected.sorted(by: { $0.key < $1.key }) {
+            w.string(id)
+            w.string(r.0.rawValue)
+            w.i64(r.1)
+        }
+        var leads = LeadTable()
+        doc.leads.forEachEntry { id, e in
+            let route = names.routes.firstIndex { $0.source == e.lead.sourceID && $0.subID == e.lead.subID }!
+            let state = e.lead.state.map { s in UInt32(names.states.firstIndex(of: s)! + 1) } ?? 0
+            leads.set(id, PackedLead(boughtAt: e.lead.boughtAt.seconds, priceCents: e.lead.price.cents, route: UInt32(route), state: state,
+                                     vertical: e.lead.vertical, mode: e.lead.mode, contacted: e.contacted, converted: e.converted,
+                                     returned: e.returned))
+        }
+        leads.appendImage(to: &w)
+        var consumers = BytesTable<Int64>()
+        doc.recentConsumers.forEach { key, at in consumers.set(key, at) }
+        consumers.appendImage(to: &w)
+        var bytes = w.bytes
+        let crc = bytes.withUnsafeBytes { ~CRC32.update(~0, UnsafeRawBufferPointer(rebasing: $0[16...])) }
+        bytes.withUnsafeMutableBytes { $0.storeBytes(of: crc.littleEndian, toByteOffset: 12, as: UInt32.self) }
+        return bytes
+    }
+
+    /// A file the previous leaddeck saved (version 1) reads into memory as the same document, and is saved again as
+    /// version 2, which reads back the same too.
+    @Test func aVersion1FileReadsAndMovesToVersion2() throws {
+        for doc in [Self.document(), Self.document(leads: 3_000)] {
+            let old = Self.version1(doc)
+            let back = try LeadsCheckpointImage.decode(old, path: "x")
+            #expect(Self.same(back, doc) && !back.leads.readsInPlace && !back.recentConsumers.readsInPlace)
+            #expect(back.leads.rejection("R\u{202E}1") == .pacing && back.leads["L1"]?.converted == true)
+            let saved = LeadsCheckpointImage.encode(back)!
+            #expect(saved[8] == 2)
+            let again = try LeadsCheckpointImage.decode(saved, path: "x")
+            #expect(Self.same(again, doc) && again.leads.readsInPlace)
+        }
+        // Damage in a version 1 file is refused as before.
+        var cut = Self.version1(Self.document(leads: 50))
+        cut.removeLast(3)
+        #expect(throws: StoreError.self) { try LeadsCheckpointImage.decode(cut, path: "x") }
+    }
 }
+
