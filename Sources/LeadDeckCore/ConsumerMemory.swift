@@ -27,9 +27,12 @@ public struct ConsumerMemory: Sendable, Hashable, Codable, ExpressibleByDictiona
         table = LayeredTable(base: t)
     }
 
-    /// Writes the memory as `DiskTable` records and returns their trailer; nil when the file it is read from could
-    /// not be read to the end.
-    public func write(to stream: inout ByteImage.Stream) -> DiskTable<Int64>.Trailer? { table.write(to: &stream) }
+    /// The memory over a table read in place, checked already or just written by this process.
+    public init(table: DiskTable<Int64>) { self.table = LayeredTable(base: table) }
+
+    /// Writes the memory as `DiskTable` records and returns what was written (with their trailer); nil when the
+    /// file it is read from could not be read to the end.
+    public func write(to stream: inout ByteImage.Stream) -> DiskTable<Int64>.Written? { table.write(to: &stream) }
 
     /// Whether the memory is read in place from a checkpoint's file (with the changes since in memory).
     public var readsInPlace: Bool { table.readsInPlace }

@@ -221,8 +221,20 @@ public struct DiskTable<Value: FixedWidthImage>: Sendable {
         public let basis: UInt64
         private var rows = 0
         private var bytes = 0
+        private var blockHashes: [UInt64] = []
+        private var blockOffsets: [UInt32] = []
 
         public init(basis: UInt64) { self.basis = basis }
+
+        /// Counts a record of `size` bytes with this hash, starting where the records written so far end.
+        private mutating func count(_ hash: UInt64, size: Int) {
+            if rows % blockRows == 0 {
+                blockHashes.append(hash)
+                blockOffsets.append(UInt32(bytes))
+            }
+            rows += 1
+            bytes += size
+        }
 
         public mutating func add(_ hash: UInt64, _ key: UnsafeBufferPointer<UInt8>, _ value: Value, to stream: inout ByteImage.Stream) {
             let n = DiskTable.recordHead + key.count
@@ -234,15 +246,15 @@ public struct DiskTable<Value: FixedWidthImage>: Sendable {
                 if key.count > 0 { (p + DiskTable.recordHead).copyMemory(from: key.baseAddress!, byteCount: key.count) }
                 stream.append(UnsafeRawBufferPointer(b))
             }
-            rows += 1
-            bytes += n
+            count(hash, size: n)
         }
 
         /// Set when records could not be copied from another table's file.
         private(set) var failed = false
 
-        /// Counts `n` records copied as they are (`add(raw:of:to:)`), before they are copied.
-        mutating func counted(_ n: Int) { rows += n }
+        /// Counts a record another table's reader gave (`Records.next`) that `add(raw:of:to:)` copies as it is, later,
+        /// with the records next to it.
+        mutating func counted(_ r: Record) { count(r.hash, size: r.count) }
 
         /// Copies the records at `range` (offsets from the first record) of `table`, as they are, counted already.
         mutating func add(raw range: Range<Int>, of table: DiskTable, to stream: inout ByteImage.Stream) {
@@ -251,10 +263,27 @@ public struct DiskTable<Value: FixedWidthImage>: Sendable {
                 return true
             }
             if !ok { failed = true }
-            bytes += range.count
         }
 
-        public var trailer: Trailer { Trailer(basis: basis, rows: rows, recordBytes: bytes) }
+        /// The records written: their trailer, and their block index for `DiskTable(written:in:at:)`.
+        public var written: Written { Written(trailer: Trailer(basis: basis, rows: rows, recordBytes: bytes), blockHashes: blockHashes,
+                                              blockOffsets: blockOffsets) }
+    }
+
+    /// What a `Writer` wrote: the trailer to save after the records, and the block index a reader would build, so
+    /// the process that saved the file reads it in place at once (`init(written:in:at:)`).
+    public struct Written: Sendable {
+        public var trailer: Trailer
+        fileprivate var blockHashes: [UInt64]
+        fileprivate var blockOffsets: [UInt32]
+    }
+
+    /// The table this process just wrote (`Written`), at `offset` of `source`, read in place without reading its
+    /// records again; nil when the source is too short to hold them (not the file that was written).
+    public init?(written w: Written, in source: any ByteSource, at offset: Int) {
+        guard offset >= 0, w.trailer.recordBytes <= source.count - offset else { return nil }
+        self.init(source: source, basis: w.trailer.basis, count: w.trailer.rows, recordsAt: offset, recordBytes: w.trailer.recordBytes,
+                  blockHashes: w.blockHashes, blockOffsets: w.blockOffsets)
     }
 }
 

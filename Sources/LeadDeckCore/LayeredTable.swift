@@ -98,11 +98,11 @@ struct LayeredTable<Value: TimedImage>: Sendable {
         changes.forEach(body)
     }
 
-    /// Writes the table as a `DiskTable`'s records to `stream` and returns their trailer: in the hash order of the
+    /// Writes the table as a `DiskTable`'s records to `stream` and returns what was written (their trailer): in the hash order of the
     /// base's basis (or a new table's, the process's), so the base's records, which are in that order already, are
     /// merged with the changes in one pass without hashing their keys again. Nil when the base could not be read
     /// to the end (what was written is then not the table).
-    func write(to stream: inout ByteImage.Stream) -> DiskTable<Value>.Trailer? {
+    func write(to stream: inout ByteImage.Stream) -> DiskTable<Value>.Written? {
         let basis = base?.basis ?? ByteHash.processBasis
         var writer = DiskTable<Value>.Writer(basis: basis)
         var order: [(hash: UInt64, row: Int)] = []
@@ -139,11 +139,11 @@ struct LayeredTable<Value: TimedImage>: Sendable {
                     copyRun()
                 } else if run.upperBound == r.offset, !run.isEmpty {
                     run = run.lowerBound..<(r.offset + r.count)
-                    writer.counted(1)
+                    writer.counted(r)
                 } else {
                     copyRun()
                     run = r.offset..<(r.offset + r.count)
-                    writer.counted(1)
+                    writer.counted(r)
                 }
             }
             copyRun()
@@ -153,7 +153,7 @@ struct LayeredTable<Value: TimedImage>: Sendable {
             changes.withRow(order[next].row) { key, v in writer.add(order[next].hash, key, v, to: &stream) }
             next += 1
         }
-        return writer.trailer
+        return writer.written
     }
 
     /// Whether both hold the same keys with the same values, whatever order they came in and wherever they are kept.

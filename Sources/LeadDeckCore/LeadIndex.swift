@@ -110,9 +110,9 @@ public struct LeadIndex: Sendable, Hashable, Codable {
         return (n.routes.map { ($0.source, $0.subID) }, n.states)
     }
 
-    /// Writes the bought leads' table as `DiskTable` records (their numbers into `names`) and returns their trailer;
-    /// nil when the file they are read from could not be read to the end.
-    public func writeLeads(to stream: inout ByteImage.Stream) -> DiskTable<PackedLead>.Trailer? { packed.leads.write(to: &stream) }
+    /// Writes the bought leads' table as `DiskTable` records (their numbers into `names`) and returns what was
+    /// written (with their trailer); nil when the file they are read from could not be read to the end.
+    public func writeLeads(to stream: inout ByteImage.Stream) -> DiskTable<PackedLead>.Written? { packed.leads.write(to: &stream) }
 
     /// Whether the bought leads are read in place from a checkpoint's file (with the changes since in memory).
     public var readsInPlace: Bool { packed.leads.readsInPlace }
@@ -141,9 +141,17 @@ public struct LeadIndex: Sendable, Hashable, Codable {
         guard let t = DiskTable<PackedLead>.open(source, at: leadsAt, leadsTrailer,
                                                  accept: { PackedLeads.fits($0, routes: routeCount, states: stateCount) }),
               let r = DiskTable<RejectedEntry>.open(source, at: rejectedAt, rejectedTrailer) else { return nil }
-        self.init(routes: routes, states: states, table: LayeredTable(base: t), prunedThrough: prunedThrough, rejected: [:],
+        self.init(routes: routes, states: states, leads: t, rejected: r, prunedThrough: prunedThrough,
                   rejectionsPrunedThrough: rejectionsPrunedThrough)
-        rejected = RejectionMemory(table: LayeredTable(base: r))
+    }
+
+    /// The index over tables read in place, checked already (`DiskTable.open`) or just written by this process from
+    /// an index with these names (`DiskTable(written:in:at:)`); nil when a name comes twice.
+    public init?(routes: [(source: String, subID: String)], states: [String], leads: DiskTable<PackedLead>,
+                 rejected: DiskTable<RejectedEntry>, prunedThrough: Int64, rejectionsPrunedThrough: Int64) {
+        self.init(routes: routes, states: states, table: LayeredTable(base: leads), prunedThrough: prunedThrough, rejected: [:],
+                  rejectionsPrunedThrough: rejectionsPrunedThrough)
+        self.rejected = RejectionMemory(table: LayeredTable(base: rejected))
     }
 
     private init?(routes: [(source: String, subID: String)], states: [String], table: LayeredTable<PackedLead>,
@@ -154,9 +162,9 @@ public struct LeadIndex: Sendable, Hashable, Codable {
         restoreSavedParts(prunedThrough: prunedThrough, rejected: rejected, rejectionsPrunedThrough: rejectionsPrunedThrough)
     }
 
-    /// Writes the rejected lead ids as `DiskTable` records and returns their trailer; nil when the file they are read
-    /// from could not be read to the end.
-    public func writeRejected(to stream: inout ByteImage.Stream) -> DiskTable<RejectedEntry>.Trailer? { rejected.table.write(to: &stream) }
+    /// Writes the rejected lead ids as `DiskTable` records and returns what was written (with their trailer); nil
+    /// when the file they are read from could not be read to the end.
+    public func writeRejected(to stream: inout ByteImage.Stream) -> DiskTable<RejectedEntry>.Written? { rejected.table.write(to: &stream) }
 
     /// The prune marks, for a checkpoint to save beside the tables.
     public var pruneMarks: (prunedThrough: Int64, rejectionsPrunedThrough: Int64) { (prunedThrough, rejectionsPrunedThrough) }

@@ -26,15 +26,30 @@ enum LeadsCheckpointImage {
         guard let patch = write(doc, to: { piece in
             out.append(contentsOf: piece)
             return true
-        }) else { return nil }
+        })?.patch else { return nil }
         out.replaceSubrange(Int(patch.offset)..<Int(patch.offset) + patch.bytes.count, with: patch.bytes)
         return out
     }
 
-    /// Writes the image of `doc` to `emit` in chunks of about 64 KB; returns the checksum's bytes and where they
-    /// go (the image is written with zeros there), or nil when the file its tables are read from could not be read
-    /// to the end (what was written is not the image). `emit` returns false when it could not write: the rest is dropped.
-    static func write(_ doc: LeadsCheckpointDocument, to emit: @escaping (UnsafeRawBufferPointer) -> Bool) -> (offset: Int64, bytes: [UInt8])? {
+    /// What `write` wrote: the checksum's bytes and where they go (the image is written with zeros there), and where
+    /// each table is, so the process that saved the file can read it in place at once (`reopen`).
+    struct Saved: Sendable {
+        var patch: (offset: Int64, bytes: [UInt8])
+        var size: Int
+        var position: LogPosition
+        var routes: [(source: String, subID: String)]
+        var states: [String]
+        var marks: (prunedThrough: Int64, rejectionsPrunedThrough: Int64)
+        var headEnd: Int
+        var leads: DiskTable<PackedLead>.Written
+        var rejected: DiskTable<LeadIndex.RejectedEntry>.Written
+        var consumers: DiskTable<Int64>.Written
+    }
+
+    /// Writes the image of `doc` to `emit` in chunks of about 64 KB; returns what it wrote, or nil when the file its
+    /// tables are read from could not be read to the end (what was written is not the image). `emit` returns false
+    /// when it could not write: the rest is dropped.
+    static func write(_ doc: LeadsCheckpointDocument, to emit: @escaping (UnsafeRawBufferPointer) -> Bool) -> Saved? {
         var crc: UInt32 = ~0
         var at = 0
         var stream = ByteImage.Stream { piece in
@@ -66,18 +81,38 @@ enum LeadsCheckpointImage {
             w.u64(UInt64(head.bytes.count))
             head.bytes.withUnsafeBytes { w.raw($0) }
         }
-        guard let leadsTrailer = doc.leads.writeLeads(to: &stream),
-              let rejectedTrailer = doc.leads.writeRejected(to: &stream),
-              let consumersTrailer = doc.recentConsumers.write(to: &stream) else { return nil }
+        let headEnd = 24 + head.bytes.count
+        guard let leads = doc.leads.writeLeads(to: &stream),
+              let rejected = doc.leads.writeRejected(to: &stream),
+              let consumers = doc.recentConsumers.write(to: &stream) else { return nil }
         stream.write { w in
-            leadsTrailer.write(to: &w)
-            rejectedTrailer.write(to: &w)
-            consumersTrailer.write(to: &w)
+            leads.trailer.write(to: &w)
+            rejected.trailer.write(to: &w)
+            consumers.trailer.write(to: &w)
         }
         stream.flush()
         var sum = [UInt8](repeating: 0, count: 4)
         sum.withUnsafeMutableBytes { $0.storeBytes(of: (~crc).littleEndian, as: UInt32.self) }
-        return (12, sum)
+        return Saved(patch: (12, sum), size: stream.emitted, position: doc.position, routes: names.routes, states: names.states,
+                     marks: marks, headEnd: headEnd, leads: leads, rejected: rejected, consumers: consumers)
+    }
+
+    /// The document this process just saved (`write`), read in place from `source` without checking its records
+    /// again; nil when `source` is not that file (another size or checksum: saved over since).
+    static func reopen(_ source: any ByteSource, _ saved: Saved) -> LeadsCheckpointDocument? {
+        var first = [UInt8](repeating: 0, count: 16)
+        guard source.count == saved.size, first.withUnsafeMutableBytes({ source.read(at: 0, into: $0) }),
+              first[12..<16].elementsEqual(saved.patch.bytes) else { return nil }
+        let rejectedAt = saved.headEnd + saved.leads.trailer.recordBytes
+        let consumersAt = rejectedAt + saved.rejected.trailer.recordBytes
+        guard let leads = DiskTable(written: saved.leads, in: source, at: saved.headEnd),
+              let rejected = DiskTable(written: saved.rejected, in: source, at: rejectedAt),
+              let consumers = DiskTable(written: saved.consumers, in: source, at: consumersAt),
+              let index = LeadIndex(routes: saved.routes, states: saved.states, leads: leads, rejected: rejected,
+                                    prunedThrough: saved.marks.prunedThrough, rejectionsPrunedThrough: saved.marks.rejectionsPrunedThrough)
+        else { return nil }
+        return LeadsCheckpointDocument(schemaVersion: LeadsCheckpointDocument.current, position: saved.position, leads: index,
+                                       recentConsumers: ConsumerMemory(table: consumers))
     }
 
     /// The document `bytes` hold; an error naming `path` and what is wrong when they are not a whole image.

@@ -67,25 +67,36 @@ extension Store {
         try withWriteLock { () throws(StoreError) in
             let (fs, leadsPath) = (fs, leadsCheckpointPath)
             let leadWork = OffThread {
-                Result { () throws(FileSystemError) in
+                Result { () throws(FileSystemError) -> LeadsCheckpointImage.Saved? in
+                    var saved: LeadsCheckpointImage.Saved? = nil
                     try fs.replaceAtomically(leadsPath) { emit in
-                        withoutActuallyEscaping(emit) { LeadsCheckpointImage.write(leads, to: $0) }
+                        saved = withoutActuallyEscaping(emit) { LeadsCheckpointImage.write(leads, to: $0) }
+                        return saved?.patch
                     }
+                    return saved
                 }
             }
             let main = Result { () throws(FileSystemError) in try fs.replaceAtomically(checkpointPath, with: CheckpointCodec.encode(doc)) }
             let lead = leadWork.value()
+            lastLeadsSave.withLock { $0 = nil }
             try io { () throws(FileSystemError) in
-                try lead.get()
+                let saved = try lead.get()
                 try main.get()
+                lastLeadsSave.withLock { $0 = saved }
             }
             // A store saved before the image kept the lead index as JSON; the image replaces it.
             if fs.exists(legacyLeadsCheckpointPath) { fs.remove(legacyLeadsCheckpointPath) }
         }
     }
 
-    /// The lead checkpoint's tables, read in place, when the checkpoint is at `cursor` (after `saveCheckpoint`).
+    /// The lead checkpoint's tables, read in place, when the checkpoint is at `cursor` (after `saveCheckpoint`): the
+    /// file this process just saved, opened without reading its records again (they are what it wrote), or else
+    /// read and checked as at start-up.
     public func savedLeadState(at cursor: LogPosition) -> (leads: LeadIndex, consumers: ConsumerMemory)? {
+        if let saved = lastLeadsSave.withLock({ $0 }), saved.position == cursor,
+           let source = try? fs.openForReading(leadsCheckpointPath), let doc = LeadsCheckpointImage.reopen(source, saved) {
+            return (doc.leads, doc.recentConsumers)
+        }
         guard let doc = try? readLeadsCheckpoint(), doc.position == cursor, doc.leads.readsInPlace else { return nil }
         return (doc.leads, doc.recentConsumers)
     }

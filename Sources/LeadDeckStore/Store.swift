@@ -43,6 +43,8 @@ public final class Store: EventStore {
     var leftoversRemoved = false
     /// The lead checkpoint's read, started by `open(...forWriting: true)` while the rest of the store is opened.
     let leadsPrefetch = Mutex<LeadsCheckpointRead?>(nil)
+    /// Where the tables of the lead checkpoint this process saved last are (`savedLeadState`).
+    let lastLeadsSave = Mutex<LeadsCheckpointImage.Saved?>(nil)
     /// See `EventStore.syncsBehind`.
     public var syncsBehind = false
     /// The last group appended while `syncsBehind`, its fsync still running on another thread.

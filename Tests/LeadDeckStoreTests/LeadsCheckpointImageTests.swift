@@ -265,5 +265,28 @@ import Testing
         cut.removeLast(3)
         #expect(throws: StoreError.self) { try LeadsCheckpointImage.decode(cut, path: "x") }
     }
+
+    /// The file a process just saved is read in place at once from what it wrote (no second pass over the records)
+    /// and holds the same document; any other file (saved over since) is not taken for it.
+    @Test func theFileJustSavedIsReadBackFromWhatWasWritten() throws {
+        func save(_ doc: LeadsCheckpointDocument) -> ([UInt8], LeadsCheckpointImage.Saved) {
+            var out: [UInt8] = []
+            let saved = LeadsCheckpointImage.write(doc) { piece in
+                out.append(contentsOf: piece)
+                return true
+            }!
+            out.replaceSubrange(12..<16, with: saved.patch.bytes)
+            return (out, saved)
+        }
+        let (bytes, saved) = save(Self.document(leads: 3_000))
+        let back = try #require(LeadsCheckpointImage.reopen(MemoryBytes(bytes), saved))
+        #expect(Self.same(back, Self.document(leads: 3_000)) && back.leads.readsInPlace && back.recentConsumers.readsInPlace)
+        #expect(Self.same(back, try LeadsCheckpointImage.decode(bytes, path: "x")))
+        let (other, _) = save(Self.document(leads: 2_999))
+        #expect(LeadsCheckpointImage.reopen(MemoryBytes(other), saved) == nil)
+        var flipped = bytes
+        flipped[12] ^= 1
+        #expect(LeadsCheckpointImage.reopen(MemoryBytes(flipped), saved) == nil)
+    }
 }
 
