@@ -122,14 +122,11 @@ public struct DiskTable<Value: FixedWidthImage>: Sendable {
     }
 
     /// Every entry with its key's bytes (valid only during the call), in hash order.
-    public func forEach(_ body: (UnsafeBufferPointer<UInt8>, Value) -> Void) {
-        var records = Records(source, from: recordsAt, bytes: recordBytes)
-        while let r = records.next() { body(records.key(r), r.value) }
-    }
+    public func forEach(_ body: (UnsafeBufferPointer<UInt8>, Value) -> Void) { forEachRecord { body($1, $2) } }
 
     /// Every entry with its key's hash and bytes (valid only during the call), in hash order.
     public func forEachRecord(_ body: (UInt64, UnsafeBufferPointer<UInt8>, Value) -> Void) {
-        var records = Records(source, from: recordsAt, bytes: recordBytes)
+        var records = records()
         while let r = records.next() { body(r.hash, records.key(r), r.value) }
     }
 
@@ -207,11 +204,6 @@ public struct DiskTable<Value: FixedWidthImage>: Sendable {
         /// The key's bytes of the record `next()` returned last (valid until the next call).
         func key(_ r: Record) -> UnsafeBufferPointer<UInt8> {
             buffer.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[(r.start + r.count - r.keyCount)..<(r.start + r.count)]) }
-        }
-
-        /// The whole record's bytes of the record `next()` returned last (valid until the next call).
-        func raw(_ r: Record) -> UnsafeRawBufferPointer {
-            buffer.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[r.start..<(r.start + r.count)]) }
         }
     }
 

@@ -31,6 +31,17 @@ enum LeadsCheckpointImage {
         return out
     }
 
+    /// The (source, sub-ID) pairs and states the leads refer to by number, as the head holds them (both versions).
+    static func writeNames(_ names: (routes: [(source: String, subID: String)], states: [String]), to w: inout ByteImage.Writer) {
+        w.u64(UInt64(names.routes.count))
+        for r in names.routes {
+            w.string(r.source)
+            w.string(r.subID)
+        }
+        w.u64(UInt64(names.states.count))
+        for s in names.states { w.string(s) }
+    }
+
     /// What `write` wrote: the checksum's bytes and where they go (the image is written with zeros there), and where
     /// each table is, so the process that saved the file can read it in place at once (`reopen`).
     struct Saved: Sendable {
@@ -67,13 +78,7 @@ enum LeadsCheckpointImage {
         head.i64(marks.prunedThrough)
         head.i64(marks.rejectionsPrunedThrough)
         let names = doc.leads.names
-        head.u64(UInt64(names.routes.count))
-        for r in names.routes {
-            head.string(r.source)
-            head.string(r.subID)
-        }
-        head.u64(UInt64(names.states.count))
-        for s in names.states { head.string(s) }
+        writeNames(names, to: &head)
         stream.write { w in
             magic.withUnsafeBytes { w.raw($0) }
             w.u32(version)

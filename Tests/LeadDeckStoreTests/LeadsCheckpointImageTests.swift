@@ -216,13 +216,7 @@ import Testing
         w.i64(parts.prunedThrough)
         w.i64(parts.rejectionsPrunedThrough)
         let names = doc.leads.names
-        w.u64(UInt64(names.routes.count))
-        for r in names.routes {
-            w.string(r.source)
-            w.string(r.subID)
-        }
-        w.u64(UInt64(names.states.count))
-        for s in names.states { w.string(s) }
+        LeadsCheckpointImage.writeNames(names, to: &w)
         w.u64(UInt64(parts.rejected.count))
         for (id, r) in parts.rejected.sorted(by: { $0.key < $1.key }) {
             w.string(id)
