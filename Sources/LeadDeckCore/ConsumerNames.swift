@@ -32,47 +32,108 @@ enum ConsumerNames {
 enum SimulatedText {
     /// The decimal digits of non-negative `values`, one after the other ("2145550101" for 214, 555, 101).
     static func digits(_ values: Int...) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(20)
-        for v in values { appendDigits(v, to: &bytes) }
-        return String(decoding: bytes, as: UTF8.self)
+        let total = values.reduce(0) { $0 + decimalLength($1) }
+        return write(capacity: total) { w in
+            for v in values { w.decimal(v) }
+        }
+    }
+
+    /// The decimal digits of three non-negative values (a phone number's area, exchange and line), without
+    /// the variadic form's array.
+    static func digits(_ a: Int, _ b: Int, _ c: Int) -> String {
+        write(capacity: decimalLength(a) + decimalLength(b) + decimalLength(c)) { w in
+            w.decimal(a)
+            w.decimal(b)
+            w.decimal(c)
+        }
     }
 
     /// "L" and the lead number in upper-case base 36 ("L1", "LAC2P").
     static func leadID(_ n: Int64) -> String {
-        var bytes: [UInt8] = [UInt8(ascii: "L")]
-        var digits: [UInt8] = []
-        var v = n
-        repeat {
-            let d = UInt8(v % 36)
-            digits.append(d < 10 ? 48 + d : 55 + d)
-            v /= 36
-        } while v > 0
-        bytes.append(contentsOf: digits.reversed())
-        return String(decoding: bytes, as: UTF8.self)
+        var length = 1
+        var rest = n / 36
+        while rest > 0 { length += 1; rest /= 36 }
+        return write(capacity: 1 + length) { w in
+            w.byte(UInt8(ascii: "L"))
+            var v = n
+            var at = length
+            while at > 0 {
+                at -= 1
+                let d = UInt8(v % 36)
+                w.base[w.count + at] = d < 10 ? 48 + d : 55 + d
+                v /= 36
+            }
+            w.count += length
+        }
     }
 
     /// A zip prefix and two more digits.
     static func postalCode(_ prefix: String, _ last: Int) -> String {
-        var bytes = Array(prefix.utf8)
-        appendDigits(last, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        write(capacity: prefix.utf8.count + decimalLength(last)) { w in
+            w.append(prefix)
+            w.decimal(last)
+        }
     }
 
     /// "first.lastN@example.com".
     static func email(_ first: String, _ last: String, _ n: Int) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(first.utf8.count + last.utf8.count + 16)
-        bytes.append(contentsOf: first.utf8)
-        bytes.append(UInt8(ascii: "."))
-        bytes.append(contentsOf: last.utf8)
-        appendDigits(n, to: &bytes)
-        bytes.append(contentsOf: "@example.com".utf8)
-        return String(decoding: bytes, as: UTF8.self)
+        let domain = "@example.com"
+        return write(capacity: first.utf8.count + 1 + last.utf8.count + decimalLength(n) + domain.utf8.count) { w in
+            w.append(first)
+            w.byte(UInt8(ascii: "."))
+            w.append(last)
+            w.decimal(n)
+            w.append(domain)
+        }
     }
 
-    static func appendDigits(_ v: Int, to bytes: inout [UInt8]) {
-        if v >= 10 { appendDigits(v / 10, to: &bytes) }
-        bytes.append(48 + UInt8(v % 10))
+    /// How many decimal digits non-negative `v` has.
+    static func decimalLength(_ v: Int) -> Int {
+        var length = 1
+        var rest = v / 10
+        while rest > 0 { length += 1; rest /= 10 }
+        return length
+    }
+
+    /// Writes ASCII text of exactly `capacity` bytes into a buffer on the stack and makes the string from it
+    /// (kept inline when short; `String(unsafeUninitializedCapacity:)` looks a conformance up on every call).
+    private static func write(capacity: Int, _ body: (inout Writer) -> Void) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(capacity, 1)) { buffer in
+            var w = Writer(base: buffer.baseAddress!)
+            body(&w)
+            precondition(w.count == capacity, "SimulatedText wrote \(w.count) bytes for \(capacity)")
+            return String(decoding: UnsafeBufferPointer(start: buffer.baseAddress, count: w.count), as: UTF8.self)
+        }
+    }
+
+    private struct Writer {
+        let base: UnsafeMutablePointer<UInt8>
+        var count = 0
+
+        mutating func byte(_ b: UInt8) {
+            base[count] = b
+            count += 1
+        }
+
+        mutating func append(_ s: String) {
+            var s = s
+            s.withUTF8 { u in
+                guard let from = u.baseAddress else { return }
+                (base + count).update(from: from, count: u.count)
+                count += u.count
+            }
+        }
+
+        mutating func decimal(_ v: Int) {
+            let length = SimulatedText.decimalLength(v)
+            var rest = v
+            var at = length
+            while at > 0 {
+                at -= 1
+                base[count + at] = 48 + UInt8(rest % 10)
+                rest /= 10
+            }
+            count += length
+        }
     }
 }

@@ -114,11 +114,31 @@ public struct Desk: Sendable {
     /// - Parameter foldingMetrics: false while the metrics are lent out (`lendMetrics`): whoever holds them folds
     ///   the event in, in the same order.
     public mutating func process(_ offer: Offer, foldingMetrics: Bool = true) -> OfferEvent {
+        process(offer, foldingMetrics: foldingMetrics, subIDListed: false) { _ in }
+    }
+
+    /// As `process(_:foldingMetrics:)`, for an offer whose details are completed only if it is bought.
+    /// - Parameters:
+    ///   - subIDListed: the offer's sub-ID is known to be in the catalog (the simulator draws from it), so it is
+    ///     not looked up to be noted.
+    ///   - completeIfBought: fills in what the decision does not read (the consumer's name and e-mail; the phone,
+    ///     which dedupe reads, must be there) before a bought offer is booked and recorded.
+    mutating func process(_ offer: Offer, foldingMetrics: Bool, subIDListed: Bool,
+                          completeIfBought: (inout Offer) -> Void) -> OfferEvent {
         ledger.roll(to: offer.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
         learnPaceWeights(at: offer.receivedAt)
-        let e = Self.kept(offer, Engine.decide(offer, policy: policy, ledger: ledger, weights: paceWeights),
-                          tier: policy.settings(for: offer.sourceID).priority)
-        book(e, foldingMetrics: foldingMetrics)
+        let settings = policy.settings(for: offer.sourceID)
+        let decision = Engine.decide(offer, settings: settings, policy: policy, ledger: ledger, weights: paceWeights)
+        let tier = settings.priority
+        let e: OfferEvent
+        if decision.isBought {
+            var complete = offer
+            completeIfBought(&complete)
+            e = Self.kept(complete, decision, tier: tier)
+        } else {
+            e = Self.kept(offer, decision, tier: tier)
+        }
+        book(e, foldingMetrics: foldingMetrics, subIDListed: subIDListed)
         return e
     }
 
@@ -224,8 +244,8 @@ public struct Desk: Sendable {
         policy.pacing != .even || policy.clock.day(t) == paceWeightsDay ? paceWeights : HourWeights(offered: metrics.breakdowns.offeredByHour)
     }
 
-    private mutating func book(_ e: OfferEvent, leadState: Bool = true, foldingMetrics: Bool = true) {
-        noteSubID(source: e.offer.sourceID, subID: e.offer.subID)
+    private mutating func book(_ e: OfferEvent, leadState: Bool = true, foldingMetrics: Bool = true, subIDListed: Bool = false) {
+        if !subIDListed { noteSubID(source: e.offer.sourceID, subID: e.offer.subID) }
         ledger.noteOffer(at: e.offer.receivedAt)
         if e.decision == .rejected(.budget), policy.share(forTier: e.tier) >= 100 { ledger.noteBudgetOut(at: e.offer.receivedAt) }
         if e.decision.isBought { ledger.recordPurchase(e.offer, rememberingConsumer: leadState) }

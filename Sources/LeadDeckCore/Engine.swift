@@ -16,8 +16,14 @@
 /// so low tiers stop buying first and the rest is reserved for the best sources.
 public enum Engine {
     public static func decide(_ offer: Offer, policy: Policy, ledger: Ledger, weights: HourWeights = .uniform) -> Decision {
+        decide(offer, settings: policy.settings(for: offer.sourceID), policy: policy, ledger: ledger, weights: weights)
+    }
+
+    /// `decide(_:policy:ledger:weights:)` with the source's settings already looked up (`Policy.settings(for:)`).
+    static func decide(_ offer: Offer, settings sourceSettings: SourceSettings, policy: Policy, ledger: Ledger,
+                       weights: HourWeights) -> Decision {
         let settings: SourceSettings, limit: PriceLimit
-        switch admits(source: offer.sourceID, subID: offer.subID, vertical: offer.vertical, state: offer.state,
+        switch admits(settings: sourceSettings, subID: offer.subID, vertical: offer.vertical, state: offer.state,
                       at: offer.receivedAt, policy: policy) {
         case .refused(let r): return .rejected(r)
         case .admitted(let s, let l): (settings, limit) = (s, l)
@@ -74,7 +80,12 @@ public enum Engine {
     /// vertical's price limit when they pass.
     static func admits(source: String, subID: String, vertical: Vertical, state: String, at t: Timestamp,
                        policy: Policy) -> Admission {
-        let settings = policy.settings(for: source)
+        admits(settings: policy.settings(for: source), subID: subID, vertical: vertical, state: state, at: t, policy: policy)
+    }
+
+    /// `admits(source:...)` with the source's settings already looked up.
+    static func admits(settings: SourceSettings, subID: String, vertical: Vertical, state: String, at t: Timestamp,
+                       policy: Policy) -> Admission {
         if settings.isBlocked(subID: subID) { return .refused(.blocked) }
         guard policy.verticals.contains(vertical), let limit = policy.maxPrice[vertical.rawValue],
               policy.states.isEmpty || policy.states.contains(state)

@@ -61,6 +61,9 @@ public struct Offer: Sendable, Hashable, Codable {
 
     /// Who the consumer is, for dedupe: the phone's digits, else the lower-cased e-mail.
     public var consumerKey: String {
+        // Most phones are already 7 to 10 bare digits: the key is the phone itself, without filtering a copy.
+        var p = phone
+        if p.withUTF8({ u in u.count >= 7 && u.count <= 10 && !u.contains { $0 < 48 || $0 > 57 } }) { return phone }
         let digits = phone.utf8.filter { $0 >= 48 && $0 <= 57 }
         if digits.count >= 7 { return String(decoding: digits.suffix(10), as: UTF8.self) }
         return email.lowercased()

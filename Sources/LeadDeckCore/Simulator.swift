@@ -130,8 +130,8 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
         if end > now { now = end }
     }
 
-    fileprivate mutating func drawArrival(after t: Double, source: Source) -> Double {
-        t + rng.exponential(mean: meanGap(source))
+    fileprivate mutating func drawArrival(after t: Double, meanGap: Double) -> Double {
+        t + rng.exponential(mean: meanGap)
     }
 
     fileprivate mutating func keepsArrival(atHour hour: Int) -> Bool {
@@ -139,9 +139,12 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
         rng.chance(Self.hourlyCurve[hour] / Self.curvePeak)
     }
 
-    /// An offer from `source` at `at`, with the index of its sub-ID in the source's.
-    fileprivate mutating func offer(from source: Source, at: Timestamp) -> (Offer, Int) {
-        makeOffer(source: source, market: source.market!, at: at)
+    /// An offer from `source` at `at`, with the index of its sub-ID in the source's, and the draws for its
+    /// consumer's name and e-mail, which are left empty unless `withContact` (`MarketRun.completeContact`).
+    fileprivate mutating func offer(from source: borrowing Source, at: Timestamp, withContact: Bool) -> (Offer, Int, ContactDraws) {
+        var (offer, sub, draws) = makeOffer(source: source, market: source.market!, at: at)
+        if withContact { draws.fill(&offer) }
+        return (offer, sub, draws)
     }
 
     fileprivate mutating func bought(_ offer: Offer, mode: PurchaseMode, source: Source, sub: SubSource,
@@ -149,11 +152,27 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
         scheduleFate(offer: offer, mode: mode, source: source, market: source.market!, sub: sub, buyer: buyer, into: &heap)
     }
 
-    private func meanGap(_ s: Source) -> Double {
+    fileprivate func meanGap(_ s: Source) -> Double {
         86_400.0 / (Double(s.market!.dailyVolume) * Self.curvePeak)
     }
 
-    private mutating func makeOffer(source: Source, market m: MarketProfile, at: Timestamp) -> (Offer, Int) {
+    /// The random draws that make an offer's consumer name and e-mail: built only for an offer that is bought (an
+    /// offer turned down keeps no contact details), or for every offer when they leave the simulator.
+    struct ContactDraws: Sendable {
+        var first: Int
+        var last: Int
+        var number: Int
+
+        func fill(_ offer: inout Offer) {
+            offer.firstName = ConsumerNames.first[first]
+            offer.lastName = ConsumerNames.last[last]
+            offer.email = SimulatedText.email(ConsumerNames.firstLowercased[first], ConsumerNames.lastLowercased[last], number)
+        }
+    }
+
+    /// An offer with its phone but without the consumer's name and e-mail (the draws for them are returned), and
+    /// the index of its sub-ID.
+    private mutating func makeOffer(source: borrowing Source, market m: MarketProfile, at: Timestamp) -> (Offer, Int, ContactDraws) {
         let totalWeight = source.subIDs.reduce(0) { $0 + $1.weight }
         var w = rng.int(0...(totalWeight - 1))
         var subIndex = 0
@@ -185,14 +204,14 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
         nextLeadNumber += 1
         let postal = SimulatedText.postalCode(place.2, rng.int(10...99))
         let legs = exclusive ? 1 : rng.int(m.minLegs...m.maxLegs)
-        let email = SimulatedText.email(ConsumerNames.firstLowercased[fi], ConsumerNames.lastLowercased[li], rng.int(1...99))
+        let draws = ContactDraws(first: fi, last: li, number: rng.int(1...99))
         let offer = Offer(
             leadID: id, sourceID: source.id, subID: sub.id, vertical: source.vertical, state: place.0,
             postalCode: postal, city: place.1,
             saleType: exclusive ? .exclusive : .shared,
             maxSells: legs, price: price, receivedAt: at,
-            firstName: ConsumerNames.first[fi], lastName: ConsumerNames.last[li], phone: phone, email: email)
-        return (offer, subIndex)
+            firstName: "", lastName: "", phone: phone, email: "")
+        return (offer, subIndex, draws)
     }
 
     /// The volume-weighted average quality of a source's sub-IDs (1 when it has none).
@@ -266,10 +285,13 @@ public struct MarketRun: Sendable {
     private let sources: [Source]
     private let buyer: BuyerProfile
     private var arrivals: [Double]
+    /// Each source's mean time between arrivals at the peak rate, in seconds.
+    private let meanGaps: [Double]
     private var heap: Heap<PendingOutcome>
     private var cutoff: Timestamp
-    /// The offer just yielded (its lead id, source and sub-ID), until the engine says whether it bought it.
-    private var lastOffer: (leadID: String, source: Int, sub: Int)?
+    /// The offer just yielded (its lead id, source, sub-ID and contact draws), until the engine says whether it
+    /// bought it.
+    private var lastOffer: (leadID: String, source: Int, sub: Int, contact: MarketSimulator.ContactDraws)?
 
     init(simulator: MarketSimulator, end: Timestamp, catalog: Catalog) {
         sim = simulator
@@ -279,13 +301,19 @@ public struct MarketRun: Sendable {
         buyer = catalog.buyer
         heap = Heap(simulator.pending)
         arrivals = []
+        meanGaps = sources.map { simulator.meanGap($0) }
         cutoff = simulator.now
         if end > simulator.now { arrivals = sim.prepareArrivals(for: sources) }
     }
 
     /// The next offer or due outcome before `end`, or nil when the stretch is over.
     /// - Parameter clock: the buyer's clock, for the hour-of-day volume curve.
-    public mutating func next(clock: LocalClock) -> MarketItem? {
+    public mutating func next(clock: LocalClock) -> MarketItem? { next(clock: clock, withContact: true) }
+
+    /// As `next(clock:)`; an offer comes without the consumer's name and e-mail unless `withContact`:
+    /// `completeContact` fills them in for an offer that is bought. Its phone is there (dedupe reads it), and the
+    /// random sequence is the same either way.
+    mutating func next(clock: LocalClock, withContact: Bool) -> MarketItem? {
         lastOffer = nil
         guard end > sim.now else { return nil }
         while true {
@@ -301,13 +329,31 @@ public struct MarketRun: Sendable {
                 return .outcome(heap.removeMin().event)
             }
             guard best >= 0 else { return nil }
-            arrivals[best] = sim.drawArrival(after: bestTime, source: sources[best])
+            arrivals[best] = sim.drawArrival(after: bestTime, meanGap: meanGaps[best])
             let at = Timestamp(seconds: Int64(bestTime.rounded(.down)))
             guard sim.keepsArrival(atHour: clock.hourOfDay(at)) else { continue }
-            let (offer, sub) = sim.offer(from: sources[best], at: at)
-            lastOffer = (offer.leadID, best, sub)
+            let (offer, sub, contact) = sim.offer(from: sources[best], at: at, withContact: withContact)
+            lastOffer = (offer.leadID, best, sub, contact)
             return .offer(offer)
         }
+    }
+
+    /// Whether every sub-ID the run draws offers from is listed under its source in `catalog` (true when the run
+    /// was made from that catalog, which playing only adds sub-IDs to).
+    func drawsOnlyListedSubIDs(in catalog: Catalog) -> Bool {
+        var listed: [String: Int] = [:]
+        for (i, s) in catalog.sources.enumerated() where listed[s.id] == nil { listed[s.id] = i }
+        return sources.allSatisfy { s in
+            guard let i = listed[s.id] else { return false }
+            let subs = catalog.sources[i].subIDs
+            return s.subIDs.allSatisfy { sub in subs.contains { $0.id == sub.id } }
+        }
+    }
+
+    /// Fills in the consumer's name and e-mail of the offer just yielded without them. Nothing for another offer.
+    func completeContact(_ offer: inout Offer) {
+        guard let last = lastOffer, last.leadID == offer.leadID else { return }
+        last.contact.fill(&offer)
     }
 
     /// Tells the run the engine bought the offer it just yielded, so its fate (contact, sale, return) is
@@ -344,10 +390,12 @@ extension Engine {
     ///   folds every emitted event into them, in order.
     public static func play(_ run: inout MarketRun, on desk: inout Desk, foldingMetrics: Bool = true, emit: (Event) -> Void) {
         let clock = desk.policy.clock  // no policy event is played here, so the clock stays
-        while let item = run.next(clock: clock) {
+        let listed = run.drawsOnlyListedSubIDs(in: desk.catalog)
+        while let item = run.next(clock: clock, withContact: false) {
             switch item {
             case .offer(let offer):
-                let decided = desk.process(offer, foldingMetrics: foldingMetrics)
+                // The name and e-mail are made only for an offer bought (one turned down keeps no contact details).
+                let decided = desk.process(offer, foldingMetrics: foldingMetrics, subIDListed: listed) { run.completeContact(&$0) }
                 emit(.offer(decided))
                 if case .bought(let mode) = decided.decision { run.bought(offer, mode: mode) }
             case .outcome(let o):

@@ -266,9 +266,9 @@ public final class EngineDriver {
     // MARK: Batch work
 
     /// Runs the simulated market to `t` as fast as it goes, in batches of at most an hour, checkpointing on
-    /// the schedule. `each` sees every batch's own events as it is written; a batch's fsync runs on the other
-    /// core while the next one is decided (`EngineSession.syncsBehind`), and every batch is durable when this
-    /// returns.
+    /// the schedule. `each` sees every batch's own events as it is written, in order, in pieces (the batch's
+    /// chunks, not copied); a batch's fsync runs on the other core while the next one is decided
+    /// (`EngineSession.syncsBehind`), and every batch is durable when this returns.
     /// - Throws: the first failure; what was recorded before it stays recorded.
     public func run(to t: Timestamp, each: ([Event]) -> Void = { _ in }) throws(StoreError) {
         guard let s = session else { throw notEngine() }
@@ -276,7 +276,7 @@ public final class EngineDriver {
         defer { s.syncsBehind = false }
         while s.now < t {
             let batch = try s.advance(to: min(t, s.now + 3600))
-            each(batch.own)
+            for chunk in batch.ownChunks { each(chunk) }
             // A failed fsync is the run's failure, not a checkpoint's (one reading of the clock for both).
             let now = clock.monotonicSeconds()
             if checkpointDue(now: now) { try s.finishSync() }

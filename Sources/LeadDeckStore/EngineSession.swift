@@ -50,7 +50,10 @@ public final class EngineSession {
     /// What one batch recorded: others' records folded in first (in log order), then this engine's events.
     public struct Batch: Sendable {
         public var others: [LogRecord] = []
-        public var own: [Event] = []
+        /// This engine's events, in order, in the pieces the batch was built in (no copy).
+        public var ownChunks: [[Event]] = []
+        /// This engine's events, in order (joined from `ownChunks`).
+        public var own: [Event] { ownChunks.count == 1 ? ownChunks[0] : Array(ownChunks.joined()) }
     }
 
     /// Runs the simulated market to `t`: under the write lock, folds in others' records, decides every offer
@@ -76,7 +79,7 @@ public final class EngineSession {
                 Engine.play(&r, on: &desk) { events.append($0) }
             }
             run = r
-            batch.own = events.events
+            batch.ownChunks = events.chunks
         }
         if let run { simulator = run.finished() }
         if store.syncsBehind, let start = lastBatchStart { unsynced = (start, before) }
@@ -194,8 +197,8 @@ public final class EngineSession {
             var checkedHour = lastFullAlertCheck
             let others = try store.transaction(&state) { (desk: inout Desk, batch: inout EventBatch) throws(StoreError) in
                 try body(&desk, &batch)
-                if !batch.events.isEmpty { batch.append(contentsOf: Self.raiseAlerts(on: &desk, lastFullCheck: &checkedHour)) }
-                appended = batch.events.count
+                if !batch.isEmpty { batch.append(contentsOf: Self.raiseAlerts(on: &desk, lastFullCheck: &checkedHour)) }
+                appended = batch.count
             }
             lastFullAlertCheck = checkedHour
             sinceCheckpoint += appended + others.count

@@ -111,10 +111,11 @@ struct EventEncoder {
         key("time"); JSONBytes.int(e.time.seconds, &out)
     }
 
-    private func key(_ k: String, _ out: inout [UInt8]) {
+    /// `,"k":` (a literal's bytes are copied as they are, without going through `String`).
+    private func key(_ k: StaticString, _ out: inout [UInt8]) {
         out.append(UInt8(ascii: ","))
         out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: k.utf8)
+        out.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
         out.append(UInt8(ascii: "\""))
         out.append(UInt8(ascii: ":"))
     }

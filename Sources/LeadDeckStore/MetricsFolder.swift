@@ -8,7 +8,7 @@ import Synchronization
 /// `simulate` counts its own run's report the same way.
 public final class MetricsFolder: Sendable {
     private let book: Mutex<MetricsBook?>
-    private let queue = DispatchQueue(label: "leaddeck.metrics-fold")
+    private let queue = EngineWork.queue
 
     /// Starts with `book` (lent by the desk, `Desk.lendMetrics`), so folding does not copy it.
     public init(_ book: consuming MetricsBook) { self.book = Mutex(book) }

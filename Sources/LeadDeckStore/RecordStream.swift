@@ -2,6 +2,12 @@ import Dispatch
 import LeadDeckCore
 import Synchronization
 
+/// The one serial queue on which a batch's records are encoded and its metrics folded while the engine decides:
+/// one thread beside the engine's, so on two cores the engine keeps one to itself.
+enum EngineWork {
+    static let queue = DispatchQueue(label: "leaddeck.engine-work")
+}
+
 /// Encodes a batch's log records on the other core while the engine is still deciding the batch: chunks of events
 /// go in as they are decided, are encoded in the order given on one serial queue (numbered on from the sequence
 /// number the batch follows, known under the write lock), and the bytes are taken when the batch is complete. The
@@ -12,7 +18,7 @@ final class RecordStream: Sendable {
         var seq: Int64
     }
     private let output: Mutex<Output?>
-    private let queue = DispatchQueue(label: "leaddeck.record-encode")
+    private let queue = EngineWork.queue
 
     /// A stream whose first record follows sequence number `seq`.
     init(after seq: Int64) { output = Mutex(Output(seq: seq)) }
@@ -40,11 +46,14 @@ final class RecordStream: Sendable {
 
 /// The events one transaction appends (`EventStore.transaction`), collected as they are decided. The file store
 /// has them encoded into their records on the other core meanwhile (`RecordStream`), so appending the batch waits
-/// only for its last chunk; the engine may have them folded into the metrics there too (`folding(into:)`).
+/// only for its last chunk; the engine may have them folded into the metrics there too (`folding(into:)`). The
+/// events are kept in the chunks handed over, so each is copied once.
 public struct EventBatch {
-    /// Every event of the batch, in order.
-    public private(set) var events: [Event] = []
+    /// The chunks handed over (or full), in order; the chunk being filled follows them.
+    private var sealed: [[Event]] = []
     private var chunk: [Event] = []
+    /// How many events the batch holds.
+    public private(set) var count = 0
     /// The sequence number the batch's first record follows, for a batch encoded into records (nil: only collected).
     private let encodesAfter: Int64?
     /// Started with the first full chunk: a small batch (a dashboard's second, a request to `serve`) is encoded
@@ -64,11 +73,22 @@ public struct EventBatch {
     /// A batch only collected (a store that keeps events, not records).
     init() { encodesAfter = nil }
 
+    /// Whether the batch holds no event.
+    public var isEmpty: Bool { count == 0 }
+
+    /// Every event of the batch, in order (joined from its chunks: a copy).
+    public var events: [Event] {
+        if sealed.isEmpty { return chunk }
+        return Array(chunks.joined())
+    }
+
+    /// Every event of the batch, in order, in the pieces it holds them in (no copy).
+    public var chunks: [[Event]] { chunk.isEmpty ? sealed : sealed + [chunk] }
+
     /// Adds an event after those already in the batch.
     public mutating func append(_ event: Event) {
-        events.append(event)
-        guard encodesAfter != nil || folder != nil else { return }
         chunk.append(event)
+        count += 1
         if chunk.count == Self.chunkSize { handOver() }
     }
 
@@ -90,6 +110,7 @@ public struct EventBatch {
         folder = nil
     }
 
+    /// Seals the chunk being filled, handing it to the encoder and the folder when there are.
     private mutating func handOver() {
         guard !chunk.isEmpty else { return }
         if let after = encodesAfter {
@@ -97,7 +118,9 @@ public struct EventBatch {
             stream!.encode(chunk)
         }
         folder?.fold(chunk)
-        chunk.removeAll(keepingCapacity: true)
+        sealed.append(chunk)
+        chunk = []
+        chunk.reserveCapacity(Self.chunkSize)
     }
 
     /// The batch's records and the sequence number they follow, for a batch encoded into records (nil otherwise).
@@ -106,7 +129,6 @@ public struct EventBatch {
         guard let after = encodesAfter else { return nil }
         guard let stream else {
             // Never a full chunk: every event is still here.
-            chunk = []
             return (EventLogCodec.encode(events, after: after), after)
         }
         handOver()

@@ -91,22 +91,30 @@ extension Store {
         try withWriteLock { () throws(StoreError) in try appendLocked(events, at: &position) }
     }
 
-    /// - Parameter encoded: the events' records already encoded, numbered after the sequence number given; used
-    ///   when that is still the last one in the log (it is, under the write lock), else the events are encoded here.
-    func appendLocked(_ events: [Event], encoded: (bytes: [UInt8], after: Int64)? = nil,
-                      at position: inout LogPosition) throws(StoreError) -> [LogRecord] {
+    /// Under the write lock: `append(_:at:)`.
+    func appendLocked(_ events: [Event], at position: inout LogPosition) throws(StoreError) -> [LogRecord] {
+        try appendLocked(count: events.count, encoded: nil, at: &position) { events }
+    }
+
+    /// As `appendLocked(_:at:)`, for `count` events.
+    /// - Parameters:
+    ///   - encoded: the events' records already encoded, numbered after the sequence number given; used when that
+    ///     is still the last one in the log (it is, under the write lock).
+    ///   - events: the events, asked for only when they must be encoded here.
+    func appendLocked(count: Int, encoded: (bytes: [UInt8], after: Int64)?, at position: inout LogPosition,
+                      events: () -> [Event]) throws(StoreError) -> [LogRecord] {
         try finishSyncLocked()
         try refuseIfDamaged()
         removeLeftoversOnce()
         let foreign = try catchUpLocked(&position)
-        guard !events.isEmpty else { return foreign }
+        guard count > 0 else { return foreign }
         // The record this batch follows must still be the one written: if it was damaged since (a flipped
         // byte), appending would bury the damage and a reader would take the batch for a later sequence.
         if position.seq > 0, recordSeq(endingAt: position.offset) != position.seq {
             throw damaged("\(logPath) line \(position.line) (the record ending at byte \(position.offset), seq \(position.seq)): no longer a good record; it was damaged after it was written")
         }
-        let bytes = encoded.flatMap { $0.after == position.seq ? $0.bytes : nil } ?? EventLogCodec.encode(events, after: position.seq)
-        let seq = position.seq + Int64(events.count)
+        let bytes = encoded.flatMap { $0.after == position.seq ? $0.bytes : nil } ?? EventLogCodec.encode(events(), after: position.seq)
+        let seq = position.seq + Int64(count)
         try io { () throws(FileSystemError) in
             let fd = try fs.openForWriting(logPath, append: true, truncate: false)
             do throws(FileSystemError) {
@@ -124,7 +132,7 @@ extension Store {
                 throw error
             }
         }
-        position = LogPosition(offset: position.offset + Int64(bytes.count), seq: seq, line: position.line + Int64(events.count))
+        position = LogPosition(offset: position.offset + Int64(bytes.count), seq: seq, line: position.line + Int64(count))
         return foreign
     }
 

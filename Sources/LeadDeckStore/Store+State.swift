@@ -146,7 +146,8 @@ extension Store {
             // Encoded on the other core as `body` adds them: the sequence numbers are known, under the lock.
             var batch = EventBatch(encodingAfter: state.position.seq)
             try body(&state.desk, &batch)
-            _ = try appendLocked(batch.events, encoded: batch.records(), at: &state.position)
+            let encoded = batch.records()
+            _ = try appendLocked(count: batch.count, encoded: encoded, at: &state.position) { batch.events }
             return foreign
         }
     }

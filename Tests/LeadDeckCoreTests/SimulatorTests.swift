@@ -103,5 +103,10 @@ struct SimulatedTextTests {
                     == "\(first.lowercased()).\(last.lowercased())\(k)@example.com")
         }
         #expect(SimulatedText.leadID(0) == "L0" && SimulatedText.digits(0, 7) == "07")
+        #expect(SimulatedText.digits(0, 0, 0) == "000" && SimulatedText.digits(9, 10, 99) == "91099" && SimulatedText.digits(5) == "5")
+        for n: Int64 in [35, 36, 1295, 1296, Int64.max] {
+            #expect(SimulatedText.leadID(n) == "L\(String(n, radix: 36, uppercase: true))")
+        }
+        #expect(SimulatedText.email("a", "b", 100) == "a.b100@example.com")
     }
 }
