@@ -14,9 +14,9 @@ struct EventEncoder {
     func encode(_ event: Event, into out: inout [UInt8]) {
         switch event {
         case .offer(let e):
-            out.append(contentsOf: #"{"decision":""#.utf8)
+            Self.literal(#"{"decision":""#, &out)
             out.append(contentsOf: e.decision.label.utf8)
-            out.append(contentsOf: #"","offer":{"city":"#.utf8)
+            Self.literal(#"","offer":{"city":"#, &out)
             let o = e.offer
             string(o.city, &out)
             // The contact details only when there are some (`Offer.encode(to:)`).
@@ -36,23 +36,23 @@ struct EventEncoder {
             key("state", &out); string(o.state, &out)
             key("sub_id", &out); string(o.subID, &out)
             key("vertical", &out); string(o.vertical.rawValue, &out)
-            out.append(contentsOf: #"},"tier":"#.utf8)
+            Self.literal(#"},"tier":"#, &out)
             int(Int64(e.tier), &out)
-            out.append(contentsOf: #","type":"offer"}"#.utf8)
+            Self.literal(#","type":"offer"}"#, &out)
         case .outcome(let e):
-            out.append(contentsOf: #"{"outcome":{"#.utf8)
+            Self.literal(#"{"outcome":{"#, &out)
             Self.outcomeFields(e, into: &out)
-            out.append(contentsOf: #"},"type":"outcome"}"#.utf8)
+            Self.literal(#"},"type":"outcome"}"#, &out)
         case .ping(let e):
-            out.append(contentsOf: #"{"decision":""#.utf8)
+            Self.literal(#"{"decision":""#, &out)
             out.append(contentsOf: e.decision.label.utf8)
             out.append(UInt8(ascii: "\""))
             if let t = e.expiresAt { key("expires_at", &out); int(t.seconds, &out) }
-            out.append(contentsOf: #","ping":{"#.utf8)
+            Self.literal(#","ping":{"#, &out)
             let p = e.ping
-            if let x = p.exchange { out.append(contentsOf: #""exchange":"#.utf8); string(x, &out); out.append(UInt8(ascii: ",")) }
-            if let f = p.floor { out.append(contentsOf: #""floor":"#.utf8); money(f, &out); out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #""max_sells":"#.utf8); int(Int64(p.maxSells), &out)
+            if let x = p.exchange { Self.literal(#""exchange":"#, &out); string(x, &out); out.append(UInt8(ascii: ",")) }
+            if let f = p.floor { Self.literal(#""floor":"#, &out); money(f, &out); out.append(UInt8(ascii: ",")) }
+            Self.literal(#""max_sells":"#, &out); int(Int64(p.maxSells), &out)
             key("ping_id", &out); string(p.pingID, &out)
             key("postal_code", &out); string(p.postalCode, &out)
             key("received_at", &out); int(p.receivedAt.seconds, &out)
@@ -64,7 +64,7 @@ struct EventEncoder {
             out.append(UInt8(ascii: "}"))
             if let price = e.decision.price { key("price", &out); money(price, &out) }
             key("tier", &out); int(Int64(e.tier), &out)
-            out.append(contentsOf: #","type":"ping"}"#.utf8)
+            Self.literal(#","type":"ping"}"#, &out)
         case .policy, .note, .alert:
             out += [UInt8](try! fallback.encode(event))
         }
@@ -83,20 +83,20 @@ struct EventEncoder {
         }
         func string(_ s: String) { JSONBytes.string(s, &out, escapingSlashes: escapingSlashes) }
         func money(_ m: Money) {
-            out.append(contentsOf: #"{"cents":"#.utf8)
+            Self.literal(#"{"cents":"#, &out)
             JSONBytes.int(m.cents, &out)
-            out.append(contentsOf: #","currency":"USD"}"#.utf8)
+            Self.literal(#","currency":"USD"}"#, &out)
         }
         if let x = e.exchange {
-            out.append(contentsOf: #""exchange":"#.utf8); string(x)
+            Self.literal(#""exchange":"#, &out); string(x)
             key("kind")
         } else {
-            out.append(contentsOf: #""kind":"#.utf8)
+            Self.literal(#""kind":"#, &out)
         }
         string(e.kind.rawValue)
         key("lead")
         let l = e.lead
-        out.append(contentsOf: #"{"bought_at":"#.utf8); JSONBytes.int(l.boughtAt.seconds, &out)
+        Self.literal(#"{"bought_at":"#, &out); JSONBytes.int(l.boughtAt.seconds, &out)
         key("mode"); string(l.mode.rawValue)
         key("price"); money(l.price)
         key("source_id"); string(l.sourceID)
@@ -122,10 +122,15 @@ struct EventEncoder {
 
     private func int(_ v: Int64, _ out: inout [UInt8]) { JSONBytes.int(v, &out) }
 
+    /// Appends a literal's bytes as they are (a `String`'s UTF-8 view would be copied through `String`).
+    static func literal(_ s: StaticString, _ out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
     private func money(_ m: Money, _ out: inout [UInt8]) {
-        out.append(contentsOf: #"{"cents":"#.utf8)
+        Self.literal(#"{"cents":"#, &out)
         int(m.cents, &out)
-        out.append(contentsOf: #","currency":"USD"}"#.utf8)
+        Self.literal(#","currency":"USD"}"#, &out)
     }
 
     /// A JSON string: quotes, backslashes and control characters escaped, the rest as UTF-8.
