@@ -14,31 +14,7 @@ struct EventEncoder {
     func encode(_ event: Event, into out: inout [UInt8]) {
         switch event {
         case .offer(let e):
-            Self.literal(#"{"decision":""#, &out)
-            out.append(contentsOf: e.decision.label.utf8)
-            Self.literal(#"","offer":{"city":"#, &out)
-            let o = e.offer
-            string(o.city, &out)
-            // The contact details only when there are some (`Offer.encode(to:)`).
-            if !o.email.isEmpty { key("email", &out); string(o.email, &out) }
-            if let x = o.exchange { key("exchange", &out); string(x, &out) }
-            if !o.firstName.isEmpty { key("first_name", &out); string(o.firstName, &out) }
-            if !o.lastName.isEmpty { key("last_name", &out); string(o.lastName, &out) }
-            key("lead_id", &out); string(o.leadID, &out)
-            key("max_sells", &out); int(Int64(o.maxSells), &out)
-            if !o.phone.isEmpty { key("phone", &out); string(o.phone, &out) }
-            if let p = o.pingID { key("ping_id", &out); string(p, &out) }
-            key("postal_code", &out); string(o.postalCode, &out)
-            key("price", &out); money(o.price, &out)
-            key("received_at", &out); int(o.receivedAt.seconds, &out)
-            key("sale_type", &out); string(o.saleType.rawValue, &out)
-            key("source_id", &out); string(o.sourceID, &out)
-            key("state", &out); string(o.state, &out)
-            key("sub_id", &out); string(o.subID, &out)
-            key("vertical", &out); string(o.vertical.rawValue, &out)
-            Self.literal(#"},"tier":"#, &out)
-            int(Int64(e.tier), &out)
-            Self.literal(#","type":"offer"}"#, &out)
+            Self.offer(e, into: &out)
         case .outcome(let e):
             Self.literal(#"{"outcome":{"#, &out)
             Self.outcomeFields(e, into: &out)
@@ -67,6 +43,50 @@ struct EventEncoder {
             Self.literal(#","type":"ping"}"#, &out)
         case .policy, .note, .alert:
             out += [UInt8](try! fallback.encode(event))
+        }
+    }
+
+    /// An offer event as `JSONEncoder` (sorted keys, slashes as they are) writes it: the bulk of the log, so it
+    /// is written into memory reserved on the stack for the longest it can be, then appended at once.
+    static func offer(_ e: OfferEvent, into out: inout [UInt8]) {
+        let o = e.offer
+        let label = e.decision.label
+        var strings = o.city.utf8.count + o.email.utf8.count + o.firstName.utf8.count + o.lastName.utf8.count
+        strings += o.leadID.utf8.count + o.phone.utf8.count + o.postalCode.utf8.count + o.sourceID.utf8.count
+        strings += o.state.utf8.count + o.subID.utf8.count + (o.exchange?.utf8.count ?? 0) + (o.pingID?.utf8.count ?? 0)
+        strings += o.saleType.rawValue.utf8.count + o.vertical.rawValue.utf8.count + label.utf8.count
+        // Keys, braces and quotes take under 400 bytes, the four numbers 20 each; each string at most six
+        // bytes per byte.
+        let bound = 512 + 4 * ByteWriter.intBound + 6 * strings
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { buffer in
+            var w = ByteWriter(buffer.baseAddress!)
+            w.literal(#"{"decision":""#)
+            var l = label
+            l.withUTF8 { w.raw($0) }
+            w.literal(#"","offer":{"city":"#)
+            w.string(o.city)
+            // The contact details only when there are some (`Offer.encode(to:)`).
+            if !o.email.isEmpty { w.key("email"); w.string(o.email) }
+            if let x = o.exchange { w.key("exchange"); w.string(x) }
+            if !o.firstName.isEmpty { w.key("first_name"); w.string(o.firstName) }
+            if !o.lastName.isEmpty { w.key("last_name"); w.string(o.lastName) }
+            w.key("lead_id"); w.string(o.leadID)
+            w.key("max_sells"); w.int(Int64(o.maxSells))
+            if !o.phone.isEmpty { w.key("phone"); w.string(o.phone) }
+            if let p = o.pingID { w.key("ping_id"); w.string(p) }
+            w.key("postal_code"); w.string(o.postalCode)
+            w.key("price"); w.money(o.price.cents)
+            w.key("received_at"); w.int(o.receivedAt.seconds)
+            w.key("sale_type"); w.string(o.saleType.rawValue)
+            w.key("source_id"); w.string(o.sourceID)
+            w.key("state"); w.string(o.state)
+            w.key("sub_id"); w.string(o.subID)
+            w.key("vertical"); w.string(o.vertical.rawValue)
+            w.literal(#"},"tier":"#)
+            w.int(Int64(e.tier))
+            w.literal(#","type":"offer"}"#)
+            precondition(w.count <= bound, "an offer's record overran its reserved \(bound) bytes")
+            out.append(contentsOf: w.written)
         }
     }
 

@@ -22,6 +22,35 @@ struct EventEncoderTests {
         }
     }
 
+    /// The offer path writes into memory reserved for the longest record it can be: every string made of
+    /// characters that each take six bytes escaped, long and short, still matches `JSONEncoder`.
+    @Test func offersOfWorstCaseStringsMatchJSONEncoderByteForByte() {
+        let o = EventDecoderTests.contactVariants[0]
+        for length in [0, 1, 15, 16, 300, 5000] {
+            let worst = String(repeating: "\u{1}", count: length)
+            var x = o
+            x.city = worst
+            x.email = worst
+            x.firstName = worst + "\"q\\"
+            x.lastName = worst
+            x.leadID = worst + "L"
+            x.phone = worst
+            x.postalCode = worst
+            x.sourceID = worst
+            x.state = worst
+            x.subID = worst
+            x.exchange = worst
+            x.pingID = worst
+            x.maxSells = Int.min
+            x.price = Money(cents: .min)
+            x.receivedAt = Timestamp(seconds: .min)
+            let e = Event.offer(OfferEvent(offer: x, decision: .rejected(.duplicate), tier: Int.max))
+            var mine: [UInt8] = [7]
+            EventEncoder().encode(e, into: &mine)
+            #expect(mine == [7] + jsonEncoder(e), "length \(length)")
+        }
+    }
+
     @Test func handWrittenJSONMatchesJSONEncoderByteForByte() throws {
         var desk = Desk(catalog: try Store.open(StoreFixture.tempDir(), seedDirectory: StoreFixture.seed).catalog,
                         policy: try StoreFixture.newStore().loadPolicyDocument().policy)
