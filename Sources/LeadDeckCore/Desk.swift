@@ -123,21 +123,19 @@ public struct Desk: Sendable {
     ///     not looked up to be noted.
     ///   - completeIfBought: fills in what the decision does not read (the consumer's name and e-mail; the phone,
     ///     which dedupe reads, must be there) before a bought offer is booked and recorded.
-    mutating func process(_ offer: Offer, foldingMetrics: Bool, subIDListed: Bool,
+    mutating func process(_ offer: consuming Offer, foldingMetrics: Bool, subIDListed: Bool,
                           completeIfBought: (inout Offer) -> Void) -> OfferEvent {
         ledger.roll(to: offer.receivedAt, clock: policy.clock, dedupeWindowDays: policy.dedupeWindowDays)
         learnPaceWeights(at: offer.receivedAt)
         let settings = policy.settings(for: offer.sourceID)
         let decision = Engine.decide(offer, settings: settings, policy: policy, ledger: ledger, weights: paceWeights)
-        let tier = settings.priority
-        let e: OfferEvent
+        // What `kept` keeps, changed in place rather than copied.
         if decision.isBought {
-            var complete = offer
-            completeIfBought(&complete)
-            e = Self.kept(complete, decision, tier: tier)
+            completeIfBought(&offer)
         } else {
-            e = Self.kept(offer, decision, tier: tier)
+            offer.dropContact()
         }
+        let e = OfferEvent(offer: offer, decision: decision, tier: settings.priority)
         book(e, foldingMetrics: foldingMetrics, subIDListed: subIDListed)
         return e
     }
@@ -249,9 +247,8 @@ public struct Desk: Sendable {
         ledger.noteOffer(at: e.offer.receivedAt)
         if e.decision == .rejected(.budget), policy.share(forTier: e.tier) >= 100 { ledger.noteBudgetOut(at: e.offer.receivedAt) }
         if e.decision.isBought { ledger.recordPurchase(e.offer, rememberingConsumer: leadState) }
-        let ev = Event.offer(e)
-        if foldingMetrics { fold(ev, source: e.offer.sourceID) }
-        if leadState { leads.apply(ev) }
+        if foldingMetrics { fold(.offer(e), source: e.offer.sourceID) }
+        if leadState { leads.apply(offer: e) }
     }
 
     /// Folds an event recorded earlier (or by another process) into the desk.

@@ -229,23 +229,28 @@ public struct LeadIndex: Sendable, Hashable, Codable {
         }
     }
 
+    /// Folds a recorded offer in (`apply(_:)` without wrapping it in an `Event`).
+    public mutating func apply(offer e: OfferEvent) {
+        guard case .bought(let mode) = e.decision else {
+            if case .rejected(let reason) = e.decision { remember(rejection: reason, of: e.offer) }
+            return
+        }
+        let o = e.offer
+        packed.set(o.leadID, Entry(lead: LeadRef(sourceID: o.sourceID, subID: o.subID, vertical: o.vertical,
+                                                 mode: mode, boughtAt: o.receivedAt, price: o.price, state: o.state)))
+        let day = floorDiv(o.receivedAt.seconds, 86_400)
+        if day > prunedThrough {
+            prunedThrough = day
+            let horizon = o.receivedAt.seconds - Self.keepDays * 86_400
+            packed.drop(boughtAtOrBefore: horizon)
+        }
+    }
+
     /// Folds a recorded event in.
     public mutating func apply(_ event: Event) {
         switch event {
         case .offer(let e):
-            guard case .bought(let mode) = e.decision else {
-                if case .rejected(let reason) = e.decision { remember(rejection: reason, of: e.offer) }
-                return
-            }
-            let o = e.offer
-            packed.set(o.leadID, Entry(lead: LeadRef(sourceID: o.sourceID, subID: o.subID, vertical: o.vertical,
-                                                     mode: mode, boughtAt: o.receivedAt, price: o.price, state: o.state)))
-            let day = floorDiv(o.receivedAt.seconds, 86_400)
-            if day > prunedThrough {
-                prunedThrough = day
-                let horizon = o.receivedAt.seconds - Self.keepDays * 86_400
-                packed.drop(boughtAtOrBefore: horizon)
-            }
+            apply(offer: e)
         case .outcome(let e):
             switch e.kind {
             case .contacted: packed.mark(e.leadID, 1)

@@ -52,11 +52,16 @@ public struct Offer: Sendable, Hashable, Codable {
     /// bought. Where it is (city, state, postal code) stays, as a ping shares it before any sale.
     public var withoutContact: Offer {
         var o = self
-        o.firstName = ""
-        o.lastName = ""
-        o.phone = ""
-        o.email = ""
+        o.dropContact()
         return o
+    }
+
+    /// Empties the consumer's contact details (`withoutContact`, in place).
+    public mutating func dropContact() {
+        firstName = ""
+        lastName = ""
+        phone = ""
+        email = ""
     }
 
     /// Who the consumer is, for dedupe: the phone's digits, else the lower-cased e-mail.

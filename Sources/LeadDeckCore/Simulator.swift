@@ -392,12 +392,12 @@ extension Engine {
         let clock = desk.policy.clock  // no policy event is played here, so the clock stays
         let listed = run.drawsOnlyListedSubIDs(in: desk.catalog)
         while let item = run.next(clock: clock, withContact: false) {
-            switch item {
+            switch consume item {
             case .offer(let offer):
                 // The name and e-mail are made only for an offer bought (one turned down keeps no contact details).
-                let decided = desk.process(offer, foldingMetrics: foldingMetrics, subIDListed: listed) { run.completeContact(&$0) }
+                let decided = desk.process(consume offer, foldingMetrics: foldingMetrics, subIDListed: listed) { run.completeContact(&$0) }
+                if case .bought(let mode) = decided.decision { run.bought(decided.offer, mode: mode) }
                 emit(.offer(decided))
-                if case .bought(let mode) = decided.decision { run.bought(offer, mode: mode) }
             case .outcome(let o):
                 guard desk.leads.problem(with: o.kind, leadID: o.leadID) == nil else { continue }
                 let e = Event.outcome(o)
