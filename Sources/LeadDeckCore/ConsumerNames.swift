@@ -11,6 +11,8 @@ enum ConsumerNames {
     /// `first` and `last` lower-cased, for e-mail addresses.
     static let firstLowercased = first.map { $0.lowercased() }
     static let lastLowercased = last.map { $0.lowercased() }
+    /// Every postal code a place can get: its zip prefix and 10 to 99 (`SimulatedText.postalCode`), made once.
+    static let postalCodes: [[String]] = places.map { p in (10...99).map { SimulatedText.postalCode(p.2, $0) } }
     /// (state, city, zip prefix), weighted roughly by population through repetition.
     static let places: [(String, String, String)] = [
         ("CA", "Los Angeles", "900"), ("CA", "San Diego", "921"), ("CA", "Sacramento", "958"),

@@ -185,7 +185,8 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
         let base = exclusive ? m.exclusivePrice : m.sharedPrice
         let quarters = (Double(base.cents) * rng.uniform(0.8, 1.2) / 25).rounded()
         let price = Money(cents: max(25, Int64(quarters) * 25))
-        let place = rng.pick(ConsumerNames.places)
+        let placeIndex = rng.index(ConsumerNames.places.count)  // the same draw as `pick`
+        let place = ConsumerNames.places[placeIndex]
         let fi = rng.index(ConsumerNames.first.count), li = rng.index(ConsumerNames.last.count)
         let phone: String
         if rng.chance(m.duplicateRate), !recentPhones.isEmpty {
@@ -202,7 +203,7 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
         }
         let id = SimulatedText.leadID(nextLeadNumber)
         nextLeadNumber += 1
-        let postal = SimulatedText.postalCode(place.2, rng.int(10...99))
+        let postal = ConsumerNames.postalCodes[placeIndex][rng.int(10...99) - 10]
         let legs = exclusive ? 1 : rng.int(m.minLegs...m.maxLegs)
         let draws = ContactDraws(first: fi, last: li, number: rng.int(1...99))
         let offer = Offer(

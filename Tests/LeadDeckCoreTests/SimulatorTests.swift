@@ -108,5 +108,10 @@ struct SimulatedTextTests {
             #expect(SimulatedText.leadID(n) == "L\(String(n, radix: 36, uppercase: true))")
         }
         #expect(SimulatedText.email("a", "b", 100) == "a.b100@example.com")
+        // The postal codes made once per place are the ones written digit by digit.
+        #expect(ConsumerNames.postalCodes.count == ConsumerNames.places.count)
+        for (i, p) in ConsumerNames.places.enumerated() {
+            #expect(ConsumerNames.postalCodes[i] == (10...99).map { p.2 + String($0) })
+        }
     }
 }
