@@ -52,20 +52,9 @@ enum SimulatedText {
 
     /// "L" and the lead number in upper-case base 36 ("L1", "LAC2P").
     static func leadID(_ n: Int64) -> String {
-        var length = 1
-        var rest = n / 36
-        while rest > 0 { length += 1; rest /= 36 }
-        return write(capacity: 1 + length) { w in
+        write(capacity: 1 + digitCount(Int(n), radix: 36)) { w in
             w.byte(UInt8(ascii: "L"))
-            var v = n
-            var at = length
-            while at > 0 {
-                at -= 1
-                let d = UInt8(v % 36)
-                w.base[w.count + at] = d < 10 ? 48 + d : 55 + d
-                v /= 36
-            }
-            w.count += length
+            w.number(Int(n), radix: 36)
         }
     }
 
@@ -90,10 +79,13 @@ enum SimulatedText {
     }
 
     /// How many decimal digits non-negative `v` has.
-    static func decimalLength(_ v: Int) -> Int {
+    static func decimalLength(_ v: Int) -> Int { digitCount(v, radix: 10) }
+
+    /// How many digits non-negative `v` has in base `radix`.
+    static func digitCount(_ v: Int, radix: Int) -> Int {
         var length = 1
-        var rest = v / 10
-        while rest > 0 { length += 1; rest /= 10 }
+        var rest = v / radix
+        while rest > 0 { length += 1; rest /= radix }
         return length
     }
 
@@ -126,14 +118,18 @@ enum SimulatedText {
             }
         }
 
-        mutating func decimal(_ v: Int) {
-            let length = SimulatedText.decimalLength(v)
+        mutating func decimal(_ v: Int) { number(v, radix: 10) }
+
+        /// Non-negative `v` in base `radix` (at most 36), upper-case letters past 9.
+        mutating func number(_ v: Int, radix: Int) {
+            let length = SimulatedText.digitCount(v, radix: radix)
             var rest = v
             var at = length
             while at > 0 {
                 at -= 1
-                base[count + at] = 48 + UInt8(rest % 10)
-                rest /= 10
+                let d = UInt8(rest % radix)
+                base[count + at] = d < 10 ? 48 + d : 55 + d
+                rest /= radix
             }
             count += length
         }
