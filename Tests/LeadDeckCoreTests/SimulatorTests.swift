@@ -19,6 +19,51 @@ struct SimulatorTests {
         return p
     }
 
+    /// The engine's loop makes a consumer's name and e-mail only for an offer it buys, and skips noting sub-IDs
+    /// it draws from the desk's own catalog: what it records is what the plain loop records (every offer made
+    /// whole, decided with `Desk.process`), event for event, with the same metrics and lead index after. A
+    /// catalog the run was not made from (a sub-ID the desk does not list) goes the plain way too.
+    @Test func theEnginesLoopRecordsWhatThePlainLoopRecords() {
+        for (seed, mode) in [(UInt64(5), PurchaseMode.shared), (9, .exclusive)] {
+            let catalog = Fixture.catalog()
+            var sparse = catalog
+            sparse.sources[0].subIDs.removeLast()  // the desk lacks a sub-ID the run draws from
+            for deskCatalog in [catalog, sparse] {
+                let policy = openPolicy(mode)
+                let start = Timestamp(iso8601: "2026-11-02T05:00:00Z")!
+                let end = start + 2 * 86_400
+                let sim = MarketSimulator(seed: seed, start: start)
+
+                var fast = Desk(catalog: deskCatalog, policy: policy)
+                var fastRun = sim.run(to: end, catalog: catalog)
+                var fastEvents: [Event] = []
+                Engine.play(&fastRun, on: &fast) { fastEvents.append($0) }
+
+                var plain = Desk(catalog: deskCatalog, policy: policy)
+                var plainRun = sim.run(to: end, catalog: catalog)
+                var plainEvents: [Event] = []
+                while let item = plainRun.next(clock: plain.policy.clock) {
+                    switch item {
+                    case .offer(let offer):
+                        let e = plain.process(offer)
+                        plainEvents.append(.offer(e))
+                        if case .bought(let m) = e.decision { plainRun.bought(offer, mode: m) }
+                    case .outcome(let o):
+                        guard plain.leads.problem(with: o.kind, leadID: o.leadID) == nil else { continue }
+                        plain.apply(.outcome(o))
+                        plainEvents.append(.outcome(o))
+                    }
+                }
+                #expect(fastEvents == plainEvents, "seed \(seed)")
+                #expect(fast.metrics == plain.metrics && fast.leads == plain.leads && fast.catalog == plain.catalog)
+                let bought = fastEvents.compactMap { e -> Offer? in
+                    if case .offer(let o) = e, o.decision.isBought { return o.offer } else { return nil }
+                }
+                #expect(!bought.isEmpty && bought.allSatisfy { !$0.email.isEmpty && !$0.firstName.isEmpty && !$0.phone.isEmpty })
+            }
+        }
+    }
+
     @Test func sameSeedSameHistory() {
         let (a, ea) = run(days: 2, seed: 42, policy: openPolicy(.shared))
         let (b, eb) = run(days: 2, seed: 42, policy: openPolicy(.shared))
