@@ -59,7 +59,7 @@ struct EventEncoder {
         // bytes per byte.
         let bound = 512 + 4 * ByteWriter.intBound + 6 * strings
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { buffer in
-            var w = ByteWriter(buffer.baseAddress!)
+            var w = ByteWriter(buffer)
             w.literal(#"{"decision":""#)
             var l = label
             l.withUTF8 { w.raw($0) }
@@ -85,7 +85,6 @@ struct EventEncoder {
             w.literal(#"},"tier":"#)
             w.int(Int64(e.tier))
             w.literal(#","type":"offer"}"#)
-            precondition(w.count <= bound, "an offer's record overran its reserved \(bound) bytes")
             out.append(contentsOf: w.written)
         }
     }
@@ -94,13 +93,7 @@ struct EventEncoder {
     /// - Parameter escapingSlashes: write `/` as `\/` (`JSONEncoder`'s default, used by the checkpoint; the log
     ///   leaves slashes as they are).
     static func outcomeFields(_ e: OutcomeEvent, escapingSlashes: Bool = false, into out: inout [UInt8]) {
-        func key(_ k: StaticString) {
-            out.append(UInt8(ascii: ","))
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
-            out.append(UInt8(ascii: "\""))
-            out.append(UInt8(ascii: ":"))
-        }
+        func key(_ k: StaticString) { Self.key(k, &out) }
         func string(_ s: String) { JSONBytes.string(s, &out, escapingSlashes: escapingSlashes) }
         func money(_ m: Money) {
             Self.literal(#"{"cents":"#, &out)
@@ -132,13 +125,15 @@ struct EventEncoder {
     }
 
     /// `,"k":` (a literal's bytes are copied as they are, without going through `String`).
-    private func key(_ k: StaticString, _ out: inout [UInt8]) {
+    private static func key(_ k: StaticString, _ out: inout [UInt8]) {
         out.append(UInt8(ascii: ","))
         out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
+        literal(k, &out)
         out.append(UInt8(ascii: "\""))
         out.append(UInt8(ascii: ":"))
     }
+
+    private func key(_ k: StaticString, _ out: inout [UInt8]) { Self.key(k, &out) }
 
     private func int(_ v: Int64, _ out: inout [UInt8]) { JSONBytes.int(v, &out) }
 

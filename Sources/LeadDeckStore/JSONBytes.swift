@@ -2,7 +2,7 @@ import LeadDeckCore
 
 /// Small pieces for writing and strictly reading JSON as bytes, for the files LeadDeck writes by hand.
 enum JSONBytes {
-    /// Lower-case hex digits (escapes here, record checksums in `EventLogCodec`).
+    /// Lower-case hex digits (`\u00XX` escapes in `ByteWriter`, record checksums in `EventLogCodec`).
     static let hex = Array("0123456789abcdef".utf8)
 
     /// Appends a JSON string: quotes, backslashes and control characters escaped, the rest as UTF-8.
@@ -15,28 +15,18 @@ enum JSONBytes {
 
     /// `string(_:_:escapingSlashes:)` for a string given as its UTF-8 bytes.
     static func string(bytes: UnsafeBufferPointer<UInt8>, _ out: inout [UInt8], escapingSlashes: Bool = false) {
-        out.append(34)
-        // Nearly every string needs no escape: copy it whole.
-        if !bytes.contains(where: { $0 < 0x20 || $0 == 34 || $0 == 92 || (escapingSlashes && $0 == 47) }) {
+        // Nearly every string needs no escape: copy it whole between its quotes.
+        guard ByteWriter.needsEscape(bytes, escapingSlashes: escapingSlashes) else {
+            out.append(34)
             out.append(contentsOf: bytes)
             out.append(34)
             return
         }
-        for b in bytes {
-            switch b {
-            case 34: out += [92, 34]
-            case 92: out += [92, 92]
-            case 47 where escapingSlashes: out += [92, 47]
-            case 10: out += [92, UInt8(ascii: "n")]
-            case 13: out += [92, UInt8(ascii: "r")]
-            case 9: out += [92, UInt8(ascii: "t")]
-            case 8: out += [92, UInt8(ascii: "b")]
-            case 12: out += [92, UInt8(ascii: "f")]
-            case 0..<32: out += [92, UInt8(ascii: "u"), 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]]
-            default: out.append(b)
-            }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ByteWriter.stringBound(bytes.count)) { buffer in
+            var w = ByteWriter(buffer)
+            w.string(bytes: bytes, escapingSlashes: escapingSlashes)
+            out.append(contentsOf: w.written)
         }
-        out.append(34)
     }
 
     /// Appends a whole number.
