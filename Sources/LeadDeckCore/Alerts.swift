@@ -45,15 +45,39 @@ public enum AlertRules {
     /// - Parameter full: also run the per-source money rules (ROI and returns), which look at every source;
     ///   the engine runs them when the hour changes, the cheap budget and cap rules every batch.
     public static func check(_ desk: Desk, at now: Timestamp, full: Bool) -> [AlertEvent] {
+        check(Inputs(desk), metrics: desk.metrics, recent: desk.recentAlerts, at: now, full: full)
+    }
+
+    /// What the rules read besides the metrics, taken from a desk at one moment: small (the ledger without its
+    /// dedupe memory), so it can be handed to the thread that holds the metrics (`AlertWatch`).
+    public struct Inputs: Sendable {
+        public var policy: Policy
+        public var catalog: Catalog
+        public var ledger: Ledger
+
+        /// The desk's policy, catalog and ledger as they are now.
+        public init(_ desk: Desk) {
+            policy = desk.policy
+            catalog = desk.catalog
+            var l = desk.ledger
+            l.restoreConsumers(ConsumerMemory())  // the rules do not read it; the copy must not share it
+            ledger = l
+        }
+    }
+
+    /// The alerts `inputs` and `book` call for at `now` that `recent` (the alerts raised lately, oldest first)
+    /// does not hold for today.
+    public static func check(_ inputs: Inputs, metrics book: MetricsBook, recent: [AlertEvent], at now: Timestamp,
+                             full: Bool) -> [AlertEvent] {
         var out: [AlertEvent] = []
-        let p = desk.policy
+        let p = inputs.policy
         let clock = p.clock
-        let l = desk.ledger
+        let l = inputs.ledger
         let today = clock.day(now)
         guard l.day == today else { return [] }
         func raise(_ kind: AlertEvent.Kind, _ source: String?, _ text: String, at time: Timestamp? = nil) {
             let a = AlertEvent(time: time ?? now, kind: kind, source: source, text: text)
-            if !desk.alertRaisedToday(a.condition, day: today) { out.append(a) }
+            if !raisedToday(a.condition, day: today, in: recent, clock: clock) { out.append(a) }
         }
         let at = clock.formatTime(now).prefix(5)
         // Spent out: an offer that could use the whole budget (a 100% tier) no longer fits. A lower tier stopping
@@ -70,8 +94,7 @@ public enum AlertRules {
             }
         }
         guard full else { return out }
-        let book = desk.metrics
-        for s in desk.catalog.sources where !p.settings(for: s.id).blocked {
+        for s in inputs.catalog.sources where !p.settings(for: s.id).blocked {
             let key = MetricKey(.source, s.id)
             let lag = book.saleLags.usualLag(s.vertical)
             if let mature = book.matureCounters(key, window: .all, lag: lag), mature.bought >= minLeads,
@@ -89,6 +112,48 @@ public enum AlertRules {
             }
         }
         return out
+    }
+}
+
+extension AlertRules {
+    /// Alerts a desk keeps for its views and for "once per condition per day".
+    public static let kept = 200
+
+    /// Whether `recent` (oldest first) holds an alert for `condition` raised on local day `day`.
+    public static func raisedToday(_ condition: String, day: Int64, in recent: [AlertEvent], clock: LocalClock) -> Bool {
+        recent.reversed().prefix { clock.day($0.time) >= day }.contains { $0.condition == condition && clock.day($0.time) == day }
+    }
+
+    /// Adds `alert` to `recent`, keeping the last `kept`.
+    public static func remember(_ alert: AlertEvent, in recent: inout [AlertEvent]) {
+        recent.append(alert)
+        if recent.count > kept { recent.removeFirst(recent.count - kept) }
+    }
+}
+
+/// The engine's schedule for the alert rules, and their memory: after each step it decides, the budget and cap
+/// rules run, and the per-source money rules too when the market hour changed. Kept apart from the desk so the
+/// rules can run where the metrics are folded (on the other core, `EngineSession.advance(toward:steps:)`).
+public struct AlertWatch: Sendable {
+    /// The alerts raised lately, oldest first: the desk's, then those this watch raised.
+    public private(set) var recent: [AlertEvent]
+    /// The market hour in which the per-source rules last ran.
+    public private(set) var lastFullCheck: Int64
+
+    public init(recent: [AlertEvent], lastFullCheck: Int64) {
+        self.recent = recent
+        self.lastFullCheck = lastFullCheck
+    }
+
+    /// The alerts called for after a step, at the latest time the metrics hold, remembered here.
+    public mutating func check(_ inputs: AlertRules.Inputs, metrics: MetricsBook) -> [AlertEvent] {
+        let now = metrics.latest
+        let hour = inputs.policy.clock.hourIndex(now)
+        let full = hour != lastFullCheck
+        if full { lastFullCheck = hour }
+        let raised = AlertRules.check(inputs, metrics: metrics, recent: recent, at: now, full: full)
+        for a in raised { AlertRules.remember(a, in: &recent) }
+        return raised
     }
 }
 

@@ -14,7 +14,7 @@ public struct Desk: Sendable {
     public private(set) var changeCount = 0
     /// The latest alerts, newest last (at most `alertsKept`), for the alerts screen and "once per day".
     public private(set) var recentAlerts: [AlertEvent] = []
-    public static let alertsKept = 200
+    public static let alertsKept = AlertRules.kept
     /// Even pacing's hour weights, learned from the offers by hour of day, and the local day they were learned on.
     public private(set) var paceWeights = HourWeights.uniform
     private var paceWeightsDay: Int64 = .min
@@ -293,13 +293,12 @@ public struct Desk: Sendable {
 
     /// Remembers an alert (for the alerts screen and so the same condition is not raised twice a day).
     public mutating func recordAlert(_ a: AlertEvent) {
-        recentAlerts.append(a)
-        if recentAlerts.count > Self.alertsKept { recentAlerts.removeFirst(recentAlerts.count - Self.alertsKept) }
+        AlertRules.remember(a, in: &recentAlerts)
     }
 
     /// Whether an alert for this condition was raised on local day `day`.
     public func alertRaisedToday(_ condition: String, day: Int64) -> Bool {
-        recentAlerts.reversed().prefix { policy.clock.day($0.time) >= day }.contains { $0.condition == condition && policy.clock.day($0.time) == day }
+        AlertRules.raisedToday(condition, day: day, in: recentAlerts, clock: policy.clock)
     }
 
     /// Remembers a change for history views, without applying it (it may already be in the policy).

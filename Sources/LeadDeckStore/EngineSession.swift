@@ -1,4 +1,5 @@
 import LeadDeckCore
+import Synchronization
 
 /// The one process running the engine on a store: holds the engine lease, the desk and the simulated
 /// exchange. Every batch is decided under the store's write lock after folding in what others appended, and
@@ -56,32 +57,71 @@ public final class EngineSession {
         public var own: [Event] { ownChunks.count == 1 ? ownChunks[0] : Array(ownChunks.joined()) }
     }
 
-    /// Runs the simulated market to `t`: under the write lock, folds in others' records, decides every offer
-    /// the market yields on the caught-up desk, and appends the batch. The desk and the simulator move only
+    /// Runs the simulated market to `t` in one step: under the write lock, folds in others' records, decides every
+    /// offer the market yields on the caught-up desk, and appends the batch. The desk and the simulator move only
     /// when the batch is durable.
     /// - Returns: what the batch recorded.
     @discardableResult
     public func advance(to t: Timestamp) throws(StoreError) -> Batch {
+        try advance(firstStepTo: t, toward: t, steps: 1)
+    }
+
+    /// Runs the simulated market toward `t` in steps of an hour from now, several in one durable batch: the log,
+    /// the desk and the simulator come out exactly as from one `advance(to:)` per step, but the engine does not
+    /// wait at each step's end for the other core. See `advance(firstStepTo:toward:steps:)`.
+    /// - Parameter maxSteps: steps in one batch at most (the batch is held in memory until it is written).
+    @discardableResult
+    public func advance(toward t: Timestamp, steps maxSteps: Int) throws(StoreError) -> Batch {
+        try advance(firstStepTo: min(t, simulator.now + 3600), toward: t, steps: maxSteps)
+    }
+
+    /// Decides steps of the market in one batch: the first to `firstEnd`, then steps of an hour toward `t`, up to
+    /// `maxSteps`. A step long enough has its metrics folded on the other core while it is decided (it must not
+    /// need them: `Desk.decidesWithoutMetrics`), and the alert rules run there after it on what it folded
+    /// (`AlertWatch`), their alerts encoded after it in order; a step that must be folded in place is a batch
+    /// alone, its alerts raised at its end. The batch's own events leave the alerts out.
+    private func advance(firstStepTo firstEnd: Timestamp, toward t: Timestamp, steps maxSteps: Int) throws(StoreError) -> Batch {
         var batch = Batch()
-        var run: MarketRun?
+        var sim: MarketSimulator?
         let from = simulator.now
         let before = Rollback(simulator: simulator, lastFullAlertCheck: lastFullAlertCheck, sinceCheckpoint: sinceCheckpoint)
-        batch.others = try commit { (desk: inout Desk, events: inout EventBatch) throws(StoreError) in
-            var r = simulator.run(to: t, catalog: desk.catalog)
-            if t.seconds - from.seconds >= foldApartSeconds, desk.decidesWithoutMetrics(from: from, to: t) {
-                // The metrics are folded on the other core while this one decides (they are not read meanwhile).
-                let folder = MetricsFolder(desk.lendMetrics())
-                events.folding(into: folder)
-                Engine.play(&r, on: &desk, foldingMetrics: false) { events.append($0) }
-                events.stopFolding()
-                desk.returnMetrics(folder.finish())
-            } else {
-                Engine.play(&r, on: &desk) { events.append($0) }
+        let (foldApart, checkedHour) = (foldApartSeconds, lastFullAlertCheck)
+        batch.others = try transact { (desk: inout Desk, events: inout EventBatch) throws(StoreError) -> Int64? in
+            var market = simulator
+            func foldsApart(_ a: Timestamp, _ b: Timestamp) -> Bool {
+                b.seconds - a.seconds >= foldApart && desk.decidesWithoutMetrics(from: a, to: b)
             }
-            run = r
-            batch.ownChunks = events.chunks
+            guard foldsApart(from, firstEnd) else {
+                var run = market.run(to: firstEnd, catalog: desk.catalog)
+                Engine.play(&run, on: &desk) { events.append($0) }
+                sim = run.finished()
+                batch.ownChunks = events.chunks
+                return nil
+            }
+            // The metrics are folded on the other core while this one decides (they are not read meanwhile).
+            let folder = MetricsFolder(desk.lendMetrics())
+            let alerts = AlertsOnFolder(AlertWatch(recent: desk.recentAlerts, lastFullCheck: checkedHour))
+            events.folding(into: folder)
+            var (start, end, steps) = (from, firstEnd, 0)
+            repeat {
+                var run = market.run(to: end, catalog: desk.catalog)
+                let decided = events.count
+                Engine.play(&run, on: &desk, foldingMetrics: false) { events.append($0) }
+                market = run.finished()
+                if events.count > decided {
+                    let inputs = AlertRules.Inputs(desk)
+                    events.appendLater { book in alerts.check(inputs, metrics: book).map(Event.alert) }
+                }
+                (start, end, steps) = (end, min(t, end + 3600), steps + 1)
+            } while steps < maxSteps && start < t && foldsApart(start, end)
+            events.stopFolding()
+            desk.returnMetrics(folder.finish())
+            batch.ownChunks = events.chunks.filter { !$0.isEmpty }  // before the alerts take their places
+            for alert in events.settleLater() { desk.apply(alert) }
+            sim = market
+            return alerts.lastFullCheck
         }
-        if let run { simulator = run.finished() }
+        if let sim { simulator = sim }
         if store.syncsBehind, let start = lastBatchStart { unsynced = (start, before) }
         return batch
     }
@@ -191,13 +231,25 @@ public final class EngineSession {
     /// on the other core meanwhile).
     @discardableResult
     public func commit(_ body: (inout Desk, inout EventBatch) throws(StoreError) -> Void) throws(StoreError) -> [LogRecord] {
+        try transact { (desk: inout Desk, batch: inout EventBatch) throws(StoreError) -> Int64? in
+            try body(&desk, &batch)
+            return nil
+        }
+    }
+
+    /// As `commit(_:)`, with `body` returning the hour of the alert rules' last full run when it raised the
+    /// batch's alerts itself (`advance(toward:steps:)`); nil has them raised after it, at the batch's end.
+    private func transact(_ body: (inout Desk, inout EventBatch) throws(StoreError) -> Int64?) throws(StoreError) -> [LogRecord] {
         if let broken { throw broken }
         var appended = 0
         do {
             var checkedHour = lastFullAlertCheck
             let others = try store.transaction(&state) { (desk: inout Desk, batch: inout EventBatch) throws(StoreError) in
-                try body(&desk, &batch)
-                if !batch.isEmpty { batch.append(contentsOf: Self.raiseAlerts(on: &desk, lastFullCheck: &checkedHour)) }
+                if let raisedThrough = try body(&desk, &batch) {
+                    checkedHour = raisedThrough
+                } else if !batch.isEmpty {
+                    batch.append(contentsOf: Self.raiseAlerts(on: &desk, lastFullCheck: &checkedHour))
+                }
                 appended = batch.count
             }
             lastFullAlertCheck = checkedHour
@@ -216,15 +268,24 @@ public final class EngineSession {
 
     /// Alerts the desk calls for after a batch, folded into the desk and returned to be appended with it.
     static func raiseAlerts(on desk: inout Desk, lastFullCheck: inout Int64) -> [Event] {
-        let now = desk.metrics.latest
-        let hour = desk.policy.clock.hourIndex(now)
-        let full = hour != lastFullCheck
-        if full { lastFullCheck = hour }
-        return AlertRules.check(desk, at: now, full: full).map { a in
+        var watch = AlertWatch(recent: desk.recentAlerts, lastFullCheck: lastFullCheck)
+        let raised = watch.check(AlertRules.Inputs(desk), metrics: desk.metrics)
+        lastFullCheck = watch.lastFullCheck
+        return raised.map { a in
             let e = Event.alert(a)
             desk.apply(e)
             return e
         }
+    }
+
+    /// An `AlertWatch` run on the work queue, after the metrics it reads are folded there.
+    private final class AlertsOnFolder: Sendable {
+        private let watch: Mutex<AlertWatch>
+        init(_ watch: AlertWatch) { self.watch = Mutex(watch) }
+        func check(_ inputs: AlertRules.Inputs, metrics: MetricsBook) -> [AlertEvent] {
+            watch.withLock { $0.check(inputs, metrics: metrics) }
+        }
+        var lastFullCheck: Int64 { watch.withLock { $0.lastFullCheck } }
     }
 
     /// Set when a failed batch could not be undone by reloading the store: the session refuses all work.

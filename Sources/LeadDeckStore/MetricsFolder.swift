@@ -24,6 +24,11 @@ public final class MetricsFolder: Sendable {
         }
     }
 
+    /// `body`'s result on the book as folded so far: only on the work queue, after the chunks it must see.
+    func reading<T>(_ body: (MetricsBook) -> T) -> T {
+        book.withLock { body($0!) }
+    }
+
     /// The book with every chunk folded in, once the last is done. Call it once.
     public func finish() -> MetricsBook {
         queue.sync {}

@@ -26,13 +26,16 @@ final class RecordStream: Sendable {
     /// Encodes `events` after every chunk handed over before them; returns at once.
     func encode(_ events: [Event]) {
         guard !events.isEmpty else { return }
-        queue.async { [self] in
-            let encoder = EventEncoder()
-            output.withLock { o in
-                for e in events {
-                    o!.seq += 1
-                    EventLogCodec.encode(e, seq: o!.seq, encoder: encoder, into: &o!.bytes)
-                }
+        queue.async { [self] in encodeNow(events) }
+    }
+
+    /// Encodes `events` at once, after every chunk encoded before: only on the work queue, in order.
+    func encodeNow(_ events: [Event]) {
+        let encoder = EventEncoder()
+        output.withLock { o in
+            for e in events {
+                o!.seq += 1
+                EventLogCodec.encode(e, seq: o!.seq, encoder: encoder, into: &o!.bytes)
             }
         }
     }
@@ -60,6 +63,9 @@ public struct EventBatch {
     /// when it is complete, on this thread, without a hop to the other core.
     private var stream: RecordStream?
     private var folder: MetricsFolder?
+    /// Events made on the work queue (`appendLater`), in order, and the places in `sealed` they take.
+    private var later: LaterEvents?
+    private var laterPlaces: [Int] = []
 
     /// Events handed to the other core at a time.
     static let chunkSize = 128
@@ -110,6 +116,38 @@ public struct EventBatch {
         folder = nil
     }
 
+    /// Adds the events `make` makes from the metrics being folded (`folding(into:)`), once every event added
+    /// before is folded: made on the work queue, encoded there after those events, and put in their place in the
+    /// batch by `settleLater()`. For what must read the metrics (the alert rules) without the engine waiting.
+    mutating func appendLater(_ make: @escaping @Sendable (MetricsBook) -> [Event]) {
+        guard let folder else { preconditionFailure("appendLater needs the metrics folded apart (folding(into:))") }
+        handOver()
+        if let after = encodesAfter, stream == nil { stream = RecordStream(after: after) }
+        if later == nil { later = LaterEvents() }
+        laterPlaces.append(sealed.count)
+        sealed.append([])
+        let (stream, later) = (stream, later!)
+        EngineWork.queue.async {
+            let made = folder.reading(make)
+            stream?.encodeNow(made)
+            later.add(made)
+        }
+    }
+
+    /// Waits for the events `appendLater` asked for, puts them in their places, and returns them in order.
+    mutating func settleLater() -> [Event] {
+        guard let later, !laterPlaces.isEmpty else { return [] }
+        EngineWork.queue.sync {}
+        var all: [Event] = []
+        for (place, made) in zip(laterPlaces, later.take()) {
+            sealed[place] = made
+            count += made.count
+            all += made
+        }
+        laterPlaces = []
+        return all
+    }
+
     /// Seals the chunk being filled, handing it to the encoder and the folder when there are.
     private mutating func handOver() {
         guard !chunk.isEmpty else { return }
@@ -126,6 +164,7 @@ public struct EventBatch {
     /// The batch's records and the sequence number they follow, for a batch encoded into records (nil otherwise).
     /// Call it once, after the last event.
     mutating func records() -> (bytes: [UInt8], after: Int64)? {
+        precondition(laterPlaces.isEmpty, "settleLater() before the records")
         guard let after = encodesAfter else { return nil }
         guard let stream else {
             // Never a full chunk: every event is still here.
@@ -134,4 +173,11 @@ public struct EventBatch {
         handOver()
         return (stream.finish(), after)
     }
+}
+
+/// The events an `EventBatch` had made on the work queue, in the order asked for.
+private final class LaterEvents: Sendable {
+    private let made = Mutex<[[Event]]>([])
+    func add(_ events: [Event]) { made.withLock { $0.append(events) } }
+    func take() -> [[Event]] { made.withLock { m in defer { m = [] }; return m } }
 }
