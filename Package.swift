@@ -71,12 +71,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Test folders under one folder per test process, removed at its exit.
+        .target(name: "LeadDeckTestSupport", path: "Tests/LeadDeckTestSupport"),
         .testTarget(name: "LeadDeckCoreTests", dependencies: ["LeadDeckCore"]),
-        .testTarget(name: "LeadDeckStoreTests", dependencies: ["LeadDeckStore", "LeadDeckCore"]),
-        .testTarget(name: "LeadDeckEngineTests", dependencies: ["LeadDeckEngine", "LeadDeckStore", "LeadDeckCore"]),
+        .testTarget(name: "LeadDeckStoreTests", dependencies: ["LeadDeckStore", "LeadDeckCore", "LeadDeckTestSupport"]),
+        .testTarget(name: "LeadDeckEngineTests", dependencies: ["LeadDeckEngine", "LeadDeckStore", "LeadDeckCore", "LeadDeckTestSupport"]),
         .testTarget(name: "LeadDeckTUITests", dependencies: ["LeadDeckTUI", "LeadDeckCore"], exclude: ["Snapshots"]),
-        .testTarget(name: "LeadDeckServerTests", dependencies: ["LeadDeckServer", "LeadDeckEngine", "LeadDeckStore", "LeadDeckCore"]),
-        .testTarget(name: "LeadDeckEndToEndTests", dependencies: ["leaddeck", "LeadDeckServer"]),
+        .testTarget(name: "LeadDeckServerTests", dependencies: ["LeadDeckServer", "LeadDeckEngine", "LeadDeckStore", "LeadDeckCore", "LeadDeckTestSupport"]),
+        .testTarget(name: "LeadDeckEndToEndTests", dependencies: ["leaddeck", "LeadDeckServer", "LeadDeckTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import LeadDeckTestSupport
 import Foundation
 
 /// Runs the real `leaddeck` binary built next to the tests.
@@ -44,7 +45,7 @@ enum Binary {
     static func run(_ args: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
         let p = process(args, environment: environment)
         // Output goes to files, so a large output can never block the child on a full pipe.
-        let dir = NSTemporaryDirectory() + "leaddeck-run-\(UUID().uuidString)"
+        let dir = TestFolder.path("run")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = FileManager.default.createFile(atPath: dir + "/out", contents: nil)
@@ -77,7 +78,7 @@ enum Binary {
     }
 
     static func tempStore() -> String {
-        NSTemporaryDirectory() + "leaddeck-e2e-\(UUID().uuidString.prefix(8))/store"
+        TestFolder.path("e2e") + "/store"
     }
 
     /// The JSON report's row for one id.

@@ -1,3 +1,4 @@
+import LeadDeckTestSupport
 import Foundation
 import Testing
 
@@ -50,7 +51,7 @@ struct LogJSONProcessTests {
 
     @Test func followPrintsWhatIsAppended() throws {
         let store = try Self.simulated()
-        let out = NSTemporaryDirectory() + "leaddeck-follow-\(UUID().uuidString).jsonl"
+        let out = TestFolder.path("follow") + ".jsonl"
         _ = FileManager.default.createFile(atPath: out, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: out) }
         let p = Binary.process(["log", "--json", "--follow", "--store", store], environment: [:])

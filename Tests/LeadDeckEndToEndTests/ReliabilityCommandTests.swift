@@ -1,3 +1,4 @@
+import LeadDeckTestSupport
 import Foundation
 import Testing
 
@@ -108,7 +109,7 @@ struct CommandLineMessageTests {
     }
 
     @Test func aStorePathThatIsAFileSaysSo() throws {
-        let file = NSTemporaryDirectory() + "leaddeck-file-\(UUID().uuidString)"
+        let file = TestFolder.path("file")
         FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
         let r = try Binary.run(["report", "--store", file])
         #expect(r.status != 0 && r.stderr.contains("is a file, not a store folder"), "\(r.stderr)")

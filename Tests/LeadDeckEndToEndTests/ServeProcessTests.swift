@@ -1,3 +1,4 @@
+import LeadDeckTestSupport
 import Foundation
 import LeadDeckServer
 import Testing
@@ -11,7 +12,7 @@ struct ServeProcessTests {
         #expect(try Binary.run(["hours", "--store", store, "always"]).status == 0)
         let added = try Binary.run(["keys", "--store", store, "add", "acme"])
         let key = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let errPath = NSTemporaryDirectory() + "leaddeck-serve-\(UUID().uuidString.prefix(8)).err"
+        let errPath = TestFolder.path("serve") + ".err"
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let p = Binary.process(["serve", "--store", store, "--port", "0"], environment: [:])
         p.standardOutput = FileHandle.nullDevice

@@ -1,3 +1,4 @@
+import LeadDeckTestSupport
 import Foundation
 
 /// A private tmux server running one program, driven like a person would: keys in, screen text out.
@@ -17,7 +18,7 @@ final class Tmux {
 
     /// A new, empty folder for a session's preferences.
     static func newConfigHome() -> String {
-        let dir = NSTemporaryDirectory() + "leaddeck-config-\(UUID().uuidString.prefix(8))"
+        let dir = TestFolder.path("config")
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }
@@ -73,7 +74,7 @@ final class Tmux {
 
     /// What a tmux command prints.
     func output(_ command: [String]) -> String {
-        let out = NSTemporaryDirectory() + "tmux-capture-\(UUID().uuidString)"
+        let out = TestFolder.path("tmux-capture")
         defer { try? FileManager.default.removeItem(atPath: out) }
         var pid: pid_t = 0
         var actions = posix_spawn_file_actions_t()

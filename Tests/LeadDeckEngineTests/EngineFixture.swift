@@ -1,3 +1,4 @@
+import LeadDeckTestSupport
 import Foundation
 import LeadDeckCore
 import LeadDeckEngine
@@ -13,7 +14,7 @@ enum EngineFixture {
     static let seed = repoRoot + "/data"
 
     static func tempDir() -> String {
-        let dir = NSTemporaryDirectory() + "leaddeck-engine-test-\(UUID().uuidString.prefix(8))/store"
+        let dir = TestFolder.make("engine-test") + "/store"
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }

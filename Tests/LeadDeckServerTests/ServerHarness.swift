@@ -1,3 +1,4 @@
+import LeadDeckTestSupport
 import Foundation
 import LeadDeckCore
 import LeadDeckEngine
@@ -36,7 +37,7 @@ final class ServerHarness: @unchecked Sendable {
 
     /// - Parameter policy: changes to make before the server starts (as an admin would with the CLI).
     init(bidSeconds: Int64 = 120, policy: [(Policy) -> PolicyChange?] = []) async throws {
-        let dir = NSTemporaryDirectory() + "leaddeck-server-test-\(UUID().uuidString.prefix(8))/store"
+        let dir = TestFolder.make("server-test") + "/store"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         store = try Store.open(dir, seedDirectory: Self.repoRoot + "/data")
         for make in [{ (p: Policy) -> PolicyChange? in p.hours == nil ? nil : .hours(from: p.hours, to: nil) }] + policy {

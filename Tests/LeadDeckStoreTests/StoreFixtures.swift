@@ -1,3 +1,4 @@
+import LeadDeckTestSupport
 import Foundation
 import LeadDeckCore
 @testable import LeadDeckStore
@@ -14,7 +15,7 @@ enum StoreFixture {
 
     /// A fresh, empty folder under the system temp directory.
     static func tempDir(_ name: String = "store") -> String {
-        let dir = NSTemporaryDirectory() + "leaddeck-test-\(UUID().uuidString.prefix(8))/\(name)"
+        let dir = TestFolder.make("test") + "/\(name)"
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }
