@@ -16,15 +16,32 @@ enum CheckpointCodec {
     // MARK: Writing
 
     static func encode(_ doc: CheckpointDocument) -> [UInt8] {
+        var all: [UInt8] = []
+        encode(doc) { piece in
+            all.append(contentsOf: piece)
+            return true
+        }
+        return all
+    }
+
+    /// The same bytes as `encode(_:)`, handed to `emit` in pieces of about `pieceSize` as they are made, so the
+    /// file is saved without being held whole in memory (a dashboard's first checkpoint was its peak).
+    static func encode(_ doc: CheckpointDocument, pieceSize: Int = 64 << 10, emit: (UnsafeRawBufferPointer) -> Bool) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         func piece<T: Encodable>(_ v: T, _ out: inout [UInt8]) { out += try! encoder.encode(v) }
         var out: [UInt8] = []
-        out.reserveCapacity(2 << 20)
+        out.reserveCapacity(pieceSize + 4096)
+        /// Hands what is made so far to `emit` once it is a piece's worth.
+        func spill(_ out: inout [UInt8]) {
+            guard out.count >= pieceSize else { return }
+            _ = out.withUnsafeBytes(emit)
+            out.removeAll(keepingCapacity: true)
+        }
         out += Array(#"{"ledger":"#.utf8)
         piece(doc.ledger, &out)
         out += Array(#","metrics":"#.utf8)
-        metrics(doc.metrics, &out, piece: { piece($0, &$1) })
+        metrics(doc.metrics, &out, piece: { piece($0, &$1) }, spill: spill)
         out += Array(#","position":"#.utf8)
         piece(doc.position, &out)
         if let alerts = doc.recentAlerts {
@@ -39,16 +56,16 @@ enum CheckpointCodec {
         JSONBytes.int(Int64(doc.schemaVersion), &out)
         if let simulator = doc.simulator {
             out += Array(#","simulator":"#.utf8)
-            self.simulator(simulator, &out, piece: { piece($0, &$1) })
+            self.simulator(simulator, &out, piece: { piece($0, &$1) }, spill: spill)
         }
         out += [125, 10]
-        return out
+        _ = out.withUnsafeBytes(emit)
     }
 
     /// The metrics object as `MetricsBook.encode` lays it out: slices named "dimension:value", grouped by day and
     /// by slot, every key in byte order.
     private static func metrics(_ book: MetricsBook, _ out: inout [UInt8],
-                                piece: (any Encodable, inout [UInt8]) -> Void) {
+                                piece: (any Encodable, inout [UInt8]) -> Void, spill: (inout [UInt8]) -> Void) {
         // Each slice's name is escaped once, as `"name":`, and the slices put in the order of their names' bytes.
         let named = book.series.map { key, series -> (raw: [UInt8], name: [UInt8], series: MetricsBook.Series) in
             var name: [UInt8] = []
@@ -92,6 +109,7 @@ enum CheckpointCodec {
                     first = false
                     out += s.name
                     counters(c)
+                    spill(&out)
                 }
                 out.append(125)
             }
@@ -102,6 +120,7 @@ enum CheckpointCodec {
             if n > 0 { out.append(44) }
             out += s.name
             counters(s.series.allTime)
+            spill(&out)
         }
         out += Array(#"},"breakdowns":"#.utf8)
         BreakdownsCodec.encode(book.breakdowns, into: &out)
@@ -119,7 +138,8 @@ enum CheckpointCodec {
     }
 
     /// The simulated market as `Codable` lays it out, its pending outcomes (most of it) by hand.
-    private static func simulator(_ sim: MarketSimulator, _ out: inout [UInt8], piece: (any Encodable, inout [UInt8]) -> Void) {
+    private static func simulator(_ sim: MarketSimulator, _ out: inout [UInt8], piece: (any Encodable, inout [UInt8]) -> Void,
+                                  spill: (inout [UInt8]) -> Void) {
         let p = sim.parts
         out += Array(#"{"nextArrival":"#.utf8)
         piece(p.nextArrival, &out)
@@ -137,6 +157,7 @@ enum CheckpointCodec {
             out += Array(#"},"order":"#.utf8)
             JSONBytes.int(pending.order, &out)
             out.append(125)
+            spill(&out)
         }
         out += Array(#"],"recentPhoneCursor":"#.utf8)
         JSONBytes.int(Int64(p.recentPhoneCursor), &out)

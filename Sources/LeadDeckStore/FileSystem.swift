@@ -46,7 +46,8 @@ public protocol FileSystem: Sendable {
     /// Opens for writing (creating it private to its owner, 0600, whatever the umask; never through a
     /// symbolic link); `append` positions every write at the end.
     func openForWriting(_ path: String, append: Bool, truncate: Bool) throws(FileSystemError) -> Int32
-    func write(_ fd: Int32, _ bytes: [UInt8], path: String) throws(FileSystemError)
+    /// Writes all of `bytes` at the file's position (in place: a caller's buffer is not copied).
+    func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(FileSystemError)
     /// Writes bytes at `offset` of an open file, leaving its position alone (a checksum set once the rest is written).
     func write(_ fd: Int32, at offset: Int64, _ bytes: [UInt8], path: String) throws(FileSystemError)
     /// Opens a file for reading in place, at any offset (`ByteSource`), for as long as the source is kept; what it
@@ -220,10 +221,10 @@ public struct PosixFileSystem: FileSystem {
         return fd
     }
 
-    public func write(_ fd: Int32, _ bytes: [UInt8], path: String) throws(FileSystemError) {
+    public func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(FileSystemError) {
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, bytes.count - done) }
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
             if n < 0 { if errno == EINTR { continue }; throw FileSystemError("write", path, errno: errno) }
             done += n
         }
@@ -312,6 +313,16 @@ public struct PosixFileSystem: FileSystem {
 }
 
 extension FileSystem {
+    /// Writes all of `bytes` at the file's position.
+    public func write(_ fd: Int32, _ bytes: [UInt8], path: String) throws(FileSystemError) {
+        // `withUnsafeBytes` rethrows untyped errors: the failure is carried out by hand.
+        let failure: FileSystemError? = bytes.withUnsafeBytes { raw in
+            do throws(FileSystemError) { try write(fd, raw, path: path) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
     /// Reads through `read(_:from:maxCount:)` and copies (for file systems that do not read in place).
     public func read(_ path: String, from offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int {
         let bytes = try read(path, from: offset, maxCount: buffer.count)
@@ -353,7 +364,7 @@ extension FileSystem {
             var failure: FileSystemError? = nil
             let patch = body { piece in
                 guard failure == nil else { return false }
-                do throws(FileSystemError) { try write(fd, [UInt8](piece), path: tmp) } catch { failure = error }
+                do throws(FileSystemError) { try write(fd, piece, path: tmp) } catch { failure = error }
                 return failure == nil
             }
             if let failure { throw failure }

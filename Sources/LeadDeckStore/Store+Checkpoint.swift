@@ -76,7 +76,12 @@ extension Store {
                     return saved
                 }
             }
-            let main = Result { () throws(FileSystemError) in try fs.replaceAtomically(checkpointPath, with: CheckpointCodec.encode(doc)) }
+            let main = Result { () throws(FileSystemError) in
+                try fs.replaceAtomically(checkpointPath) { emit in
+                    CheckpointCodec.encode(doc, emit: emit)
+                    return (0, [])
+                }
+            }
             let lead = leadWork.value()
             lastLeadsSave.withLock { $0 = nil }
             try io { () throws(FileSystemError) in

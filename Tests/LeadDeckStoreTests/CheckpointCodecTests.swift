@@ -45,6 +45,23 @@ import Testing
         #expect(fast == plain)
     }
 
+    /// Saved in pieces as it is made (a checkpoint is never held whole): the pieces join to the same bytes, and no
+    /// piece is much larger than asked for.
+    @Test func itWritesTheSameBytesInPieces() throws {
+        let doc = try Self.document()
+        let whole = try Self.plain(doc)
+        for size in [1, 4096] {
+            var pieces: [[UInt8]] = []
+            CheckpointCodec.encode(doc, pieceSize: size) { piece in
+                pieces.append(Array(piece))
+                return true
+            }
+            #expect(Array(pieces.joined()) == whole)
+            #expect(pieces.count > whole.count / max(size, 4096 * 4), "spilled as it went, not once at the end")
+            #expect(pieces.dropLast().allSatisfy { $0.count >= size })
+        }
+    }
+
     @Test func itReadsWhatEitherWroteAsJSONDecoderDoes() throws {
         let doc = try Self.document()
         let plain = try Self.plain(doc)

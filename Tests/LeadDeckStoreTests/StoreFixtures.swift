@@ -97,10 +97,10 @@ final class FaultyFileSystem: FileSystem {
         if let e = shouldFail(.open, path) { throw FileSystemError("open", path, errno: e) }
         return try real.openForWriting(path, append: append, truncate: truncate)
     }
-    func write(_ fd: Int32, _ bytes: [UInt8], path: String) throws(FileSystemError) {
+    func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(FileSystemError) {
         if let e = shouldFail(.write, path) {
             // A full disk often takes part of the write before failing.
-            try? real.write(fd, Array(bytes.prefix(bytes.count / 2)), path: path)
+            try? real.write(fd, UnsafeRawBufferPointer(rebasing: bytes.prefix(bytes.count / 2)), path: path)
             throw FileSystemError("write", path, errno: e)
         }
         try real.write(fd, bytes, path: path)
