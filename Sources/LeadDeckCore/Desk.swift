@@ -12,9 +12,8 @@ public struct Desk: Sendable {
     public static let changesKept = 200
     /// How many changes this desk has recorded in all (not capped), so a viewer can tell which are new.
     public private(set) var changeCount = 0
-    /// The latest alerts, newest last (at most `alertsKept`), for the alerts screen and "once per day".
+    /// The latest alerts, newest last (at most `AlertRules.kept`), for the alerts screen and "once per day".
     public private(set) var recentAlerts: [AlertEvent] = []
-    public static let alertsKept = AlertRules.kept
     /// Even pacing's hour weights, learned from the offers by hour of day, and the local day they were learned on.
     public private(set) var paceWeights = HourWeights.uniform
     private var paceWeightsDay: Int64 = .min

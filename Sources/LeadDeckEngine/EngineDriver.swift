@@ -270,9 +270,10 @@ public final class EngineDriver {
     static let stepsPerBatch = 6
 
     /// Runs the simulated market to `t` as fast as it goes, in steps of an hour (the alert rules run after each)
-    /// and batches of up to `stepsPerBatch` steps, checkpointing on the schedule. `each` sees every batch's own events as it is written, in order, in pieces (the batch's
-    /// chunks, not copied); a batch's fsync runs on the other core while the next one is decided
-    /// (`EngineSession.syncsBehind`), and every batch is durable when this returns.
+    /// and batches of up to `stepsPerBatch` steps, checkpointing on the schedule. `each` sees every batch's own
+    /// events as it is written, in order, in pieces (the batch's chunks, not copied); a batch's fsync runs on the
+    /// other core while the next one is decided (`EngineSession.syncsBehind`), and every batch is durable when this
+    /// returns.
     /// - Throws: the first failure; what was recorded before it stays recorded.
     public func run(to t: Timestamp, each: ([Event]) -> Void = { _ in }) throws(StoreError) {
         guard let s = session else { throw notEngine() }
