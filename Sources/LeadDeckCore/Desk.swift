@@ -31,6 +31,8 @@ public struct Desk: Sendable {
     private var sourceSettings: [SourceSettings] = []
     /// The later catalog indices of an id the catalog lists more than once (a catalog that fails validation).
     private var repeatedIDs: [String: [Int]] = [:]
+    /// Source and sub-ID pairs `noteSubID` saw lately.
+    private var subIDsNoted = RecentPairs()
 
     /// The name a sub-ID gets when an offer brings one the catalog does not list. Exchanges add sub-IDs all the
     /// time; such a sub-ID is shown and counted like any other and can be blocked. Its weight is 0, so the
@@ -78,6 +80,9 @@ public struct Desk: Sendable {
 
     /// Adds a sub-ID an offer brought to its source, if the catalog does not list it yet.
     private mutating func noteSubID(source: String, subID: String) {
+        // Noting a pair again changes nothing (the catalog only grows), so a pair met lately is not looked up.
+        guard !subIDsNoted.contains(source, subID) else { return }
+        subIDsNoted.insert(source, subID)
         guard let i = sourceIndex[source], !catalog.sources[i].subIDs.contains(where: { $0.id == subID }) else { return }
         catalog.sources[i].subIDs.append(SubSource(id: subID, name: Self.newSubIDName, weight: 0))
     }
@@ -185,8 +190,14 @@ public struct Desk: Sendable {
 
     /// Folds an event of `source` into the metrics, noting where the source's slice is when the event made it.
     private mutating func fold(_ event: Event, source: String) {
+        fold(source: source) { $0.apply(event) }
+    }
+
+    /// Folds an event into the metrics by `apply`, keeping `sourceSeries` up to date.
+    @inline(__always)
+    private mutating func fold(source: String, _ apply: (inout MetricsBook) -> Void) {
         let before = metrics.series.count
-        metrics.apply(event)
+        apply(&metrics)
         let after = metrics.series.count
         guard after != before else { return }
         // New slices come only from this event, so only its source's position can have appeared.
@@ -246,7 +257,8 @@ public struct Desk: Sendable {
         ledger.noteOffer(at: e.offer.receivedAt)
         if e.decision == .rejected(.budget), policy.share(forTier: e.tier) >= 100 { ledger.noteBudgetOut(at: e.offer.receivedAt) }
         if e.decision.isBought { ledger.recordPurchase(e.offer, rememberingConsumer: leadState) }
-        if foldingMetrics { fold(.offer(e), source: e.offer.sourceID) }
+        // Not wrapped in an event again: an offer is large, and each wrapping copies it.
+        if foldingMetrics { fold(source: e.offer.sourceID) { $0.apply(offer: e) } }
         if leadState { leads.apply(offer: e) }
     }
 

@@ -49,7 +49,9 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     public static let slotsKept: Int64 = 24
     public static let daysKept: Int64 = 35
 
-    public var clock: LocalClock
+    public var clock: LocalClock {
+        didSet { (eventDay, checkedDay, checkedSlot) = (.none, .none, Slot(number: .min)) }
+    }
     /// Every slice's counters: all time, per local day (35 kept) and per 5-minute slot (24 kept). One lookup
     /// per slice per event.
     public private(set) var series = SeriesTable()
@@ -65,6 +67,11 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     /// Oldest day and slot still kept (older ones have been dropped from every series).
     private var firstDayKept: Int64 = .min
     private var firstSlotKept: Int64 = .min
+    /// The local day of the last event folded, and the day and slot `advance` last dropped up to: remembered so
+    /// the clock is asked once per stretch of a day, not for every event (memos, never saved or compared).
+    private var eventDay = LocalDaySpan.none
+    private var checkedDay = LocalDaySpan.none
+    private var checkedSlot = Slot(number: .min)
     /// False for a tally of all-time counters only (no days, slots, breakdowns or sale lags): a run's own report.
     public private(set) var keepsHistory = true
 
@@ -104,15 +111,7 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     public mutating func apply(_ event: Event) {
         switch event {
         case .offer(let e):
-            if e.offer.receivedAt > latest { advance(to: e.offer.receivedAt) }
-            // Offers count under their sale type, bought or not, so a mode's row says how many were offered in it.
-            let mode: PurchaseMode? = e.offer.saleType
-            let o = e.offer
-            let forBid = o.pingID != nil
-            update(at: o.receivedAt, source: o.sourceID, subID: o.subID, vertical: o.vertical, mode: mode, exchange: o.exchange) {
-                $0.count(e.decision, price: o.price, forBid: forBid)
-            }
-            if keepsHistory { breakdowns.count(offer: o, decision: e.decision, hour: clock.hourOfDay(o.receivedAt)) }
+            apply(offer: e)
         case .outcome(let e):
             if e.time > latest { advance(to: e.time) }
             let l = e.lead
@@ -130,6 +129,19 @@ public struct MetricsBook: Sendable, Hashable, Codable {
         case .policy, .note, .alert:
             break
         }
+    }
+
+    /// Folds one decided offer into the aggregates: `apply(.offer(e))`.
+    public mutating func apply(offer e: OfferEvent) {
+        if e.offer.receivedAt > latest { advance(to: e.offer.receivedAt) }
+        // Offers count under their sale type, bought or not, so a mode's row says how many were offered in it.
+        let mode: PurchaseMode? = e.offer.saleType
+        let forBid = e.offer.pingID != nil
+        update(at: e.offer.receivedAt, source: e.offer.sourceID, subID: e.offer.subID, vertical: e.offer.vertical, mode: mode,
+               exchange: e.offer.exchange) {
+            $0.count(e.decision, price: e.offer.price, forBid: forBid)
+        }
+        if keepsHistory { breakdowns.count(offer: e.offer, decision: e.decision, hour: localDay(e.offer.receivedAt).hourOfDay(e.offer.receivedAt)) }
     }
 
     /// Where in `series` the slices of this source, sub-ID, vertical, mode and exchange are (added when new).
@@ -158,7 +170,7 @@ public struct MetricsBook: Sendable, Hashable, Codable {
             }
             return
         }
-        let day = clock.day(t)
+        let day = localDay(t).day
         let slot = floorDiv(t.seconds, Self.slotSeconds)
         let keepDay = day >= firstDayKept
         let keepSlot = slot >= firstSlotKept
@@ -176,8 +188,13 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     private mutating func advance(to t: Timestamp) {
         latest = t
         guard keepsHistory else { return }
-        let firstDay = clock.day(t) - Self.daysKept + 1
-        let firstSlot = floorDiv(t.seconds, Self.slotSeconds) - Self.slotsKept + 1
+        let slot = floorDiv(t.seconds, Self.slotSeconds)
+        // On the day and in the slot checked last, nothing more falls out of what is kept.
+        if slot == checkedSlot.number && checkedDay.holds(t) { return }
+        checkedDay = clock.daySpan(at: t)
+        checkedSlot = Slot(number: slot)
+        let firstDay = checkedDay.day - Self.daysKept + 1
+        let firstSlot = slot - Self.slotsKept + 1
         guard firstDay > firstDayKept || firstSlot > firstSlotKept else { return }
         let dropDays = firstDay > firstDayKept && firstDayKept != .min
         let dropSlots = firstSlot > firstSlotKept && firstSlotKept != .min
@@ -186,6 +203,20 @@ public struct MetricsBook: Sendable, Hashable, Codable {
         }
         firstDayKept = max(firstDayKept, firstDay)
         firstSlotKept = max(firstSlotKept, firstSlot)
+    }
+
+    /// The local day of `t` (with its offset), from the span remembered when it holds `t`.
+    @inline(__always)
+    private mutating func localDay(_ t: Timestamp) -> LocalDaySpan {
+        if !eventDay.holds(t) { eventDay = clock.daySpan(at: t) }
+        return eventDay
+    }
+
+    /// A slot number remembered by `advance` (equal whatever it holds: a memo).
+    struct Slot: Sendable, Hashable {
+        var number: Int64
+        static func == (a: Self, b: Self) -> Bool { true }
+        func hash(into hasher: inout Hasher) {}
     }
 
     /// The counters of every slice of one dimension over a window ending at `latest`.

@@ -24,12 +24,19 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
     public struct Breakdown: Sendable, Hashable, Codable {
         /// Returns by reason (lower-cased, trimmed, at most `reasonLength` characters).
         public private(set) var returns: [String: ReturnTally] = [:]
-        /// Results by the consumer's two-letter state.
-        public private(set) var states: [String: Tally] = [:]
+        /// Results by the consumer's two-letter state (made from what is kept: read it once, not per state).
+        public var states: [String: Tally] { Dictionary(uniqueKeysWithValues: zip(stateIDs, stateTallies)) }
         /// Results by local hour of day, 0-23.
         public private(set) var hours = [Tally](repeating: Tally(), count: 24)
         /// Outcomes whose lead carries no state, so they are in no state's tally.
         public private(set) var withoutState: Int64 = 0
+        /// The states' keys and tallies at the same index, and where each key is: a state of two upper-case letters
+        /// (nearly every one) is found by its letters in `byLetters` (its index plus one, by `letterCode`; 0: not
+        /// met yet), any other by one lookup.
+        private var stateIDs: [String] = []
+        private var stateTallies: [Tally] = []
+        private var stateIndex: [String: Int] = [:]
+        private var byLetters: [Int16] = []
 
         public init() {}
 
@@ -37,35 +44,72 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
         public init?(returns: [String: ReturnTally], states: [String: Tally], hours: [Tally], withoutState: Int64) {
             guard hours.count == 24 else { return nil }
             self.returns = returns
-            self.states = states
             self.hours = hours
             self.withoutState = withoutState
+            for (key, tally) in states.sorted(by: { $0.key < $1.key }) {
+                stateIndex[key] = stateIDs.count
+                stateIDs.append(key)
+                stateTallies.append(tally)
+            }
         }
 
         enum CodingKeys: String, CodingKey { case returns, states, hours, withoutState }
 
         public init(from decoder: Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            returns = try c.decodeIfPresent([String: ReturnTally].self, forKey: .returns) ?? [:]
-            states = try c.decodeIfPresent([String: Tally].self, forKey: .states) ?? [:]
-            let h = try c.decodeIfPresent([Tally].self, forKey: .hours) ?? hours
+            let h = try c.decodeIfPresent([Tally].self, forKey: .hours) ?? Breakdown().hours
             guard h.count == 24 else {
                 throw DecodingError.dataCorruptedError(forKey: .hours, in: c, debugDescription: "expected 24 hours, got \(h.count)")
             }
-            hours = h
-            withoutState = try c.decodeIfPresent(Int64.self, forKey: .withoutState) ?? 0
+            self.init(returns: try c.decodeIfPresent([String: ReturnTally].self, forKey: .returns) ?? [:],
+                      states: try c.decodeIfPresent([String: Tally].self, forKey: .states) ?? [:], hours: h,
+                      withoutState: try c.decodeIfPresent(Int64.self, forKey: .withoutState) ?? 0)!
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(returns, forKey: .returns)
+            try c.encode(states, forKey: .states)
+            try c.encode(hours, forKey: .hours)
+            try c.encode(withoutState, forKey: .withoutState)
+        }
+
+        /// Equal when they hold the same tallies under the same keys, whatever order the states came in.
+        public static func == (a: Breakdown, b: Breakdown) -> Bool {
+            a.returns == b.returns && a.hours == b.hours && a.withoutState == b.withoutState && a.stateIDs.count == b.stateIDs.count
+                && zip(a.stateIDs, a.stateTallies).allSatisfy { key, t in b.stateIndex[key].map { b.stateTallies[$0] == t } ?? false }
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(returns)
+            hasher.combine(states)
+            hasher.combine(hours)
+            hasher.combine(withoutState)
         }
 
         mutating func count(offer o: Offer, decision: Decision, hour: Int) {
-            let key = SourceBreakdowns.stateKey(o.state)
-            states[Self.bounded(key, in: states, limit: SourceBreakdowns.statesKept), default: Tally()].count(decision, price: o.price)
+            // A state of two upper-case letters is its own key.
+            let code = Self.letterCode(o.state)
+            let i = code >= 0 && !byLetters.isEmpty && byLetters[code] > 0
+                ? Int(byLetters[code]) - 1 : stateSlot(code >= 0 ? o.state : SourceBreakdowns.stateKey(o.state), code: code)
+            stateTallies[i].count(decision, price: o.price)
             hours[hour].count(decision, price: o.price)
+        }
+
+        /// A key of two upper-case letters as a number below 676, or -1 for any other.
+        @inline(__always)
+        static func letterCode(_ key: String) -> Int {
+            var k = key
+            return k.withUTF8 { u in
+                guard u.count == 2, u[0] &- 65 < 26, u[1] &- 65 < 26 else { return -1 }
+                return Int(u[0] &- 65) * 26 + Int(u[1] &- 65)
+            }
         }
 
         mutating func count(outcome e: OutcomeEvent, hour: Int) {
             hours[hour].count(e)
             if let s = e.lead.state {
-                states[Self.bounded(s, in: states, limit: SourceBreakdowns.statesKept), default: Tally()].count(e)
+                stateTallies[stateSlot(s, code: Self.letterCode(s))].count(e)
             } else {
                 withoutState += 1
             }
@@ -73,6 +117,27 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
                 let key = Self.bounded(SourceBreakdowns.reasonKey(e.reason), in: returns, limit: SourceBreakdowns.reasonsKept)
                 returns[key, default: ReturnTally()].add(refund: e.refund ?? .zero)
             }
+        }
+
+        /// Where the tally of state `key` is, added empty when there is room, else the tally of `otherKey`. A key
+        /// resolves the same way every time (the kept states only grow), so one of two upper-case letters (`code`)
+        /// is remembered as resolved.
+        private mutating func stateSlot(_ key: String, code: Int) -> Int {
+            let kept = stateIndex[key] != nil || stateIDs.count < SourceBreakdowns.statesKept ? key : SourceBreakdowns.otherKey
+            let i: Int
+            if let known = stateIndex[kept] {
+                i = known
+            } else {
+                i = stateIDs.count
+                stateIndex[kept] = i
+                stateIDs.append(kept)
+                stateTallies.append(Tally())
+            }
+            if code >= 0 {
+                if byLetters.isEmpty { byLetters = [Int16](repeating: 0, count: 26 * 26) }
+                byLetters[code] = Int16(i + 1)
+            }
+            return i
         }
 
         /// `key` when it is already kept or there is room for it, else `otherKey`.
@@ -199,13 +264,20 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
         }
     }
 
-    /// Each source's breakdowns, by source id.
-    public private(set) var sources: [String: Breakdown] = [:]
+    /// Each source's breakdowns, by source id (made from what is kept: read it once, not per source).
+    public var sources: [String: Breakdown] { Dictionary(uniqueKeysWithValues: zip(ids, list)) }
+    /// The sources' ids and breakdowns at the same index, in the order they were first counted (or, from a
+    /// checkpoint, by id), and where each id is: an offer's source is found with one lookup, and one met lately
+    /// without hashing its id (`recent`).
+    private var ids: [String] = []
+    private var list: [Breakdown] = []
+    private var indexByID: [String: Int] = [:]
+    private var recent = RecentStrings<Int>(size: 256)
 
     /// Offers counted per local hour of day (24), over every source.
     public var offeredByHour: [Int64] {
         var out = [Int64](repeating: 0, count: 24)
-        for b in sources.values { for (h, t) in b.hours.enumerated() { out[h] += t.offered } }
+        for b in list { for (h, t) in b.hours.enumerated() { out[h] += t.offered } }
         return out
     }
     /// When counting began, when that was after the history began: a checkpoint written before breakdowns
@@ -217,25 +289,74 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
 
     /// Breakdowns as a checkpoint codec reads them.
     public init(sources: [String: Breakdown], countedSince: Timestamp?) {
-        self.sources = sources
+        for (id, b) in sources.sorted(by: { $0.key < $1.key }) {
+            indexByID[id] = ids.count
+            ids.append(id)
+            list.append(b)
+        }
         self.countedSince = countedSince
     }
 
+    enum CodingKeys: String, CodingKey { case sources, countedSince }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(sources: try c.decode([String: Breakdown].self, forKey: .sources),
+                  countedSince: try c.decodeIfPresent(Timestamp.self, forKey: .countedSince))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(sources, forKey: .sources)
+        try c.encodeIfPresent(countedSince, forKey: .countedSince)
+    }
+
+    /// Equal when they hold the same breakdowns under the same ids, whatever order they were counted in.
+    public static func == (a: SourceBreakdowns, b: SourceBreakdowns) -> Bool {
+        a.countedSince == b.countedSince && a.ids.count == b.ids.count
+            && zip(a.ids, a.list).allSatisfy { id, x in b.indexByID[id].map { b.list[$0] == x } ?? false }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(sources)
+        hasher.combine(countedSince)
+    }
+
     /// One source's breakdowns, empty when it has none yet.
-    public subscript(source: String) -> Breakdown { sources[source] ?? Breakdown() }
+    public subscript(source: String) -> Breakdown { indexByID[source].map { list[$0] } ?? Breakdown() }
 
     /// Counts a decided offer by its state and local hour (0-23).
     public mutating func count(offer: Offer, decision: Decision, hour: Int) {
-        sources[offer.sourceID, default: Breakdown()].count(offer: offer, decision: decision, hour: hour)
+        list[index(of: offer.sourceID)].count(offer: offer, decision: decision, hour: hour)
     }
 
     /// Counts an outcome by its lead's state and local purchase hour (0-23), and a return by its reason.
     public mutating func count(outcome: OutcomeEvent, hour: Int) {
-        sources[outcome.lead.sourceID, default: Breakdown()].count(outcome: outcome, hour: hour)
+        list[index(of: outcome.lead.sourceID)].count(outcome: outcome, hour: hour)
+    }
+
+    /// Where the source's breakdowns are in `list`, added empty when it has none yet.
+    private mutating func index(of id: String) -> Int {
+        if let i = recent.value(of: id) { return i }
+        let i: Int
+        if let known = indexByID[id] {
+            i = known
+        } else {
+            i = ids.count
+            indexByID[id] = i
+            ids.append(id)
+            list.append(Breakdown())
+        }
+        recent.remember(id, i)
+        return i
     }
 
     /// The key an offer's state is counted under: its two letters upper-cased, or `unknownState`.
     public static func stateKey(_ state: String) -> String {
+        // Offers that passed validation are two upper-case letters already: no new string for them.
+        var s = state
+        let plain = s.withUTF8 { u in u.count == 2 && u[0] &- 65 < 26 && u[1] &- 65 < 26 }
+        if plain { return state }
         let code = LeadRef.pack(state)
         guard code != 0 else { return unknownState }
         // Offers that passed validation are upper-case already: no new string for them.

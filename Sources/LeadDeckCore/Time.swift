@@ -170,6 +170,16 @@ public struct LocalClock: Sendable, Hashable, Codable {
     private var hourBase: Int64 { table?.standardOffset ?? Int64(utcOffsetMinutes) * 60 }
 
     public func localSeconds(_ t: Timestamp) -> Int64 { t.seconds + offsetSeconds(at: t) }
+    /// The local day of `t`, the offset in force then, and the first moment (UTC seconds, after `t`) at which
+    /// either may be different: the next local midnight or the next change of offset, whichever comes first.
+    /// For a path that asks for the day of one moment after another.
+    public func daySpan(at t: Timestamp) -> LocalDaySpan {
+        let (offset, change) = table?.offsetSpan(at: t.seconds) ?? (Int64(utcOffsetMinutes) * 60, .max)
+        let day = floorDiv(t.seconds + offset, 86_400)
+        let (next, overflow) = (day + 1).multipliedReportingOverflow(by: 86_400)
+        let midnight = overflow ? t.seconds &+ 1 : next &- offset
+        return LocalDaySpan(from: t.seconds, until: max(t.seconds &+ 1, min(midnight, change)), day: day, offset: offset)
+    }
     /// The buyer's local day number (days since 1970-01-01 local).
     public func day(_ t: Timestamp) -> Int64 { floorDiv(localSeconds(t), 86_400) }
     /// The local weekday of `t`: 0 Monday ... 6 Sunday.
@@ -218,4 +228,28 @@ public struct LocalClock: Sendable, Hashable, Codable {
         let m = utcOffsetMinutes
         return "UTC\(m >= 0 ? "+" : "-")\(pad(Int64(abs(m) / 60))):\(pad(Int64(abs(m) % 60)))"
     }
+}
+
+/// A stretch of time on one local day under one UTC offset (`LocalClock.daySpan(at:)`): from `from` up to, not
+/// including, `until` (UTC seconds). Remembered by a fold so it asks the clock once per stretch, not per event.
+/// Two spans are equal whatever they hold (a memo, not data).
+public struct LocalDaySpan: Sendable, Hashable {
+    var from: Int64
+    var until: Int64
+    public let day: Int64
+    public let offset: Int64
+
+    /// A span that holds no moment.
+    public static let none = LocalDaySpan(from: 1, until: 0, day: 0, offset: 0)
+
+    /// Whether `t` lies in the span.
+    @inline(__always)
+    public func holds(_ t: Timestamp) -> Bool { t.seconds >= from && t.seconds < until }
+
+    /// The local hour of day (0-23) of a moment the span holds.
+    @inline(__always)
+    public func hourOfDay(_ t: Timestamp) -> Int { Int((t.seconds + offset - day * 86_400) / 3600) }
+
+    public static func == (a: Self, b: Self) -> Bool { true }
+    public func hash(into hasher: inout Hasher) {}
 }

@@ -28,6 +28,16 @@ final class ZoneTable: Sendable {
         return offsets[lo]
     }
 
+    /// `offset(at:)`, and the moment (UTC seconds) the next offset starts (`Int64.max` when none does).
+    func offsetSpan(at t: Int64) -> (offset: Int64, until: Int64) {
+        var lo = 0, hi = starts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if starts[mid] <= t { lo = mid } else { hi = mid - 1 }
+        }
+        return (offsets[lo], lo + 1 < starts.count ? starts[lo + 1] : .max)
+    }
+
     private static let cache = Mutex<[String: ZoneTable]>([:])
     /// The last moment tabulated: 2100-01-01 UTC. Later times keep the offset in force then.
     static let horizon: Int64 = 4_102_444_800

@@ -13,8 +13,9 @@ enum EventDecoder {
     }
 
     /// The event in `bytes`, or nil when it is not exactly in the encoder's format.
-    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Event? {
-        var r = JSONBytes.Reader(bytes)
+    /// - Parameter strings: strings read before, for a reader of many events (one thread's).
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, strings: ShortStrings? = nil) -> Event? {
+        var r = JSONBytes.Reader(bytes, strings: strings)
         guard let event = r.event(), r.i == bytes.count else { return nil }
         return event
     }
@@ -52,7 +53,7 @@ private extension JSONBytes.Reader {
     /// After `{"decision":"…","offer":`, the decision read.
     mutating func offer(_ decision: Decision) -> Event? {
         // The contact details are left out of offers not bought (`Offer.encode(to:)`).
-        guard literal(#"{"city":"#), let city = string() else { return nil }
+        guard literal(#"{"city":"#), let city = recurringString() else { return nil }
         let email = optionalField(#","email":"#) { $0.string() }
         let exchange = optionalField(#","exchange":"#) { $0.string() }
         let firstName = optionalField(#","first_name":"#) { $0.string() }
@@ -63,13 +64,13 @@ private extension JSONBytes.Reader {
         let phone = optionalField(#","phone":"#) { $0.string() }
         guard phone.ok else { return nil }
         let pingID = optionalField(#","ping_id":"#) { $0.string() }
-        guard pingID.ok, literal(#","postal_code":"#), let postalCode = string(),
+        guard pingID.ok, literal(#","postal_code":"#), let postalCode = recurringString(),
               literal(#","price":"#), let price = money(),
               literal(#","received_at":"#), let receivedAt = int64(),
               literal(#","sale_type":"#), let saleType = name(Names.modes),
-              literal(#","source_id":"#), let sourceID = string(),
-              literal(#","state":"#), let state = string(),
-              literal(#","sub_id":"#), let subID = string(),
+              literal(#","source_id":"#), let sourceID = recurringString(),
+              literal(#","state":"#), let state = recurringString(),
+              literal(#","sub_id":"#), let subID = recurringString(),
               literal(#","vertical":"#), let vertical = name(Names.verticals),
               literal(#"},"tier":"#), let tier = int(),
               literal(#","type":"offer"}"#) else { return nil }
@@ -130,9 +131,9 @@ extension JSONBytes.Reader {
               literal(#","lead":{"bought_at":"#), let boughtAt = int64(),
               literal(#","mode":"#), let mode = name(Names.modes),
               literal(#","price":"#), let price = money(),
-              literal(#","source_id":"#), let sourceID = string() else { return nil }
-        let state = optionalField(#","state":"#) { $0.string() }
-        guard state.ok, literal(#","sub_id":"#), let subID = string(),
+              literal(#","source_id":"#), let sourceID = recurringString() else { return nil }
+        let state = optionalField(#","state":"#) { $0.recurringString() }
+        guard state.ok, literal(#","sub_id":"#), let subID = recurringString(),
               literal(#","vertical":"#), let vertical = name(Names.verticals),
               literal(#"},"lead_id":"#), let leadID = string() else { return nil }
         let reason = optionalField(#","reason":"#) { $0.string() }
@@ -150,10 +151,10 @@ extension JSONBytes.Reader {
 
 /// The raw values of the enums the decoder reads, as bytes.
 private enum Names {
-    static let modes = PurchaseMode.allCases.map { (Array($0.rawValue.utf8), $0) }
-    static let verticals = Vertical.allCases.map { (Array($0.rawValue.utf8), $0) }
-    static let outcomeKinds = OutcomeKind.allCases.map { (Array($0.rawValue.utf8), $0) }
+    static let modes = NameTable(PurchaseMode.allCases.map { ($0.rawValue, $0) })
+    static let verticals = NameTable(Vertical.allCases.map { ($0.rawValue, $0) })
+    static let outcomeKinds = NameTable(OutcomeKind.allCases.map { ($0.rawValue, $0) })
     /// An offer's decisions as `Decision(label:)` reads them: a purchase mode, then a rejection reason.
-    static let decisions = PurchaseMode.allCases.map { (Array($0.rawValue.utf8), Decision.bought($0)) }
-        + RejectReason.allCases.map { (Array($0.rawValue.utf8), Decision.rejected($0)) }
+    static let decisions = NameTable(PurchaseMode.allCases.map { ($0.rawValue, Decision.bought($0)) }
+        + RejectReason.allCases.map { ($0.rawValue, Decision.rejected($0)) })
 }

@@ -25,6 +25,24 @@ public struct LogRecord: Sendable, Hashable {
     public var event: Event
 }
 
+extension LogRecord {
+    /// What is left in an array whose records were handed over: nothing to release.
+    private static let spent = LogRecord(seq: 0, line: 0, event: .note(time: Timestamp(seconds: 0), text: ""))
+
+    /// Hands every record of `records` to `visit` in order, moved out of the array rather than copied (a copy
+    /// retains each of an offer's strings, and both it and the original are destroyed after); `records` is left
+    /// holding placeholders. For a reader that goes through many records once.
+    static func handOver(_ records: inout [LogRecord], to visit: (LogRecord) -> Void) {
+        records.withUnsafeMutableBufferPointer { p in
+            guard let base = p.baseAddress else { return }
+            for i in p.indices {
+                visit((base + i).move())
+                (base + i).initialize(to: spent)
+            }
+        }
+    }
+}
+
 /// An incomplete or unreadable last record, found at the end of the log (a crash mid-write).
 public struct TornTail: Sendable, Hashable {
     public var offset: Int64
@@ -134,26 +152,34 @@ public enum EventLogCodec {
     /// Checks one line's framing and checksum without decoding its event: its sequence number and the
     /// event's bytes, or what is wrong.
     static func frame(_ line: ArraySlice<UInt8>) -> Result<(Int64, ArraySlice<UInt8>), RecordError> {
-        var i = line.startIndex
-        func expect(_ s: [UInt8]) -> Bool {
-            guard line.count - (i - line.startIndex) >= s.count,
-                  line.withUnsafeBufferPointer({ holds($0, s, at: i - line.startIndex) }) else { return false }
-            i += s.count
+        line.withUnsafeBufferPointer { p in
+            frame(p).map { (seq, payload) in (seq, line[(line.startIndex + payload.lowerBound)..<(line.startIndex + payload.upperBound)]) }
+        }
+    }
+
+    /// `frame(_:)` over the line's bytes in place: the sequence number and where the event's bytes lie in `line`.
+    /// Run for every record read, so nothing is made on the way (no slice, no array, no string).
+    static func frame(_ line: UnsafeBufferPointer<UInt8>) -> Result<(Int64, Range<Int>), RecordError> {
+        let n = line.count
+        var i = 0
+        func expect(_ s: StaticString) -> Bool {
+            let k = s.utf8CodeUnitCount
+            guard n - i >= k, JSONBytes.same(line.baseAddress! + i, s.utf8Start, k) else { return false }
+            i += k
             return true
         }
-        // Numbers are read in place (no strings or arrays made per record: this runs for every record).
-        guard expect(prefix) else { return .failure(RecordError("not a record")) }
+        guard expect(#"{"seq":"#) else { return .failure(RecordError("not a record")) }
         let seqStart = i
         var seq: Int64 = 0
-        while i < line.endIndex, line[i] >= 48, line[i] <= 57 {
-            if i - seqStart < 18 { seq = seq * 10 + Int64(line[i] - 48) }
+        while i < n, line[i] &- 48 < 10 {
+            if i - seqStart < 18 { seq = seq * 10 + Int64(line[i] &- 48) }
             i += 1
         }
         guard i > seqStart, i - seqStart <= 18 else { return .failure(RecordError("bad sequence number")) }
-        let seqText = line[seqStart..<i]
-        guard expect(crcKey), line.endIndex - i >= 8 else { return .failure(RecordError("bad checksum field")) }
+        let seqEnd = i
+        guard expect(#","crc":""#), n - i >= 8 else { return .failure(RecordError("bad checksum field")) }
         var crc: UInt32 = 0
-        for c in line[i..<(i + 8)] {
+        for c in UnsafeBufferPointer(rebasing: line[i..<(i + 8)]) {
             switch c {
             case 48...57: crc = crc << 4 | UInt32(c - 48)
             case 97...102: crc = crc << 4 | UInt32(c - 87)
@@ -162,21 +188,28 @@ public enum EventLogCodec {
             }
         }
         i += 8
-        guard expect(eventKey), line.last == 125 else {
+        guard expect(#"","e":"#), n > i, line[n - 1] == 125 else {
             return .failure(RecordError("bad record framing"))
         }
-        let payload = line[i..<(line.endIndex - 1)]
-        guard CRC32.checksum(payload, start: CRC32.checksum(colon, start: CRC32.checksum(seqText))) == crc else {
+        let raw = UnsafeRawBufferPointer(line)
+        var c = CRC32.update(~0, UnsafeRawBufferPointer(rebasing: raw[seqStart..<seqEnd]))
+        c = colon.withUnsafeBytes { CRC32.update(c, $0) }
+        guard ~CRC32.update(c, UnsafeRawBufferPointer(rebasing: raw[i..<(n - 1)])) == crc else {
             return .failure(RecordError("checksum mismatch"))
         }
-        return .success((seq, payload))
+        return .success((seq, i..<(n - 1)))
     }
 
     static let kindEndings: [[UInt8]] = Event.Kind.allCases.map { Array(",\"type\":\"\($0.rawValue)\"}".utf8) }
 
     /// Whether the event's bytes end with the "type" of a kind this version reads.
     static func knownKind(_ payload: ArraySlice<UInt8>) -> Bool {
-        payload.withUnsafeBufferPointer { p in kindEndings.contains { e in p.count > e.count && holds(p, e, at: p.count - e.count) } }
+        payload.withUnsafeBufferPointer { knownKind($0) }
+    }
+
+    /// `knownKind(_:)` over the event's bytes in place.
+    static func knownKind(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        kindEndings.contains { e in p.count > e.count && holds(p, e, at: p.count - e.count) }
     }
 
     /// Whether `p` holds `s`'s bytes from `offset` on (the caller has checked they fit), compared in place: the
@@ -191,14 +224,20 @@ public enum EventLogCodec {
     /// Parses one line (without its newline) into its sequence number and event, or says what is wrong.
     /// Events exactly as `EventEncoder` writes them are read by `EventDecoder`; anything else by `decoder`.
     public static func parse(_ line: ArraySlice<UInt8>, decoder: JSONDecoder) -> Result<(Int64, Event), RecordError> {
-        let seq: Int64, payload: ArraySlice<UInt8>
-        switch frame(line) {
-        case .success(let f): (seq, payload) = f
-        case .failure(let e): return .failure(e)
+        line.withUnsafeBufferPointer { p in
+            switch frame(p) {
+            case .success(let (seq, payload)): return decodeEvent(UnsafeBufferPointer(rebasing: p[payload]), decoder: decoder).map { (seq, $0) }
+            case .failure(let e): return .failure(e)
+            }
         }
-        if let event = EventDecoder.decode(payload) { return .success((seq, event)) }
+    }
+
+    /// The event in a record's checked bytes: by `EventDecoder` when they are exactly as `EventEncoder` writes
+    /// them, else by `decoder`.
+    private static func decodeEvent(_ payload: UnsafeBufferPointer<UInt8>, decoder: JSONDecoder) -> Result<Event, RecordError> {
+        if let event = EventDecoder.decode(payload) { return .success(event) }
         do {
-            return .success((seq, try decoder.decode(Event.self, from: Data(payload))))
+            return .success(try decoder.decode(Event.self, from: Data(buffer: payload)))
         } catch let e as DecodingError {
             return .failure(RecordError("checksum is right but the event is unreadable (written by a newer leaddeck?): \(JSONFile.describe(e))", intact: true))
         } catch {
@@ -213,57 +252,78 @@ public enum EventLogCodec {
     public static func scan(_ bytes: [UInt8], from: LogPosition, path: String, allowPartialTail: Bool = false,
                             decode: Bool = true) -> LogScan {
         var result = LogScan(end: from)
-        let decoder = JSONDecoder()
-        func parse(_ line: ArraySlice<UInt8>, decoder: JSONDecoder) -> Result<(Int64, Event?, ArraySlice<UInt8>), RecordError> {
-            if decode { return EventLogCodec.parse(line, decoder: decoder).map { ($0.0, $0.1, []) } }
-            switch frame(line) {
-            case .failure(let e): return .failure(e)
-            case .success(let (seq, payload)):
-                // Not decoded, but its kind is checked: every event ends with its "type" (keys are sorted), so an
-                // event a newer leaddeck wrote is found here too, at the cost of a comparison.
-                guard knownKind(payload) else {
-                    return .failure(RecordError("checksum is right but the event is of a kind this version does not know (written by a newer leaddeck?)", intact: true))
-                }
-                return .success((seq, nil, payload))
-            }
-        }
-        var start = 0
-        var pos = from
-        var lines: [(Int, Int)] = []  // (start, end-without-newline)
-        var partial: Int? = nil
         bytes.withUnsafeBufferPointer { b in
-            guard let base = b.baseAddress else { return }
-            while start < b.count {
-                guard let hit = memchr(base + start, 10, b.count - start) else { partial = start; break }
-                let nl = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-                lines.append((start, nl))
-                start = nl + 1
+            scan(b, of: bytes, from: from, path: path, allowPartialTail: allowPartialTail, decode: decode, into: &result)
+        }
+        return result
+    }
+
+    /// `scan(_:from:path:allowPartialTail:decode:)` over the bytes in place (`b` is `bytes`'s storage): each line
+    /// is framed and decoded where it lies, and its record made once, in `result`.
+    private static func scan(_ b: UnsafeBufferPointer<UInt8>, of bytes: [UInt8], from: LogPosition, path: String,
+                             allowPartialTail: Bool, decode: Bool, into result: inout LogScan) {
+        let decoder = JSONDecoder()
+        let strings = ShortStrings()
+        /// The line from `s` up to the next newline (exclusive), or nil when no newline follows.
+        func lineEnd(from s: Int) -> Int? {
+            guard s < b.count, let base = b.baseAddress, let hit = memchr(base + s, 10, b.count - s) else { return nil }
+            return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+        }
+        /// Whether the line is a readable record (for telling damage from a torn write).
+        func readable(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+            switch frame(line) {
+            case .failure: return false
+            case .success(let (_, payload)):
+                let event = UnsafeBufferPointer(rebasing: line[payload])
+                if decode, case .failure = decodeEvent(event, decoder: decoder) { return false }
+                return decode || knownKind(event)
             }
         }
-        // Records are large (an event each): grown once, not copied at every doubling.
-        if decode { result.records.reserveCapacity(lines.count) } else { result.framed.reserveCapacity(lines.count) }
-        for (n, (s, e)) in lines.enumerated() {
+        // Records are large (an event each): room for the usual few hundred bytes a record, grown seldom.
+        if decode { result.records.reserveCapacity(b.count / 256 + 16) } else { result.framed.reserveCapacity(b.count / 128 + 16) }
+        var pos = from
+        var s = 0
+        while let e = lineEnd(from: s) {
             let lineNumber = pos.line + 1
-            switch parse(bytes[s..<e], decoder: decoder) {
-            case .success(let (seq, event, payload)):
+            let line = UnsafeBufferPointer(rebasing: b[s..<e])
+            var failure: RecordError? = nil
+            switch frame(line) {
+            case .failure(let why):
+                failure = why
+            case .success(let (seq, payload)):
                 if seq != pos.seq + 1 {
                     result.damage = "\(path) line \(lineNumber): sequence jumps from \(pos.seq) to \(seq)"
                     result.end = pos
-                    return result
+                    return
                 }
-                pos = LogPosition(offset: from.offset + Int64(e + 1), seq: seq, line: lineNumber)
-                if let event {
-                    result.records.append(LogRecord(seq: seq, line: lineNumber, event: event))
+                let event = UnsafeBufferPointer(rebasing: line[payload])
+                if decode {
+                    if let decoded = EventDecoder.decode(event, strings: strings) {
+                        result.records.append(LogRecord(seq: seq, line: lineNumber, event: decoded))
+                    } else {
+                        switch decodeEvent(event, decoder: decoder) {
+                        case .success(let decoded): result.records.append(LogRecord(seq: seq, line: lineNumber, event: decoded))
+                        case .failure(let why): failure = why
+                        }
+                    }
+                } else if knownKind(event) {
+                    result.framed.append(FramedRecord(seq: seq, line: lineNumber, payload: bytes[(s + payload.lowerBound)..<(s + payload.upperBound)]))
                 } else {
-                    result.framed.append(FramedRecord(seq: seq, line: lineNumber, payload: payload))
+                    // Not decoded, but its kind is checked: every event ends with its "type" (keys are sorted), so an
+                    // event a newer leaddeck wrote is found here too, at the cost of a comparison.
+                    failure = RecordError("checksum is right but the event is of a kind this version does not know (written by a newer leaddeck?)", intact: true)
                 }
-            case .failure(let why):
+                if failure == nil { pos = LogPosition(offset: from.offset + Int64(e + 1), seq: seq, line: lineNumber) }
+            }
+            if let why = failure {
                 // Only an unfinished last line (no newline) can be a torn write. A whole line that fails is
                 // damage: it may be a record someone was told is durable, so it is never cut and its sequence
                 // number is never reused.
-                let laterGood = lines[(n + 1)...].contains { (ls, le) in
-                    if case .success = parse(bytes[ls..<le], decoder: decoder) { return true }
-                    return false
+                var laterGood = false
+                var ls = e + 1
+                while !laterGood, let le = lineEnd(from: ls) {
+                    laterGood = readable(UnsafeBufferPointer(rebasing: b[ls..<le]))
+                    ls = le + 1
                 }
                 let at = "\(path) line \(lineNumber) (byte \(from.offset + Int64(s)))"
                 if laterGood {
@@ -274,14 +334,14 @@ public enum EventLogCodec {
                     result.damage = "\(at): \(why.description) in a complete record (it ends with a newline, so it is damage, not a torn write)"
                 }
                 result.end = pos
-                return result
+                return
             }
+            s = e + 1
         }
-        if let p = partial, !allowPartialTail {
-            result.torn = TornTail(offset: from.offset + Int64(p), line: pos.line + 1,
-                                   length: Int64(bytes.count - p), reason: "incomplete record (no newline)")
+        if s < b.count, !allowPartialTail {
+            result.torn = TornTail(offset: from.offset + Int64(s), line: pos.line + 1,
+                                   length: Int64(b.count - s), reason: "incomplete record (no newline)")
         }
         result.end = pos
-        return result
     }
 }

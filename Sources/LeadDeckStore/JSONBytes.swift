@@ -80,13 +80,58 @@ enum JSONBytes {
         }
     }
 
+    /// Whether the `n` bytes at `a` and at `b` are the same, compared a word at a time (the keys a record's
+    /// reader expects are 5 to 20 bytes long: a byte at a time was a fifth of decoding an event).
+    @inline(__always)
+    static func same(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let (x, y) = (UnsafeRawPointer(a), UnsafeRawPointer(b))
+        if n >= 8 {
+            var k = 0
+            while k + 8 < n {
+                guard x.loadUnaligned(fromByteOffset: k, as: UInt64.self) == y.loadUnaligned(fromByteOffset: k, as: UInt64.self) else { return false }
+                k += 8
+            }
+            // The last word overlaps the one before when `n` is not a multiple of 8.
+            return x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        }
+        if n >= 4 {
+            return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
+                && x.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == y.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        }
+        for k in 0..<n where a[k] != b[k] { return false }
+        return true
+    }
+
+    /// A word's bytes that end or escape a plain JSON string, as the top bit of each: a quote, a backslash, a control
+    /// character or a non-ASCII byte. The lowest flagged byte is exact (a flag above it may be a false one).
+    @inline(__always)
+    static func specialBytes(_ w: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func zeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+        return zeroByte(w ^ (ones &* 0x22)) | zeroByte(w ^ (ones &* 0x5C)) | ((w &- ones &* 0x20) & ~w & highs) | (w & highs)
+    }
+
+    /// The first `count` (at most 15) of the sixteen bytes in `w0` and `w1`, zero-padded, with the count in the last
+    /// byte: `ShortStrings`' key.
+    @inline(__always)
+    static func masked(_ w0: UInt64, _ w1: UInt64, count n: Int) -> (UInt64, UInt64) {
+        if n < 8 { return (n == 0 ? 0 : w0 & (~0 >> UInt64(64 - 8 * n)), UInt64(n) << 56) }
+        let k = n - 8
+        return (w0, (k == 0 ? 0 : w1 & (~0 >> UInt64(64 - 8 * k))) | UInt64(n) << 56)
+    }
+
     /// A strict reader over JSON bytes with no whitespace: every method either reads what it expects and moves
     /// past it, or returns nil/false (after which the caller gives up, so where the cursor is left does not
     /// matter).
     struct Reader {
         let p: UnsafeBufferPointer<UInt8>
         var i = 0
-        init(_ p: UnsafeBufferPointer<UInt8>) { self.p = p }
+        /// Where `recurringString()` finds strings read before, if anywhere.
+        let strings: ShortStrings?
+        init(_ p: UnsafeBufferPointer<UInt8>, strings: ShortStrings? = nil) {
+            self.p = p
+            self.strings = strings
+        }
 
         /// Consumes `b` when it is next.
         mutating func take(_ b: UInt8) -> Bool {
@@ -191,24 +236,15 @@ enum JSONBytes {
 
         /// One of `names`, written as a plain string, matched byte for byte (no String made, no string switch).
         /// Anything else, escaped spellings included, gives nil.
-        mutating func name<T>(_ names: [([UInt8], T)]) -> T? {
+        mutating func name<T>(_ names: NameTable<T>) -> T? {
             guard i < p.count, p[i] == UInt8(ascii: "\"") else { return nil }
             let start = i + 1
             var end = start
             while end < p.count, p[end] != UInt8(ascii: "\""), p[end] != UInt8(ascii: "\\") { end += 1 }
             guard end < p.count, p[end] == UInt8(ascii: "\"") else { return nil }
-            let text = UnsafeBufferPointer(rebasing: p[start..<end])
-            for (bytes, value) in names where bytes.count == text.count {
-                let same = bytes.withUnsafeBufferPointer { b in
-                    for k in 0..<b.count where b[k] != text[k] { return false }
-                    return true
-                }
-                if same {
-                    i = end + 1
-                    return value
-                }
-            }
-            return nil
+            guard let value = names.value(of: UnsafeBufferPointer(rebasing: p[start..<end])) else { return nil }
+            i = end + 1
+            return value
         }
 
         /// `{"cents":N,"currency":"USD"}`, exactly.
@@ -221,9 +257,8 @@ enum JSONBytes {
         @inline(__always)
         mutating func literal(_ s: StaticString) -> Bool {
             let n = s.utf8CodeUnitCount
-            guard p.count - i >= n else { return false }
-            let q = s.utf8Start
-            for k in 0..<n where p[i + k] != q[k] { return false }
+            guard n > 0 else { return true }
+            guard p.count - i >= n, JSONBytes.same(p.baseAddress! + i, s.utf8Start, n) else { return false }
             i += n
             return true
         }
@@ -284,6 +319,36 @@ enum JSONBytes {
                 i += 1
             }
             return nil
+        }
+
+        /// A string of a field whose values recur (a source, a state, a city): a short plain one (ASCII, no escape,
+        /// at most 15 bytes) is taken from `strings` when read before, not made again; any other as `string()`.
+        mutating func recurringString() -> String? {
+            guard let strings, i < p.count, p[i] == UInt8(ascii: "\"") else { return string() }
+            let start = i + 1
+            if p.count - start >= 16 {
+                // Sixteen bytes at once: where the first byte that ends or escapes a plain string is.
+                let raw = UnsafeRawPointer(p.baseAddress! + start)
+                let w0 = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+                let w1 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                let s0 = JSONBytes.specialBytes(w0), s1 = JSONBytes.specialBytes(w1)
+                let n = s0 != 0 ? s0.trailingZeroBitCount / 8 : 8 + s1.trailingZeroBitCount / 8
+                // Past 15 bytes, or anything but the closing quote first (an escape, a control or non-ASCII byte):
+                // the general way.
+                guard n <= ShortStrings.longest, p[start + n] == UInt8(ascii: "\"") else { return string() }
+                i = start + n + 1
+                return strings.string(JSONBytes.masked(w0, w1, count: n), UnsafeBufferPointer(rebasing: p[start..<(start + n)]))
+            }
+            let limit = min(p.count, start + ShortStrings.longest + 1)
+            var end = start
+            while end < limit {
+                let b = p[end]
+                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { break }
+                end += 1
+            }
+            guard end < p.count, p[end] == UInt8(ascii: "\""), end - start <= ShortStrings.longest else { return string() }
+            i = end + 1
+            return strings.string(UnsafeBufferPointer(rebasing: p[start..<end]))
         }
 
         /// The rest of a string that has an escape at the cursor; `start` is just after its opening quote.
@@ -353,6 +418,80 @@ enum JSONBytes {
                 i += 1
             }
             return v
+        }
+    }
+}
+
+/// Strings read before, found again by their bytes: a log names the same few dozen sources, a few hundred sub-IDs,
+/// states and cities on every record, and making each from its bytes again (checking them, copying them) was a
+/// fifth of decoding an event. Only short plain strings (ASCII, at most `longest` bytes) are kept: those are
+/// stored inline, so a copy shares no storage. Direct-mapped: a string that collides with another replaces it.
+/// Used on one thread at a time (a reader's), never shared.
+final class ShortStrings {
+    private struct Entry {
+        /// The key of the bytes (`JSONBytes.masked`).
+        var words: (UInt64, UInt64)
+        var string: String
+    }
+    /// The longest string kept.
+    static let longest = 15
+    private static let size = 1024
+    private let slots: UnsafeMutablePointer<Entry>
+
+    init() {
+        slots = .allocate(capacity: Self.size)
+        // Every place starts as the empty string, whose words are zero.
+        slots.initialize(repeating: Entry(words: (0, 0), string: ""), count: Self.size)
+    }
+
+    deinit {
+        slots.deinitialize(count: Self.size)
+        slots.deallocate()
+    }
+
+    /// The string of `bytes` (ASCII, at most `longest` of them: the caller checked).
+    func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var padded: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &padded) { w in
+            if let base = bytes.baseAddress { w.baseAddress!.copyMemory(from: base, byteCount: bytes.count) }
+        }
+        return string(JSONBytes.masked(UInt64(littleEndian: padded.0), UInt64(littleEndian: padded.1), count: bytes.count), bytes)
+    }
+
+    /// The string of `bytes`, whose key (`JSONBytes.masked`) the caller made.
+    @inline(__always)
+    func string(_ words: (UInt64, UInt64), _ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let h = (words.0 &* 0x9E37_79B9_7F4A_7C15) ^ (words.1 &* 0xBF58_476D_1CE4_E5B9)
+        let slot = slots + Int(truncatingIfNeeded: (h ^ (h >> 31)) & UInt64(Self.size - 1))
+        if slot.pointee.words == words { return slot.pointee.string }
+        let s = String(decoding: bytes, as: UTF8.self)
+        slot.pointee = Entry(words: words, string: s)
+        return s
+    }
+}
+
+/// Names and the values they stand for (an enum's raw values), matched against bytes in place: each name's bytes
+/// are kept for the life of the process (the tables are static), so matching copies and retains nothing.
+struct NameTable<T: Sendable>: @unchecked Sendable {
+    private let entries: [(bytes: UnsafePointer<UInt8>, count: Int, value: T)]
+
+    init(_ names: [(String, T)]) {
+        entries = names.map { name, value in
+            let u = Array(name.utf8)
+            let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(u.count, 1))
+            p.initialize(from: u, count: u.count)
+            return (UnsafePointer(p), u.count, value)
+        }
+    }
+
+    /// The value whose name is exactly `text`'s bytes, if any.
+    func value(of text: UnsafeBufferPointer<UInt8>) -> T? {
+        let n = text.count
+        return entries.withUnsafeBufferPointer { e in
+            for k in e.indices where e[k].count == n && (n == 0 || JSONBytes.same(text.baseAddress!, e[k].bytes, n)) {
+                return e[k].value
+            }
+            return nil
         }
     }
 }

@@ -51,17 +51,20 @@ extension Store {
             let want = Int(min(Int64(chunkSize), size - pos.offset))
             let chunkResult = next?.value() ?? readAndScan(pos, want)
             next = nil
-            let c = try chunkResult.get()
+            // Consumed, so the records array has one owner and is handed over in place, not copied first.
+            var c = try (consume chunkResult).get()
             // A short read means the end of the file (which a writer may just have cut back).
             if c.empty { return LogScan(end: pos) }
+            var records = c.scan.records
+            c.scan.records = []
             let s = c.scan
             let progressed = s.end.offset != pos.offset
             if !c.atEnd, s.damage == nil, s.torn == nil, progressed, s.end.offset < size {
                 let (at, nextWant) = (s.end, Int(min(Int64(chunkSize), size - s.end.offset)))
                 next = OffThread { readAndScan(at, nextWant) }
             }
-            s.records.forEach(visit)
-            s.framed.forEach(visitFramed)
+            LogRecord.handOver(&records, to: visit)
+            s.framed.withUnsafeBufferPointer { for i in $0.indices { visitFramed($0[i]) } }
             if s.damage != nil { return LogScan(end: s.end, torn: nil, damage: s.damage) }
             if let t = s.torn {
                 if c.atEnd { return LogScan(end: s.end, torn: t, damage: nil) }

@@ -76,9 +76,9 @@ extension Store {
         }
         checkpoint = nil  // likewise for the metrics and the ledger
         var policySeq = policyDoc.lastChangeSeq
-        var replayed = 0
+        // Not counted as they go (each access to a captured variable is checked at run time, for every record):
+        // records follow one another by sequence number, so the count is where the scan ended less where it began.
         func replay(_ r: LogRecord) {
-            replayed += 1
             if case .policy(let e) = r.event {
                 if r.seq <= policyDoc.lastChangeSeq {
                     desk.recordChange(e)  // already in policy.json; kept for history
@@ -89,7 +89,7 @@ extension Store {
             desk.apply(r.event, leadState: withLeads)
         }
         var scan = try scanLog(from: position, allowPartialTail: true, replay)
-        if scan.damage != nil, fromCheckpoint, replayed == 0 {
+        if scan.damage != nil, fromCheckpoint, scan.end.seq == position.seq {
             // The checkpoint does not fit this log (restored or replaced log): rebuild from the start.
             noteOnce("\(checkpointPath): does not match \(logPath) (\(scan.damage!)); rebuilding from the whole log")
             fromCheckpoint = false
@@ -105,7 +105,7 @@ extension Store {
             noteOnce("\(logPath) line \(torn.line): ignoring a torn last record (\(torn.reason), \(torn.length) bytes); the next write keeps a copy in torn/ and cuts it")
         }
         return LoadedState(desk: desk, simulator: simulator, position: scan.end, policySeq: policySeq,
-                           replayed: replayed)
+                           replayed: Int(scan.end.seq - position.seq))
     }
 
     /// An unfinished last line may be a write in progress. Waits for writers (shared lock), then looks again:
