@@ -272,13 +272,19 @@ enum JSONBytes {
             let negative = i < p.count && p[i] == UInt8(ascii: "-")
             if negative { i += 1 }
             let start = i
-            // Up to 18 digits cannot overflow: read them without checks (nearly every number in a checkpoint).
+            // Up to 18 digits cannot overflow: read them without checks, in one pass (nearly every number in a
+            // checkpoint or a record).
             var end = i
-            while end < p.count, end - start < 19, p[end] &- 48 < 10 { end += 1 }
-            if end - start <= 18, end == p.count || p[end] &- 48 >= 10 {
+            var u: Int64 = 0
+            let stop = min(p.count, start + 18)
+            while end < stop {
+                let d = p[end] &- 48
+                guard d < 10 else { break }
+                u = u &* 10 &+ Int64(d)
+                end += 1
+            }
+            if end == p.count || p[end] &- 48 >= 10 {
                 guard end > start, end - start == 1 || p[start] != UInt8(ascii: "0") else { return nil }
-                var u: Int64 = 0
-                for k in start..<end { u = u &* 10 &+ Int64(p[k] &- 48) }
                 i = end
                 if negative { return u == 0 ? nil : -u }
                 return u

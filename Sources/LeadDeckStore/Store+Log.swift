@@ -34,36 +34,70 @@ extension Store {
         var chunkSize = chunk
         /// Reading and scanning one chunk (decoding its events, or checking them), on whichever thread runs it.
         let (files, path, end) = (fs, logPath, size)
+        @Sendable func scanned(_ bytes: [UInt8], from at: LogPosition, _ want: Int) -> ScannedChunk {
+            let atEnd = bytes.count < want || at.offset + Int64(bytes.count) >= end
+            let s = bytes.isEmpty ? LogScan(end: at)
+                : EventLogCodec.scan(bytes, from: at, path: path, allowPartialTail: atEnd ? allowPartialTail : true, decode: decode)
+            return ScannedChunk(empty: bytes.isEmpty, atEnd: atEnd, scan: s, from: at, want: want)
+        }
         @Sendable func readAndScan(_ at: LogPosition, _ want: Int) -> Result<ScannedChunk, StoreError> {
             Result { () throws(StoreError) -> ScannedChunk in
-                let bytes: [UInt8]
-                do throws(FileSystemError) { bytes = try files.read(path, from: at.offset, maxCount: want) } catch { throw StoreError(error.description) }
-                let atEnd = bytes.count < want || at.offset + Int64(bytes.count) >= end
-                let s = bytes.isEmpty ? LogScan(end: at)
-                    : EventLogCodec.scan(bytes, from: at, path: path, allowPartialTail: atEnd ? allowPartialTail : true, decode: decode)
-                return ScannedChunk(empty: bytes.isEmpty, atEnd: atEnd, scan: s)
+                do throws(FileSystemError) {
+                    return scanned(try files.read(path, from: at.offset, maxCount: want), from: at, want)
+                } catch {
+                    throw StoreError(error.description)
+                }
             }
         }
-        // A long read scans the next chunk on the other core while this one's records are visited (a rebuild
-        // decodes on one core and folds on the other); a read of one chunk (a follower's) starts no thread.
-        var next: OffThread<Result<ScannedChunk, StoreError>>? = nil
+        /// The chunk after the one starting at `previous`, found without waiting for that one's scan: it starts
+        /// after the last newline before `previous + chunk`, where that scan will end if all its records are good,
+        /// and its first record says its sequence number (and so its line). A guess, used only when the scan before
+        /// it ends exactly there (`from`); nil when there is nothing to guess from.
+        @Sendable func readAndScanAfter(_ previous: Int64, chunk: Int) -> Result<ScannedChunk, StoreError>? {
+            let boundary = previous + Int64(chunk)
+            guard boundary < end else { return nil }
+            let window = min(Int64(64 << 10), boundary - previous)
+            guard let tail = try? files.read(path, from: boundary - window, maxCount: Int(window)), tail.count == Int(window),
+                  let lastNewline = tail.lastIndex(of: 10) else { return nil }
+            let start = boundary - window + Int64(lastNewline) + 1
+            guard start < end, let bytes = try? files.read(path, from: start, maxCount: Int(min(Int64(chunk), end - start))),
+                  let firstNewline = bytes.firstIndex(of: 10),
+                  case .success(let (seq, _)) = EventLogCodec.frame(bytes[..<firstNewline]), seq > 0 else { return nil }
+            return .success(scanned(bytes, from: LogPosition(offset: start, seq: seq - 1, line: seq), Int(min(Int64(chunk), end - start))))
+        }
+        // A long read scans the next two chunks on other threads while this one's records are visited: a rebuild
+        // decodes and folds on both cores, the folding thread decoding when it would wait. A read of one chunk (a
+        // follower's) starts no thread.
+        var ahead: [OffThread<Result<ScannedChunk, StoreError>?>] = []
+        if size - pos.offset > Int64(chunkSize) {
+            // Longer than a chunk: this thread folds from the start while two others decode.
+            let (at, want) = (pos, chunkSize)
+            ahead = [OffThread { readAndScan(at, want) }, OffThread { readAndScanAfter(at.offset, chunk: want) }]
+        }
         while pos.offset < size {
             let want = Int(min(Int64(chunkSize), size - pos.offset))
-            let chunkResult = next?.value() ?? readAndScan(pos, want)
-            next = nil
+            var early: Result<ScannedChunk, StoreError>? = nil
+            if !ahead.isEmpty {
+                // Taken only when read from exactly here, the same way; otherwise every guess after it is wrong too.
+                let r = ahead.removeFirst().value()
+                if case .success(let c)? = r, c.from == pos, c.want == want { early = r } else { ahead = [] }
+            }
+            let chunkResult = early ?? readAndScan(pos, want)
+            early = nil
             // Consumed, so the records array has one owner and is handed over in place, not copied first.
             var c = try (consume chunkResult).get()
             // A short read means the end of the file (which a writer may just have cut back).
             if c.empty { return LogScan(end: pos) }
-            var records = c.scan.records
+            let records = c.scan.records
             c.scan.records = []
             let s = c.scan
             let progressed = s.end.offset != pos.offset
             if !c.atEnd, s.damage == nil, s.torn == nil, progressed, s.end.offset < size {
-                let (at, nextWant) = (s.end, Int(min(Int64(chunkSize), size - s.end.offset)))
-                next = OffThread { readAndScan(at, nextWant) }
+                let (at, nextWant, chunkNow) = (s.end, Int(min(Int64(chunkSize), size - s.end.offset)), chunkSize)
+                if ahead.isEmpty { ahead.append(OffThread { readAndScan(at, nextWant) }) }
+                ahead.append(OffThread { readAndScanAfter(at.offset, chunk: chunkNow) })
             }
-            LogRecord.handOver(&records, to: visit)
+            LogRecord.handOver(records, to: visit)
             s.framed.withUnsafeBufferPointer { for i in $0.indices { visitFramed($0[i]) } }
             if s.damage != nil { return LogScan(end: s.end, torn: nil, damage: s.damage) }
             if let t = s.torn {
@@ -285,4 +319,7 @@ private struct ScannedChunk: Sendable {
     /// The chunk reaches the end of what is read.
     var atEnd: Bool
     var scan: LogScan
+    /// Where the chunk was read from, and how many bytes were asked for.
+    var from: LogPosition
+    var want: Int
 }

@@ -82,3 +82,67 @@ struct RebuildFastPathTests {
         #expect(JSONBytes.masked(w0, w1, count: 15) == (w0, 0x6F_6E6D_6C6B_6A69 | 15 << 56))
     }
 }
+
+/// A long read scans the chunks after the next one on other threads from a guess of where they start (after the
+/// last newline before each chunk's end), used only when the scan before ends exactly there. In many small chunks,
+/// on a good log and on one damaged in the middle or cut mid-record, the answer is the one read of one chunk gives.
+@Suite("Reading chunks ahead from a guess")
+struct ChunksAheadTests {
+    struct Outcome: Equatable {
+        var seqs: [Int64]
+        var end: LogPosition
+        var torn: TornTail?
+        var damage: String?
+    }
+
+    static func read(_ store: Store, chunk: Int, decode: Bool) -> Outcome {
+        var seqs: [Int64] = []
+        let scan = decode
+            ? try? store.scanLog(from: .afterHeader, allowPartialTail: false, chunk: chunk) { seqs.append($0.seq) }
+            : try? store.scanFramed(allowPartialTail: false, chunk: chunk) { seqs.append($0.seq) }
+        // Where the damage is; the words after may differ (whether later records follow is judged within a chunk).
+        return Outcome(seqs: seqs, end: scan?.end ?? .afterHeader, torn: scan?.torn,
+                       damage: scan?.damage.map { String($0.prefix { $0 != ")" && $0 != ":" }) })
+    }
+
+    @Test func manyChunksReadAheadGiveWhatOneChunkGives() throws {
+        let store = try FastPathTests.simulatedStore(hours: 6)
+        // Records longer than a chunk (the read doubles its chunk for them, and every guess made before is off),
+        // then short ones after.
+        var position = try store.loadState(leads: false).position
+        let t = Timestamp(seconds: 1_900_000_000)
+        try store.append([.note(time: t, text: String(repeating: "long ", count: 4_000)), .note(time: t, text: "short")]
+                         + (0..<40).map { .note(time: t, text: "after \($0)") }, at: &position)
+        let whole = try Data(contentsOf: URL(fileURLWithPath: store.logPath))
+        #expect(whole.count > 200_000)
+        // Good, one byte flipped in a record in the middle, a record cut short with more after it, a torn tail.
+        let lines = whole.indices.filter { whole[$0] == 10 }
+        let middle = lines[lines.count / 2] + 30
+        var flipped = whole
+        flipped[middle] ^= 0x20
+        var cut = whole
+        cut.removeSubrange((lines[lines.count / 3] - 40)..<lines[lines.count / 3])
+        let torn = whole.prefix(lines[lines.count - 5] + 100)
+        // A record numbered out of sequence, its checksum right: only the sequence says it is damage, and a chunk
+        // that starts with it would take it for the start of a good run.
+        // The record a read in chunks of 4,096 bytes guesses its third chunk starts with.
+        var start = EventLogCodec.header.count
+        for _ in 0..<2 { start = lines.last { $0 < start + 4_096 }! + 1 }
+        let m = lines.firstIndex(of: start - 1)! + 1
+        let line = whole[(lines[m - 1] + 1)..<lines[m]]
+        guard case .success(let (seq, payload)) = EventLogCodec.frame(ArraySlice(line)) else { Issue.record("no record"); return }
+        var jumped = whole
+        jumped.replaceSubrange((lines[m - 1] + 1)..<lines[m], with: EventDecoderTests.line(Array(payload), seq: seq + 1_000))
+        for (what, bytes) in [("good", whole), ("flipped", flipped), ("cut", cut), ("torn", Data(torn)), ("jumped", jumped)] {
+            try bytes.write(to: URL(fileURLWithPath: store.logPath))
+            for decode in [true, false] {
+                let one = Self.read(store, chunk: 64 << 20, decode: decode)
+                #expect(!one.seqs.isEmpty)
+                if what != "good" { #expect(one.damage != nil || one.torn != nil, "\(what)") }
+                for chunk in [4_096, 10_000, 65_536] + Array(stride(from: 3_001, to: 4_000, by: 37)) {
+                    #expect(Self.read(store, chunk: chunk, decode: decode) == one, "\(what), chunks of \(chunk), decode \(decode)")
+                }
+            }
+        }
+    }
+}
