@@ -25,17 +25,14 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
         /// Returns by reason (lower-cased, trimmed, at most `reasonLength` characters).
         public private(set) var returns: [String: ReturnTally] = [:]
         /// Results by the consumer's two-letter state (made from what is kept: read it once, not per state).
-        public var states: [String: Tally] { Dictionary(uniqueKeysWithValues: zip(stateIDs, stateTallies)) }
+        public var states: [String: Tally] { stateTallies.dictionary }
         /// Results by local hour of day, 0-23.
         public private(set) var hours = [Tally](repeating: Tally(), count: 24)
         /// Outcomes whose lead carries no state, so they are in no state's tally.
         public private(set) var withoutState: Int64 = 0
-        /// The states' keys and tallies at the same index, and where each key is: a state of two upper-case letters
-        /// (nearly every one) is found by its letters in `byLetters` (its index plus one, by `letterCode`; 0: not
-        /// met yet), any other by one lookup.
-        private var stateIDs: [String] = []
-        private var stateTallies: [Tally] = []
-        private var stateIndex: [String: Int] = [:]
+        /// The states' tallies: a state of two upper-case letters (nearly every one) is found by its letters in
+        /// `byLetters` (its place plus one, by `letterCode`; 0: not met yet), any other by one lookup.
+        private var stateTallies = KeyedList<Tally>()
         private var byLetters: [Int16] = []
 
         public init() {}
@@ -46,11 +43,7 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
             self.returns = returns
             self.hours = hours
             self.withoutState = withoutState
-            for (key, tally) in states.sorted(by: { $0.key < $1.key }) {
-                stateIndex[key] = stateIDs.count
-                stateIDs.append(key)
-                stateTallies.append(tally)
-            }
+            stateTallies = KeyedList(states)
         }
 
         enum CodingKeys: String, CodingKey { case returns, states, hours, withoutState }
@@ -76,8 +69,7 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
 
         /// Equal when they hold the same tallies under the same keys, whatever order the states came in.
         public static func == (a: Breakdown, b: Breakdown) -> Bool {
-            a.returns == b.returns && a.hours == b.hours && a.withoutState == b.withoutState && a.stateIDs.count == b.stateIDs.count
-                && zip(a.stateIDs, a.stateTallies).allSatisfy { key, t in b.stateIndex[key].map { b.stateTallies[$0] == t } ?? false }
+            a.returns == b.returns && a.hours == b.hours && a.withoutState == b.withoutState && a.stateTallies == b.stateTallies
         }
 
         public func hash(into hasher: inout Hasher) {
@@ -92,7 +84,7 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
             let code = Self.letterCode(o.state)
             let i = code >= 0 && !byLetters.isEmpty && byLetters[code] > 0
                 ? Int(byLetters[code]) - 1 : stateSlot(code >= 0 ? o.state : SourceBreakdowns.stateKey(o.state), code: code)
-            stateTallies[i].count(decision, price: o.price)
+            stateTallies.values[i].count(decision, price: o.price)
             hours[hour].count(decision, price: o.price)
         }
 
@@ -109,7 +101,7 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
         mutating func count(outcome e: OutcomeEvent, hour: Int) {
             hours[hour].count(e)
             if let s = e.lead.state {
-                stateTallies[stateSlot(s, code: Self.letterCode(s))].count(e)
+                stateTallies.values[stateSlot(s, code: Self.letterCode(s))].count(e)
             } else {
                 withoutState += 1
             }
@@ -123,16 +115,8 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
         /// resolves the same way every time (the kept states only grow), so one of two upper-case letters (`code`)
         /// is remembered as resolved.
         private mutating func stateSlot(_ key: String, code: Int) -> Int {
-            let kept = stateIndex[key] != nil || stateIDs.count < SourceBreakdowns.statesKept ? key : SourceBreakdowns.otherKey
-            let i: Int
-            if let known = stateIndex[kept] {
-                i = known
-            } else {
-                i = stateIDs.count
-                stateIndex[kept] = i
-                stateIDs.append(kept)
-                stateTallies.append(Tally())
-            }
+            let kept = stateTallies.place(of: key) != nil || stateTallies.count < SourceBreakdowns.statesKept ? key : SourceBreakdowns.otherKey
+            let i = stateTallies.place(adding: kept) { Tally() }
             if code >= 0 {
                 if byLetters.isEmpty { byLetters = [Int16](repeating: 0, count: 26 * 26) }
                 byLetters[code] = Int16(i + 1)
@@ -265,19 +249,16 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
     }
 
     /// Each source's breakdowns, by source id (made from what is kept: read it once, not per source).
-    public var sources: [String: Breakdown] { Dictionary(uniqueKeysWithValues: zip(ids, list)) }
-    /// The sources' ids and breakdowns at the same index, in the order they were first counted (or, from a
-    /// checkpoint, by id), and where each id is: an offer's source is found with one lookup, and one met lately
-    /// without hashing its id (`recent`).
-    private var ids: [String] = []
-    private var list: [Breakdown] = []
-    private var indexByID: [String: Int] = [:]
+    public var sources: [String: Breakdown] { list.dictionary }
+    /// The sources' breakdowns, in the order they were first counted (or, from a checkpoint, by id): an offer's
+    /// source is found with one lookup, and one met lately without hashing its id (`recent`).
+    private var list = KeyedList<Breakdown>()
     private var recent = RecentStrings<Int>(size: 256)
 
     /// Offers counted per local hour of day (24), over every source.
     public var offeredByHour: [Int64] {
         var out = [Int64](repeating: 0, count: 24)
-        for b in list { for (h, t) in b.hours.enumerated() { out[h] += t.offered } }
+        for b in list.values { for (h, t) in b.hours.enumerated() { out[h] += t.offered } }
         return out
     }
     /// When counting began, when that was after the history began: a checkpoint written before breakdowns
@@ -289,11 +270,7 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
 
     /// Breakdowns as a checkpoint codec reads them.
     public init(sources: [String: Breakdown], countedSince: Timestamp?) {
-        for (id, b) in sources.sorted(by: { $0.key < $1.key }) {
-            indexByID[id] = ids.count
-            ids.append(id)
-            list.append(b)
-        }
+        list = KeyedList(sources)
         self.countedSince = countedSince
     }
 
@@ -313,8 +290,7 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
 
     /// Equal when they hold the same breakdowns under the same ids, whatever order they were counted in.
     public static func == (a: SourceBreakdowns, b: SourceBreakdowns) -> Bool {
-        a.countedSince == b.countedSince && a.ids.count == b.ids.count
-            && zip(a.ids, a.list).allSatisfy { id, x in b.indexByID[id].map { b.list[$0] == x } ?? false }
+        a.countedSince == b.countedSince && a.list == b.list
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -323,30 +299,22 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
     }
 
     /// One source's breakdowns, empty when it has none yet.
-    public subscript(source: String) -> Breakdown { indexByID[source].map { list[$0] } ?? Breakdown() }
+    public subscript(source: String) -> Breakdown { list.place(of: source).map { list.values[$0] } ?? Breakdown() }
 
     /// Counts a decided offer by its state and local hour (0-23).
     public mutating func count(offer: Offer, decision: Decision, hour: Int) {
-        list[index(of: offer.sourceID)].count(offer: offer, decision: decision, hour: hour)
+        list.values[index(of: offer.sourceID)].count(offer: offer, decision: decision, hour: hour)
     }
 
     /// Counts an outcome by its lead's state and local purchase hour (0-23), and a return by its reason.
     public mutating func count(outcome: OutcomeEvent, hour: Int) {
-        list[index(of: outcome.lead.sourceID)].count(outcome: outcome, hour: hour)
+        list.values[index(of: outcome.lead.sourceID)].count(outcome: outcome, hour: hour)
     }
 
     /// Where the source's breakdowns are in `list`, added empty when it has none yet.
     private mutating func index(of id: String) -> Int {
         if let i = recent.value(of: id) { return i }
-        let i: Int
-        if let known = indexByID[id] {
-            i = known
-        } else {
-            i = ids.count
-            indexByID[id] = i
-            ids.append(id)
-            list.append(Breakdown())
-        }
+        let i = list.place(adding: id) { Breakdown() }
         recent.remember(id, i)
         return i
     }
@@ -378,4 +346,43 @@ extension String {
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[first...last])
     }
+}
+
+/// Values under string keys, kept in an array in the order the keys came (or, from a dictionary, by key) with a
+/// dictionary of where each key is: a value is changed in place by its place, found once. Two lists are equal when
+/// they hold the same values under the same keys, whatever the order.
+struct KeyedList<Value: Sendable & Hashable>: Sendable, Hashable {
+    private(set) var keys: [String] = []
+    var values: [Value] = []
+    private var places: [String: Int] = [:]
+
+    init() {}
+
+    /// The dictionary's entries, by key.
+    init(_ entries: [String: Value]) {
+        for (key, value) in entries.sorted(by: { $0.key < $1.key }) { _ = place(adding: key) { value } }
+    }
+
+    var count: Int { keys.count }
+
+    /// The entries as a dictionary.
+    var dictionary: [String: Value] { Dictionary(uniqueKeysWithValues: zip(keys, values)) }
+
+    /// Where `key`'s value is, if it has one.
+    func place(of key: String) -> Int? { places[key] }
+
+    /// Where `key`'s value is, added as `make()` makes it when the key has none yet.
+    mutating func place(adding key: String, _ make: () -> Value) -> Int {
+        if let known = places[key] { return known }
+        places[key] = keys.count
+        keys.append(key)
+        values.append(make())
+        return keys.count - 1
+    }
+
+    static func == (a: Self, b: Self) -> Bool {
+        a.count == b.count && zip(a.keys, a.values).allSatisfy { key, v in b.places[key].map { b.values[$0] == v } ?? false }
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(dictionary) }
 }

@@ -265,7 +265,8 @@ public enum EventLogCodec {
     private static func scan(_ b: UnsafeBufferPointer<UInt8>, of bytes: [UInt8], from: LogPosition, path: String,
                              allowPartialTail: Bool, decode: Bool, into result: inout LogScan) {
         let decoder = JSONDecoder()
-        let strings = ShortStrings()
+        // A memo pays for its 32 KB over many records (a rebuild's chunks), not over a follower's few.
+        let strings = b.count >= 256 << 10 ? ShortStrings() : nil
         /// The line from `s` up to the next newline (exclusive), or nil when no newline follows.
         func lineEnd(from s: Int) -> Int? {
             guard s < b.count, let base = b.baseAddress, let hit = memchr(base + s, 10, b.count - s) else { return nil }
