@@ -322,13 +322,8 @@ public struct SourceBreakdowns: Sendable, Hashable, Codable {
     /// The key an offer's state is counted under: its two letters upper-cased, or `unknownState`.
     public static func stateKey(_ state: String) -> String {
         // Offers that passed validation are two upper-case letters already: no new string for them.
-        var s = state
-        let plain = s.withUTF8 { u in u.count == 2 && u[0] &- 65 < 26 && u[1] &- 65 < 26 }
-        if plain { return state }
-        let code = LeadRef.pack(state)
-        guard code != 0 else { return unknownState }
-        // Offers that passed validation are upper-case already: no new string for them.
-        return state.utf8.first == UInt8(code >> 8) && state.utf8.last == UInt8(code & 0xFF) ? state : state.uppercased()
+        if Breakdown.letterCode(state) >= 0 { return state }
+        return LeadRef.pack(state) == 0 ? unknownState : state.uppercased()
     }
 
     /// The key a return reason is counted under: trimmed, lower-cased, at most `reasonLength` characters;
