@@ -17,12 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
-        .target(
-            name: "LeadDeckCore",
-            dependencies: [
-                .product(name: "HeapModule", package: "swift-collections"),
-            ]
-        ),
+        .target(name: "LeadDeckCore"),
         // CRC-32 by carry-less multiplication (x86-64), for the checksum on every event-log record.
         .target(name: "CCRC32"),
         .target(name: "LeadDeckStore", dependencies: ["LeadDeckCore", "CCRC32"]),

@@ -1,5 +1,3 @@
-import HeapModule
-
 /// An outcome the simulated market has already decided for a bought lead, waiting for its time.
 public struct PendingOutcome: Sendable, Hashable, Codable, Comparable {
     public var order: Int64
@@ -30,7 +28,7 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
     private var nextLeadNumber: Int64 = 1
     private var nextOrder: Int64 = 0
     private var nextArrival: [String: Double] = [:]
-    fileprivate var pending: [PendingOutcome] = []  // a binary heap, kept as an array so it encodes plainly
+    fileprivate var pending = PendingOutcomes()
     private var recentPhones: [String] = []
     private var recentPhoneCursor = 0
 
@@ -65,7 +63,7 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
         public var nextLeadNumber: Int64
         public var nextOrder: Int64
         public var nextArrival: [String: Double]
-        /// In no particular order (a heap is made of them when the simulation runs).
+        /// Soonest first; any order reads.
         public var pending: [PendingOutcome]
         public var recentPhones: [String]
         public var recentPhoneCursor: Int
@@ -85,7 +83,7 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
 
     public var parts: Parts {
         Parts(rng: rng, now: now, nextLeadNumber: nextLeadNumber, nextOrder: nextOrder, nextArrival: nextArrival,
-              pending: pending, recentPhones: recentPhones, recentPhoneCursor: recentPhoneCursor)
+              pending: pending.inOrder, recentPhones: recentPhones, recentPhoneCursor: recentPhoneCursor)
     }
 
     /// A simulation in the state `parts` describe.
@@ -95,7 +93,7 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
         nextLeadNumber = p.nextLeadNumber
         nextOrder = p.nextOrder
         nextArrival = p.nextArrival
-        pending = p.pending
+        pending = PendingOutcomes(p.pending)
         recentPhones = p.recentPhones
         recentPhoneCursor = p.recentPhoneCursor
     }
@@ -124,9 +122,8 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
         return sources.map { nextArrival[$0.id]! }
     }
 
-    fileprivate mutating func finish(end: Timestamp, sources: [Source], arrivals: [Double], heap: Heap<PendingOutcome>) {
+    fileprivate mutating func finish(end: Timestamp, sources: [Source], arrivals: [Double]) {
         for (i, s) in sources.enumerated() { nextArrival[s.id] = arrivals[i] }
-        pending = Array(heap.unordered)
         if end > now { now = end }
     }
 
@@ -148,8 +145,8 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
     }
 
     fileprivate mutating func bought(_ offer: Offer, mode: PurchaseMode, source: Source, sub: SubSource,
-                                     buyer: BuyerProfile, into heap: inout Heap<PendingOutcome>) {
-        scheduleFate(offer: offer, mode: mode, source: source, market: source.market!, sub: sub, buyer: buyer, into: &heap)
+                                     buyer: BuyerProfile) {
+        scheduleFate(offer: offer, mode: mode, source: source, market: source.market!, sub: sub, buyer: buyer)
     }
 
     fileprivate func meanGap(_ s: Source) -> Double {
@@ -231,14 +228,14 @@ public struct MarketSimulator: Sendable, Hashable, Codable {
     }
 
     private mutating func scheduleFate(offer: Offer, mode: PurchaseMode, source: Source, market m: MarketProfile,
-                                       sub: SubSource, buyer: BuyerProfile, into heap: inout Heap<PendingOutcome>) {
+                                       sub: SubSource, buyer: BuyerProfile) {
         let t = offer.receivedAt
         let lead = LeadRef(sourceID: offer.sourceID, subID: offer.subID, vertical: offer.vertical, mode: mode,
                            boughtAt: t, price: offer.price, state: offer.state)
         func schedule(_ after: Double, _ kind: OutcomeKind, revenue: Money? = nil, refund: Money? = nil, reason: String? = nil) {
             let e = OutcomeEvent(time: t + Int64(after), leadID: offer.leadID, kind: kind, revenue: revenue,
                                  refund: refund, reason: reason, lead: lead)
-            heap.insert(PendingOutcome(order: nextOrder, event: e))
+            pending.insert(PendingOutcome(order: nextOrder, event: e))
             nextOrder += 1
         }
         let win = Self.winShare(mode: mode, legs: offer.maxSells, buyer: buyer)
@@ -288,7 +285,6 @@ public struct MarketRun: Sendable {
     private var arrivals: [Double]
     /// Each source's mean time between arrivals at the peak rate, in seconds.
     private let meanGaps: [Double]
-    private var heap: Heap<PendingOutcome>
     private var cutoff: Timestamp
     /// The offer just yielded (its lead id, source, sub-ID and contact draws), until the engine says whether it
     /// bought it.
@@ -300,7 +296,6 @@ public struct MarketRun: Sendable {
         endSeconds = Double(end.seconds)
         sources = catalog.sources.filter { ($0.market?.dailyVolume ?? 0) > 0 }
         buyer = catalog.buyer
-        heap = Heap(simulator.pending)
         arrivals = []
         meanGaps = sources.map { simulator.meanGap($0) }
         cutoff = simulator.now
@@ -326,8 +321,8 @@ public struct MarketRun: Sendable {
                 best = i
             }
             cutoff = Timestamp(seconds: Int64(bestTime.rounded(.down)))
-            if let top = heap.min, top.event.time <= cutoff, top.event.time < end {
-                return .outcome(heap.removeMin().event)
+            if let due = sim.pending.firstTime, due <= cutoff, due < end {
+                return .outcome(sim.pending.removeFirst().event)
             }
             guard best >= 0 else { return nil }
             arrivals[best] = sim.drawArrival(after: bestTime, meanGap: meanGaps[best])
@@ -361,14 +356,14 @@ public struct MarketRun: Sendable {
     /// scheduled. Ignored for any other offer.
     public mutating func bought(_ offer: Offer, mode: PurchaseMode) {
         guard let last = lastOffer, last.leadID == offer.leadID else { return }
-        sim.bought(offer, mode: mode, source: sources[last.source], sub: sources[last.source].subIDs[last.sub], buyer: buyer, into: &heap)
+        sim.bought(offer, mode: mode, source: sources[last.source], sub: sources[last.source].subIDs[last.sub], buyer: buyer)
         lastOffer = nil
     }
 
     /// The simulator after this stretch, to keep once what the stretch produced is recorded.
     public func finished() -> MarketSimulator {
         var s = sim
-        s.finish(end: end, sources: sources, arrivals: arrivals, heap: heap)
+        s.finish(end: end, sources: sources, arrivals: arrivals)
         return s
     }
 }
