@@ -87,6 +87,32 @@ import Testing
         #expect(store.checkpointsSaved == count + 1, "finishing saves one")
     }
 
+    /// The dashboard's and `serve`'s schedule: a timed checkpoint waits for `checkpointMinEvents` records, and
+    /// never longer than `checkpointMaxSeconds` while any record waits.
+    @Test func aTimedCheckpointWaitsForEnoughRecords() throws {
+        for (minEvents, due) in [(1_000_000, 600.0), (400, 60.0), (0, 60.0)] {
+            let store = try EngineFixture.memoryStore()
+            let clock = ManualDriverClock()
+            var o = EngineFixture.options(speed: 60)
+            o.checkpointSeconds = 60
+            o.checkpointMinEvents = minEvents
+            o.checkpointMaxSeconds = 600
+            let driver = try EngineDriver(store: store, clock: clock, options: o)
+            let before = store.checkpointsSaved
+            var savedAt: [Int] = []
+            for second in 1...700 {
+                clock.monotonic += 1
+                _ = driver.tick()
+                if store.checkpointsSaved > before + savedAt.count { savedAt.append(second) }
+            }
+            // A minute at x60 brings a few hundred records: enough for 400 after one minute or two, never a million.
+            let first = try #require(savedAt.first, "min \(minEvents)")
+            #expect(Double(first) >= due && Double(first) <= due + (minEvents == 400 ? 120 : 1), "min \(minEvents): \(savedAt)")
+            if minEvents == 0 { #expect(savedAt.count >= 10, "\(savedAt)") }
+            if minEvents == 1_000_000 { #expect(savedAt.count == 1, "\(savedAt)") }
+        }
+    }
+
     @Test func aLongFastRunCheckpointsAsItGoes() throws {
         let store = try EngineFixture.fileStore()
         var o = EngineFixture.options()
