@@ -173,8 +173,10 @@ enum DetailScreen {
 }
 
 extension String {
+    /// Right-aligned in `n` columns, as a table cell after another: text as wide as the column or wider gets one
+    /// space before it all the same (the row runs a column longer), so it never reads as part of the cell before.
     func leftPad(_ n: Int) -> String {
         let w = Sanitizer.width(self)
-        return w >= n ? self : String(repeating: " ", count: n - w) + self
+        return w >= n ? (isEmpty ? self : " " + self) : String(repeating: " ", count: n - w) + self
     }
 }
