@@ -12,7 +12,18 @@ public struct Buckets: Sendable, Sequence {
     private var counters: [Counters] = []
     private var live = 0
 
+    /// How many buckets the arrays grow to hold before they stop doubling (the buckets a book keeps, plus one):
+    /// doubling past it would leave up to half the room unused, 64 days' counters for the 35 kept in every series.
+    /// Dropped buckets are cleared away when the arrays are full, so what is kept fits.
+    private var room = Int.max
+
     public init() {}
+
+    /// Buckets that grow to hold `room` at most before doubling again.
+    public init(room: Int) { self.room = Swift.max(1, room) }
+
+    /// Room in the arrays, held or not (for tests of the growth).
+    var storageCapacity: Int { Swift.min(numbers.capacity, counters.capacity) }
 
     /// How many buckets hold counters.
     public var count: Int { numbers.count - live }
@@ -49,6 +60,7 @@ public struct Buckets: Sendable, Sequence {
                 numbers.remove(at: i.at)
                 counters.remove(at: i.at)
             case (false, let v?):
+                growWithinRoom()
                 numbers.insert(key, at: i.at)
                 counters.insert(v, at: i.at)
             case (false, nil): break
@@ -74,6 +86,7 @@ public struct Buckets: Sendable, Sequence {
     @inline(never)
     private mutating func add(_ key: Int64, at: Int) -> Int {
         guard at == numbers.count else {
+            growWithinRoom()
             numbers.insert(key, at: at)
             counters.insert(Counters(), at: at)
             return at
@@ -81,10 +94,21 @@ public struct Buckets: Sendable, Sequence {
         if live > 0 && (numbers.count == numbers.capacity || counters.count == counters.capacity) {
             // Full: the dropped buckets make room rather than the arrays growing.
             compact()
+        } else {
+            growWithinRoom()
         }
         numbers.append(key)
         counters.append(Counters())
         return numbers.count - 1
+    }
+
+    /// Before one more bucket goes in: when the arrays are full, they grow by doubling up to `room` rather than past
+    /// it (an insert or append that finds them full would double them).
+    private mutating func growWithinRoom() {
+        guard counters.count == counters.capacity || numbers.count == numbers.capacity, counters.count < room else { return }
+        let grown = Swift.min(Swift.max(4, counters.count * 2), room)
+        numbers.reserveCapacity(grown)
+        counters.reserveCapacity(grown)
     }
 
     /// Drops every bucket before `key`. Their space is reused when the arrays are next full, or when the

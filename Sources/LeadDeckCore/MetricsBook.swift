@@ -78,8 +78,8 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     /// One slice's counters over time.
     public struct Series: Sendable, Hashable {
         public var allTime = Counters()
-        public var days = Buckets()
-        public var slots = Buckets()
+        public var days = Buckets(room: Int(MetricsBook.daysKept) + 1)
+        public var slots = Buckets(room: Int(MetricsBook.slotsKept) + 1)
         public init() {}
     }
 

@@ -1,4 +1,4 @@
-import LeadDeckCore
+@testable import LeadDeckCore
 import Testing
 
 /// `Buckets` is a dictionary by bucket number kept as two ordered arrays: checked against a plain dictionary
@@ -16,6 +16,35 @@ import Testing
         for (k, v) in model { fresh[k] = v }
         return b.keys == model.keys.sorted() && b.count == model.count && model.allSatisfy { b[$0.key] == $0.value }
             && Array(b.map(\.key)) == model.keys.sorted() && b == fresh && b.hashValue == fresh.hashValue
+    }
+
+    /// A series' days, a day at a time for a year with the 35 newest kept (as `MetricsBook` keeps them): the arrays
+    /// hold room for the days kept and one more, not the 64 that doubling reaches; and they read as before.
+    @Test func daysKeptForYearsTakeTheRoomOfTheDaysKept() {
+        let kept: Int64 = 35
+        var days = Buckets(room: Int(kept) + 1)
+        var model: [Int64: Counters] = [:]
+        var widest = 0
+        for day in Int64(0)..<365 {
+            days.modify(day) { $0.offered += day }
+            model[day, default: Counters()].offered += day
+            days.removeAll(before: day - kept + 1)
+            model = model.filter { $0.key > day - kept }
+            widest = max(widest, days.storageCapacity)
+            #expect(days.count == min(Int(day) + 1, Int(kept)))
+        }
+        #expect(widest < 48, "room for \(widest) days")
+        #expect(Self.same(days, model))
+        // Set one by one, as a checkpoint's days are read, newest first or oldest first.
+        for order in [Array(Int64(0)..<kept), Array((Int64(0)..<kept).reversed())] {
+            var read = Buckets(room: Int(kept) + 1)
+            for day in order { read[day] = Self.counters(day) }
+            #expect(read.storageCapacity < 48 && read.count == Int(kept), "room for \(read.storageCapacity) days")
+        }
+        // Without a room the arrays double as before.
+        var plain = Buckets()
+        for day in Int64(0)..<kept { plain.modify(day) { $0.offered = 1 } }
+        #expect(plain.storageCapacity >= 64 && plain == { var d = Buckets(room: 36); for day in Int64(0)..<kept { d.modify(day) { $0.offered = 1 } }; return d }())
     }
 
     @Test func behavesLikeADictionaryInAnyOrder() {
