@@ -55,6 +55,14 @@ public final class EngineDriver {
         /// month's tables are not held in memory. Batch runs (`simulate`, `ingest`) look them up faster in memory.
         public var leadsOnDisk = false
 
+        /// Set for a process that runs all day (the dashboard, `serve`): a month's lead tables stay in the
+        /// checkpoint's file (`leadsOnDisk`), and a timed checkpoint waits for 5,000 records, ten minutes at most.
+        public mutating func runAllDay() {
+            leadsOnDisk = true
+            checkpointMinEvents = 5_000
+            checkpointMaxSeconds = 600
+        }
+
         public init() {}
     }
 

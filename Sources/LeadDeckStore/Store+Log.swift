@@ -60,10 +60,12 @@ extension Store {
             guard let tail = try? files.read(path, from: boundary - window, maxCount: Int(window)), tail.count == Int(window),
                   let lastNewline = tail.lastIndex(of: 10) else { return nil }
             let start = boundary - window + Int64(lastNewline) + 1
-            guard start < end, let bytes = try? files.read(path, from: start, maxCount: Int(min(Int64(chunk), end - start))),
+            guard start < end else { return nil }
+            let want = Int(min(Int64(chunk), end - start))
+            guard let bytes = try? files.read(path, from: start, maxCount: want),
                   let firstNewline = bytes.firstIndex(of: 10),
                   case .success(let (seq, _)) = EventLogCodec.frame(bytes[..<firstNewline]), seq > 0 else { return nil }
-            return .success(scanned(bytes, from: LogPosition(offset: start, seq: seq - 1, line: seq), Int(min(Int64(chunk), end - start))))
+            return .success(scanned(bytes, from: LogPosition(offset: start, seq: seq - 1, line: seq), want))
         }
         // A long read scans the next two chunks on other threads while this one's records are visited: a rebuild
         // decodes and folds on both cores, the folding thread decoding when it would wait. A read of one chunk (a
@@ -83,7 +85,7 @@ extension Store {
                 if case .success(let c)? = r, c.from == pos, c.want == want { early = r } else { ahead = [] }
             }
             let chunkResult = early ?? readAndScan(pos, want)
-            early = nil
+            early = nil  // its copy of the records let go, so `chunkResult` is their one owner
             // Consumed, so the records array has one owner and is handed over in place, not copied first.
             var c = try (consume chunkResult).get()
             // A short read means the end of the file (which a writer may just have cut back).

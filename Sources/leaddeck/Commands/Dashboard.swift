@@ -73,9 +73,7 @@ struct Dashboard: ParsableCommand {
         o.mayRunEngine = !readOnly && !noEngine
         o.start = wallNow() - 86_400  // a new store starts a day back and catches up
         o.catchUpToWallClock = true
-        o.leadsOnDisk = true  // runs all day: a month's lead tables stay in the checkpoint's file
-        o.checkpointMinEvents = 5_000  // runs all day: a checkpoint when a few thousand records make it worth its cost
-        o.checkpointMaxSeconds = 600
+        o.runAllDay()
         o.engineLabel = "dashboard sim x\(DashboardRunner.speedText(speed))"
         return try Failure.wrap { () throws(StoreError) in
             try EngineDriver(store: store, clock: SystemDriverClock(), options: o)

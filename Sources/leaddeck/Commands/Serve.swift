@@ -36,9 +36,7 @@ struct Serve: ParsableCommand {
             flushNotices(store)
             var o = EngineDriver.Options()
             o.engineLabel = port == 0 ? "serve" : "serve :\(port)"
-            o.leadsOnDisk = true  // runs all day: a month's lead tables stay in the checkpoint's file
-            o.checkpointMinEvents = 5_000  // runs all day: a checkpoint when a few thousand records make it worth its cost
-            o.checkpointMaxSeconds = 600
+            o.runAllDay()
             let driver = try Failure.wrap { () throws(StoreError) in
                 try EngineDriver.engine(store: store, clock: SystemDriverClock(), options: o)
             }
