@@ -4,12 +4,13 @@
 /// Reads like a dictionary (`buckets[day]`, `for (day, counters) in buckets`), but the fold finds the bucket an
 /// event lands in (nearly always the newest) without hashing, and dropping the buckets that fall out of what is
 /// kept (every 5 minutes, in every series) moves nothing most of the time. Two values are equal when they hold
-/// the same counters under the same buckets.
+/// the same counters under the same buckets. Each bucket's counters are kept as `BucketCounters` (32-bit counts)
+/// and read as `Counters`.
 public struct Buckets: Sendable, Sequence {
     /// Bucket numbers, ascending, and each one's counters at the same index, from `live` on: the entries before
     /// it were dropped, and are cleared away when the arrays are full or the dropped outnumber the rest.
     private var numbers: [Int64] = []
-    private var counters: [Counters] = []
+    private var counters: [BucketCounters] = []
     private var live = 0
 
     /// How many buckets the arrays grow to hold before they stop doubling (the buckets a book keeps, plus one):
@@ -33,6 +34,7 @@ public struct Buckets: Sendable, Sequence {
     public var keys: [Int64] { Array(numbers[live...]) }
 
     /// Where `key` is (an index of both arrays), or where it would go to keep the order.
+    @inline(__always)
     private func index(of key: Int64) -> (at: Int, found: Bool) {
         // The newest bucket first: where nearly every event lands.
         guard let last = numbers.last, live < numbers.count else { return (numbers.count, false) }
@@ -50,36 +52,48 @@ public struct Buckets: Sendable, Sequence {
     public subscript(key: Int64) -> Counters? {
         get {
             let i = index(of: key)
-            return i.found ? counters[i.at] : nil
+            return i.found ? counters[i.at].counters : nil
         }
         set {
             let i = index(of: key)
-            switch (i.found, newValue) {
+            switch (i.found, newValue.map(BucketCounters.init)) {
             case (true, let v?): counters[i.at] = v
             case (true, nil):
                 numbers.remove(at: i.at)
                 counters.remove(at: i.at)
-            case (false, let v?):
-                growWithinRoom()
-                numbers.insert(key, at: i.at)
-                counters.insert(v, at: i.at)
+            case (false, let v?): counters[add(key, at: i.at)] = v
             case (false, nil): break
             }
         }
     }
 
-    /// `body` applied to the bucket's counters where they lie (the subscript copies them out), or nil when the
-    /// bucket holds none.
-    public func read<R>(_ key: Int64, _ body: (borrowing Counters) -> R) -> R? {
+    /// `body` applied to the bucket's counters where they lie (the subscript widens them into `Counters`), or nil
+    /// when the bucket holds none.
+    public func read<R>(_ key: Int64, _ body: (borrowing BucketCounters) -> R) -> R? {
         let i = index(of: key)
         guard i.found else { return nil }
         return counters.withUnsafeBufferPointer { body($0[i.at]) }
     }
 
-    /// Changes the bucket's counters in place, starting from zero when it has none.
+    /// Applies one change of the fold to the bucket's counters in place, starting from zero when it has none.
+    public mutating func apply(_ change: CounterChange, at key: Int64) {
+        apply(BucketCounters.Delta(change), at: key)
+    }
+
+    /// `apply(_:at:)` with the change worked out once for all the buckets it goes to.
+    @inline(__always)
+    mutating func apply(_ delta: BucketCounters.Delta, at key: Int64) {
+        let i = index(of: key)
+        counters[i.found ? i.at : add(key, at: i.at)].apply(delta)
+    }
+
+    /// Changes the bucket's counters, starting from zero when it has none.
     public mutating func modify(_ key: Int64, _ body: (inout Counters) -> Void) {
         let i = index(of: key)
-        body(&counters[i.found ? i.at : add(key, at: i.at)])
+        let at = i.found ? i.at : add(key, at: i.at)
+        var c = counters[at].counters
+        body(&c)
+        counters[at] = BucketCounters(c)
     }
 
     /// Puts empty counters for `key` where `index(of:)` said it goes, and says where that is now.
@@ -88,7 +102,7 @@ public struct Buckets: Sendable, Sequence {
         guard at == numbers.count else {
             growWithinRoom()
             numbers.insert(key, at: at)
-            counters.insert(Counters(), at: at)
+            counters.insert(BucketCounters(), at: at)
             return at
         }
         if live > 0 && (numbers.count == numbers.capacity || counters.count == counters.capacity) {
@@ -98,7 +112,7 @@ public struct Buckets: Sendable, Sequence {
             growWithinRoom()
         }
         numbers.append(key)
-        counters.append(Counters())
+        counters.append(BucketCounters())
         return numbers.count - 1
     }
 
@@ -150,7 +164,7 @@ public struct Buckets: Sendable, Sequence {
         public mutating func next() -> (key: Int64, value: Counters)? {
             guard i < buckets.numbers.count else { return nil }
             defer { i += 1 }
-            return (buckets.numbers[i], buckets.counters[i])
+            return (buckets.numbers[i], buckets.counters[i].counters)
         }
     }
 

@@ -153,8 +153,7 @@ public struct Counters: Sendable, Hashable, Codable {
 
     /// Counts a ping and whether it got a bid.
     public mutating func count(_ ping: BidDecision) {
-        pinged += 1
-        if ping.price != nil { bids += 1 }
+        apply(.ping(bid: ping.price != nil))
     }
 
     /// Bids per ping (nil without pings).
@@ -164,11 +163,7 @@ public struct Counters: Sendable, Hashable, Codable {
 
     /// Counts an outcome of a bought lead.
     public mutating func count(_ o: OutcomeEvent) {
-        switch o.kind {
-        case .contacted: contacted += 1
-        case .converted: converted += 1; revenue += o.revenue ?? .zero
-        case .returned: returned += 1; refunds += o.refund ?? .zero
-        }
+        apply(CounterChange(o))
     }
 }
 

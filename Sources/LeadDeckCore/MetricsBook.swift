@@ -116,16 +116,14 @@ public struct MetricsBook: Sendable, Hashable, Codable {
             if e.time > latest { advance(to: e.time) }
             let l = e.lead
             if e.kind == .converted && keepsHistory { saleLags.record(l.vertical, lagSeconds: e.time.seconds - l.boughtAt.seconds) }
-            update(at: l.boughtAt, source: l.sourceID, subID: l.subID, vertical: l.vertical, mode: l.mode, exchange: e.exchange) {
-                $0.count(e)
-            }
+            update(at: l.boughtAt, source: l.sourceID, subID: l.subID, vertical: l.vertical, mode: l.mode, exchange: e.exchange,
+                   CounterChange(e))
             if keepsHistory { breakdowns.count(outcome: e, hour: clock.hourOfDay(l.boughtAt)) }
         case .ping(let e):
             let p = e.ping
             if p.receivedAt > latest { advance(to: p.receivedAt) }
-            update(at: p.receivedAt, source: p.sourceID, subID: p.subID, vertical: p.vertical, mode: p.saleType, exchange: p.exchange) {
-                $0.count(e.decision)
-            }
+            update(at: p.receivedAt, source: p.sourceID, subID: p.subID, vertical: p.vertical, mode: p.saleType, exchange: p.exchange,
+                   .ping(bid: e.decision.price != nil))
         case .policy, .note, .alert:
             break
         }
@@ -138,9 +136,7 @@ public struct MetricsBook: Sendable, Hashable, Codable {
         let mode: PurchaseMode? = e.offer.saleType
         let forBid = e.offer.pingID != nil
         update(at: e.offer.receivedAt, source: e.offer.sourceID, subID: e.offer.subID, vertical: e.offer.vertical, mode: mode,
-               exchange: e.offer.exchange) {
-            $0.count(e.decision, price: e.offer.price, forBid: forBid)
-        }
+               exchange: e.offer.exchange, .offer(e.decision, price: e.offer.price, forBid: forBid))
         if keepsHistory { breakdowns.count(offer: e.offer, decision: e.decision, hour: localDay(e.offer.receivedAt).hourOfDay(e.offer.receivedAt)) }
     }
 
@@ -163,10 +159,10 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     }
 
     private mutating func update(at t: Timestamp, source: String, subID: String, vertical: Vertical, mode: PurchaseMode?,
-                                 exchange: String?, _ f: (inout Counters) -> Void) {
+                                 exchange: String?, _ change: CounterChange) {
         guard keepsHistory else {
             for p in positions(source: source, subID: subID, vertical: vertical, mode: mode, exchange: exchange) {
-                series.modify(at: p) { f(&$0.allTime) }
+                series.modify(at: p) { $0.allTime.apply(change) }
             }
             return
         }
@@ -174,10 +170,11 @@ public struct MetricsBook: Sendable, Hashable, Codable {
         let slot = floorDiv(t.seconds, Self.slotSeconds)
         let keepDay = day >= firstDayKept
         let keepSlot = slot >= firstSlotKept
+        let delta = BucketCounters.Delta(change)
         func touch(_ s: inout Series) {
-            f(&s.allTime)
-            if keepDay { s.days.modify(day, f) }
-            if keepSlot { s.slots.modify(slot, f) }
+            s.allTime.apply(change)
+            if keepDay { s.days.apply(delta, at: day) }
+            if keepSlot { s.slots.apply(delta, at: slot) }
         }
         for p in positions(source: source, subID: subID, vertical: vertical, mode: mode, exchange: exchange) {
             series.modify(at: p, touch)
