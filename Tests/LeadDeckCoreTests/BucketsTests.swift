@@ -53,10 +53,15 @@ import Testing
         var model: [Int64: Counters] = [:]
         for step in 0..<5_000 {
             let key = Int64.random(in: -20...60, using: &rng)
-            switch Int.random(in: 0..<10, using: &rng) {
+            switch Int.random(in: 0..<12, using: &rng) {
             case 0..<4:
                 b.modify(key) { $0.offered += 1 }
                 model[key, default: Counters()].offered += 1
+            case 10, 11:
+                // As the fold changes them: the newest bucket in place, an older or a newer one found first.
+                let change = CounterChange.offer(.bought(.shared), price: Money(cents: Int64(step)), forBid: step % 2 == 0)
+                b.apply(change, at: key)
+                model[key, default: Counters()].apply(change)
             case 4..<6:
                 b[key] = Self.counters(Int64(step))
                 model[key] = Self.counters(Int64(step))
