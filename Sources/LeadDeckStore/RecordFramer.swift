@@ -40,6 +40,27 @@ final class RecordFramer {
     /// The event's stored bytes of `line` (without its newline) when it is a good record with sequence number
     /// `seq` and an event of a known kind; nil otherwise.
     func payload(_ line: UnsafeRawBufferPointer, seq expected: Int64) -> UnsafeRawBufferPointer? {
+        guard let f = frame(line, seq: expected), sums(f) else { return nil }
+        return f.payload
+    }
+
+    /// A line framed as a good record would be, its checksum not yet compared (`sums`): the event's bytes, the
+    /// checksum the line states, and how many digits its sequence number has.
+    struct Framed {
+        var payload: UnsafeRawBufferPointer
+        var crc: UInt32
+        var digits: Int
+        /// The sequence number's digits, as stored: they lie 22 bytes before the event (`,"crc":"xxxxxxxx","e":`).
+        var digitBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: payload.baseAddress! - 22 - digits, count: digits) }
+    }
+
+    /// Whether a framed line's checksum is the CRC-32 of its sequence number's digits, a colon and its event.
+    func sums(_ f: Framed) -> Bool {
+        checksum(digits: f.digitBytes, f.payload) == f.crc
+    }
+
+    /// `payload(_:seq:)` without the checksum: every other check of a good record.
+    func frame(_ line: UnsafeRawBufferPointer, seq expected: Int64) -> Framed? {
         // {"seq":N,"crc":"xxxxxxxx","e":EVENT}, N of 1 to 18 digits, EVENT at least 9 bytes (a kind's ending).
         let n = line.count
         guard n >= 7 + 1 + 8 + 8 + 6 + 9 + 1, let base = line.baseAddress,
@@ -68,8 +89,8 @@ final class RecordFramer {
               line[n - 1] == 125 else { return nil }
         i += 6
         let payload = UnsafeRawBufferPointer(start: base + i, count: n - 1 - i)
-        guard knownKind(payload), checksum(digits: UnsafeRawBufferPointer(start: base + 7, count: digits), payload) == crc else { return nil }
-        return payload
+        guard knownKind(payload) else { return nil }
+        return Framed(payload: payload, crc: crc, digits: digits)
     }
 
     /// The CRC-32 of the sequence number's digits, a colon and the event's bytes.
