@@ -94,19 +94,25 @@ extension Store {
             let lineStart = r.start - 29 - Int(r.digits)
             let pos = LogPosition(offset: c.from.offset + Int64(lineStart), seq: r.seq - 1, line: c.from.line + Int64(i))
             c.records.removeLast(c.records.count - i)
-            let rest = Array(UnsafeRawBufferPointer(start: base + lineStart, count: c.read - lineStart))
-            let s = EventLogCodec.scan(rest, from: pos, path: path, allowPartialTail: true, decode: false)
             // It reads to the end of what was read, over any records the framer's own hand-over scanned.
-            c.rest = s.framed
-            c.end = s.end
-            if let damage = s.damage {
-                c.failure = .damage(damage)
-            } else if case .damage? = c.failure {
-                c.failure = nil
-            }
+            handOver(&c, from: lineStart, at: pos, path: path)
             return false
         }
         return true
+    }
+
+    /// Hands the chunk's bytes from `start` (a line's first byte, at `pos`) to the end of what was read to the
+    /// regular scan, which says what is wrong: its records, its end and its verdict replace the chunk's own.
+    static func handOver(_ c: inout CheckedChunk, from start: Int, at pos: LogPosition, path: String) {
+        let rest = Array(UnsafeRawBufferPointer(start: UnsafeRawPointer(c.base) + start, count: c.read - start))
+        let s = EventLogCodec.scan(rest, from: pos, path: path, allowPartialTail: true, decode: false)
+        c.rest = s.framed
+        c.end = s.end
+        if let damage = s.damage {
+            c.failure = .damage(damage)
+        } else if case .damage? = c.failure {
+            c.failure = nil
+        }
     }
 
     /// `checkChunk` on a thread of its own.
@@ -154,11 +160,7 @@ extension Store {
                 let seq = pos.seq + 1
                 guard let framed = framer.frame(UnsafeRawBufferPointer(start: base + start, count: end - start), seq: seq) else {
                     while more && c.read < want { guard read(upTo: want) else { return c } }
-                    let rest = Array(UnsafeRawBufferPointer(rebasing: bytesBuffer[start..<c.read]))
-                    let s = EventLogCodec.scan(rest, from: pos, path: path, allowPartialTail: true, decode: false)
-                    c.rest = s.framed
-                    c.end = s.end
-                    if let damage = s.damage { c.failure = .damage(damage) }
+                    handOver(&c, from: start, at: pos, path: path)
                     return c
                 }
                 c.records.append(.init(seq: seq, start: base.distance(to: framed.payload.baseAddress!), count: framed.payload.count,
