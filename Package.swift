@@ -17,7 +17,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
-        .target(name: "LeadDeckCore"),
+        .target(name: "LeadDeckCore", dependencies: ["CByteScan"]),
+        .target(name: "CByteScan"),
         // CRC-32 by carry-less multiplication (x86-64), for the checksum on every event-log record.
         .target(name: "CCRC32"),
         .target(name: "LeadDeckStore", dependencies: ["LeadDeckCore", "CCRC32"]),

@@ -14,22 +14,16 @@ int leaddeck_crc32_fold_available(void) {
     return (c & bit_PCLMUL) != 0 && (c & bit_SSE4_1) != 0;
 }
 
-__attribute__((target("pclmul,sse4.1")))
-uint32_t leaddeck_crc32_fold(uint32_t state, const uint8_t *buf, size_t len) {
+// The fold of everything after the first 64 bytes (already loaded into four lanes, the state xored in):
+// `len` more bytes at `buf`, a multiple of 16.
+__attribute__((target("pclmul,sse4.1"), always_inline))
+static inline uint32_t fold_lanes(__m128i x1, __m128i x2, __m128i x3, __m128i x4, const uint8_t *buf, size_t len) {
     static const uint64_t __attribute__((aligned(16))) k1k2[] = {0x0154442bd4, 0x01c6e41596};
     static const uint64_t __attribute__((aligned(16))) k3k4[] = {0x01751997d0, 0x00ccaa009e};
     static const uint64_t __attribute__((aligned(16))) k5k0[] = {0x0163cd6124, 0x0000000000};
     static const uint64_t __attribute__((aligned(16))) poly[] = {0x01db710641, 0x01f7011641};
-    __m128i x0, x1, x2, x3, x4, x5, x6, x7, x8, y5, y6, y7, y8;
-
-    x1 = _mm_loadu_si128((const __m128i *)(buf + 0x00));
-    x2 = _mm_loadu_si128((const __m128i *)(buf + 0x10));
-    x3 = _mm_loadu_si128((const __m128i *)(buf + 0x20));
-    x4 = _mm_loadu_si128((const __m128i *)(buf + 0x30));
-    x1 = _mm_xor_si128(x1, _mm_cvtsi32_si128((int)state));
+    __m128i x0, x5, x6, x7, x8, y5, y6, y7, y8;
     x0 = _mm_load_si128((const __m128i *)k1k2);
-    buf += 64;
-    len -= 64;
 
     // Fold four lanes, 64 bytes a step.
     while (len >= 64) {
@@ -96,12 +90,39 @@ uint32_t leaddeck_crc32_fold(uint32_t state, const uint8_t *buf, size_t len) {
     return (uint32_t)_mm_extract_epi32(x1, 1);
 }
 
+__attribute__((target("pclmul,sse4.1")))
+uint32_t leaddeck_crc32_fold(uint32_t state, const uint8_t *buf, size_t len) {
+    __m128i x1 = _mm_loadu_si128((const __m128i *)(buf + 0x00));
+    __m128i x2 = _mm_loadu_si128((const __m128i *)(buf + 0x10));
+    __m128i x3 = _mm_loadu_si128((const __m128i *)(buf + 0x20));
+    __m128i x4 = _mm_loadu_si128((const __m128i *)(buf + 0x30));
+    x1 = _mm_xor_si128(x1, _mm_cvtsi32_si128((int)state));
+    return fold_lanes(x1, x2, x3, x4, buf + 64, len - 64);
+}
+
+__attribute__((target("pclmul,sse4.1")))
+uint32_t leaddeck_crc32_fold_after(uint32_t state, const uint8_t *first, const uint8_t *rest, size_t len) {
+    __m128i x1 = _mm_loadu_si128((const __m128i *)(first + 0x00));
+    __m128i x2 = _mm_loadu_si128((const __m128i *)(first + 0x10));
+    __m128i x3 = _mm_loadu_si128((const __m128i *)(first + 0x20));
+    __m128i x4 = _mm_loadu_si128((const __m128i *)(first + 0x30));
+    x1 = _mm_xor_si128(x1, _mm_cvtsi32_si128((int)state));
+    return fold_lanes(x1, x2, x3, x4, rest, len);
+}
+
 #else
 
 int leaddeck_crc32_fold_available(void) { return 0; }
 
 uint32_t leaddeck_crc32_fold(uint32_t state, const uint8_t *buf, size_t len) {
     (void)buf;
+    (void)len;
+    return state;
+}
+
+uint32_t leaddeck_crc32_fold_after(uint32_t state, const uint8_t *first, const uint8_t *rest, size_t len) {
+    (void)first;
+    (void)rest;
     (void)len;
     return state;
 }

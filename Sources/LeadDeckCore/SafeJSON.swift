@@ -1,3 +1,5 @@
+import CByteScan
+
 /// JSON made safe for a terminal: what `leaddeck log --json` prints.
 
 /// Appends JSON bytes with control, DEL, C1 and bidi characters escaped as \uXXXX (the same as `asciiJSON`,
@@ -46,37 +48,12 @@ public func isPrintableASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
 }
 
 /// The offset of the first byte at or after `from` that is not printable ASCII (outside 0x20-0x7E), or
-/// `bytes.count`. Sixteen bytes a step: `log --json` finds each line's end (a newline, 0x0A) and learns whether
-/// the line is plain ASCII in the same pass.
+/// `bytes.count`. `log --json` finds each line's end (a newline, 0x0A) and learns whether the line is plain
+/// ASCII in the same pass, over every byte of the log: 64 bytes a step in C (`CByteScan`, AVX2 where the CPU
+/// has it), about twice as fast as the same test on Swift's `SIMD16`.
 public func firstNonPrintableASCII(in bytes: UnsafeRawBufferPointer, from: Int) -> Int {
-    var i = from
-    let n = bytes.count
-    // 64 bytes at a time while all are printable (nearly every record), then 16 at a time to find the first that is not.
-    while i + 64 <= n {
-        let a = bytes.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-        let b = bytes.loadUnaligned(fromByteOffset: i + 16, as: SIMD16<UInt8>.self)
-        let c = bytes.loadUnaligned(fromByteOffset: i + 32, as: SIMD16<UInt8>.self)
-        let d = bytes.loadUnaligned(fromByteOffset: i + 48, as: SIMD16<UInt8>.self)
-        let any = (a | (a &+ 1) | (a &- 0x20)) | (b | (b &+ 1) | (b &- 0x20)) | (c | (c &+ 1) | (c &- 0x20)) | (d | (d &+ 1) | (d &- 0x20))
-        let flags = unsafeBitCast(any & 0x80, to: (UInt64, UInt64).self)
-        if flags.0 | flags.1 != 0 { break }
-        i += 64
-    }
-    while i + 16 <= n {
-        let v = bytes.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-        // A byte b is outside 0x20-0x7E exactly when the high bit of b, b + 1 or b - 0x20 is set (each byte
-        // wrapping on its own, so the test is exact byte by byte).
-        let flags = unsafeBitCast((v | (v &+ 1) | (v &- 0x20)) & 0x80, to: (UInt64, UInt64).self)
-        if flags.0 != 0 { return i + flags.0.trailingZeroBitCount / 8 }
-        if flags.1 != 0 { return i + 8 + flags.1.trailingZeroBitCount / 8 }
-        i += 16
-    }
-    while i < n {
-        let b = bytes[i]
-        if b < 0x20 || b >= 0x7F { return i }
-        i += 1
-    }
-    return n
+    guard let base = bytes.baseAddress, from < bytes.count else { return bytes.count }
+    return leaddeck_first_unprintable(base.assumingMemoryBound(to: UInt8.self), max(from, 0), bytes.count)
 }
 
 /// Appends one line of `leaddeck log --json`, `{"seq":N,"event":EVENT}` and a newline, where EVENT is the

@@ -42,6 +42,9 @@ public protocol FileSystem: Sendable {
     /// Reads bytes from `offset` into `buffer` (as many as fit, fewer at the end of the file) and returns how
     /// many: for a reader that goes through a long file in chunks with one buffer.
     func read(_ path: String, from offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int
+    /// `read(_:from:into:)` through one opening of the file, kept until the reader is let go: a scan of the log
+    /// reads it a piece at a time (opening it for every piece cost an `openat` and a `close` each).
+    func openReader(_ path: String) throws(FileSystemError) -> any FileReader
     func size(_ path: String) throws(FileSystemError) -> Int64
     /// Opens for writing (creating it private to its owner, 0600, whatever the umask; never through a
     /// symbolic link); `append` positions every write at the end.
@@ -89,6 +92,53 @@ public struct FileStatus: Sendable, Hashable {
         self.modifiedNanoseconds = modifiedNanoseconds
         self.changedNanoseconds = changedNanoseconds
     }
+}
+
+/// A file opened for reads at any offset (`FileSystem.openReader`), each returning how many bytes it read.
+public protocol FileReader: AnyObject, Sendable {
+    /// Reads bytes from `offset` into `buffer` (as many as fit, fewer at the end of the file) and returns how many.
+    func read(from offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int
+}
+
+/// A `FileReader` that goes through its file system's `read(_:from:into:)` each time (for file systems that
+/// keep nothing open).
+final class PathReader: FileReader {
+    let fs: any FileSystem
+    let path: String
+    init(fs: any FileSystem, path: String) {
+        self.fs = fs
+        self.path = path
+    }
+    func read(from offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int {
+        try fs.read(path, from: offset, into: buffer)
+    }
+}
+
+/// A file kept open for `pread` (`PosixFileSystem.openReader`), closed when the last reference goes.
+final class DescriptorReader: FileReader {
+    let fd: Int32
+    let path: String
+    init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+    deinit { _ = Glibc.close(fd) }
+    func read(from offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int {
+        try preadAll(fd, from: offset, into: buffer, path: path)
+    }
+}
+
+/// `pread` until `buffer` is full or the file ends; how many bytes it read.
+func preadAll(_ fd: Int32, from offset: Int64, into buffer: UnsafeMutableRawBufferPointer, path: String) throws(FileSystemError) -> Int {
+    guard let base = buffer.baseAddress else { return 0 }
+    var done = 0
+    while done < buffer.count {
+        let n = pread(fd, base + done, buffer.count - done, off_t(offset) + off_t(done))
+        if n < 0 { if errno == EINTR { continue }; throw FileSystemError("read", path, errno: errno) }
+        if n == 0 { break }
+        done += n
+    }
+    return done
 }
 
 /// A file opened for reading in place (`FileSystem.openForReading`), closed when the last reference goes.
@@ -190,18 +240,17 @@ public struct PosixFileSystem: FileSystem {
     }
 
     public func read(_ path: String, from offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int {
-        guard let base = buffer.baseAddress else { return 0 }
+        guard buffer.baseAddress != nil else { return 0 }
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw FileSystemError("open", path, errno: errno) }
         defer { Glibc.close(fd) }
-        var done = 0
-        while done < buffer.count {
-            let n = pread(fd, base + done, buffer.count - done, off_t(offset) + off_t(done))
-            if n < 0 { if errno == EINTR { continue }; throw FileSystemError("read", path, errno: errno) }
-            if n == 0 { break }
-            done += n
-        }
-        return done
+        return try preadAll(fd, from: offset, into: buffer, path: path)
+    }
+
+    public func openReader(_ path: String) throws(FileSystemError) -> any FileReader {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw FileSystemError("open", path, errno: errno) }
+        return DescriptorReader(fd: fd, path: path)
     }
 
     public func size(_ path: String) throws(FileSystemError) -> Int64 {
@@ -322,6 +371,9 @@ extension FileSystem {
         }
         if let failure { throw failure }
     }
+
+    /// A reader that goes through `read(_:from:into:)` for every read.
+    public func openReader(_ path: String) throws(FileSystemError) -> any FileReader { PathReader(fs: self, path: path) }
 
     /// Reads through `read(_:from:maxCount:)` and copies (for file systems that do not read in place).
     public func read(_ path: String, from offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int {

@@ -46,6 +46,16 @@ struct EventBytesTests {
         return (out, end)
     }
 
+    /// What `log --json` writes: the chunks' lines through `EventChunk.writeLogJSON`.
+    static func printedOutput(_ store: Store, chunk: Int = 1 << 20, piece: Int = 256 << 10) throws(StoreError) -> [UInt8] {
+        var out: [UInt8] = []
+        var spare: [UInt8] = []
+        try store.forEachEventChunk(after: .afterHeader, chunk: chunk, piece: piece) { c in
+            c.writeLogJSON(spare: &spare) { out.append(contentsOf: $0) }
+        }
+        return out
+    }
+
     static func flip(_ path: String, at offset: Int, to byte: UInt8) throws {
         var bytes = [UInt8](FileManager.default.contents(atPath: path)!)
         bytes[offset] = byte
@@ -71,27 +81,48 @@ struct EventBytesTests {
     }
 
     @Test func linesPrintedInPlaceAreTheLinesBuiltApart() throws {
-        // `log --json` writes a plain record's printed line over its framing in the read buffer; escaped ones are
-        // built apart. Together, in order, they are the plain output, whatever the chunk size.
+        // `log --json` writes plain records' printed lines over their framing in the read buffer, moved together
+        // into runs; escaped ones are built apart. Together, in order, they are the plain output, whatever the
+        // chunk size.
         let store = try Self.store()
         let plain = try Self.plainOutput(store)
         for (chunk, piece) in [(1 << 20, 256 << 10), (4096, 100), (1000, 64)] {
             var out: [UInt8] = []
-            var inPlace = 0, built = 0
+            var pieces = 0, chunks = 0
+            var spare: [UInt8] = []
             try store.forEachEventChunk(after: .afterHeader, chunk: chunk, piece: piece) { c in
-                for i in 0..<c.count {
-                    if let line = c.logLine(i) {
-                        out.append(contentsOf: line)
-                        inPlace += 1
-                    } else {
-                        c.withRecord(i) { e in appendLogJSONLine(seq: e.seq, event: e.bytes, to: &out) }
-                        built += 1
-                    }
+                chunks += 1
+                c.writeLogJSON(spare: &spare) { p in
+                    out.append(contentsOf: p)
+                    pieces += 1
                 }
             }
             #expect(out == plain, "chunk \(chunk) piece \(piece)")
-            #expect(inPlace > 20 * built && built >= 4, "\(inPlace) in place, \(built) built")
+            // Plain lines in a row are one piece; each escaped record (the hostile notes, one may span chunks)
+            // is built apart and breaks a run in two.
+            #expect(pieces <= chunks + 2 * Self.hostile.count && pieces >= 4, "\(pieces) pieces in \(chunks) chunks")
         }
+    }
+
+    @Test func aStoredNumberWithLeadingZerosIsPrintedAsTheNumber() throws {
+        // A line whose stored sequence number has a leading zero (checksummed as stored, so the framer accepts
+        // it) is printed with the number as `appendLogJSONLine` writes it, not copied from the framing.
+        let store = try Self.store()
+        var bytes = [UInt8](FileManager.default.contents(atPath: store.logPath)!)
+        let lines = bytes.indices.filter { bytes[$0] == 10 }
+        let start = lines[4] + 1, end = lines[5]
+        let line = String(decoding: bytes[start..<end], as: UTF8.self)
+        let seq = line.dropFirst(7).prefix { $0.isNumber }
+        let event = Array(line.utf8[line.utf8.index(line.utf8.startIndex, offsetBy: 7 + seq.count + 22)...].dropLast())
+        let digits = Array(("0" + seq).utf8)
+        let crc = CRC32.checksum(digits + [58] + event)
+        let framed = Array("{\"seq\":0\(seq),\"crc\":\"\(String(format: "%08x", crc))\",\"e\":".utf8) + event + [125]
+        bytes.replaceSubrange(start..<end, with: framed)
+        try Data(bytes).write(to: URL(fileURLWithPath: store.logPath))
+        #expect(try Self.printedOutput(store) == (try Self.plainOutput(store)))
+        let printed = String(decoding: try Self.printedOutput(store), as: UTF8.self).split(separator: "\n")
+        #expect(printed.contains { $0.hasPrefix("{\"seq\":\(seq),\"event\":") })
+        #expect(!printed.contains { $0.hasPrefix("{\"seq\":0") })
     }
 
     @Test func readingOnFromAPositionGivesOnlyTheNewRecords() throws {
@@ -172,6 +203,25 @@ struct EventBytesTests {
         }
     }
 
+    @Test func theFramersChecksumIsTheTableCRCAtEveryLength() {
+        // The framer folds the digits, the colon and the event's first bytes gathered apart, the rest in place:
+        // at every length and number of digits it agrees with the tables, and a changed byte anywhere fails it.
+        var random = SystemRandomNumberGenerator()
+        let framer = RecordFramer()
+        let ending = EventLogCodec.kindEndings[0]
+        for length in 1..<260 {
+            let seq = Int64.random(in: 1...(length % 3 == 0 ? 9 : 999_999_999_999_999_999), using: &random)
+            let digits = Array(String(seq).utf8)
+            let event = (0..<length).map { _ in UInt8.random(in: 0x20...0x7E, using: &random) } + ending
+            let crc = CRC32.checksum(digits + [58] + event)
+            var line = Array("{\"seq\":\(seq),\"crc\":\"\(String(format: "%08x", crc))\",\"e\":".utf8) + event + [125]
+            #expect(line.withUnsafeBytes { l in framer.frame(l, seq: seq).map(framer.sums) } == true, "length \(length)")
+            let at = line.count - 2 - Int.random(in: 0..<event.count, using: &random)
+            line[at] ^= 0x01
+            #expect(line.withUnsafeBytes { l in framer.frame(l, seq: seq).map(framer.sums) } != true, "length \(length) changed at \(at)")
+        }
+    }
+
     @Test func printableScanAndLineWriterMatchThePlainFunctions() throws {
         var random = SystemRandomNumberGenerator()
         for _ in 0..<2000 {
@@ -180,6 +230,18 @@ struct EventBytesTests {
             let from = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &random)
             let expected = bytes[from...].firstIndex { $0 < 0x20 || $0 >= 0x7F } ?? bytes.count
             #expect(bytes.withUnsafeBytes { firstNonPrintableASCII(in: $0, from: from) } == expected)
+        }
+        // Every byte value at every place in a 64-byte step and the 32- and 16-byte tails: exactly 0x20-0x7E pass.
+        for length in [70, 100, 130] {
+            for at in 0..<length {
+                for value in UInt8.min...UInt8.max {
+                    var bytes = [UInt8](repeating: 0x41, count: length)
+                    bytes[at] = value
+                    let expected = value >= 0x20 && value < 0x7F ? length : at
+                    let found = bytes.withUnsafeBytes { firstNonPrintableASCII(in: $0, from: 0) }
+                    if found != expected { Issue.record("byte \(value) at \(at) of \(length): \(found)"); return }
+                }
+            }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

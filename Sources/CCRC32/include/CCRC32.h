@@ -13,4 +13,8 @@ int leaddeck_crc32_fold_available(void);
 /// `length` must be at least 64 and a multiple of 16; call only when `leaddeck_crc32_fold_available()`.
 uint32_t leaddeck_crc32_fold(uint32_t state, const uint8_t *bytes, size_t length);
 
+/// `leaddeck_crc32_fold` over 64 bytes at `first` and then `length` bytes at `rest` (0 or more, a multiple of
+/// 16), as if they were one run: for a message whose first bytes are gathered apart.
+uint32_t leaddeck_crc32_fold_after(uint32_t state, const uint8_t *first, const uint8_t *rest, size_t length);
+
 #endif

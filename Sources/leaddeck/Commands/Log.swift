@@ -36,27 +36,14 @@ struct Log: ParsableCommand {
             }
             // JSON passes each event's stored bytes through (checked by their checksum, never decoded and
             // encoded again): the stored bytes are what the encoder wrote, so the output is the same, faster.
-            // A chunk of records is read in place (the next one on the other core meanwhile); a plain ASCII
-            // record's printed line is written over its own framing there and handed to `writev` from there,
-            // and only lines that need escaping are built apart, in `bytes`.
-            var bytes: [UInt8] = []
+            // A chunk of records is read in place (the next one on the other core meanwhile); plain ASCII records'
+            // printed lines are written over their own framing there and written out from there, and only lines
+            // that need escaping are built apart, in `spare`.
+            var spare: [UInt8] = []
             var gather = GatherWriter()
-            var lines: [(inPlace: UnsafeRawBufferPointer?, built: Range<Int>)] = []
             func emitChunk(_ chunk: EventChunk) {
-                bytes.removeAll(keepingCapacity: true)
-                lines.removeAll(keepingCapacity: true)
-                for i in 0..<chunk.count {
-                    if let line = chunk.logLine(i) {
-                        lines.append((line, 0..<0))
-                    } else {
-                        let from = bytes.count
-                        chunk.withRecord(i) { e in appendLogJSONLine(seq: e.seq, event: e.bytes, to: &bytes) }
-                        lines.append((nil, from..<bytes.count))
-                    }
-                }
-                // `bytes` no longer grows: its ranges stay where they are until the flush.
-                bytes.withUnsafeBytes { built in
-                    for l in lines { gather.add(l.inPlace ?? UnsafeRawBufferPointer(rebasing: built[l.built])) }
+                chunk.writeLogJSON(spare: &spare) { piece in
+                    gather.add(piece)
                     gather.flush()
                 }
             }
