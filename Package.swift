@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "CByteScan"),
         // CRC-32 by carry-less multiplication (x86-64), for the checksum on every event-log record.
         .target(name: "CCRC32"),
-        .target(name: "LeadDeckStore", dependencies: ["LeadDeckCore", "CCRC32"]),
+        .target(name: "LeadDeckStore", dependencies: ["LeadDeckCore", "CCRC32", "CByteScan"]),
         .target(name: "LeadDeckEngine", dependencies: ["LeadDeckCore", "LeadDeckStore"]),
         .target(
             name: "LeadDeckServer",

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CByteScan
 import CCRC32
 import LeadDeckCore
 
@@ -15,26 +16,29 @@ final class RecordFramer {
     private let paddedStarts = CRC32.paddedStarts
     /// The first 64 bytes a checksum folds: zeros, the sequence number's digits, a colon, the event's first bytes.
     private let first = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 16)
+    /// Every known kind's ending (`,"type":"offer"}`), one after another, and their lengths, for the C framer.
+    private let endings: UnsafeMutablePointer<UInt8>
+    private let endingLengths: UnsafeMutablePointer<UInt8>
+    private let kinds = Int32(EventLogCodec.kindEndings.count)
 
-    deinit { first.deallocate() }
-    /// Each known kind's ending (`,"type":"offer"}`) and its last eight bytes as a word, compared first.
-    private let kindEndings: [(tail: UInt64, bytes: [UInt8])] = EventLogCodec.kindEndings.map { e in
-        (e.suffix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }, e)
-    }
-    private static func word(_ s: [UInt8]) -> UInt64 { (s + [UInt8](repeating: 0, count: 8)).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } }
-    // {"seq":  ,"crc":"  ","e":  (7, 8 and 6 bytes), as words; the first and last are compared under a mask.
-    private let prefix = word(EventLogCodec.prefix)
-    private let crcKey = word(EventLogCodec.crcKey)
-    private let eventKey = word(EventLogCodec.eventKey)
-    /// Hex digit values, 16 for a byte that is not one (both cases, as `EventLogCodec.frame` reads them).
-    private let hexValues: [UInt8] = (0..<256).map { c in
-        switch c {
-        case 48...57: UInt8(c - 48)
-        case 97...102: UInt8(c - 87)
-        case 65...70: UInt8(c - 55)
-        default: 16
+    init() {
+        let all = EventLogCodec.kindEndings
+        endings = .allocate(capacity: all.reduce(0) { $0 + $1.count })
+        endingLengths = .allocate(capacity: all.count)
+        var at = 0
+        for (k, e) in all.enumerated() {
+            (endings + at).initialize(from: e, count: e.count)
+            endingLengths[k] = UInt8(e.count)
+            at += e.count
         }
     }
+
+    deinit {
+        first.deallocate()
+        endings.deallocate()
+        endingLengths.deallocate()
+    }
+
     /// The event's stored bytes of `line` (without its newline) when it is a good record with sequence number
     /// `seq` and an event of a known kind; nil otherwise.
     func payload(_ line: UnsafeRawBufferPointer, seq expected: Int64) -> UnsafeRawBufferPointer? {
@@ -57,38 +61,16 @@ final class RecordFramer {
         checksum(digits: f.digitBytes, f.payload) == f.crc
     }
 
-    /// `payload(_:seq:)` without the checksum: every other check of a good record.
+    /// `payload(_:seq:)` without the checksum: every other check of a good record (`leaddeck_frame_record`, in C:
+    /// the same checks in Swift were the reading core's largest cost in `log --json` after the kernel's copy).
     func frame(_ line: UnsafeRawBufferPointer, seq expected: Int64) -> Framed? {
-        // {"seq":N,"crc":"xxxxxxxx","e":EVENT}, N of 1 to 18 digits, EVENT at least 9 bytes (a kind's ending).
-        let n = line.count
-        guard n >= 7 + 1 + 8 + 8 + 6 + 9 + 1, let base = line.baseAddress,
-              line.loadUnaligned(as: UInt64.self) & 0x00FF_FFFF_FFFF_FFFF == prefix else { return nil }
-        var i = 7
-        var seq: Int64 = 0
-        while i < n, case let c = line[i], c >= 48, c <= 57 {
-            if i - 7 < 18 { seq = seq &* 10 &+ Int64(c &- 48) }
-            i += 1
-        }
-        let digits = i - 7
-        guard digits > 0, digits <= 18, seq == expected, n - i >= 8 + 8 + 6 + 9 + 1,
-              line.loadUnaligned(fromByteOffset: i, as: UInt64.self) == crcKey else { return nil }
-        i += 8
-        var crc: UInt32 = 0
-        var bad: UInt8 = 0
-        hexValues.withUnsafeBufferPointer { hex in
-            for k in i..<(i + 8) {
-                let v = hex[Int(line[k])]
-                bad |= v
-                crc = crc << 4 | UInt32(v & 15)
-            }
-        }
-        i += 8
-        guard bad & 16 == 0, line.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0xFFFF_FFFF_FFFF == eventKey,
-              line[n - 1] == 125 else { return nil }
-        i += 6
-        let payload = UnsafeRawBufferPointer(start: base + i, count: n - 1 - i)
-        guard knownKind(payload) else { return nil }
-        return Framed(payload: payload, crc: crc, digits: digits)
+        guard let base = line.baseAddress else { return nil }
+        var out = leaddeck_framed()
+        guard leaddeck_frame_record(base.assumingMemoryBound(to: UInt8.self), line.count, expected, endings, endingLengths,
+                                    kinds, &out) != 0 else { return nil }
+        let start = Int(out.payload_start)
+        return Framed(payload: UnsafeRawBufferPointer(start: base + start, count: line.count - 1 - start), crc: out.crc,
+                      digits: Int(out.digits))
     }
 
     /// The CRC-32 of the sequence number's digits, a colon and the event's bytes, folded where they lie: the
@@ -125,11 +107,4 @@ final class RecordFramer {
                                            rest.assumingMemoryBound(to: UInt8.self), zeros + total - 64)
     }
 
-    private func knownKind(_ payload: UnsafeRawBufferPointer) -> Bool {
-        let tail = payload.loadUnaligned(fromByteOffset: payload.count - 8, as: UInt64.self)
-        for (word, e) in kindEndings where word == tail && payload.count > e.count {
-            if e.withUnsafeBytes({ memcmp(payload.baseAddress! + (payload.count - e.count), $0.baseAddress!, e.count) }) == 0 { return true }
-        }
-        return false
-    }
 }

@@ -222,6 +222,41 @@ struct EventBytesTests {
         }
     }
 
+    @Test func theFramerAcceptsExactlyWhatThePlainFrameAndKindChecksAccept() {
+        // Lines built from their parts with one byte of one part changed (the keys, the digits, a hex digit of
+        // either case, the kind's ending, the closing brace) and a checksum that matches the changed digits and
+        // event: the framer (in C) accepts a line exactly when the plain scan's `frame`, its sequence check and
+        // its kind check would.
+        var random = SystemRandomNumberGenerator()
+        let framer = RecordFramer()
+        let seq: Int64 = 4_071
+        let alphabet = Array("0123456789abcdefABCDEFG{}\":,xe ".utf8)
+        var accepted = 0
+        for trial in 0..<6000 {
+            var parts = [Array(#"{"seq":"#.utf8), Array(String(seq).utf8), Array(#","crc":""#.utf8), [],
+                         Array(#"","e":"#.utf8),
+                         Array(#"{"decision":"closed","offer":{"city":"Austin"},"tier":3,"type":"offer"}"#.utf8), [125]]
+            let changed = trial == 0 ? -1 : [0, 1, 2, 3, 4, 5, 6].randomElement(using: &random)!
+            if changed >= 0 && changed != 3 {
+                let at = changed == 5 ? parts[5].count - Int.random(in: 1...16, using: &random) : Int.random(in: 0..<parts[changed].count, using: &random)
+                parts[changed][at] = alphabet.randomElement(using: &random)!
+            }
+            let crc = CRC32.checksum(parts[1] + [58] + parts[5])
+            parts[3] = Array(String(format: Bool.random(using: &random) ? "%08x" : "%08X", crc).utf8)
+            if changed == 3 { parts[3][Int.random(in: 0..<8, using: &random)] = alphabet.randomElement(using: &random)! }
+            let line = parts.flatMap { $0 }
+            let plain: Bool = line.withUnsafeBufferPointer { l in
+                guard case .success(let (s, payload)) = EventLogCodec.frame(l), s == seq else { return false }
+                return EventLogCodec.knownKind(UnsafeBufferPointer(rebasing: l[payload]))
+            }
+            let fast = line.withUnsafeBytes { framer.payload($0, seq: seq) != nil }
+            if plain != fast { Issue.record("\(String(decoding: line, as: UTF8.self)): plain \(plain), framer \(fast)"); return }
+            if fast { accepted += 1 }
+            if trial == 0 { #expect(fast) }
+        }
+        #expect(accepted > 50 && accepted < 3000, "\(accepted) of 6000 accepted")
+    }
+
     @Test func printableScanAndLineWriterMatchThePlainFunctions() throws {
         var random = SystemRandomNumberGenerator()
         for _ in 0..<2000 {
