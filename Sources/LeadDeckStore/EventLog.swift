@@ -267,6 +267,7 @@ public enum EventLogCodec {
         let decoder = JSONDecoder()
         // A memo pays for its 32 KB over many records (a rebuild's chunks), not over a follower's few.
         let strings = b.count >= 256 << 10 ? ShortStrings() : nil
+        let framer = RecordFramer()
         /// The line from `s` up to the next newline (exclusive), or nil when no newline follows.
         func lineEnd(from s: Int) -> Int? {
             guard s < b.count, let base = b.baseAddress, let hit = memchr(base + s, 10, b.count - s) else { return nil }
@@ -290,7 +291,16 @@ public enum EventLogCodec {
             let lineNumber = pos.line + 1
             let line = UnsafeBufferPointer(rebasing: b[s..<e])
             var failure: RecordError? = nil
-            switch frame(line) {
+            // The next record, framed, checksummed and of a known kind, goes through `RecordFramer` (framing in C,
+            // the checksum folded where it lies); anything else through `frame`, which says what is wrong.
+            let framed: Result<(Int64, Range<Int>), RecordError>
+            if let p = framer.payload(UnsafeRawBufferPointer(line), seq: pos.seq + 1) {
+                let start = UnsafeRawPointer(line.baseAddress!).distance(to: p.baseAddress!)
+                framed = .success((pos.seq + 1, start..<(start + p.count)))
+            } else {
+                framed = frame(line)
+            }
+            switch framed {
             case .failure(let why):
                 failure = why
             case .success(let (seq, payload)):
