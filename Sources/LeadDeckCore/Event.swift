@@ -17,14 +17,14 @@ public struct OutcomeEvent: Sendable, Hashable, Codable {
     public var leadID: String
     public var kind: OutcomeKind
     /// Sale value, for `converted`.
-    public var revenue: Money?
+    public var revenue: Optional<Money>
     /// Refund, for `returned`.
-    public var refund: Money?
+    public var refund: Optional<Money>
     /// Return reason, for `returned`. Untrusted text.
-    public var reason: String?
+    public var reason: Optional<String>
     public var lead: LeadRef
     /// The exchange that reported it over HTTP (the name of its API key); nil otherwise.
-    public var exchange: String?
+    public var exchange: Optional<String>
 
     public init(time: Timestamp, leadID: String, kind: OutcomeKind, revenue: Money? = nil, refund: Money? = nil,
                 reason: String? = nil, lead: LeadRef, exchange: String? = nil) {

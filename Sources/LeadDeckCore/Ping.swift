@@ -13,10 +13,10 @@ public struct Ping: Sendable, Hashable, Codable {
     /// How many buyers a shared lead goes to (1 for exclusive).
     public var maxSells: Int
     /// The lowest price the exchange accepts, if it said.
-    public var floor: Money?
+    public var floor: Optional<Money>
     public var receivedAt: Timestamp
     /// The exchange that sent it (the name of its API key).
-    public var exchange: String?
+    public var exchange: Optional<String>
 
     public init(pingID: String, sourceID: String, subID: String, vertical: Vertical, state: String, postalCode: String,
                 saleType: PurchaseMode, maxSells: Int, floor: Money? = nil, receivedAt: Timestamp, exchange: String? = nil) {
@@ -84,7 +84,7 @@ public struct PingEvent: Sendable, Hashable {
     public var ping: Ping
     public var decision: BidDecision
     /// Until when a post may take up the bid (nil without a bid).
-    public var expiresAt: Timestamp?
+    public var expiresAt: Optional<Timestamp>
     /// The source's priority tier when it was decided.
     public var tier: Int
 
