@@ -114,20 +114,6 @@ final class PathReader: FileReader {
     }
 }
 
-/// A file kept open for `pread` (`PosixFileSystem.openReader`), closed when the last reference goes.
-final class DescriptorReader: FileReader {
-    let fd: Int32
-    let path: String
-    init(fd: Int32, path: String) {
-        self.fd = fd
-        self.path = path
-    }
-    deinit { _ = Glibc.close(fd) }
-    func read(from offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int {
-        try preadAll(fd, from: offset, into: buffer, path: path)
-    }
-}
-
 /// `pread` until `buffer` is full or the file ends; how many bytes it read.
 func preadAll(_ fd: Int32, from offset: Int64, into buffer: UnsafeMutableRawBufferPointer, path: String) throws(FileSystemError) -> Int {
     guard let base = buffer.baseAddress else { return 0 }
@@ -141,28 +127,29 @@ func preadAll(_ fd: Int32, from offset: Int64, into buffer: UnsafeMutableRawBuff
     return done
 }
 
-/// A file opened for reading in place (`FileSystem.openForReading`), closed when the last reference goes.
-final class FileBytes: ByteSource {
+/// A file opened for reading in place (`FileSystem.openForReading`, as a `ByteSource` of the size it had when
+/// opened; `FileSystem.openReader`, as a `FileReader` of whatever it holds at each read), closed when the last
+/// reference goes.
+final class FileBytes: ByteSource, FileReader {
     let fd: Int32
     let count: Int
+    let path: String
 
-    init(fd: Int32, count: Int) {
+    init(fd: Int32, count: Int, path: String) {
         self.fd = fd
         self.count = count
+        self.path = path
     }
 
     deinit { _ = Glibc.close(fd) }
 
     func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
         guard offset >= 0, buffer.count <= count - offset else { return false }
-        var done = 0
-        while done < buffer.count {
-            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-            if n < 0 { if errno == EINTR { continue }; return false }
-            if n == 0 { return false }
-            done += n
-        }
-        return true
+        return (try? preadAll(fd, from: Int64(offset), into: buffer, path: path)) == buffer.count
+    }
+
+    func read(from offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(FileSystemError) -> Int {
+        try preadAll(fd, from: offset, into: buffer, path: path)
     }
 }
 
@@ -247,11 +234,7 @@ public struct PosixFileSystem: FileSystem {
         return try preadAll(fd, from: offset, into: buffer, path: path)
     }
 
-    public func openReader(_ path: String) throws(FileSystemError) -> any FileReader {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { throw FileSystemError("open", path, errno: errno) }
-        return DescriptorReader(fd: fd, path: path)
-    }
+    public func openReader(_ path: String) throws(FileSystemError) -> any FileReader { try openFile(path) }
 
     public func size(_ path: String) throws(FileSystemError) -> Int64 {
         var st = stat()
@@ -288,7 +271,9 @@ public struct PosixFileSystem: FileSystem {
         }
     }
 
-    public func openForReading(_ path: String) throws(FileSystemError) -> any ByteSource {
+    public func openForReading(_ path: String) throws(FileSystemError) -> any ByteSource { try openFile(path) }
+
+    private func openFile(_ path: String) throws(FileSystemError) -> FileBytes {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw FileSystemError("open", path, errno: errno) }
         var st = stat()
@@ -297,7 +282,7 @@ public struct PosixFileSystem: FileSystem {
             Glibc.close(fd)
             throw FileSystemError("stat", path, errno: e)
         }
-        return FileBytes(fd: fd, count: Int(st.st_size))
+        return FileBytes(fd: fd, count: Int(st.st_size), path: path)
     }
 
     public func fsync(_ fd: Int32, path: String) throws(FileSystemError) {
