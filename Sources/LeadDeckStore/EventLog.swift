@@ -294,9 +294,11 @@ public enum EventLogCodec {
             // The next record, framed, checksummed and of a known kind, goes through `RecordFramer` (framing in C,
             // the checksum folded where it lies); anything else through `frame`, which says what is wrong.
             let framed: Result<(Int64, Range<Int>), RecordError>
+            var kindKnown = false
             if let p = framer.payload(UnsafeRawBufferPointer(line), seq: pos.seq + 1) {
                 let start = UnsafeRawPointer(line.baseAddress!).distance(to: p.baseAddress!)
                 framed = .success((pos.seq + 1, start..<(start + p.count)))
+                kindKnown = true
             } else {
                 framed = frame(line)
             }
@@ -319,7 +321,7 @@ public enum EventLogCodec {
                         case .failure(let why): failure = why
                         }
                     }
-                } else if knownKind(event) {
+                } else if kindKnown || knownKind(event) {
                     result.framed.append(FramedRecord(seq: seq, line: lineNumber, payload: bytes[(s + payload.lowerBound)..<(s + payload.upperBound)]))
                 } else {
                     // Not decoded, but its kind is checked: every event ends with its "type" (keys are sorted), so an

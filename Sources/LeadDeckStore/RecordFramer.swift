@@ -16,28 +16,23 @@ final class RecordFramer {
     private let paddedStarts = CRC32.paddedStarts
     /// The first 64 bytes a checksum folds: zeros, the sequence number's digits, a colon, the event's first bytes.
     private let first = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 16)
-    /// Every known kind's ending (`,"type":"offer"}`), one after another, and their lengths, for the C framer.
-    private let endings: UnsafeMutablePointer<UInt8>
-    private let endingLengths: UnsafeMutablePointer<UInt8>
-    private let kinds = Int32(EventLogCodec.kindEndings.count)
-
-    init() {
+    /// Every known kind's ending (`,"type":"offer"}`), one after another, and their lengths, for the C framer:
+    /// made once for the life of the process (never freed), as a scan makes a framer for every chunk.
+    nonisolated(unsafe) private static let kindTable: (endings: UnsafePointer<UInt8>, lengths: UnsafePointer<UInt8>, count: Int32) = {
         let all = EventLogCodec.kindEndings
-        endings = .allocate(capacity: all.reduce(0) { $0 + $1.count })
-        endingLengths = .allocate(capacity: all.count)
+        let endings = UnsafeMutablePointer<UInt8>.allocate(capacity: all.reduce(0) { $0 + $1.count })
+        let lengths = UnsafeMutablePointer<UInt8>.allocate(capacity: all.count)
         var at = 0
         for (k, e) in all.enumerated() {
             (endings + at).initialize(from: e, count: e.count)
-            endingLengths[k] = UInt8(e.count)
+            lengths[k] = UInt8(e.count)
             at += e.count
         }
-    }
+        return (UnsafePointer(endings), UnsafePointer(lengths), Int32(all.count))
+    }()
+    private let kinds = RecordFramer.kindTable
 
-    deinit {
-        first.deallocate()
-        endings.deallocate()
-        endingLengths.deallocate()
-    }
+    deinit { first.deallocate() }
 
     /// The event's stored bytes of `line` (without its newline) when it is a good record with sequence number
     /// `seq` and an event of a known kind; nil otherwise.
@@ -66,8 +61,8 @@ final class RecordFramer {
     func frame(_ line: UnsafeRawBufferPointer, seq expected: Int64) -> Framed? {
         guard let base = line.baseAddress else { return nil }
         var out = leaddeck_framed()
-        guard leaddeck_frame_record(base.assumingMemoryBound(to: UInt8.self), line.count, expected, endings, endingLengths,
-                                    kinds, &out) != 0 else { return nil }
+        guard leaddeck_frame_record(base.assumingMemoryBound(to: UInt8.self), line.count, expected, kinds.endings, kinds.lengths,
+                                    kinds.count, &out) != 0 else { return nil }
         let start = Int(out.payload_start)
         return Framed(payload: UnsafeRawBufferPointer(start: base + start, count: line.count - 1 - start), crc: out.crc,
                       digits: Int(out.digits))
