@@ -13,9 +13,13 @@ enum EventDecoder {
     }
 
     /// The event in `bytes`, or nil when it is not exactly in the encoder's format.
-    /// - Parameter strings: strings read before, for a reader of many events (one thread's).
-    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, strings: ShortStrings? = nil) -> Event? {
-        var r = JSONBytes.Reader(bytes, strings: strings)
+    /// - Parameters:
+    ///   - strings: strings read before, for a reader of many events (one thread's).
+    ///   - figuresOnly: an offer comes without what no figure reads: its lead id, contact details, city and postal
+    ///     code are checked as always but left empty. Only for folding figures (`Desk.apply(_:leadState:)` with
+    ///     `leadState: false`), never for an event that is shown, kept or written.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, strings: ShortStrings? = nil, figuresOnly: Bool = false) -> Event? {
+        var r = JSONBytes.Reader(bytes, strings: strings, figuresOnly: figuresOnly)
         guard let event = r.event(), r.i == bytes.count else { return nil }
         return event
     }
@@ -53,18 +57,18 @@ private extension JSONBytes.Reader {
     /// After `{"decision":"…","offer":`, the decision read.
     mutating func offer(_ decision: Decision) -> Event? {
         // The contact details are left out of offers not bought (`Offer.encode(to:)`).
-        guard literal(#"{"city":"#), let city = recurringString() else { return nil }
-        let email = optionalField(#","email":"#) { $0.string() }
+        guard literal(#"{"city":"#), let city = detail(recurring: true) else { return nil }
+        let email = optionalField(#","email":"#) { $0.detail() }
         let exchange = optionalField(#","exchange":"#) { $0.string() }
-        let firstName = optionalField(#","first_name":"#) { $0.string() }
-        let lastName = optionalField(#","last_name":"#) { $0.string() }
+        let firstName = optionalField(#","first_name":"#) { $0.detail() }
+        let lastName = optionalField(#","last_name":"#) { $0.detail() }
         guard email.ok, exchange.ok, firstName.ok, lastName.ok,
-              literal(#","lead_id":"#), let leadID = string(),
+              literal(#","lead_id":"#), let leadID = detail(),
               literal(#","max_sells":"#), let maxSells = int() else { return nil }
-        let phone = optionalField(#","phone":"#) { $0.string() }
+        let phone = optionalField(#","phone":"#) { $0.detail() }
         guard phone.ok else { return nil }
         let pingID = optionalField(#","ping_id":"#) { $0.string() }
-        guard pingID.ok, literal(#","postal_code":"#), let postalCode = recurringString(),
+        guard pingID.ok, literal(#","postal_code":"#), let postalCode = detail(recurring: true),
               literal(#","price":"#), let price = money(),
               literal(#","received_at":"#), let receivedAt = int64(),
               literal(#","sale_type":"#), let saleType = name(Names.modes),

@@ -250,12 +250,14 @@ public enum EventLogCodec {
     /// Reads records from `bytes`, which start at `from.offset` in the file named `path`.
     /// With `allowPartialTail`, a last line without a newline is treated as still being written (not torn).
     /// With `decode: false`, records are checked (framing, checksum, sequence) and returned in `framed`,
-    /// their events not decoded.
+    /// their events not decoded. With `figuresOnly`, offers come without what no figure reads
+    /// (`EventDecoder.decode(_:strings:figuresOnly:)`): for a fold with `leadState: false` only.
     public static func scan(_ bytes: [UInt8], from: LogPosition, path: String, allowPartialTail: Bool = false,
-                            decode: Bool = true) -> LogScan {
+                            decode: Bool = true, figuresOnly: Bool = false) -> LogScan {
         var result = LogScan(end: from)
         bytes.withUnsafeBufferPointer { b in
-            scan(b, of: bytes, from: from, path: path, allowPartialTail: allowPartialTail, decode: decode, into: &result)
+            scan(b, of: bytes, from: from, path: path, allowPartialTail: allowPartialTail, decode: decode,
+                 figuresOnly: figuresOnly, into: &result)
         }
         return result
     }
@@ -263,7 +265,7 @@ public enum EventLogCodec {
     /// `scan(_:from:path:allowPartialTail:decode:)` over the bytes in place (`b` is `bytes`'s storage): each line
     /// is framed and decoded where it lies, and its record made once, in `result`.
     private static func scan(_ b: UnsafeBufferPointer<UInt8>, of bytes: [UInt8], from: LogPosition, path: String,
-                             allowPartialTail: Bool, decode: Bool, into result: inout LogScan) {
+                             allowPartialTail: Bool, decode: Bool, figuresOnly: Bool, into result: inout LogScan) {
         let decoder = JSONDecoder()
         // A memo pays for its 32 KB over many records (a rebuild's chunks), not over a follower's few.
         let strings = b.count >= 256 << 10 ? ShortStrings() : nil
@@ -313,7 +315,7 @@ public enum EventLogCodec {
                 }
                 let event = UnsafeBufferPointer(rebasing: line[payload])
                 if decode {
-                    if let decoded = EventDecoder.decode(event, strings: strings) {
+                    if let decoded = EventDecoder.decode(event, strings: strings, figuresOnly: figuresOnly) {
                         result.records.append(LogRecord(seq: seq, line: lineNumber, event: decoded))
                     } else {
                         switch decodeEvent(event, decoder: decoder) {

@@ -128,9 +128,12 @@ enum JSONBytes {
         var i = 0
         /// Where `recurringString()` finds strings read before, if anywhere.
         let strings: ShortStrings?
-        init(_ p: UnsafeBufferPointer<UInt8>, strings: ShortStrings? = nil) {
+        /// Whether `detail` strings are checked but not made (see `detail(recurring:)`).
+        let figuresOnly: Bool
+        init(_ p: UnsafeBufferPointer<UInt8>, strings: ShortStrings? = nil, figuresOnly: Bool = false) {
             self.p = p
             self.strings = strings
+            self.figuresOnly = figuresOnly
         }
 
         /// Consumes `b` when it is next.
@@ -355,6 +358,40 @@ enum JSONBytes {
             guard end < p.count, p[end] == UInt8(ascii: "\""), end - start <= ShortStrings.longest else { return string() }
             i = end + 1
             return strings.string(UnsafeBufferPointer(rebasing: p[start..<end]))
+        }
+
+        /// A string no figure reads (an offer's lead id, contact details, city and postal code): with `figuresOnly`,
+        /// checked exactly as `string()` checks it but not made (""), so a reader rebuilding figures allocates,
+        /// copies and later frees none of them; otherwise read as `recurringString()` or `string()`.
+        @inline(__always)
+        mutating func detail(recurring: Bool = false) -> String? {
+            if figuresOnly { return skipCheckedString() ? "" : nil }
+            return recurring ? recurringString() : string()
+        }
+
+        /// Moves past a string that `string()` would read, without making it; false where `string()` gives nil.
+        /// A plain one (ASCII, no escape) is found a word at a time; any other is left to `string()` itself.
+        mutating func skipCheckedString() -> Bool {
+            guard i < p.count, p[i] == UInt8(ascii: "\"") else { return false }
+            let base = UnsafeRawPointer(p.baseAddress!)
+            var k = i + 1
+            while true {
+                if p.count - k >= 8 {
+                    let special = JSONBytes.specialBytes(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
+                    if special == 0 {
+                        k += 8
+                        continue
+                    }
+                    k += special.trailingZeroBitCount / 8
+                } else {
+                    while k < p.count, p[k] != UInt8(ascii: "\""), p[k] != UInt8(ascii: "\\"), p[k] >= 0x20, p[k] < 0x80 { k += 1 }
+                }
+                break
+            }
+            // An escape, a non-ASCII or control byte, or no closing quote: `string()` decides (and it reads from `i`).
+            guard k < p.count, p[k] == UInt8(ascii: "\"") else { return string() != nil }
+            i = k + 1
+            return true
         }
 
         /// The rest of a string that has an escape at the cursor; `start` is just after its opening quote.

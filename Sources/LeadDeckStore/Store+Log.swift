@@ -13,20 +13,24 @@ extension Store {
     /// history is never all in memory). The result's `records` is empty; `end`, `torn` and `damage` are set.
     /// - Parameter limit: read no further than this offset (the end of the log when a check began), so
     ///   records a writer appends meanwhile are not mistaken for torn ones.
+    /// - Parameter figuresOnly: offers come without what no figure reads (`EventLogCodec.scan`), for `visit`s that
+    ///   fold them with `leadState: false` and keep nothing.
     func scanLog(from position: LogPosition, allowPartialTail: Bool, chunk: Int = 8 << 20, limit: Int64? = nil,
-                 _ visit: (LogRecord) -> Void) throws(StoreError) -> LogScan {
-        try scanLog(from: position, allowPartialTail: allowPartialTail, chunk: chunk, limit: limit, decode: true, visit, { _ in })
+                 figuresOnly: Bool = false, _ visit: (LogRecord) -> Void) throws(StoreError) -> LogScan {
+        try scanLog(from: position, allowPartialTail: allowPartialTail, chunk: chunk, limit: limit, decode: true,
+                    figuresOnly: figuresOnly, visit, { _ in })
     }
 
     /// Reads the log checking every record's framing, checksum and sequence number without decoding events
     /// (`check`, `log --json`): `visit` sees each record's stored event bytes.
     public func scanFramed(from position: LogPosition = .afterHeader, allowPartialTail: Bool, chunk: Int = 8 << 20, limit: Int64? = nil,
                            _ visit: (FramedRecord) -> Void) throws(StoreError) -> LogScan {
-        try scanLog(from: position, allowPartialTail: allowPartialTail, chunk: chunk, limit: limit, decode: false, { _ in }, visit)
+        try scanLog(from: position, allowPartialTail: allowPartialTail, chunk: chunk, limit: limit, decode: false,
+                    figuresOnly: false, { _ in }, visit)
     }
 
     private func scanLog(from position: LogPosition, allowPartialTail: Bool, chunk: Int, limit: Int64?, decode: Bool,
-                         _ visit: (LogRecord) -> Void, _ visitFramed: (FramedRecord) -> Void) throws(StoreError) -> LogScan {
+                         figuresOnly: Bool, _ visit: (LogRecord) -> Void, _ visitFramed: (FramedRecord) -> Void) throws(StoreError) -> LogScan {
         var size = try io { () throws(FileSystemError) in try fs.size(logPath) }
         if let limit { size = min(size, limit) }
         if size < position.offset { throw logShorter(size, than: position) }
@@ -37,7 +41,8 @@ extension Store {
         @Sendable func scanned(_ bytes: [UInt8], from at: LogPosition, _ want: Int) -> ScannedChunk {
             let atEnd = bytes.count < want || at.offset + Int64(bytes.count) >= end
             let s = bytes.isEmpty ? LogScan(end: at)
-                : EventLogCodec.scan(bytes, from: at, path: path, allowPartialTail: atEnd ? allowPartialTail : true, decode: decode)
+                : EventLogCodec.scan(bytes, from: at, path: path, allowPartialTail: atEnd ? allowPartialTail : true, decode: decode,
+                                     figuresOnly: figuresOnly)
             return ScannedChunk(empty: bytes.isEmpty, atEnd: atEnd, scan: s, from: at, want: want)
         }
         @Sendable func readAndScan(_ at: LogPosition, _ want: Int) -> Result<ScannedChunk, StoreError> {

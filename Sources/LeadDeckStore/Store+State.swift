@@ -88,7 +88,9 @@ extension Store {
             }
             desk.apply(r.event, leadState: withLeads)
         }
-        var scan = try scanLog(from: position, allowPartialTail: true, replay)
+        // Without the lead state, every record is folded into figures and dropped: offers are read without what no
+        // figure reads (lead ids, contact details, cities, postal codes).
+        var scan = try scanLog(from: position, allowPartialTail: true, figuresOnly: !withLeads, replay)
         if scan.damage != nil, fromCheckpoint, scan.end.seq == position.seq {
             // The checkpoint does not fit this log (restored or replaced log): rebuild from the start.
             noteOnce("\(checkpointPath): does not match \(logPath) (\(scan.damage!)); rebuilding from the whole log")
@@ -96,7 +98,7 @@ extension Store {
             simulator = nil
             position = .afterHeader
             desk = Desk(catalog: catalog, policy: policyDoc.policy)
-            scan = try scanLog(from: position, allowPartialTail: true, replay)
+            scan = try scanLog(from: position, allowPartialTail: true, figuresOnly: !withLeads, replay)
         }
         if let damage = scan.damage { throw damaged(damage) }
         if let t = scan.torn {
