@@ -153,6 +153,12 @@ public struct Desk: Sendable {
         return day == paceWeightsDay && policy.clock.day(end) == day
     }
 
+    /// Promises the metrics that the replay will reach `t` (`MetricsBook.willReach`); `keepPromiseOrForget` after.
+    public mutating func willReach(_ t: Timestamp) { metrics.willReach(t) }
+
+    /// Ends a promise `willReach` made (`MetricsBook.keepPromiseOrForget`).
+    public mutating func keepPromiseOrForget() { metrics.keepPromiseOrForget() }
+
     /// Hands the metrics out to be folded elsewhere (on another core) while offers are decided without them
     /// (`decidesWithoutMetrics`, `process(_:foldingMetrics:)`); until `returnMetrics`, the desk's own metrics are
     /// empty and must not be read.

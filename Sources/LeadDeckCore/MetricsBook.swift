@@ -72,6 +72,9 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     private var eventDay = LocalDaySpan.none
     private var checkedDay = LocalDaySpan.none
     private var checkedSlot = Slot(number: .min)
+    /// What a rebuild promised the fold will reach (`willReach`): until then, days and slots that will have fallen
+    /// out of what is kept are neither filled nor dropped as time passes. A memo, never saved or compared.
+    private var promise = Promise()
     /// False for a tally of all-time counters only (no days, slots, breakdowns or sale lags): a run's own report.
     public private(set) var keepsHistory = true
 
@@ -158,6 +161,37 @@ public struct MetricsBook: Sendable, Hashable, Codable {
         return found
     }
 
+    /// Promises that the fold will reach `t` (events at or after it will be folded) before anyone reads the book:
+    /// a rebuild from the log, which reads its last records' times first. Until the book reaches `t`, the days
+    /// and 5-minute slots that will have fallen out of what is kept by then are not filled, and nothing is dropped
+    /// as time passes: 8,640 passes over every series for a month's log, for slots all dropped in the end. The
+    /// book comes out as without the promise when it is kept; `keepPromiseOrForget` settles it either way.
+    public mutating func willReach(_ t: Timestamp) {
+        guard keepsHistory, t > latest else { return }
+        // Two days of margin: a policy change may move the local clock, and so its day numbers, by up to 26 hours.
+        promise = Promise(until: t, firstSlot: floorDiv(t.seconds, Self.slotSeconds) - Self.slotsKept + 1,
+                          firstDay: clock.day(t) - Self.daysKept - 1)
+    }
+
+    /// Ends a promise `willReach` made, kept or not: what fell out of what is kept is dropped now.
+    public mutating func keepPromiseOrForget() {
+        guard promise.active else { return }
+        guard latest.seconds > 0 else { return promise = Promise() }
+        promise.until = latest
+        (checkedDay, checkedSlot) = (.none, Slot(number: .min))
+        advance(to: latest)
+    }
+
+    /// See `willReach`.
+    struct Promise: Sendable, Hashable {
+        var until = Timestamp(seconds: .max)
+        var firstSlot: Int64 = .min
+        var firstDay: Int64 = .min
+        var active: Bool { firstSlot != .min }
+        static func == (a: Self, b: Self) -> Bool { true }
+        func hash(into hasher: inout Hasher) {}
+    }
+
     private mutating func update(at t: Timestamp, source: String, subID: String, vertical: Vertical, mode: PurchaseMode?,
                                  exchange: String?, _ change: CounterChange) {
         guard keepsHistory else {
@@ -168,8 +202,8 @@ public struct MetricsBook: Sendable, Hashable, Codable {
         }
         let day = localDay(t).day
         let slot = floorDiv(t.seconds, Self.slotSeconds)
-        let keepDay = day >= firstDayKept
-        let keepSlot = slot >= firstSlotKept
+        let keepDay = day >= firstDayKept && day >= promise.firstDay
+        let keepSlot = slot >= firstSlotKept && slot >= promise.firstSlot
         let delta = BucketCounters.Delta(change)
         func touch(_ s: inout Series) {
             s.allTime.apply(change)
@@ -190,11 +224,19 @@ public struct MetricsBook: Sendable, Hashable, Codable {
         if slot == checkedSlot.number && checkedDay.holds(t) { return }
         checkedDay = clock.daySpan(at: t)
         checkedSlot = Slot(number: slot)
+        var promiseKept = false
+        if promise.active {
+            // Nothing older than the promise's days and slots was filled; what is older than what is kept now
+            // (its day of margin, a checkpoint's buckets) is dropped once the book reaches the promised time.
+            guard t >= promise.until else { return }
+            promise = Promise()
+            promiseKept = true
+        }
         let firstDay = checkedDay.day - Self.daysKept + 1
         let firstSlot = slot - Self.slotsKept + 1
-        guard firstDay > firstDayKept || firstSlot > firstSlotKept else { return }
-        let dropDays = firstDay > firstDayKept && firstDayKept != .min
-        let dropSlots = firstSlot > firstSlotKept && firstSlotKept != .min
+        guard promiseKept || firstDay > firstDayKept || firstSlot > firstSlotKept else { return }
+        let dropDays = promiseKept || (firstDay > firstDayKept && firstDayKept != .min)
+        let dropSlots = promiseKept || (firstSlot > firstSlotKept && firstSlotKept != .min)
         if dropDays || dropSlots {
             series.modifyAll { $0.prune(daysBefore: dropDays ? firstDay : nil, slotsBefore: dropSlots ? firstSlot : nil) }
         }

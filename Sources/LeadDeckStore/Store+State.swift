@@ -18,6 +18,26 @@ public struct LoadedState: Sendable {
 }
 
 extension Store {
+    /// Before a long replay (more than `promiseBytes` of log after `position`): tells the desk's metrics the latest
+    /// time the replay will reach, the latest of the last records' (`MetricsBook.willReach`), so the days and
+    /// slots that would be dropped by then are not filled on the way. A log whose end cannot be read is replayed
+    /// without the promise (and says why as it is).
+    private func promiseLastTime(after position: LogPosition, to desk: inout Desk) {
+        guard let size = try? fs.size(logPath), size - position.offset > Self.promiseBytes,
+              let last = try? lastRecords(8).records else { return }
+        let times = last.compactMap { r -> Timestamp? in
+            switch r.event {
+            case .offer, .outcome, .ping: return r.event.time
+            case .policy, .note, .alert: return nil
+            }
+        }
+        if let t = times.max() { desk.willReach(t) }
+    }
+
+    /// A replay longer than this promises its last time (`promiseLastTime`): reading the end first costs about as
+    /// much as replaying this much.
+    static let promiseBytes: Int64 = 1 << 20
+
     /// Loads the desk: the checkpoint, then every record after it. A torn last record is ignored here (it is
     /// cut aside by the next writer); damage in the middle is an error.
     /// - Parameter leads: also load the bought-lead index, the dedupe memory and the simulated market's state
@@ -90,7 +110,9 @@ extension Store {
         }
         // Without the lead state, every record is folded into figures and dropped: offers are read without what no
         // figure reads (lead ids, contact details, cities, postal codes).
+        promiseLastTime(after: position, to: &desk)
         var scan = try scanLog(from: position, allowPartialTail: true, figuresOnly: !withLeads, replay)
+        desk.keepPromiseOrForget()
         if scan.damage != nil, fromCheckpoint, scan.end.seq == position.seq {
             // The checkpoint does not fit this log (restored or replaced log): rebuild from the start.
             noteOnce("\(checkpointPath): does not match \(logPath) (\(scan.damage!)); rebuilding from the whole log")
@@ -98,7 +120,9 @@ extension Store {
             simulator = nil
             position = .afterHeader
             desk = Desk(catalog: catalog, policy: policyDoc.policy)
+            promiseLastTime(after: position, to: &desk)
             scan = try scanLog(from: position, allowPartialTail: true, figuresOnly: !withLeads, replay)
+            desk.keepPromiseOrForget()
         }
         if let damage = scan.damage { throw damaged(damage) }
         if let t = scan.torn {
