@@ -38,6 +38,18 @@ cpu_ns() {
     python3 -c 'import sys, time; pid = int(sys.argv[1]); print(time.clock_gettime_ns(((~pid) << 3) | 2))' "$1"
 }
 
+# seconds_until REGEX T0 TRIES: seconds from T0 until the pane shows REGEX, looking every 5 ms, TRIES times at
+# most; nothing when it never does.
+seconds_until() {
+    for _ in $(seq 1 "$3"); do
+        if tmux -L ldbench capture-pane -p -t main | grep -Eq "$1"; then
+            echo "$(date +%s.%N) - $2" | bc
+            return
+        fi
+        sleep 0.005
+    done
+}
+
 # run NAME READY_REGEX LIVE_REGEX CMD...: starts CMD in a W x H tmux pane, prints "first_frame_s live_s cpu_s
 # peak_rss_kb". The CPU window starts when LIVE_REGEX shows: a new store's dashboard first catches up a simulated
 # day of traffic (its header says "catching up"), work htop has no counterpart for; it is reported as live_s.
@@ -48,22 +60,9 @@ run() {
     local t0
     t0=$(date +%s.%N)
     tmux -L ldbench new-session -d -s main -x $W -y $H "$*"
-    local first=""
-    for _ in $(seq 1 400); do
-        if tmux -L ldbench capture-pane -p -t main | grep -Eq "$ready"; then
-            first=$(echo "$(date +%s.%N) - $t0" | bc)
-            break
-        fi
-        sleep 0.005
-    done
-    local caught=""
-    for _ in $(seq 1 2000); do
-        if tmux -L ldbench capture-pane -p -t main | grep -Eq "$live"; then
-            caught=$(echo "$(date +%s.%N) - $t0" | bc)
-            break
-        fi
-        sleep 0.005
-    done
+    local first caught
+    first=$(seconds_until "$ready" "$t0" 400)
+    caught=$(seconds_until "$live" "$t0" 2000)
     local pid
     pid=$(tmux -L ldbench list-panes -t main -F '#{pane_pid}')
     # CPU time in nanoseconds of the whole process, every thread it ever had included (the process CPU clock,
