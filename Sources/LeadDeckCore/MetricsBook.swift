@@ -176,7 +176,10 @@ public struct MetricsBook: Sendable, Hashable, Codable {
     /// Ends a promise `willReach` made, kept or not: what fell out of what is kept is dropped now.
     public mutating func keepPromiseOrForget() {
         guard promise.active else { return }
-        guard latest.seconds > 0 else { return promise = Promise() }
+        guard latest.seconds > 0 else {
+            promise = Promise()  // nothing folded: nothing to drop
+            return
+        }
         promise.until = latest
         (checkedDay, checkedSlot) = (.none, Slot(number: .min))
         advance(to: latest)

@@ -21,7 +21,7 @@ extension Store {
     /// Before a long replay (more than `promiseBytes` of log after `position`): tells the desk's metrics the latest
     /// time the replay will reach, the latest of the last records' (`MetricsBook.willReach`), so the days and
     /// slots that would be dropped by then are not filled on the way. A log whose end cannot be read is replayed
-    /// without the promise (and says why as it is).
+    /// without the promise; the replay itself reports what is wrong with it.
     private func promiseLastTime(after position: LogPosition, to desk: inout Desk) {
         guard let size = try? fs.size(logPath), size - position.offset > Self.promiseBytes,
               let last = try? lastRecords(8).records else { return }
@@ -108,11 +108,15 @@ extension Store {
             }
             desk.apply(r.event, leadState: withLeads)
         }
-        // Without the lead state, every record is folded into figures and dropped: offers are read without what no
-        // figure reads (lead ids, contact details, cities, postal codes).
-        promiseLastTime(after: position, to: &desk)
-        var scan = try scanLog(from: position, allowPartialTail: true, figuresOnly: !withLeads, replay)
-        desk.keepPromiseOrForget()
+        /// Every record from `position` into the desk, its metrics told where the log ends (`promiseLastTime`).
+        /// Without the lead state, every record is folded into figures and dropped: offers are read without what no
+        /// figure reads (lead ids, contact details, cities, postal codes).
+        func replayLog() throws(StoreError) -> LogScan {
+            promiseLastTime(after: position, to: &desk)
+            defer { desk.keepPromiseOrForget() }
+            return try scanLog(from: position, allowPartialTail: true, figuresOnly: !withLeads, replay)
+        }
+        var scan = try replayLog()
         if scan.damage != nil, fromCheckpoint, scan.end.seq == position.seq {
             // The checkpoint does not fit this log (restored or replaced log): rebuild from the start.
             noteOnce("\(checkpointPath): does not match \(logPath) (\(scan.damage!)); rebuilding from the whole log")
@@ -120,9 +124,7 @@ extension Store {
             simulator = nil
             position = .afterHeader
             desk = Desk(catalog: catalog, policy: policyDoc.policy)
-            promiseLastTime(after: position, to: &desk)
-            scan = try scanLog(from: position, allowPartialTail: true, figuresOnly: !withLeads, replay)
-            desk.keepPromiseOrForget()
+            scan = try replayLog()
         }
         if let damage = scan.damage { throw damaged(damage) }
         if let t = scan.torn {
