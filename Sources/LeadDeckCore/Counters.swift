@@ -37,6 +37,13 @@ public struct Counters: Sendable, Hashable, Codable {
     /// Counters from their JSON integers, in `fieldOrder` (or the 17- and 20-integer layouts of older
     /// checkpoints); nil for any other count.
     public init?(fields f: [Int64]) {
+        guard let c = f.withUnsafeBufferPointer({ Counters(fields: $0) }) else { return nil }
+        self = c
+    }
+
+    /// Counters from their JSON integers in place (as `init?(fields:)` with an array): a checkpoint reader's
+    /// buffer, read without making an array for each of the tens of thousands of counters in a month's file.
+    public init?(fields f: UnsafeBufferPointer<Int64>) {
         let n = f.count
         guard n == Self.fieldOrder.count || n == Self.fieldCountBeforePacing || n == Self.fieldCountBeforePings else {
             return nil

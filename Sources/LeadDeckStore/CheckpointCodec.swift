@@ -1,4 +1,6 @@
+import CByteScan
 import Foundation
+import Synchronization
 import LeadDeckCore
 
 /// Reads and writes `checkpoint.json` with its large parts by hand: the metrics' counters (every slice's all-time,
@@ -186,7 +188,7 @@ enum CheckpointCodec {
             let ok = r.object { key, r in
                 guard parts[key] == nil, pending == nil || key != "metrics" else { return false }
                 if key == "metrics" {
-                    pending = decodeMetrics(&r, daysHere: withSimulator ? 0 : 0.5)
+                    pending = decodeMetrics(&r)
                     return pending != nil
                 }
                 guard topLevelKeys.contains(key) else { return false }
@@ -258,10 +260,9 @@ enum CheckpointCodec {
     private static let metricsKeys: Set<String> = ["allTime", "breakdowns", "clock", "days", "latest", "saleLags", "slots"]
 
     /// The metrics object, read but for the days, which are read on another core meanwhile (the part that grows
-    /// with history: a month's store holds 6,900 days of counters); `PendingMetrics.finish` joins them.
-    /// - Parameter daysHere: the share of the days the caller reads itself, after the rest of the file (a reader,
-    ///   which has no simulated market to read, takes half; a writer none).
-    private static func decodeMetrics(_ r: inout JSONBytes.Reader, daysHere: Double) -> PendingMetrics? {
+    /// with history: a month's store holds 6,900 days of counters); `PendingMetrics.finish` reads what that core
+    /// has not taken yet and joins the rest.
+    private static func decodeMetrics(_ r: inout JSONBytes.Reader) -> PendingMetrics? {
         var m = MetricsReader()
         var parts: [String: Range<Int>] = [:]
         var seen = Set<String>()
@@ -271,11 +272,10 @@ enum CheckpointCodec {
             switch key {
             case "allTime": return m.allTime(&r)
             case "days":
-                // Only where each day starts and ends is looked for here: the days are read (and checked) whole
-                // later, most of them on another core.
-                guard let entries = MetricsReader.bucketEntries(&r) else { return false }
-                let split = entries.count - Int(Double(entries.count) * daysHere)
-                days = DaysRead(m, entries: entries, split: split, of: r.p)
+                // Only where the days end, and where each begins, is looked for here: they are read (and checked)
+                // later, shared out between another core and this one.
+                guard let runs = MetricsReader.dayRuns(&r) else { return false }
+                days = DaysRead(m, runs: runs, of: r.p)
                 return true
             case "slots": return m.buckets(&r, days: false)
             default:
@@ -317,33 +317,73 @@ private struct Handed<T>: @unchecked Sendable {
 }
 
 /// The days of the metrics being read on a thread of their own, from a copy of the reader as it stood after the
-/// all-time figures (which name every slice), while the caller reads the rest of the file; the days from `split`
-/// on are left to the caller.
+/// all-time figures (which name every slice), while the caller reads the rest of the file. The days are shared
+/// out as they go: the thread takes runs of them from the first on, the caller (once done with the rest) from the
+/// last back, until they meet; so neither waits long for the other, however busy the machine or large the rest.
 private struct DaysRead {
     private let work: OffThread<[Buckets]?>
-    /// Where each day is in the file (`"<day>":{...}`).
-    let entries: [Range<Int>]
-    let split: Int
+    /// Runs of `"<day>":{...}` entries, one after another with commas between, in the file's order.
+    let runs: [Range<Int>]
+    let claims: RunClaims
 
-    init(_ reader: MetricsReader, entries: [Range<Int>], split: Int, of buf: UnsafeBufferPointer<UInt8>) {
-        self.entries = entries
-        self.split = split
-        let handed = Handed(value: (reader, buf, Array(entries[..<split])))
+    init(_ reader: MetricsReader, runs: [Range<Int>], of buf: UnsafeBufferPointer<UInt8>) {
+        self.runs = runs
+        let claims = RunClaims(count: runs.count)
+        self.claims = claims
+        let handed = Handed(value: (reader, buf))
         work = OffThread {
-            var (m, buf, mine) = handed.value
+            var (m, buf) = handed.value
             let named = m.keys.count
-            // A slice named only in the days (not what the encoder writes) would number slices apart from the
-            // caller's: left to the caller.
-            guard m.bucketEntries(mine, of: buf, days: true), m.keys.count == named else { return nil }
+            while let k = claims.first() {
+                // A slice named only in the days (not what the encoder writes) would number slices apart from
+                // the caller's: the runs this thread took are left to the caller (as is one it cannot read).
+                guard m.bucketRun(runs[k], of: buf, days: true), m.keys.count == named else { return nil }
+            }
             return m.values.map(\.days)
         }
     }
 
-    /// The thread's days by slice position, or nil when it could not read them. Call it (or `abandon`) once.
+    /// The thread's days by slice position, or nil when it gave up: then the runs it took (`claims.taken`, the first
+    /// ones) are still to be read. Call it (or `abandon`) once.
     func value() -> [Buckets]? { work.value() }
 
     /// Waits for the thread, dropping what it read (the file is given up).
-    func abandon() { _ = work.value() }
+    func abandon() {
+        claims.stop()
+        _ = work.value()
+    }
+}
+
+/// Which runs of days are taken: from the first on by the thread, from the last back by the caller.
+private final class RunClaims: Sendable {
+    /// The first run nobody has taken, and one past the last.
+    private let open: Mutex<(first: Int, end: Int)>
+
+    init(count: Int) { open = Mutex((0, count)) }
+
+    /// The first run left, taken; nil when none is.
+    func first() -> Int? {
+        open.withLock { o in
+            guard o.first < o.end else { return nil }
+            o.first += 1
+            return o.first - 1
+        }
+    }
+
+    /// The last run left, taken; nil when none is.
+    func last() -> Int? {
+        open.withLock { o in
+            guard o.first < o.end else { return nil }
+            o.end -= 1
+            return o.end
+        }
+    }
+
+    /// Leaves every run still open untaken.
+    func stop() { open.withLock { $0.end = $0.first } }
+
+    /// How many runs were taken from the first on.
+    var taken: Int { open.withLock { $0.first } }
 }
 
 /// The metrics, read but for the days being read on another core (`decodeMetrics`).
@@ -355,21 +395,28 @@ private struct PendingMetrics {
     let saleLags: SaleLags?
     let breakdowns: SourceBreakdowns?
 
-    /// The book, with the days joined in (read here from `buf` when the thread could not). Call it (or `abandon`) once.
+    /// The book, with the days joined in: those the thread has not taken are read here, from the last back, then
+    /// the thread's joined in (or read here too when it gave up). Call it (or `abandon`) once.
     func finish(_ buf: UnsafeBufferPointer<UInt8>) -> MetricsBook? {
         var m = reader
-        let here = m.bucketEntries(Array(days.entries[days.split...]), of: buf, days: true)
+        var here = true
+        while here, let k = days.claims.last() {
+            here = m.bucketRun(days.runs[k], of: buf, days: true)
+        }
+        if !here { days.claims.stop() }
         var read = days.value()
         guard here else { return nil }
-        if var halves = read.take() {
-            // Each slice's half is let go as soon as it is joined in, so the halves read there and the joined
-            // days are not all held at once (a month's days are a megabyte or two).
-            for position in halves.indices where !halves[position].isEmpty {
-                m.values[position].days.merge(halves[position])
-                halves[position] = Buckets()
+        if var theirs = read.take() {
+            // Each slice's days from there (all older than those read here) are let go as soon as they are joined
+            // in, so both sets and the joined days are not all held at once (a month's days are a megabyte or two).
+            for position in theirs.indices where !theirs[position].isEmpty {
+                m.values[position].days.merge(theirs[position])
+                theirs[position] = Buckets()
             }
         } else {
-            guard m.bucketEntries(Array(days.entries[..<days.split]), of: buf, days: true) else { return nil }
+            for k in 0..<days.claims.taken {
+                guard m.bucketRun(days.runs[k], of: buf, days: true) else { return nil }
+            }
         }
         // Two names for one slice ("source:a\/b" and "source:a/b") are not what JSONEncoder writes: left to it.
         guard let table = SeriesTable(keys: m.keys, values: m.values) else { return nil }
@@ -388,9 +435,7 @@ private struct MetricsReader {
     /// Each slice's name as written (escapes and all), by position: a bucket lists its slices in the order the
     /// all-time figures do, so a name is found by comparing bytes a little ahead of the last one found.
     private var written: [UnsafeBufferPointer<UInt8>] = []
-    private var fields: [Int64] = []
-
-    init() { fields.reserveCapacity(Counters.fieldOrder.count) }
+    init() {}
 
     /// `{"<slice>":[...],...}` as the all-time figures.
     mutating func allTime(_ r: inout JSONBytes.Reader) -> Bool {
@@ -408,27 +453,57 @@ private struct MetricsReader {
         }
     }
 
-    /// Where each `"<day or slot>":{...}` of `{...}` is, moving past the object; nil when it is not in that shape.
-    static func bucketEntries(_ r: inout JSONBytes.Reader) -> [Range<Int>]? {
-        guard r.take(123) else { return nil }
-        var entries: [Range<Int>] = []
-        if r.take(125) { return entries }
-        while true {
-            let start = r.i
-            guard r.skipString(), r.take(58), r.skipBalanced() else { return nil }
-            entries.append(start..<r.i)
-            if r.take(125) { return entries }
-            guard r.take(44) else { return nil }
+    /// The days' object at the reader, moving past it, as runs of its `"<day>":{...}` entries (each without the
+    /// commas and braces around it), one per day; nil when it is not an object.
+    ///
+    /// The end is found by looking for the next key the encoder writes (`,"latest":`), and where each day begins
+    /// by looking for where one ends and the next begins (`]},"` and a digit), not by reading the days. Both are
+    /// checked when the runs are read, which fails (and leaves the file to `JSONDecoder`) unless each run is a
+    /// whole number of entries, end to end. (Those bytes cannot come from inside a string, where every quote is
+    /// escaped, but a damaged file is caught by the reading all the same.) A file laid out otherwise is walked
+    /// bracket by bracket, and read as one run.
+    static func dayRuns(_ r: inout JSONBytes.Reader) -> [Range<Int>]? {
+        let open = r.i
+        let inner: Range<Int>
+        if open < r.p.count, r.p[open] == 123, let next = find(#","latest":"#, in: r.p, from: open + 1),
+           r.p[next - 1] == 125 {
+            inner = (open + 1)..<(next - 1)
+            r.i = next
+        } else {
+            guard r.skipBalanced(), r.p[open] == 123 else { return nil }
+            return [(open + 1)..<(r.i - 1)]
         }
+        var runs: [Range<Int>] = []
+        var start = inner.lowerBound
+        var from = start
+        while let at = find("]},\"", in: r.p, from: from), at + 4 < inner.upperBound {
+            if r.p[at + 4] &- 48 < 10 {
+                runs.append(start..<(at + 2))
+                start = at + 3
+            }
+            from = at + 1
+        }
+        if start < inner.upperBound { runs.append(start..<inner.upperBound) }
+        return runs
     }
 
-    /// Reads the buckets at `entries` (from `bucketEntries`) of `buf`; false when one is not in shape.
-    mutating func bucketEntries(_ entries: [Range<Int>], of buf: UnsafeBufferPointer<UInt8>, days: Bool) -> Bool {
-        for e in entries {
-            var r = JSONBytes.Reader(UnsafeBufferPointer(rebasing: buf[e]))
-            guard bucket(&r, days: days), r.i == r.p.count else { return false }
+    /// Where `needle` first is in `buf` at or after `from`.
+    private static func find(_ needle: StaticString, in buf: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard from < buf.count, let base = buf.baseAddress else { return nil }
+        let at = from + leaddeck_find(base + from, buf.count - from, needle.utf8Start, needle.utf8CodeUnitCount)
+        return at < buf.count ? at : nil
+    }
+
+    /// Reads a run of buckets, `"<day or slot>":{...}` one after another with commas between, at `range` of `buf`;
+    /// false when it is not exactly that.
+    mutating func bucketRun(_ range: Range<Int>, of buf: UnsafeBufferPointer<UInt8>, days: Bool) -> Bool {
+        var r = JSONBytes.Reader(UnsafeBufferPointer(rebasing: buf[range]))
+        if r.p.isEmpty { return true }
+        while true {
+            guard bucket(&r, days: days) else { return false }
+            if r.i == r.p.count { return true }
+            guard r.take(44) else { return false }
         }
-        return true
     }
 
     /// One `"<day or slot>":{"<slice>":[...],...}`.
@@ -477,16 +552,10 @@ private struct MetricsReader {
         return keys.count - 1
     }
 
-    private mutating func counters(_ r: inout JSONBytes.Reader) -> Counters? {
-        fields.removeAll(keepingCapacity: true)
-        guard r.take(91) else { return nil }
-        if !r.take(93) {
-            repeat {
-                guard let v = r.int64() else { return nil }
-                fields.append(v)
-            } while r.take(44)
-            guard r.take(93) else { return nil }
+    private func counters(_ r: inout JSONBytes.Reader) -> Counters? {
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: Counters.fieldOrder.count) { fields in
+            guard let n = r.int64s(into: fields) else { return nil }
+            return Counters(fields: UnsafeBufferPointer(rebasing: fields[..<n]))
         }
-        return Counters(fields: fields)
     }
 }

@@ -308,6 +308,23 @@ enum JSONBytes {
             return v == .min ? nil : -v
         }
 
+        /// A list of integers, `[n,n,...]` with each as `int64()` reads it, into `out`: how many, or nil when it is
+        /// not such a list or holds more than `out` has room for. (A checkpoint is mostly these lists.)
+        mutating func int64s(into out: UnsafeMutableBufferPointer<Int64>) -> Int? {
+            guard take(91) else { return nil }
+            if take(93) { return 0 }
+            var n = 0
+            while n < out.count, let v = int64(), i < p.count {
+                out[n] = v
+                n += 1
+                let next = p[i]
+                i += 1
+                if next == 44 { continue }
+                return next == 93 ? n : nil
+            }
+            return nil
+        }
+
         /// A JSON string. Without escapes (nearly always) it is made straight from the bytes; raw control characters
         /// and invalid UTF-8, which `JSONDecoder` refuses too, give nil.
         mutating func string() -> String? {

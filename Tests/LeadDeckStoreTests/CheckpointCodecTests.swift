@@ -160,6 +160,53 @@ import Testing
         #expect(CheckpointCodec.decode(CheckpointCodec.encode(doc), simulator: false)?.metrics == doc.metrics)
     }
 
+    /// The days are found without reading them: where they end by the key that follows (`,"latest":`), where each
+    /// begins by the bytes between two days (`]},"` and a digit); the reading checks both. Any layout of the days
+    /// JSON allows reads as `JSONDecoder` reads it, whether the reader or the writer (which also reads the
+    /// simulated market on its core meanwhile) shares them out.
+    @Test func daysFoundWithoutReadingThemReadAsJSONDecoderDoes() throws {
+        let doc = try Self.document()
+        let good = String(decoding: CheckpointCodec.encode(doc), as: UTF8.self)
+        let daysKey = try #require(good.range(of: #""days":{"#))
+        let latestKey = try #require(good.range(of: #","latest":"#))
+        let days = String(good[daysKey.upperBound..<good.index(before: latestKey.lowerBound)])  // the entries
+        let firstSlice = try #require(good.range(of: #"],""#, range: daysKey.upperBound..<good.endIndex))
+        var variants: [(String, String)] = [
+            // One day cut in two: the second half a day of its own (numbered 1), which looks like any other day.
+            ("a day cut in two", good.replacingCharacters(in: firstSlice, with: #"]},"1":{""#)),
+            // No days at all, and only one.
+            ("no days", good.replacingOccurrences(of: #""days":{"# + days + "}", with: #""days":{}"#)),
+            ("one day", good.replacingOccurrences(of: #""days":{"# + days + "}",
+                                                  with: #""days":{"# + days[..<(try #require(days.range(of: #"]},""#))).lowerBound] + "]}}")),
+            // The days after the key that follows them (not where the encoder puts them): walked bracket by bracket.
+            ("days last", good.replacingOccurrences(of: #","days":{"# + days + "}", with: "")
+                .replacingOccurrences(of: #","slots":"#, with: #","days":{"# + days + #"},"slots":"#)),
+        ]
+        // Days numbered below zero are not found as starts: read with the day before them, as one run.
+        variants.append(("days below zero", good.replacingOccurrences(of: #"]},"2"#, with: #"]},"-2"#)))
+        for (name, text) in variants {
+            let bytes = Array(text.utf8)
+            #expect(text != good, "\(name)")
+            let reference = try #require(try? JSONDecoder().decode(CheckpointDocument.self, from: Data(bytes)), "\(name)")
+            for simulator in [true, false] {
+                let fast = try #require(CheckpointCodec.decode(bytes, simulator: simulator), "\(name)")
+                #expect(fast.metrics == reference.metrics, "\(name)")
+            }
+        }
+        #expect(try JSONDecoder().decode(CheckpointDocument.self, from: Data(variants[0].1.utf8)).metrics.daily().first?.day == 1)
+        // Days that do not close where the next key begins, or a day that is not whole, are not read.
+        let broken = [
+            good.replacingOccurrences(of: #"]}},"latest":"#, with: #"]},"latest":"#),
+            good.replacingOccurrences(of: #"]},"2"#, with: #"],"2"#),
+            good.replacingCharacters(in: firstSlice, with: #"]},"1":{,""#),
+        ]
+        for text in broken {
+            #expect(text != good)
+            #expect(CheckpointCodec.decode(Array(text.utf8)) == nil)
+            #expect(CheckpointCodec.decode(Array(text.utf8), simulator: false) == nil)
+        }
+    }
+
     /// The simulated market's pending outcomes are written and read by hand: odd text in every field (slashes,
     /// quotes, controls, non-ASCII), every optional field present and absent, byte for byte as `JSONEncoder`.
     @Test func theSimulatorsPendingOutcomesRoundTripByteForByte() throws {
