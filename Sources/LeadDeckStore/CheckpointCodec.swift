@@ -6,9 +6,9 @@ import LeadDeckCore
 /// Reads and writes `checkpoint.json` with its large parts by hand: the metrics' counters (every slice's all-time,
 /// per-day and per-slot figures, which grow with history up to the 35 days kept), the per-source breakdowns and
 /// sale lags (`BreakdownsCodec`), and the simulated market's pending outcomes. `JSONDecoder`/`JSONEncoder` spent
-/// most of a writer's or a report's start-up on them. The small parts (ledger, position, alerts, changes, the
-/// metrics' clock, the market's arrival times and random state) still go through `JSONDecoder`/`JSONEncoder`,
-/// one part at a time.
+/// most of a writer's or a report's start-up on them. The recent alerts are read by hand too (`AlertsCodec`) and
+/// written by `JSONEncoder`. The small parts (ledger, position, changes, the metrics' clock, the market's arrival
+/// times and random state) still go through `JSONDecoder`/`JSONEncoder`, one part at a time.
 ///
 /// The file is the same JSON, byte for byte, as `JSONEncoder` with sorted keys writes it (slashes escaped), so
 /// older versions read it and `JSONDecoder` stays the reference. `decode` is strict about the layout it expects
@@ -202,7 +202,8 @@ enum CheckpointCodec {
             func part<T: Decodable>(_ key: String, _ type: T.Type) -> T?? { Self.part(parts[key], of: buf, as: type, decoder) }
             guard case let version?? = part("schemaVersion", Int.self), version == CheckpointDocument.current,
                   case let ledger?? = part("ledger", Ledger.self), case let position?? = part("position", LogPosition.self),
-                  let alerts = part("recentAlerts", [AlertEvent].self), let changes = part("recentChanges", [PolicyEvent].self),
+                  let alerts = byHand(parts["recentAlerts"], of: buf, AlertsCodec.alerts) ?? part("recentAlerts", [AlertEvent].self),
+                  let changes = part("recentChanges", [PolicyEvent].self),
                   let simulator = withSimulator ? Self.simulator(parts["simulator"], of: buf, decoder) : .some(nil),
                   let metricsRead = pending else { return nil }
             pending = nil  // joined here, once
@@ -218,6 +219,16 @@ enum CheckpointCodec {
                                            _ decoder: JSONDecoder) -> T?? {
         guard let range else { return .some(nil) }
         guard let v = try? decoder.decode(type, from: Data(UnsafeBufferPointer(rebasing: buf[range]))) else { return nil }
+        return .some(v)
+    }
+
+    /// The part at `range` read by `read` when it is there and in the codec's layout (nil otherwise: absent, or for
+    /// `JSONDecoder`).
+    private static func byHand<T>(_ range: Range<Int>?, of buf: UnsafeBufferPointer<UInt8>,
+                                  _ read: (inout JSONBytes.Reader) -> T?) -> T?? {
+        guard let range else { return nil }
+        var r = JSONBytes.Reader(UnsafeBufferPointer(rebasing: buf[range]))
+        guard let v = read(&r), r.i == r.p.count else { return nil }
         return .some(v)
     }
 
@@ -292,16 +303,9 @@ enum CheckpointCodec {
         let buf = r.p
         let decoder = JSONDecoder()
         func part<T: Decodable>(_ key: String, _ type: T.Type) -> T?? { Self.part(parts[key], of: buf, as: type, decoder) }
-        /// The part read by `read` when it is there and in the codec's layout (nil otherwise: absent, or for JSONDecoder).
-        func byHand<T>(_ range: Range<Int>?, _ read: (inout JSONBytes.Reader) -> T?) -> T?? {
-            guard let range else { return nil }
-            var r = JSONBytes.Reader(UnsafeBufferPointer(rebasing: buf[range]))
-            guard let v = read(&r), r.i == r.p.count else { return nil }
-            return .some(v)
-        }
         guard case let clock?? = part("clock", LocalClock.self), case let latest?? = part("latest", Timestamp.self),
-              let lags = byHand(parts["saleLags"], BreakdownsCodec.saleLags) ?? part("saleLags", SaleLags.self),
-              let breakdowns = byHand(parts["breakdowns"], BreakdownsCodec.breakdowns) ?? part("breakdowns", SourceBreakdowns.self)
+              let lags = byHand(parts["saleLags"], of: buf, BreakdownsCodec.saleLags) ?? part("saleLags", SaleLags.self),
+              let breakdowns = byHand(parts["breakdowns"], of: buf, BreakdownsCodec.breakdowns) ?? part("breakdowns", SourceBreakdowns.self)
         else {
             days.abandon()
             return nil

@@ -64,6 +64,13 @@ final class Workers: Sendable {
         }
     }
 
+    /// Starts a thread that waits idle for work, unless one already does: called just before work is handed out
+    /// that should start at once (the checkpoint's days), so the thread's start-up overlaps what comes first.
+    func prestart() {
+        guard idleCount == 0 else { return }
+        _ = Worker(self) {}
+    }
+
     /// Whether `worker`, its work done, is kept for more (false: its thread ends).
     fileprivate func rest(_ worker: Worker) -> Bool {
         idle.withLock { list in

@@ -45,6 +45,8 @@ extension Store {
     /// - Parameter simulator: also read the simulated market's state (writers); without it `simulator` may be nil.
     func readCheckpoint(simulator: Bool = true) throws(StoreError) -> CheckpointDocument {
         guard fs.exists(checkpointPath) else { throw StoreError("\(checkpointPath): file missing", kind: .damaged) }
+        // The days are read on another core: its thread starts while the file is read.
+        Workers.shared.prestart()
         let bytes: [UInt8]
         do { bytes = try fs.read(checkpointPath) } catch { throw StoreError(error.description) }
         if let doc = CheckpointCodec.decode(bytes, simulator: simulator) { return doc }
