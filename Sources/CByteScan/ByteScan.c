@@ -2,7 +2,6 @@
 // that is not printable, and learns whether the line is plain in the same pass). A byte b is printable ASCII
 // (0x20-0x7E) exactly when b + 1, wrapping, is greater than 0x20 as a signed byte: 0x7F becomes -128 and every
 // byte from 0x80 up becomes negative or zero. So one add and one signed compare judge 16 or 32 bytes.
-#define _GNU_SOURCE
 #include "CByteScan.h"
 #include <string.h>
 
@@ -130,8 +129,3 @@ size_t leaddeck_first_unprintable(const uint8_t *bytes, size_t from, size_t coun
 }
 
 #endif
-
-size_t leaddeck_find(const uint8_t *bytes, size_t count, const uint8_t *needle, size_t needle_count) {
-    const uint8_t *hit = memmem(bytes, count, needle, needle_count);
-    return hit ? (size_t)(hit - bytes) : count;
-}

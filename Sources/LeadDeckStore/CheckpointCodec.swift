@@ -1,4 +1,3 @@
-import CByteScan
 import Foundation
 import Synchronization
 import LeadDeckCore
@@ -210,6 +209,18 @@ enum CheckpointCodec {
             guard let metrics = metricsRead.finish(buf) else { return nil }
             return CheckpointDocument(schemaVersion: version, position: position, ledger: ledger, metrics: metrics,
                                       recentChanges: changes, simulator: simulator, recentAlerts: alerts)
+        }
+    }
+
+    /// How many runs the days of a checkpoint are found in, for tests: one per day in the encoder's layout, one
+    /// for all of them in another; nil without days.
+    static func dayRunCount(_ bytes: [UInt8]) -> Int? {
+        let key = Array(#""days":"#.utf8)
+        guard let at = bytes.indices.first(where: { bytes[$0...].starts(with: key) }) else { return nil }
+        return bytes.withUnsafeBufferPointer { buf in
+            var r = JSONBytes.Reader(buf)
+            r.i = at + key.count
+            return MetricsReader.dayRuns(&r)?.count
         }
     }
 
@@ -460,42 +471,37 @@ private struct MetricsReader {
     /// The days' object at the reader, moving past it, as runs of its `"<day>":{...}` entries (each without the
     /// commas and braces around it), one per day; nil when it is not an object.
     ///
-    /// The end is found by looking for the next key the encoder writes (`,"latest":`), and where each day begins
-    /// by looking for where one ends and the next begins (`]},"` and a digit), not by reading the days. Both are
-    /// checked when the runs are read, which fails (and leaves the file to `JSONDecoder`) unless each run is a
-    /// whole number of entries, end to end. (Those bytes cannot come from inside a string, where every quote is
-    /// escaped, but a damaged file is caught by the reading all the same.) A file laid out otherwise is walked
-    /// bracket by bracket, and read as one run.
+    /// The days are not read here, only their closing braces looked for (a slice's counters are a list, so outside
+    /// strings a brace closes a day or the days): one followed by `,"latest":` (the key the encoder writes next)
+    /// ends the days, one after a list and followed by `,"` and a digit ends a day. Both are checked when the runs
+    /// are read, which fails (and leaves the file to `JSONDecoder`) unless each run is a whole number of entries, end
+    /// to end. (Those bytes cannot come from inside a string, where every quote is escaped, but a damaged file is
+    /// caught by the reading all the same.) A file laid out otherwise is walked bracket by bracket, and read as one
+    /// run.
     static func dayRuns(_ r: inout JSONBytes.Reader) -> [Range<Int>]? {
+        let p = r.p
         let open = r.i
-        let inner: Range<Int>
-        if open < r.p.count, r.p[open] == 123, let next = find(#","latest":"#, in: r.p, from: open + 1),
-           r.p[next - 1] == 125 {
-            inner = (open + 1)..<(next - 1)
-            r.i = next
-        } else {
-            guard r.skipBalanced(), r.p[open] == 123 else { return nil }
-            return [(open + 1)..<(r.i - 1)]
-        }
+        guard open < p.count, p[open] == 123, let base = p.baseAddress else { return nil }
+        let latestKey: StaticString = #","latest":"#
         var runs: [Range<Int>] = []
-        var start = inner.lowerBound
-        var from = start
-        while let at = find("]},\"", in: r.p, from: from), at + 4 < inner.upperBound {
-            if r.p[at + 4] &- 48 < 10 {
-                runs.append(start..<(at + 2))
-                start = at + 3
+        var start = open + 1
+        var from = open + 1
+        while from < p.count, let hit = memchr(base + from, 125, p.count - from) {
+            let close = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            from = close + 1
+            if p.count - from >= latestKey.utf8CodeUnitCount,
+               JSONBytes.same(base + from, latestKey.utf8Start, latestKey.utf8CodeUnitCount) {
+                if start < close { runs.append(start..<close) }
+                r.i = from
+                return runs
             }
-            from = at + 1
+            if p.count - from >= 3, p[from] == 44, p[from + 1] == 34, p[from + 2] &- 48 < 10, p[close - 1] == 93 {
+                runs.append(start..<from)
+                start = from + 1
+            }
         }
-        if start < inner.upperBound { runs.append(start..<inner.upperBound) }
-        return runs
-    }
-
-    /// Where `needle` first is in `buf` at or after `from`.
-    private static func find(_ needle: StaticString, in buf: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
-        guard from < buf.count, let base = buf.baseAddress else { return nil }
-        let at = from + leaddeck_find(base + from, buf.count - from, needle.utf8Start, needle.utf8CodeUnitCount)
-        return at < buf.count ? at : nil
+        guard r.skipBalanced() else { return nil }
+        return [(open + 1)..<(r.i - 1)]
     }
 
     /// Reads a run of buckets, `"<day or slot>":{...}` one after another with commas between, at `range` of `buf`;

@@ -314,7 +314,17 @@ enum JSONBytes {
             guard take(91) else { return nil }
             if take(93) { return 0 }
             var n = 0
-            while n < out.count, let v = int64(), i < p.count {
+            while n < out.count, i < p.count {
+                let v: Int64
+                if p[i] == 48, i + 1 < p.count, p[i + 1] &- 48 >= 10 {
+                    // A lone 0 (half of a checkpoint's counters), as `int64()` reads it.
+                    v = 0
+                    i += 1
+                } else {
+                    guard let read = int64() else { return nil }
+                    v = read
+                }
+                guard i < p.count else { return nil }
                 out[n] = v
                 n += 1
                 let next = p[i]

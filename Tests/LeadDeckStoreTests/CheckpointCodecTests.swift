@@ -194,6 +194,10 @@ import Testing
             }
         }
         #expect(try JSONDecoder().decode(CheckpointDocument.self, from: Data(variants[0].1.utf8)).metrics.daily().first?.day == 1)
+        // Found day by day where the encoder wrote them (the cut day as two), as one run elsewhere.
+        let dayCount = doc.metrics.daily().count
+        #expect(dayCount >= 3 && CheckpointCodec.dayRunCount(Array(good.utf8)) == dayCount)
+        #expect(variants.map { CheckpointCodec.dayRunCount(Array($0.1.utf8)) } == [dayCount + 1, 0, 1, 1, 1])
         // Days that do not close where the next key begins, or a day that is not whole, are not read.
         let broken = [
             good.replacingOccurrences(of: #"]}},"latest":"#, with: #"]},"latest":"#),

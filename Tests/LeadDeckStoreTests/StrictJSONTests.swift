@@ -119,6 +119,27 @@ struct StrictJSONTests {
         }
     }
 
+    /// A list of whole numbers (a checkpoint's counters) reads each as `int64()` does, lone zeros included, and
+    /// declines any other list, or one longer than the room given.
+    @Test func listsOfWholeNumbersReadAsInt64ReadsThem() {
+        func read(_ text: String, room: Int = 4) -> [Int64]? {
+            Array(text.utf8).withUnsafeBufferPointer { buf in
+                withUnsafeTemporaryAllocation(of: Int64.self, capacity: room) { out in
+                    var r = JSONBytes.Reader(buf)
+                    guard let n = r.int64s(into: out), r.i == buf.count else { return nil }
+                    return Array(out[..<n])
+                }
+            }
+        }
+        #expect(read("[]") == [])
+        #expect(read("[0]") == [0] && read("[0,0,10,-3]") == [0, 0, 10, -3] && read("[7,0]") == [7, 0])
+        #expect(read("[9223372036854775807,-9223372036854775808]") == [.max, .min])
+        for declined in ["[0,0,0,0,0]", "[01]", "[00]", "[-0]", "[0.5]", "[0e1]", "[0", "[0,", "[0,]", "[,0]", "[ 0]",
+                         "[0 ]", "0", "[9223372036854775808]", "[\"0\"]"] {
+            #expect(read(declined) == nil, "\(declined)")
+        }
+    }
+
     @Test func integersAndDoubles() throws {
         #expect(try parse("0") == .int(0))
         #expect(try parse("-0") == .int(0))

@@ -25,8 +25,4 @@ typedef struct {
 int leaddeck_frame_record(const uint8_t *line, size_t count, int64_t expected, const uint8_t *endings,
                           const uint8_t *ending_lengths, int kinds, leaddeck_framed *out);
 
-/// The offset of the first `needle` (of `needle_count` bytes) in `bytes` (of `count`), or `count` when there is
-/// none: glibc's `memmem`, which Swift's Glibc module does not show.
-size_t leaddeck_find(const uint8_t *bytes, size_t count, const uint8_t *needle, size_t needle_count);
-
 #endif
