@@ -10,8 +10,9 @@ enum EngineWork {
 
 /// Encodes a batch's log records on the other core while the engine is still deciding the batch: chunks of events
 /// go in as they are decided, are encoded in the order given on one serial queue (numbered on from the sequence
-/// number the batch follows, known under the write lock), and the bytes are taken when the batch is complete. The
-/// bytes are exactly `EventLogCodec.encode(_:after:)`'s for the same events.
+/// number the batch follows, known under the write lock), and the bytes are taken when the batch is complete, or
+/// written to the log as each chunk is encoded when there is a sink (`LogSink`). The bytes are exactly
+/// `EventLogCodec.encode(_:after:)`'s for the same events.
 final class RecordStream: Sendable {
     private struct Output: Sendable {
         var bytes: [UInt8] = []
@@ -19,9 +20,14 @@ final class RecordStream: Sendable {
     }
     private let output: Mutex<Output?>
     private let queue = EngineWork.queue
+    private let sink: LogSink?
 
-    /// A stream whose first record follows sequence number `seq`.
-    init(after seq: Int64) { output = Mutex(Output(seq: seq)) }
+    /// A stream whose first record follows sequence number `seq`, its records written to `sink` as they are
+    /// encoded when there is one (and then not kept).
+    init(after seq: Int64, sink: LogSink? = nil) {
+        output = Mutex(Output(seq: seq))
+        self.sink = sink
+    }
 
     /// Encodes `events` after every chunk handed over before them; returns at once.
     func encode(_ events: [Event]) {
@@ -37,10 +43,15 @@ final class RecordStream: Sendable {
                 o!.seq += 1
                 EventLogCodec.encode(e, seq: o!.seq, encoder: encoder, into: &o!.bytes)
             }
+            if let sink {
+                sink.write(o!.bytes)
+                o!.bytes.removeAll(keepingCapacity: true)
+            }
         }
     }
 
-    /// The records of every chunk handed over, once the last is encoded. Call it once.
+    /// The records of every chunk handed over, once the last is encoded (none when they went to the sink). Call it
+    /// once.
     func finish() -> [UInt8] {
         queue.sync {}
         return output.withLock { $0.take()!.bytes }
@@ -62,6 +73,8 @@ public struct EventBatch {
     /// Started with the first full chunk: a small batch (a dashboard's second, a request to `serve`) is encoded
     /// when it is complete, on this thread, without a hop to the other core.
     private var stream: RecordStream?
+    /// Where the stream writes the records as they are encoded, when the store streams them.
+    private let sink: LogSink?
     private var folder: MetricsFolder?
     /// Events made on the work queue (`appendLater`), in order, and the places in `sealed` they take.
     private var later: LaterEvents?
@@ -70,14 +83,19 @@ public struct EventBatch {
     /// Events handed to the other core at a time.
     static let chunkSize = 128
 
-    /// A batch encoded as it grows, its first record following sequence number `seq`.
-    init(encodingAfter seq: Int64) {
+    /// A batch encoded as it grows, its first record following sequence number `seq`; once it is encoded on the
+    /// other core (from its first full chunk), the records are written to `sink` as they are encoded, when given.
+    init(encodingAfter seq: Int64, sink: LogSink? = nil) {
         encodesAfter = seq
+        self.sink = sink
         chunk.reserveCapacity(Self.chunkSize)
     }
 
     /// A batch only collected (a store that keeps events, not records).
-    init() { encodesAfter = nil }
+    init() {
+        encodesAfter = nil
+        sink = nil
+    }
 
     /// Whether the batch holds no event.
     public var isEmpty: Bool { count == 0 }
@@ -122,7 +140,7 @@ public struct EventBatch {
     mutating func appendLater(_ make: @escaping @Sendable (MetricsBook) -> [Event]) {
         guard let folder else { preconditionFailure("appendLater needs the metrics folded apart (folding(into:))") }
         handOver()
-        if let after = encodesAfter, stream == nil { stream = RecordStream(after: after) }
+        if let after = encodesAfter, stream == nil { stream = RecordStream(after: after, sink: sink) }
         if later == nil { later = LaterEvents() }
         laterPlaces.append(sealed.count)
         sealed.append([])
@@ -152,7 +170,7 @@ public struct EventBatch {
     private mutating func handOver() {
         guard !chunk.isEmpty else { return }
         if let after = encodesAfter {
-            if stream == nil { stream = RecordStream(after: after) }
+            if stream == nil { stream = RecordStream(after: after, sink: sink) }
             stream!.encode(chunk)
         }
         folder?.fold(chunk)
@@ -161,17 +179,23 @@ public struct EventBatch {
         chunk.reserveCapacity(Self.chunkSize)
     }
 
-    /// The batch's records and the sequence number they follow, for a batch encoded into records (nil otherwise).
-    /// Call it once, after the last event.
-    mutating func records() -> (bytes: [UInt8], after: Int64)? {
+    /// The batch's records and the sequence number they follow, for a batch encoded into records (nil otherwise);
+    /// `streamed` when they were written to the sink instead (then `bytes` is empty). Call it once, after the last
+    /// event.
+    mutating func records() -> (bytes: [UInt8], after: Int64, streamed: Bool)? {
         precondition(laterPlaces.isEmpty, "settleLater() before the records")
         guard let after = encodesAfter else { return nil }
         guard let stream else {
             // Never a full chunk: every event is still here.
-            return (EventLogCodec.encode(events, after: after), after)
+            return (EventLogCodec.encode(events, after: after), after, false)
         }
         handOver()
-        return (stream.finish(), after)
+        return (stream.finish(), after, sink != nil)
+    }
+
+    /// Waits until nothing of the batch is being encoded or written any more (a transaction given up).
+    func settle() {
+        if stream != nil || later != nil { EngineWork.queue.sync {} }
     }
 }
 

@@ -144,9 +144,15 @@ extension Store {
     /// - Parameters:
     ///   - encoded: the events' records already encoded, numbered after the sequence number given; used when that
     ///     is still the last one in the log (it is, under the write lock).
+    ///   - streamed: the sink the records were written to as they were encoded (`streamingSink(after:)`, at
+    ///     `position`): only their fsync is left.
     ///   - events: the events, asked for only when they must be encoded here.
-    func appendLocked(count: Int, encoded: (bytes: [UInt8], after: Int64)?, at position: inout LogPosition,
-                      events: () -> [Event]) throws(StoreError) -> [LogRecord] {
+    func appendLocked(count: Int, encoded: (bytes: [UInt8], after: Int64)?, streamed: LogSink? = nil,
+                      at position: inout LogPosition, events: () -> [Event]) throws(StoreError) -> [LogRecord] {
+        if let streamed {
+            try finishStreamed(streamed, count: count, at: &position)
+            return []
+        }
         try finishSyncLocked()
         try refuseIfDamaged()
         removeLeftoversOnce()
@@ -178,6 +184,52 @@ extension Store {
         }
         position = LogPosition(offset: position.offset + Int64(bytes.count), seq: seq, line: position.line + Int64(count))
         return foreign
+    }
+
+    /// Under the write lock, before a batch run's records are written as they are encoded: the checks `appendLocked`
+    /// makes before it writes (the log is not known to be damaged, and the record the batch follows is still the
+    /// one written), then a sink for the records.
+    func streamingSink(after position: LogPosition) throws(StoreError) -> LogSink {
+        try refuseIfDamaged()
+        removeLeftoversOnce()
+        if position.seq > 0, recordSeq(endingAt: position.offset) != position.seq {
+            throw damaged("\(logPath) line \(position.line) (the record ending at byte \(position.offset), seq \(position.seq)): no longer a good record; it was damaged after it was written")
+        }
+        return LogSink(fs: fs, path: logPath)
+    }
+
+    /// Under the write lock, once a streamed batch's last record is written: its fsync (behind, for a batch run)
+    /// and the position after it. A batch the sink could not write whole is cut back to `position`.
+    func finishStreamed(_ sink: LogSink, count: Int, at position: inout LogPosition) throws(StoreError) {
+        let (written, fd, failure) = sink.finish()
+        guard failure == nil, count == 0 || written > 0, let fd else {
+            if let fd { fs.close(fd) }
+            try? fs.truncate(logPath, to: position.offset)
+            throw StoreError(failure?.description ?? "\(logPath): a batch of \(count) records was not written", kind: .io)
+        }
+        let end = position.offset + written
+        if syncsBehind {
+            pendingSync = syncBehind(fd, from: position.offset, end: end)
+        } else {
+            try io { () throws(FileSystemError) in
+                defer { fs.close(fd) }
+                do throws(FileSystemError) {
+                    try fs.fsync(fd, path: logPath)
+                } catch {
+                    try? fs.truncate(logPath, to: position.offset)
+                    throw error
+                }
+            }
+        }
+        position = LogPosition(offset: end, seq: position.seq + Int64(count), line: position.line + Int64(count))
+    }
+
+    /// Under the write lock, for a transaction given up: cuts what its sink wrote so far.
+    func dropStreamed(_ sink: LogSink, from position: LogPosition) throws(StoreError) {
+        let (written, fd, _) = sink.finish()
+        if let fd { fs.close(fd) }
+        guard written > 0 || fd != nil else { return }
+        try io { () throws(FileSystemError) in try fs.truncate(logPath, to: position.offset) }
     }
 
     /// Under the write lock: reads what others appended after `position`, cutting a torn tail aside.

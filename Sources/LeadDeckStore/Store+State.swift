@@ -171,11 +171,20 @@ extension Store {
             try finishSyncLocked()
             let foreign = try catchUpLocked(&state.position)
             state.absorb(foreign)
-            // Encoded on the other core as `body` adds them: the sequence numbers are known, under the lock.
-            var batch = EventBatch(encodingAfter: state.position.seq)
-            try body(&state.desk, &batch)
+            // Encoded on the other core as `body` adds them: the sequence numbers are known, under the lock. A
+            // batch run's records are written there too as they are encoded (the lock is held until the end).
+            let sink = syncsBehind ? try streamingSink(after: state.position) : nil
+            var batch = EventBatch(encodingAfter: state.position.seq, sink: sink)
+            do throws(StoreError) {
+                try body(&state.desk, &batch)
+            } catch {
+                batch.settle()
+                if let sink { try dropStreamed(sink, from: state.position) }
+                throw error
+            }
             let encoded = batch.records()
-            _ = try appendLocked(count: batch.count, encoded: encoded, at: &state.position) { batch.events }
+            _ = try appendLocked(count: batch.count, encoded: encoded.map { ($0.bytes, $0.after) },
+                                 streamed: encoded?.streamed == true ? sink : nil, at: &state.position) { batch.events }
             return foreign
         }
     }

@@ -139,4 +139,84 @@ struct SyncBehindTests {
         #expect(try fs.size(store.logPath) == size)
         #expect(store.check().isClean)
     }
+
+    /// A batch run's records are written to the log as they are encoded, while the batch is still being decided
+    /// (the write lock held all along): the same bytes as written at the end.
+    @Test func aBatchRunsRecordsAreWrittenAsTheyAreEncoded() throws {
+        let events = try TwoCoreBatchTests.events(hours: 8)
+        let store = try StoreFixture.newStore()
+        var state = try store.loadState()
+        let start = try store.fs.size(store.logPath)
+        let after = state.position.seq
+        store.syncsBehind = true
+        var grewMeanwhile = false
+        try store.transaction(&state) { (_: inout Desk, batch: inout EventBatch) throws(StoreError) in
+            for e in events { batch.append(e) }
+            EngineWork.queue.sync {}
+            grewMeanwhile = (try? store.fs.size(store.logPath)).map { $0 > start } ?? false
+        }
+        try store.finishSync()
+        #expect(grewMeanwhile)
+        let log = try store.fs.read(store.logPath)
+        #expect(Array(log[Int(start)...]) == EventLogCodec.encode(events, after: after))
+        #expect(state.position.offset == Int64(log.count) && state.position.seq == after + Int64(events.count))
+        #expect(store.check().isClean)
+        // A small batch (never a full chunk) is written at the end, as before.
+        try store.transaction(&state) { (_: inout Desk, batch: inout EventBatch) throws(StoreError) in batch.append(events[0]) }
+        try store.finishSync()
+        #expect(state.position.seq == after + Int64(events.count) + 1 && store.check().isClean)
+    }
+
+    /// A batch given up (its body throws) after some of its records were written: they are cut, and the next
+    /// batch follows the last one recorded.
+    @Test func aBatchGivenUpHalfWrittenIsCut() throws {
+        let events = try TwoCoreBatchTests.events(hours: 8)
+        let store = try StoreFixture.newStore()
+        var state = try store.loadState()
+        let (start, position) = (try store.fs.size(store.logPath), state.position)
+        store.syncsBehind = true
+        var written: Int64 = 0
+        let error = #expect(throws: StoreError.self) {
+            try store.transaction(&state) { (_: inout Desk, batch: inout EventBatch) throws(StoreError) in
+                for e in events.prefix(3 * EventBatch.chunkSize + 5) { batch.append(e) }
+                EngineWork.queue.sync {}
+                written = (try? store.fs.size(store.logPath)) ?? 0
+                throw StoreError("given up")
+            }
+        }
+        #expect(error?.description == "given up")
+        #expect(written > start)
+        #expect(try store.fs.size(store.logPath) == start && state.position == position)
+        try store.transaction(&state) { (_: inout Desk, batch: inout EventBatch) throws(StoreError) in
+            for e in events.prefix(300) { batch.append(e) }
+        }
+        try store.finishSync()
+        #expect(state.position.seq == position.seq + 300 && store.check().isClean)
+    }
+
+    /// A write that fails while a batch's records are streamed: the transaction fails, saying so, and what was
+    /// written of the batch is cut.
+    @Test func aFailedStreamedWriteIsReportedAndCut() throws {
+        let events = try TwoCoreBatchTests.events(hours: 8)
+        let fs = FaultyFileSystem()
+        let store = try StoreFixture.newStore(fs: fs)
+        var state = try store.loadState()
+        let (start, position) = (try fs.size(store.logPath), state.position)
+        store.syncsBehind = true
+        fs.reset(.init(kinds: [.write], failAt: 3, errno: ENOSPC, path: "events.jsonl"))
+        let error = #expect(throws: StoreError.self) {
+            try store.transaction(&state) { (_: inout Desk, batch: inout EventBatch) throws(StoreError) in
+                for e in events { batch.append(e) }
+            }
+        }
+        #expect(error?.description.contains("write") == true)
+        #expect(fs.injected.count == 1)
+        #expect(try fs.size(store.logPath) == start && state.position == position)
+        fs.reset(.init())
+        try store.transaction(&state) { (_: inout Desk, batch: inout EventBatch) throws(StoreError) in
+            for e in events.prefix(300) { batch.append(e) }
+        }
+        try store.finishSync()
+        #expect(store.check().isClean)
+    }
 }
