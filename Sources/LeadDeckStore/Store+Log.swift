@@ -158,29 +158,20 @@ extension Store {
         removeLeftoversOnce()
         let foreign = try catchUpLocked(&position)
         guard count > 0 else { return foreign }
-        // The record this batch follows must still be the one written: if it was damaged since (a flipped
-        // byte), appending would bury the damage and a reader would take the batch for a later sequence.
-        if position.seq > 0, recordSeq(endingAt: position.offset) != position.seq {
-            throw damaged("\(logPath) line \(position.line) (the record ending at byte \(position.offset), seq \(position.seq)): no longer a good record; it was damaged after it was written")
-        }
+        try checkStillFollows(position)
         let bytes = encoded.flatMap { $0.after == position.seq ? $0.bytes : nil } ?? EventLogCodec.encode(events(), after: position.seq)
         let seq = position.seq + Int64(count)
         try io { () throws(FileSystemError) in
             let fd = try fs.openForWriting(logPath, append: true, truncate: false)
             do throws(FileSystemError) {
                 try fs.write(fd, bytes, path: logPath)
-                if syncsBehind {
-                    pendingSync = syncBehind(fd, from: position.offset, end: position.offset + Int64(bytes.count))
-                    return
-                }
-                try fs.fsync(fd, path: logPath)
-                fs.close(fd)
             } catch {
                 fs.close(fd)
                 // Do not leave half a batch behind: cut back to where this batch began.
                 try? fs.truncate(logPath, to: position.offset)
                 throw error
             }
+            try syncWritten(fd, from: position.offset, end: position.offset + Int64(bytes.count))
         }
         position = LogPosition(offset: position.offset + Int64(bytes.count), seq: seq, line: position.line + Int64(count))
         return foreign
@@ -192,10 +183,31 @@ extension Store {
     func streamingSink(after position: LogPosition) throws(StoreError) -> LogSink {
         try refuseIfDamaged()
         removeLeftoversOnce()
-        if position.seq > 0, recordSeq(endingAt: position.offset) != position.seq {
-            throw damaged("\(logPath) line \(position.line) (the record ending at byte \(position.offset), seq \(position.seq)): no longer a good record; it was damaged after it was written")
-        }
+        try checkStillFollows(position)
         return LogSink(fs: fs, path: logPath)
+    }
+
+    /// The record a batch follows must still be the one written: if it was damaged since (a flipped byte),
+    /// appending would bury the damage and a reader would take the batch for a later sequence.
+    private func checkStillFollows(_ position: LogPosition) throws(StoreError) {
+        guard position.seq > 0, recordSeq(endingAt: position.offset) != position.seq else { return }
+            throw damaged("\(logPath) line \(position.line) (the record ending at byte \(position.offset), seq \(position.seq)): no longer a good record; it was damaged after it was written")
+    }
+
+    /// A group just written through `fd` (bytes `from` to `end` of the log): its fsync started on another thread
+    /// (`syncsBehind`), or done now and `fd` closed; a failed fsync cuts the group back and is thrown.
+    private func syncWritten(_ fd: Int32, from: Int64, end: Int64) throws(FileSystemError) {
+        if syncsBehind {
+            pendingSync = syncBehind(fd, from: from, end: end)
+            return
+        }
+        defer { fs.close(fd) }
+        do throws(FileSystemError) {
+            try fs.fsync(fd, path: logPath)
+        } catch {
+            try? fs.truncate(logPath, to: from)
+            throw error
+        }
     }
 
     /// Under the write lock, once a streamed batch's last record is written: its fsync (behind, for a batch run)
@@ -208,27 +220,14 @@ extension Store {
             throw StoreError(failure?.description ?? "\(logPath): a batch of \(count) records was not written", kind: .io)
         }
         let end = position.offset + written
-        if syncsBehind {
-            pendingSync = syncBehind(fd, from: position.offset, end: end)
-        } else {
-            try io { () throws(FileSystemError) in
-                defer { fs.close(fd) }
-                do throws(FileSystemError) {
-                    try fs.fsync(fd, path: logPath)
-                } catch {
-                    try? fs.truncate(logPath, to: position.offset)
-                    throw error
-                }
-            }
-        }
+        try io { () throws(FileSystemError) in try syncWritten(fd, from: position.offset, end: end) }
         position = LogPosition(offset: end, seq: position.seq + Int64(count), line: position.line + Int64(count))
     }
 
     /// Under the write lock, for a transaction given up: cuts what its sink wrote so far.
     func dropStreamed(_ sink: LogSink, from position: LogPosition) throws(StoreError) {
-        let (written, fd, _) = sink.finish()
-        if let fd { fs.close(fd) }
-        guard written > 0 || fd != nil else { return }
+        guard let fd = sink.finish().fd else { return }  // nothing written
+        fs.close(fd)
         try io { () throws(FileSystemError) in try fs.truncate(logPath, to: position.offset) }
     }
 
